@@ -1,0 +1,15 @@
+#pragma once
+// Umbrella header: everything public in salescomp.
+#include "salescomp/core/allocation.hpp"
+#include "salescomp/core/currency.hpp"
+#include "salescomp/core/date.hpp"
+#include "salescomp/core/decimal_text.hpp"
+#include "salescomp/core/error.hpp"
+#include "salescomp/core/exact_compare.hpp"
+#include "salescomp/core/fx_table.hpp"
+#include "salescomp/core/money.hpp"
+#include "salescomp/core/money_products.hpp"
+#include "salescomp/core/money_sum.hpp"
+#include "salescomp/core/rate.hpp"
+#include "salescomp/core/rounding.hpp"
+#include "salescomp/version.hpp"
