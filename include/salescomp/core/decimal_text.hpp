@@ -51,7 +51,7 @@ inline int64_t parse_scaled(std::string_view text, int scale,
       detail::throw_parse(field, text, "expected digits after the decimal point");
   }
   if (int_end == int_begin)
-    detail::throw_parse(field, text, "expected digits before the decimal point (form -?digits[.digits])");
+    detail::throw_parse(field, text, "not a plain decimal number (form -?digits[.digits])");
   if (i != text.size())
     detail::throw_parse(field, text,
                         "not a plain decimal: only ASCII digits, one '.', and a leading '-' are "

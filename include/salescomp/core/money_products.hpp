@@ -27,25 +27,33 @@ inline Money multiply(const Money& m, Rate rate, RoundingMode mode = RoundingMod
   return Money::from_minor(multiply_minor(m.minor_units(), rate, mode), m.currency());
 }
 
-// m x a x b with one rounding at the end (e.g. amount x split % x commission rate).
-inline Money multiply(const Money& m, Rate a, Rate b, RoundingMode mode = RoundingMode::HalfEven) {
+// minor x a x b with one rounding at the end (e.g. amount x split % x rate).
+inline int64_t multiply_minor(int64_t minor, Rate a, Rate b, RoundingMode mode = RoundingMode::HalfEven) {
   using detail::int256;
-  const int256 num = int256(m.minor_units()) * a.raw() * b.raw();
+  const int256 num = int256(minor) * a.raw() * b.raw();
   const int256 den = int256(Rate::kOne) * Rate::kOne;
-  return Money::from_minor(detail::narrow_int64(divide_rounded<int256>(num, den, mode),
-                                                "money x rate x rate"),
-                           m.currency());
+  return detail::narrow_int64(divide_rounded<int256>(num, den, mode), "money x rate x rate");
 }
 
-// m x numerator / denominator with one rounding (proration: quota x days / days).
-inline Money multiply_divide(const Money& m, int64_t numerator, int64_t denominator,
-                             RoundingMode mode = RoundingMode::HalfEven) {
-  const detail::int128 q = divide_rounded<detail::int128>(
-      detail::int128(m.minor_units()) * numerator, denominator, mode);
+inline Money multiply(const Money& m, Rate a, Rate b, RoundingMode mode = RoundingMode::HalfEven) {
+  return Money::from_minor(multiply_minor(m.minor_units(), a, b, mode), m.currency());
+}
+
+// minor x numerator / denominator with one rounding (proration: quota x days / days).
+inline int64_t multiply_divide_minor(int64_t minor, int64_t numerator, int64_t denominator,
+                                     RoundingMode mode = RoundingMode::HalfEven) {
+  const detail::int128 q =
+      divide_rounded<detail::int128>(detail::int128(minor) * numerator, denominator, mode);
   if (!detail::fits_int64(q))
     throw OverflowError("SC-OVERFLOW", "money x a / b = " + detail::to_string(q) +
                                            " minor units does not fit in 64 bits");
-  return Money::from_minor(int64_t(q), m.currency());
+  return int64_t(q);
+}
+
+inline Money multiply_divide(const Money& m, int64_t numerator, int64_t denominator,
+                             RoundingMode mode = RoundingMode::HalfEven) {
+  return Money::from_minor(multiply_divide_minor(m.minor_units(), numerator, denominator, mode),
+                           m.currency());
 }
 
 // a / b as a Rate (attainment = credited / quota), rounded once. Use the

@@ -1,0 +1,47 @@
+#pragma once
+// The credits table: the hand-off from crediting to attainment and the
+// commission engine. One row per (person, deal, rule) credit, in columns.
+// Every row keeps its lineage: the deal row it came from and the rule.
+//
+// Contract (crediting produces it, quota/engine consume it):
+//  - amount is in minor units of `currency` (the credit currency after any
+//    FX conversion the crediting settings asked for);
+//  - rows are sorted by (person, date, deal, rule) so the result does not
+//    depend on input order, and a person's credits are contiguous;
+//  - revenue-split rows of one deal sum exactly to the deal amount.
+#include <cstdint>
+#include <vector>
+
+#include "salescomp/core/currency.hpp"
+#include "salescomp/core/date.hpp"
+#include "salescomp/credit/credit_kind.hpp"
+#include "salescomp/data/deal_type.hpp"
+
+namespace salescomp {
+
+struct CreditTable {
+  std::vector<int32_t> person;      // roster row index of the credited person
+  std::vector<int64_t> deal;        // deal row index (lineage)
+  std::vector<Date> date;           // credit date (the deal's close date unless a rule says otherwise)
+  std::vector<int64_t> amount;      // minor units of currency[i]
+  std::vector<Currency> currency;
+  std::vector<CreditKind> kind;     // which rule family made it
+  std::vector<DealType> deal_type;  // copied from the deal, for plan measure filters
+  std::vector<int32_t> rule;        // index of the crediting rule in the rule set (lineage)
+  std::vector<int16_t> depth;       // roll-up level: 0 for the credited rep, 1 for the manager, ...
+
+  std::size_t size() const noexcept { return person.size(); }
+  void reserve(std::size_t n) {
+    person.reserve(n);
+    deal.reserve(n);
+    date.reserve(n);
+    amount.reserve(n);
+    currency.reserve(n);
+    kind.reserve(n);
+    deal_type.reserve(n);
+    rule.reserve(n);
+    depth.reserve(n);
+  }
+};
+
+}  // namespace salescomp
