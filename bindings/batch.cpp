@@ -53,7 +53,7 @@ RateColumn rate_column(py::handle value, std::size_t n, const char* name) {
 // Same as RateColumn for plain integers (numerators, denominators).
 RateColumn int_column(py::handle value, std::size_t n, const char* name) {
   RateColumn c;
-  if (PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr())) {
+  if (is_integer_scalar(value)) {
     c.scalar = value.cast<int64_t>();
     return c;
   }

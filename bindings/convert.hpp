@@ -22,6 +22,10 @@ namespace py = pybind11;
 // refused with TypeError because they are not exact money.
 std::string decimal_text(py::handle value, const char* what);
 
+// True for int and integer scalars such as numpy.int64 (not bool, not arrays,
+// which also implement __index__).
+bool is_integer_scalar(py::handle value);
+
 // decimal.Decimal(text).
 py::object make_decimal(const std::string& text);
 

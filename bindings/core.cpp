@@ -1,6 +1,7 @@
 // Bindings for the money core: Currency, RoundingMode, Rate, Money, FxTable,
 // allocation and exact comparisons, plus the shared converters of convert.hpp.
 #include <pybind11/native_enum.h>
+#include <pybind11/numpy.h>
 #include <pybind11/operators.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -35,7 +36,7 @@ std::string type_name(py::handle v) { return py::str(py::type::handle_of(v).attr
 std::vector<int64_t> weights_from(const py::sequence& weights) {
   bool all_int = true;
   for (py::handle w : weights)
-    if (PyBool_Check(w.ptr()) || !PyIndex_Check(w.ptr())) all_int = false;
+    if (!is_integer_scalar(w)) all_int = false;
   std::vector<int64_t> out;
   out.reserve(py::len(weights));
   for (py::handle w : weights) out.push_back(all_int ? w.cast<int64_t>() : to_rate(w, std::nullopt, "weight").raw());
@@ -47,6 +48,11 @@ std::vector<int64_t> keys_from(const std::optional<std::vector<int64_t>>& keys) 
 }
 }  // namespace
 
+bool is_integer_scalar(py::handle value) {
+  PyObject* p = value.ptr();
+  return !PyBool_Check(p) && PyIndex_Check(p) && !py::isinstance<py::array>(value);
+}
+
 std::string decimal_text(py::handle value, const char* what) {
   PyObject* p = value.ptr();
   if (PyBool_Check(p))
@@ -55,7 +61,7 @@ std::string decimal_text(py::handle value, const char* what) {
     raise_type_error(std::string(what) + ": float " + std::string(py::str(value)) +
                      " is not exact; pass decimal.Decimal or str (e.g. Decimal('0.1'))");
   if (PyUnicode_Check(p)) return value.cast<std::string>();
-  if (PyIndex_Check(p)) return py::str(py::int_(py::reinterpret_borrow<py::object>(value)));
+  if (is_integer_scalar(value)) return py::str(py::int_(py::reinterpret_borrow<py::object>(value)));
   if (py::isinstance(value, decimal_class())) {
     const std::string shown = py::str(value);
     if (!value.attr("is_finite")().cast<bool>())
@@ -175,12 +181,12 @@ void bind_core(py::module_& m) {
       .def("__abs__", [](const Money& x) { return x.is_negative() ? -x : x; })
       .def("__bool__", [](const Money& x) { return !x.is_zero(); })
       .def("__mul__", [](const Money& x, py::object k) {
-             if (PyBool_Check(k.ptr()) || !PyIndex_Check(k.ptr()))
+             if (!is_integer_scalar(k))
                raise_type_error("Money * x needs an int (exact); use .multiply(rate, rounding=...) for rates");
              return x * k.cast<int64_t>();
            })
       .def("__rmul__", [](const Money& x, py::object k) {
-             if (PyBool_Check(k.ptr()) || !PyIndex_Check(k.ptr()))
+             if (!is_integer_scalar(k))
                raise_type_error("x * Money needs an int (exact); use .multiply(rate, rounding=...) for rates");
              return x * k.cast<int64_t>();
            })
