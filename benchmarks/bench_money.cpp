@@ -51,14 +51,18 @@ static void BM_MultiplyByRate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * int64_t(v.size()));
   state.SetLabel(std::string(to_string(mode)));
 }
-BENCHMARK(BM_MultiplyByRate)->Arg(int(RoundingMode::HalfEven))->Arg(int(RoundingMode::HalfUp))->Arg(int(RoundingMode::Floor));
+BENCHMARK(BM_MultiplyByRate)
+    ->Arg(int(RoundingMode::HalfEven))
+    ->Arg(int(RoundingMode::HalfUp))
+    ->Arg(int(RoundingMode::Floor));
 
 static void BM_MultiplyByTwoRates(benchmark::State& state) {
   const auto v = random_minor(1 << 14, 4);
   std::vector<int64_t> out(v.size());
   const Rate split = Rate::parse("0.6"), rate = Rate::parse("0.0725");
   for (auto _ : state) {
-    for (std::size_t i = 0; i < v.size(); ++i) out[i] = multiply_minor(v[i], split, rate, RoundingMode::HalfEven);
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out[i] = multiply_minor(v[i], split, rate, RoundingMode::HalfEven);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * int64_t(v.size()));
@@ -78,7 +82,8 @@ static void BM_Allocate(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations());  // allocations per second
-  state.counters["parts/s"] = benchmark::Counter(double(state.iterations()) * double(parts), benchmark::Counter::kIsRate);
+  state.counters["parts/s"] =
+      benchmark::Counter(double(state.iterations()) * double(parts), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Allocate)->Arg(2)->Arg(10)->Arg(1000);
 
@@ -109,7 +114,8 @@ BENCHMARK(BM_Format);
 static void BM_FxConvert(benchmark::State& state) {
   FxTable fx;
   const Currency eur = Currency::of("EUR");
-  for (int m = 1; m <= 12; ++m) fx.add(eur, kUsd, Date::from_ymd(2026, unsigned(m), 1), Rate::parse("1.0837"));
+  for (int m = 1; m <= 12; ++m)
+    fx.add(eur, kUsd, Date::from_ymd(2026, unsigned(m), 1), Rate::parse("1.0837"));
   const auto v = random_minor(1 << 12, 9);
   const Date on = Date::parse("2026-06-15");
   for (auto _ : state) {

@@ -24,7 +24,8 @@ Int64Array int64_array(py::handle value, const char* name) {
     raise_type_error(std::string(name) + ": expected an integer array (minor units), got dtype " +
                      std::string(py::str(arr.dtype())));
   if (!np.attr("can_cast")(arr.dtype(), np.attr("int64"), "safe").cast<bool>())
-    raise_type_error(std::string(name) + ": dtype " + std::string(py::str(arr.dtype())) + " does not fit int64");
+    raise_type_error(std::string(name) + ": dtype " + std::string(py::str(arr.dtype())) +
+                     " does not fit int64");
   if (arr.ndim() != 1) raise_type_error(std::string(name) + ": expected a 1-d array");
   return Int64Array::ensure(np.attr("ascontiguousarray")(arr, "int64"));
 }
@@ -38,12 +39,14 @@ struct RateColumn {
 };
 RateColumn rate_column(py::handle value, std::size_t n, const char* name) {
   RateColumn c;
-  if (py::isinstance<py::array>(value) || py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+  if (py::isinstance<py::array>(value) || py::isinstance<py::list>(value) ||
+      py::isinstance<py::tuple>(value)) {
     c.array = int64_array(value, name);
     c.is_scalar = false;
     if (std::size_t(c.array.size()) != n)
-      throw ValidationError("SC-BATCH-SHAPE", Issue{std::nullopt, name, std::to_string(c.array.size()),
-                                                    "length differs from the amounts (" + std::to_string(n) + ")"});
+      throw ValidationError("SC-BATCH-SHAPE",
+                            Issue{std::nullopt, name, std::to_string(c.array.size()),
+                                  "length differs from the amounts (" + std::to_string(n) + ")"});
   } else {
     c.scalar = to_rate(value, std::nullopt, name).raw();
   }
@@ -60,8 +63,9 @@ RateColumn int_column(py::handle value, std::size_t n, const char* name) {
   c.array = int64_array(value, name);
   c.is_scalar = false;
   if (std::size_t(c.array.size()) != n)
-    throw ValidationError("SC-BATCH-SHAPE", Issue{std::nullopt, name, std::to_string(c.array.size()),
-                                                  "length differs from the amounts (" + std::to_string(n) + ")"});
+    throw ValidationError("SC-BATCH-SHAPE",
+                          Issue{std::nullopt, name, std::to_string(c.array.size()),
+                                "length differs from the amounts (" + std::to_string(n) + ")"});
   return c;
 }
 
@@ -96,142 +100,166 @@ py::int_ int128_to_python(detail::int128 v) {
 void bind_batch(py::module_& root) {
   py::module_ m = root.def_submodule("batch", "Column kernels over numpy int64 minor units");
 
-  m.def("sum", [](py::handle minor, py::object currency) -> py::object {
-          auto a = int64_array(minor, "minor_units");
-          detail::int128 s;
-          {
-            py::gil_scoped_release release;
-            s = sum_minor_wide(std::span<const int64_t>(a.data(), std::size_t(a.size())));
-          }
-          if (currency.is_none()) return int128_to_python(s);
-          if (!detail::fits_int64(s))
-            throw OverflowError("SC-OVERFLOW", "sum " + detail::to_string(s) + " does not fit in 64 bits");
-          return py::cast(Money::from_minor(int64_t(s), to_currency(currency)));
-        },
-        py::arg("minor_units"), py::arg("currency") = py::none(),
-        "Exact sum (128-bit): a Python int, or a Money (checked to fit int64) when currency is given.");
+  m.def(
+      "sum",
+      [](py::handle minor, py::object currency) -> py::object {
+        auto a = int64_array(minor, "minor_units");
+        detail::int128 s;
+        {
+          py::gil_scoped_release release;
+          s = sum_minor_wide(std::span<const int64_t>(a.data(), std::size_t(a.size())));
+        }
+        if (currency.is_none()) return int128_to_python(s);
+        if (!detail::fits_int64(s))
+          throw OverflowError("SC-OVERFLOW", "sum " + detail::to_string(s) + " does not fit in 64 bits");
+        return py::cast(Money::from_minor(int64_t(s), to_currency(currency)));
+      },
+      py::arg("minor_units"), py::arg("currency") = py::none(),
+      "Exact sum (128-bit): a Python int, or a Money (checked to fit int64) when currency is given.");
 
-  m.def("multiply", [](py::handle minor, py::handle rate, RoundingMode mode) {
-          auto a = int64_array(minor, "minor_units");
-          const std::size_t n = std::size_t(a.size());
-          const RateColumn r = rate_column(rate, n, "rate");
-          Int64Array out{py::ssize_t(n)};
-          const int64_t* in = a.data();
-          int64_t* o = out.mutable_data();
-          for_each_row(n, [&](std::size_t i) { o[i] = multiply_minor(in[i], Rate::from_raw(r.at(i)), mode); });
-          return out;
-        },
-        py::arg("minor_units"), py::arg("rate"), py::arg("rounding") = RoundingMode::HalfEven,
-        "minor x rate per row, rounded once; rate is a Rate or an int64 array of raw units (1e-12).");
+  m.def(
+      "multiply",
+      [](py::handle minor, py::handle rate, RoundingMode mode) {
+        auto a = int64_array(minor, "minor_units");
+        const std::size_t n = std::size_t(a.size());
+        const RateColumn r = rate_column(rate, n, "rate");
+        Int64Array out{py::ssize_t(n)};
+        const int64_t* in = a.data();
+        int64_t* o = out.mutable_data();
+        for_each_row(n, [&](std::size_t i) { o[i] = multiply_minor(in[i], Rate::from_raw(r.at(i)), mode); });
+        return out;
+      },
+      py::arg("minor_units"), py::arg("rate"), py::arg("rounding") = RoundingMode::HalfEven,
+      "minor x rate per row, rounded once; rate is a Rate or an int64 array of raw units (1e-12).");
 
-  m.def("multiply_two", [](py::handle minor, py::handle rate_a, py::handle rate_b, RoundingMode mode) {
-          auto a = int64_array(minor, "minor_units");
-          const std::size_t n = std::size_t(a.size());
-          const RateColumn ra = rate_column(rate_a, n, "rate_a");
-          const RateColumn rb = rate_column(rate_b, n, "rate_b");
-          Int64Array out{py::ssize_t(n)};
-          const int64_t* in = a.data();
-          int64_t* o = out.mutable_data();
-          for_each_row(n, [&](std::size_t i) {
-            o[i] = multiply_minor(in[i], Rate::from_raw(ra.at(i)), Rate::from_raw(rb.at(i)), mode);
-          });
-          return out;
-        },
-        py::arg("minor_units"), py::arg("rate_a"), py::arg("rate_b"), py::arg("rounding") = RoundingMode::HalfEven,
-        "minor x rate_a x rate_b per row with a single rounding (256-bit intermediate).");
+  m.def(
+      "multiply_two",
+      [](py::handle minor, py::handle rate_a, py::handle rate_b, RoundingMode mode) {
+        auto a = int64_array(minor, "minor_units");
+        const std::size_t n = std::size_t(a.size());
+        const RateColumn ra = rate_column(rate_a, n, "rate_a");
+        const RateColumn rb = rate_column(rate_b, n, "rate_b");
+        Int64Array out{py::ssize_t(n)};
+        const int64_t* in = a.data();
+        int64_t* o = out.mutable_data();
+        for_each_row(n, [&](std::size_t i) {
+          o[i] = multiply_minor(in[i], Rate::from_raw(ra.at(i)), Rate::from_raw(rb.at(i)), mode);
+        });
+        return out;
+      },
+      py::arg("minor_units"), py::arg("rate_a"), py::arg("rate_b"),
+      py::arg("rounding") = RoundingMode::HalfEven,
+      "minor x rate_a x rate_b per row with a single rounding (256-bit intermediate).");
 
-  m.def("multiply_divide", [](py::handle minor, py::handle numerator, py::handle denominator, RoundingMode mode) {
-          auto a = int64_array(minor, "minor_units");
-          const std::size_t n = std::size_t(a.size());
-          const RateColumn num = int_column(numerator, n, "numerator");
-          const RateColumn den = int_column(denominator, n, "denominator");
-          Int64Array out{py::ssize_t(n)};
-          const int64_t* in = a.data();
-          int64_t* o = out.mutable_data();
-          for_each_row(n, [&](std::size_t i) { o[i] = multiply_divide_minor(in[i], num.at(i), den.at(i), mode); });
-          return out;
-        },
-        py::arg("minor_units"), py::arg("numerator"), py::arg("denominator"), py::arg("rounding") = RoundingMode::HalfEven,
-        "minor x numerator / denominator per row, rounded once.");
+  m.def(
+      "multiply_divide",
+      [](py::handle minor, py::handle numerator, py::handle denominator, RoundingMode mode) {
+        auto a = int64_array(minor, "minor_units");
+        const std::size_t n = std::size_t(a.size());
+        const RateColumn num = int_column(numerator, n, "numerator");
+        const RateColumn den = int_column(denominator, n, "denominator");
+        Int64Array out{py::ssize_t(n)};
+        const int64_t* in = a.data();
+        int64_t* o = out.mutable_data();
+        for_each_row(n,
+                     [&](std::size_t i) { o[i] = multiply_divide_minor(in[i], num.at(i), den.at(i), mode); });
+        return out;
+      },
+      py::arg("minor_units"), py::arg("numerator"), py::arg("denominator"),
+      py::arg("rounding") = RoundingMode::HalfEven, "minor x numerator / denominator per row, rounded once.");
 
-  m.def("allocate", [](int64_t total, py::handle weights, py::object tie_keys) {
-          auto w = int64_array(weights, "weights");
-          Int64Array keys;
-          std::span<const int64_t> key_span;
-          if (!tie_keys.is_none()) {
-            keys = int64_array(tie_keys, "tie_keys");
-            key_span = std::span<const int64_t>(keys.data(), std::size_t(keys.size()));
-          }
-          Int64Array out(w.size());
-          {
-            py::gil_scoped_release release;
-            allocate_minor_into(total, std::span<const int64_t>(w.data(), std::size_t(w.size())),
-                                std::span<int64_t>(out.mutable_data(), std::size_t(out.size())), key_span);
-          }
-          return out;
-        },
-        py::arg("total"), py::arg("weights"), py::arg("tie_keys") = py::none(),
-        "Largest-remainder split of `total` minor units by integer weights; the parts sum to total.");
+  m.def(
+      "allocate",
+      [](int64_t total, py::handle weights, py::object tie_keys) {
+        auto w = int64_array(weights, "weights");
+        Int64Array keys;
+        std::span<const int64_t> key_span;
+        if (!tie_keys.is_none()) {
+          keys = int64_array(tie_keys, "tie_keys");
+          key_span = std::span<const int64_t>(keys.data(), std::size_t(keys.size()));
+        }
+        Int64Array out(w.size());
+        {
+          py::gil_scoped_release release;
+          allocate_minor_into(total, std::span<const int64_t>(w.data(), std::size_t(w.size())),
+                              std::span<int64_t>(out.mutable_data(), std::size_t(out.size())), key_span);
+        }
+        return out;
+      },
+      py::arg("total"), py::arg("weights"), py::arg("tie_keys") = py::none(),
+      "Largest-remainder split of `total` minor units by integer weights; the parts sum to total.");
 
-  m.def("multiply_rates", [](py::handle a, py::handle b, RoundingMode mode) {
-          auto x = int64_array(a, "a");
-          const std::size_t n = std::size_t(x.size());
-          const RateColumn y = rate_column(b, n, "b");
-          Int64Array out{py::ssize_t(n)};
-          const int64_t* in = x.data();
-          int64_t* o = out.mutable_data();
-          for_each_row(n, [&](std::size_t i) { o[i] = multiply(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw(); });
-          return out;
-        },
-        py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
-        "Rate raw units a x b per row, rounded once to 12 places.");
+  m.def(
+      "multiply_rates",
+      [](py::handle a, py::handle b, RoundingMode mode) {
+        auto x = int64_array(a, "a");
+        const std::size_t n = std::size_t(x.size());
+        const RateColumn y = rate_column(b, n, "b");
+        Int64Array out{py::ssize_t(n)};
+        const int64_t* in = x.data();
+        int64_t* o = out.mutable_data();
+        for_each_row(n, [&](std::size_t i) {
+          o[i] = multiply(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw();
+        });
+        return out;
+      },
+      py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
+      "Rate raw units a x b per row, rounded once to 12 places.");
 
-  m.def("divide_rates", [](py::handle a, py::handle b, RoundingMode mode) {
-          auto x = int64_array(a, "a");
-          const std::size_t n = std::size_t(x.size());
-          const RateColumn y = rate_column(b, n, "b");
-          Int64Array out{py::ssize_t(n)};
-          const int64_t* in = x.data();
-          int64_t* o = out.mutable_data();
-          for_each_row(n, [&](std::size_t i) { o[i] = divide(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw(); });
-          return out;
-        },
-        py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
-        "Rate raw units a / b per row, rounded once to 12 places.");
+  m.def(
+      "divide_rates",
+      [](py::handle a, py::handle b, RoundingMode mode) {
+        auto x = int64_array(a, "a");
+        const std::size_t n = std::size_t(x.size());
+        const RateColumn y = rate_column(b, n, "b");
+        Int64Array out{py::ssize_t(n)};
+        const int64_t* in = x.data();
+        int64_t* o = out.mutable_data();
+        for_each_row(n, [&](std::size_t i) {
+          o[i] = divide(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw();
+        });
+        return out;
+      },
+      py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
+      "Rate raw units a / b per row, rounded once to 12 places.");
 
-  m.def("parse", [](const std::vector<std::string>& texts, int scale, std::optional<RoundingMode> mode) {
-          Int64Array out{py::ssize_t(texts.size())};
-          int64_t* o = out.mutable_data();
-          std::vector<Issue> issues;
-          {
-            py::gil_scoped_release release;
-            for (std::size_t i = 0; i < texts.size(); ++i) {
-              try {
-                o[i] = parse_scaled(texts[i], scale, mode);
-              } catch (const ValidationError& e) {
-                for (Issue is : e.issues()) {
-                  is.row = int64_t(i);
-                  issues.push_back(std::move(is));
-                }
-              } catch (const OverflowError& e) {
-                issues.push_back(Issue{int64_t(i), "amount", texts[i], strip_id(e)});
+  m.def(
+      "parse",
+      [](const std::vector<std::string>& texts, int scale, std::optional<RoundingMode> mode) {
+        Int64Array out{py::ssize_t(texts.size())};
+        int64_t* o = out.mutable_data();
+        std::vector<Issue> issues;
+        {
+          py::gil_scoped_release release;
+          for (std::size_t i = 0; i < texts.size(); ++i) {
+            try {
+              o[i] = parse_scaled(texts[i], scale, mode);
+            } catch (const ValidationError& e) {
+              for (Issue is : e.issues()) {
+                is.row = int64_t(i);
+                issues.push_back(std::move(is));
               }
+            } catch (const OverflowError& e) {
+              issues.push_back(Issue{int64_t(i), "amount", texts[i], strip_id(e)});
             }
           }
-          if (!issues.empty()) throw ParseError("SC-PARSE-DECIMAL", std::move(issues));
-          return out;
-        },
-        py::arg("texts"), py::arg("scale"), py::arg("rounding") = py::none(),
-        "Strictly parse decimal strings to integer units of 10^-scale; every bad row is reported.");
+        }
+        if (!issues.empty()) throw ParseError("SC-PARSE-DECIMAL", std::move(issues));
+        return out;
+      },
+      py::arg("texts"), py::arg("scale"), py::arg("rounding") = py::none(),
+      "Strictly parse decimal strings to integer units of 10^-scale; every bad row is reported.");
 
-  m.def("format", [](py::handle minor, int scale) {
-          auto a = int64_array(minor, "minor_units");
-          py::list out(a.size());
-          const int64_t* in = a.data();
-          for (py::ssize_t i = 0; i < a.size(); ++i) out[std::size_t(i)] = py::str(format_scaled(in[i], scale));
-          return out;
-        },
-        py::arg("minor_units"), py::arg("scale"), "Canonical decimal text of each value at `scale` decimals.");
+  m.def(
+      "format",
+      [](py::handle minor, int scale) {
+        auto a = int64_array(minor, "minor_units");
+        py::list out(a.size());
+        const int64_t* in = a.data();
+        for (py::ssize_t i = 0; i < a.size(); ++i) out[std::size_t(i)] = py::str(format_scaled(in[i], scale));
+        return out;
+      },
+      py::arg("minor_units"), py::arg("scale"), "Canonical decimal text of each value at `scale` decimals.");
 }
 
 }  // namespace salescomp::py_bindings

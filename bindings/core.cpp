@@ -39,7 +39,8 @@ std::vector<int64_t> weights_from(const py::sequence& weights) {
     if (!is_integer_scalar(w)) all_int = false;
   std::vector<int64_t> out;
   out.reserve(py::len(weights));
-  for (py::handle w : weights) out.push_back(all_int ? w.cast<int64_t>() : to_rate(w, std::nullopt, "weight").raw());
+  for (py::handle w : weights)
+    out.push_back(all_int ? w.cast<int64_t>() : to_rate(w, std::nullopt, "weight").raw());
   return out;
 }
 
@@ -65,7 +66,8 @@ std::string decimal_text(py::handle value, const char* what) {
   if (py::isinstance(value, decimal_class())) {
     const std::string shown = py::str(value);
     if (!value.attr("is_finite")().cast<bool>())
-      throw ParseError("SC-PARSE-DECIMAL", Issue{std::nullopt, what, shown, "NaN and Infinity are not amounts"});
+      throw ParseError("SC-PARSE-DECIMAL",
+                       Issue{std::nullopt, what, shown, "NaN and Infinity are not amounts"});
     const int exponent = value.attr("as_tuple")().attr("exponent").cast<int>();
     if (exponent > 40 || exponent < -60)
       throw ParseError("SC-PARSE-DECIMAL",
@@ -114,10 +116,13 @@ void bind_core(py::module_& m) {
       .def(py::init([](const std::string& code) { return Currency::of(code); }), py::arg("code"))
       .def_property_readonly("code", [](const Currency& c) { return std::string(c.code()); })
       .def_property_readonly("exponent", &Currency::exponent, "decimal places of the minor unit")
-      .def_static("all", [] {
-        const auto all = all_currencies();
-        return std::vector<Currency>(all.begin(), all.end());
-      }, "every currency in the ISO 4217 table, by code")
+      .def_static(
+          "all",
+          [] {
+            const auto all = all_currencies();
+            return std::vector<Currency>(all.begin(), all.end());
+          },
+          "every currency in the ISO 4217 table, by code")
       .def("__str__", [](const Currency& c) { return std::string(c.code()); })
       .def("__repr__", [](const Currency& c) { return "Currency('" + std::string(c.code()) + "')"; })
       .def("__eq__", [](const Currency& a, const Currency& b) { return a == b; })
@@ -128,16 +133,20 @@ void bind_core(py::module_& m) {
 
   py::class_<Rate>(m, "Rate",
                    "An exact fixed-point decimal with 12 places for rates, ratios, weights and FX rates.")
-      .def(py::init([](py::object value, std::optional<RoundingMode> rounding) { return to_rate(value, rounding); }),
+      .def(py::init([](py::object value, std::optional<RoundingMode> rounding) {
+             return to_rate(value, rounding);
+           }),
            py::arg("value"), py::arg("rounding") = py::none())
       .def_static("from_raw", &Rate::from_raw, py::arg("raw"), "from integer units of 1e-12")
       .def_static("from_fraction", &Rate::from_fraction, py::arg("numerator"), py::arg("denominator"),
                   py::arg("rounding") = RoundingMode::HalfEven)
-      .def_static("from_percent", [](py::object v) { return Rate::from_percent(decimal_text(v, "percent")); },
-                  py::arg("percent"), "from_percent('12.5') == Rate('0.125')")
+      .def_static(
+          "from_percent", [](py::object v) { return Rate::from_percent(decimal_text(v, "percent")); },
+          py::arg("percent"), "from_percent('12.5') == Rate('0.125')")
       .def_property_readonly("raw", &Rate::raw, "integer units of 1e-12")
-      .def_property_readonly("value", [](const Rate& r) { return make_decimal(r.to_short_string()); },
-                             "the exact value as decimal.Decimal")
+      .def_property_readonly(
+          "value", [](const Rate& r) { return make_decimal(r.to_short_string()); },
+          "the exact value as decimal.Decimal")
       .def("__str__", &Rate::to_short_string)
       .def("__repr__", [](const Rate& r) { return "Rate('" + r.to_short_string() + "')"; })
       .def(py::self + py::self)
@@ -150,111 +159,152 @@ void bind_core(py::module_& m) {
       .def(py::self >= py::self)
       .def("__eq__", [](const Rate&, py::object) { return false; })
       .def("__hash__", [](const Rate& r) { return py::hash(py::int_(r.raw())); })
-      .def("multiply", [](Rate a, py::object b, RoundingMode mode) { return multiply(a, to_rate(b), mode); },
-           py::arg("other"), py::arg("rounding") = RoundingMode::HalfEven, "self x other rounded once to 12 places")
-      .def("divide", [](Rate a, py::object b, RoundingMode mode) { return divide(a, to_rate(b), mode); },
-           py::arg("other"), py::arg("rounding") = RoundingMode::HalfEven, "self / other rounded once to 12 places")
+      .def(
+          "multiply", [](Rate a, py::object b, RoundingMode mode) { return multiply(a, to_rate(b), mode); },
+          py::arg("other"), py::arg("rounding") = RoundingMode::HalfEven,
+          "self x other rounded once to 12 places")
+      .def(
+          "divide", [](Rate a, py::object b, RoundingMode mode) { return divide(a, to_rate(b), mode); },
+          py::arg("other"), py::arg("rounding") = RoundingMode::HalfEven,
+          "self / other rounded once to 12 places")
       .def(py::pickle([](const Rate& r) { return py::make_tuple(r.raw()); },
                       [](py::tuple t) { return Rate::from_raw(t[0].cast<int64_t>()); }));
 
   py::class_<Money>(m, "Money", "An exact amount: an integer count of a currency's minor units.")
       .def(py::init([](py::object amount, py::object currency, std::optional<RoundingMode> rounding) {
              const Currency c = to_currency(currency);
-             return Money::from_minor(parse_scaled(decimal_text(amount, "amount"), c.exponent(), rounding, "amount"), c);
+             return Money::from_minor(
+                 parse_scaled(decimal_text(amount, "amount"), c.exponent(), rounding, "amount"), c);
            }),
            py::arg("amount"), py::arg("currency"), py::arg("rounding") = py::none(),
-           "Money(Decimal('10.00') | '10.00' | 10, 'USD'); more decimals than the currency has need `rounding`.")
-      .def_static("from_minor", [](int64_t minor, py::object c) { return Money::from_minor(minor, to_currency(c)); },
-                  py::arg("minor_units"), py::arg("currency"), "from an integer count of minor units (cents)")
-      .def_static("zero", [](py::object c) { return Money::zero(to_currency(c)); }, py::arg("currency"))
-      .def_property_readonly("amount", [](const Money& x) { return make_decimal(x.to_string()); },
-                             "the exact amount as decimal.Decimal")
+           "Money(Decimal('10.00') | '10.00' | 10, 'USD'); more decimals than the currency has need "
+           "`rounding`.")
+      .def_static(
+          "from_minor", [](int64_t minor, py::object c) { return Money::from_minor(minor, to_currency(c)); },
+          py::arg("minor_units"), py::arg("currency"), "from an integer count of minor units (cents)")
+      .def_static(
+          "zero", [](py::object c) { return Money::zero(to_currency(c)); }, py::arg("currency"))
+      .def_property_readonly(
+          "amount", [](const Money& x) { return make_decimal(x.to_string()); },
+          "the exact amount as decimal.Decimal")
       .def_property_readonly("minor_units", &Money::minor_units)
       .def_property_readonly("currency", &Money::currency)
       .def("to_string", &Money::to_string, "'1234.50': the amount with exactly the currency's decimals")
       .def("__str__", &Money::format)
-      .def("__repr__", [](const Money& x) { return "Money('" + x.to_string() + "', '" + std::string(x.currency().code()) + "')"; })
+      .def("__repr__",
+           [](const Money& x) {
+             return "Money('" + x.to_string() + "', '" + std::string(x.currency().code()) + "')";
+           })
       .def(py::self + py::self)
       .def(py::self - py::self)
       .def("__neg__", [](const Money& x) { return -x; })
       .def("__pos__", [](const Money& x) { return x; })
       .def("__abs__", [](const Money& x) { return x.is_negative() ? -x : x; })
       .def("__bool__", [](const Money& x) { return !x.is_zero(); })
-      .def("__mul__", [](const Money& x, py::object k) {
-             if (!is_integer_scalar(k))
-               raise_type_error("Money * x needs an int (exact); use .multiply(rate, rounding=...) for rates");
-             return x * k.cast<int64_t>();
-           })
-      .def("__rmul__", [](const Money& x, py::object k) {
-             if (!is_integer_scalar(k))
-               raise_type_error("x * Money needs an int (exact); use .multiply(rate, rounding=...) for rates");
-             return x * k.cast<int64_t>();
-           })
+      .def(
+          "__mul__",
+          [](const Money& x, py::object k) {
+            if (!is_integer_scalar(k))
+              raise_type_error("Money * x needs an int (exact); use .multiply(rate, rounding=...) for rates");
+            return x * k.cast<int64_t>();
+          })
+      .def(
+          "__rmul__",
+          [](const Money& x, py::object k) {
+            if (!is_integer_scalar(k))
+              raise_type_error("x * Money needs an int (exact); use .multiply(rate, rounding=...) for rates");
+            return x * k.cast<int64_t>();
+          })
       .def(py::self == py::self)
       .def("__eq__", [](const Money&, py::object) { return false; })
       .def(py::self < py::self)
       .def(py::self <= py::self)
       .def(py::self > py::self)
       .def(py::self >= py::self)
-      .def("__hash__", [](const Money& x) {
-        return py::hash(py::make_tuple(x.minor_units(), std::string(x.currency().code())));
-      })
-      .def("multiply", [](const Money& x, py::object rate, py::object rate2, RoundingMode mode) {
-             if (rate2.is_none()) return multiply(x, to_rate(rate), mode);
-             return multiply(x, to_rate(rate), to_rate(rate2), mode);
-           },
-           py::arg("rate"), py::arg("rate2") = py::none(), py::arg("rounding") = RoundingMode::HalfEven,
-           "self x rate (x rate2), computed exactly and rounded once")
+      .def("__hash__",
+           [](const Money& x) {
+             return py::hash(py::make_tuple(x.minor_units(), std::string(x.currency().code())));
+           })
+      .def(
+          "multiply",
+          [](const Money& x, py::object rate, py::object rate2, RoundingMode mode) {
+            if (rate2.is_none()) return multiply(x, to_rate(rate), mode);
+            return multiply(x, to_rate(rate), to_rate(rate2), mode);
+          },
+          py::arg("rate"), py::arg("rate2") = py::none(), py::arg("rounding") = RoundingMode::HalfEven,
+          "self x rate (x rate2), computed exactly and rounded once")
       .def("multiply_divide", &multiply_divide, py::arg("numerator"), py::arg("denominator"),
            py::arg("rounding") = RoundingMode::HalfEven, "self x numerator / denominator, rounded once")
-      .def("allocate", [](const Money& x, py::sequence weights, std::optional<std::vector<int64_t>> keys) {
-             const auto w = weights_from(weights);
-             const auto k = keys_from(keys);
-             return allocate(x, std::span<const int64_t>(w), std::span<const int64_t>(k));
-           },
-           py::arg("weights"), py::arg("tie_keys") = py::none(),
-           "split by weights (largest remainder): the parts sum exactly to self")
-      .def(py::pickle([](const Money& x) { return py::make_tuple(x.minor_units(), std::string(x.currency().code())); },
-                      [](py::tuple t) { return Money::from_minor(t[0].cast<int64_t>(), Currency::of(t[1].cast<std::string>())); }));
+      .def(
+          "allocate",
+          [](const Money& x, py::sequence weights, std::optional<std::vector<int64_t>> keys) {
+            const auto w = weights_from(weights);
+            const auto k = keys_from(keys);
+            return allocate(x, std::span<const int64_t>(w), std::span<const int64_t>(k));
+          },
+          py::arg("weights"), py::arg("tie_keys") = py::none(),
+          "split by weights (largest remainder): the parts sum exactly to self")
+      .def(py::pickle(
+          [](const Money& x) { return py::make_tuple(x.minor_units(), std::string(x.currency().code())); },
+          [](py::tuple t) {
+            return Money::from_minor(t[0].cast<int64_t>(), Currency::of(t[1].cast<std::string>()));
+          }));
 
-  m.def("allocate", [](const Money& total, py::sequence weights, std::optional<std::vector<int64_t>> keys) {
-          const auto w = weights_from(weights);
-          const auto k = keys_from(keys);
-          return allocate(total, std::span<const int64_t>(w), std::span<const int64_t>(k));
-        },
-        py::arg("total"), py::arg("weights"), py::arg("tie_keys") = py::none(),
-        "Split `total` in proportion to `weights` (ints, or Rate/Decimal/str) by largest remainder; "
-        "ties go to the smaller tie key, then the earlier part. The parts always sum to `total`.");
-  m.def("ratio", &ratio, py::arg("numerator"), py::arg("denominator"), py::arg("rounding") = RoundingMode::HalfEven,
-        "numerator / denominator as a Rate, rounded once");
-  m.def("compare_scaled", [](const Money& a, py::object rate, const Money& b) { return compare_scaled(a, to_rate(rate), b); },
-        py::arg("a"), py::arg("rate"), py::arg("b"), "sign of (a - rate x b), decided exactly");
-  m.def("compare_ratio", [](int64_t num, int64_t den, py::object threshold) { return compare_ratio(num, den, to_rate(threshold)); },
-        py::arg("numerator"), py::arg("denominator"), py::arg("threshold"),
-        "sign of (numerator / denominator - threshold), decided exactly");
-  m.def("parse_date", [](const std::string& s) { return make_date(Date::parse(s)); }, py::arg("text"),
-        "strict ISO date 'YYYY-MM-DD' to datetime.date");
+  m.def(
+      "allocate",
+      [](const Money& total, py::sequence weights, std::optional<std::vector<int64_t>> keys) {
+        const auto w = weights_from(weights);
+        const auto k = keys_from(keys);
+        return allocate(total, std::span<const int64_t>(w), std::span<const int64_t>(k));
+      },
+      py::arg("total"), py::arg("weights"), py::arg("tie_keys") = py::none(),
+      "Split `total` in proportion to `weights` (ints, or Rate/Decimal/str) by largest remainder; "
+      "ties go to the smaller tie key, then the earlier part. The parts always sum to `total`.");
+  m.def("ratio", &ratio, py::arg("numerator"), py::arg("denominator"),
+        py::arg("rounding") = RoundingMode::HalfEven, "numerator / denominator as a Rate, rounded once");
+  m.def(
+      "compare_scaled",
+      [](const Money& a, py::object rate, const Money& b) { return compare_scaled(a, to_rate(rate), b); },
+      py::arg("a"), py::arg("rate"), py::arg("b"), "sign of (a - rate x b), decided exactly");
+  m.def(
+      "compare_ratio",
+      [](int64_t num, int64_t den, py::object threshold) {
+        return compare_ratio(num, den, to_rate(threshold));
+      },
+      py::arg("numerator"), py::arg("denominator"), py::arg("threshold"),
+      "sign of (numerator / denominator - threshold), decided exactly");
+  m.def(
+      "parse_date", [](const std::string& s) { return make_date(Date::parse(s)); }, py::arg("text"),
+      "strict ISO date 'YYYY-MM-DD' to datetime.date");
 
-  py::class_<FxTable>(m, "FxTable",
-                      "Dated exchange rates: the latest quote on or before a date applies; the inverse pair is "
-                      "used by exact division when only it is quoted.")
+  py::class_<FxTable>(
+      m, "FxTable",
+      "Dated exchange rates: the latest quote on or before a date applies; the inverse pair is "
+      "used by exact division when only it is quoted.")
       .def(py::init<>())
-      .def("add", [](FxTable& t, py::object from, py::object to, py::object effective, py::object rate) {
-             t.add(to_currency(from), to_currency(to), to_date(effective, "effective"), to_rate(rate));
-           },
-           py::arg("from_currency"), py::arg("to_currency"), py::arg("effective"), py::arg("rate"),
-           "from `effective` on, 1 unit of from_currency = `rate` units of to_currency")
-      .def("find", [](const FxTable& t, py::object from, py::object to, py::object on) -> py::object {
-             auto q = t.find(to_currency(from), to_currency(to), to_date(on, "on"));
-             if (!q) return py::none();
-             return py::make_tuple(make_date(q->effective), q->rate);
-           },
-           py::arg("from_currency"), py::arg("to_currency"), py::arg("on"),
-           "(effective date, Rate) of the direct quote in force, or None")
-      .def("convert", [](const FxTable& t, const Money& amount, py::object to, py::object on, RoundingMode mode) {
-             return t.convert(amount, to_currency(to), to_date(on, "on"), mode);
-           },
-           py::arg("amount"), py::arg("to_currency"), py::arg("on"), py::arg("rounding") = RoundingMode::HalfEven)
+      .def(
+          "add",
+          [](FxTable& t, py::object from, py::object to, py::object effective, py::object rate) {
+            t.add(to_currency(from), to_currency(to), to_date(effective, "effective"), to_rate(rate));
+          },
+          py::arg("from_currency"), py::arg("to_currency"), py::arg("effective"), py::arg("rate"),
+          "from `effective` on, 1 unit of from_currency = `rate` units of to_currency")
+      .def(
+          "find",
+          [](const FxTable& t, py::object from, py::object to, py::object on) -> py::object {
+            auto q = t.find(to_currency(from), to_currency(to), to_date(on, "on"));
+            if (!q) return py::none();
+            return py::make_tuple(make_date(q->effective), q->rate);
+          },
+          py::arg("from_currency"), py::arg("to_currency"), py::arg("on"),
+          "(effective date, Rate) of the direct quote in force, or None")
+      .def(
+          "convert",
+          [](const FxTable& t, const Money& amount, py::object to, py::object on, RoundingMode mode) {
+            return t.convert(amount, to_currency(to), to_date(on, "on"), mode);
+          },
+          py::arg("amount"), py::arg("to_currency"), py::arg("on"),
+          py::arg("rounding") = RoundingMode::HalfEven)
       .def("__len__", &FxTable::size);
 }
 

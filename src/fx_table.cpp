@@ -21,10 +21,9 @@ void FxTable::add(Currency from, Currency to, Date effective, Rate rate) {
                              [](const auto& q, Date d) { return q.first < d; });
   if (it != series.end() && it->first == effective) {
     if (it->second == rate) return;  // the same quote twice is harmless
-    throw ValidationError("SC-FX-DUPLICATE",
-                          Issue{std::nullopt, "rate", rate.to_string(),
-                                pair + " on " + effective.to_string() + " is already quoted at " +
-                                    it->second.to_string()});
+    throw ValidationError("SC-FX-DUPLICATE", Issue{std::nullopt, "rate", rate.to_string(),
+                                                   pair + " on " + effective.to_string() +
+                                                       " is already quoted at " + it->second.to_string()});
   }
   series.insert(it, {effective, rate});
 }
@@ -33,8 +32,8 @@ std::optional<FxTable::Quote> FxTable::find(Currency from, Currency to, Date on)
   const auto found = quotes_.find({from, to});
   if (found == quotes_.end()) return std::nullopt;
   const auto& series = found->second;
-  auto it = std::upper_bound(series.begin(), series.end(), on,
-                             [](Date d, const auto& q) { return d < q.first; });
+  auto it =
+      std::upper_bound(series.begin(), series.end(), on, [](Date d, const auto& q) { return d < q.first; });
   if (it == series.begin()) return std::nullopt;
   --it;
   return Quote{from, to, it->first, it->second};
@@ -60,8 +59,8 @@ Money FxTable::convert(const Money& amount, Currency to, Date on, RoundingMode m
                                            std::string(to.code()) + " (or its inverse) on or before " +
                                            on.to_string());
   }
-  return Money::from_minor(
-      detail::narrow_int64(divide_rounded<int256>(num, den, mode), "converted amount"), to);
+  return Money::from_minor(detail::narrow_int64(divide_rounded<int256>(num, den, mode), "converted amount"),
+                           to);
 }
 
 std::size_t FxTable::size() const noexcept {

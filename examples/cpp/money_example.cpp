@@ -27,7 +27,8 @@ int main() {
               << commission.format() << " = " << in_eur.format() << " (rate of 2026-01-01 carried forward)\n";
   }
   // Tier decisions are exact: 99,999.99 of a 100,000.00 quota is not 100%.
-  const int at_quota = compare_scaled(Money::parse("99999.99", usd), Rate::from_int(1), Money::parse("100000.00", usd));
+  const int at_quota =
+      compare_scaled(Money::parse("99999.99", usd), Rate::from_int(1), Money::parse("100000.00", usd));
   std::cout << "99999.99 vs 100% of 100000.00: " << (at_quota < 0 ? "below" : "at or above") << " quota\n";
   return 0;
 }

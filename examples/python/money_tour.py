@@ -6,7 +6,6 @@ Run: make demo   (or: .venv/bin/python examples/python/money_tour.py)
 from decimal import Decimal
 
 import numpy as np
-
 import salescomp as sc
 
 

@@ -11,18 +11,7 @@ Money('10.00', 'USD')
 
 from __future__ import annotations
 
-from ._errors import (
-    AmountOverflowError,
-    CurrencyMismatchError,
-    DivisionByZeroError,
-    Error,
-    InexactError,
-    InputTypeError,
-    MissingDataError,
-    ParseError,
-    UnknownCurrencyError,
-    ValidationError,
-)
+from . import batch
 from ._core import (
     Currency,
     FxTable,
@@ -36,7 +25,18 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import batch
+from ._errors import (
+    AmountOverflowError,
+    CurrencyMismatchError,
+    DivisionByZeroError,
+    Error,
+    InexactError,
+    InputTypeError,
+    MissingDataError,
+    ParseError,
+    UnknownCurrencyError,
+    ValidationError,
+)
 
 __all__ = [
     "__version__",

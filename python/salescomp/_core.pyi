@@ -2,17 +2,14 @@
 
 import datetime
 import enum
+from collections.abc import Sequence
 from decimal import Decimal
 from types import ModuleType
-from typing import Sequence, SupportsIndex, Union
+from typing import SupportsIndex
 
 __version__: str
 batch: ModuleType
 
-DecimalLike = Union[Decimal, str, int, SupportsIndex]
-RateLike = Union["Rate", Decimal, str, int]
-CurrencyLike = Union["Currency", str]
-DateLike = Union[datetime.date, str]
 
 class RoundingMode(enum.Enum):
     HalfEven = 0
@@ -99,3 +96,8 @@ def ratio(numerator: Money, denominator: Money, rounding: RoundingMode = ...) ->
 def compare_scaled(a: Money, rate: RateLike, b: Money) -> int: ...
 def compare_ratio(numerator: int, denominator: int, threshold: RateLike) -> int: ...
 def parse_date(text: str) -> datetime.date: ...
+
+DecimalLike = Decimal | str | int | SupportsIndex
+RateLike = Rate | Decimal | str | int
+CurrencyLike = Currency | str
+DateLike = datetime.date | str

@@ -8,7 +8,7 @@ Rates are given as a :class:`salescomp.Rate` (broadcast to every row) or an
 
 from __future__ import annotations
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +17,7 @@ from . import _core
 from ._core import Currency, Money, Rate, RoundingMode
 
 IntArray = npt.ArrayLike
-RateArg = Union[Rate, str, IntArray]
+RateArg = Rate | str | IntArray
 
 _k = _core.batch
 

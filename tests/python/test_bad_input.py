@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 import salescomp as sc
 
 REJECTED_TEXT = [

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-
 import salescomp as sc
 
 CTX = decimal.Context(prec=120, Emax=999999, Emin=-999999, traps=[decimal.InvalidOperation])

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
+import salescomp as sc
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import salescomp as sc
 
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 AMOUNT = st.integers(min_value=-(10**15), max_value=10**15)

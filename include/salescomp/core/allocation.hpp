@@ -26,14 +26,13 @@ namespace salescomp {
 namespace detail {
 inline void check_weights(std::span<const int64_t> weights, int128& total_weight) {
   if (weights.empty())
-    throw ValidationError("SC-ALLOC-EMPTY",
-                          Issue{std::nullopt, "weights", "[]", "need at least one weight"});
+    throw ValidationError("SC-ALLOC-EMPTY", Issue{std::nullopt, "weights", "[]", "need at least one weight"});
   std::vector<Issue> issues;
   total_weight = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (weights[i] < 0)
-      issues.push_back(Issue{int64_t(i), "weight", std::to_string(weights[i]),
-                             "weights must not be negative"});
+      issues.push_back(
+          Issue{int64_t(i), "weight", std::to_string(weights[i]), "weights must not be negative"});
     total_weight += weights[i];
   }
   if (!issues.empty()) throw ValidationError("SC-ALLOC-NEGATIVE-WEIGHT", std::move(issues));
@@ -45,14 +44,13 @@ inline void check_weights(std::span<const int64_t> weights, int128& total_weight
 
 // Core kernel: writes the parts of `total` into `out` (same length as
 // `weights`). `tie_keys` is empty or one key per weight.
-inline void allocate_minor_into(int64_t total, std::span<const int64_t> weights,
-                                std::span<int64_t> out, std::span<const int64_t> tie_keys = {}) {
+inline void allocate_minor_into(int64_t total, std::span<const int64_t> weights, std::span<int64_t> out,
+                                std::span<const int64_t> tie_keys = {}) {
   using detail::int128;
   const std::size_t n = weights.size();
   if (out.size() != n || (!tie_keys.empty() && tie_keys.size() != n))
-    throw ValidationError("SC-ALLOC-SHAPE",
-                          Issue{std::nullopt, "weights", std::to_string(n),
-                                "output and tie keys must have one entry per weight"});
+    throw ValidationError("SC-ALLOC-SHAPE", Issue{std::nullopt, "weights", std::to_string(n),
+                                                  "output and tie keys must have one entry per weight"});
   int128 total_weight = 0;
   detail::check_weights(weights, total_weight);
   const bool negative = total < 0;
@@ -79,8 +77,7 @@ inline void allocate_minor_into(int64_t total, std::span<const int64_t> weights,
       if (!tie_keys.empty() && tie_keys[a] != tie_keys[b]) return tie_keys[a] < tie_keys[b];
       return a < b;
     };
-    std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(leftover) - 1, order.end(),
-                     before);
+    std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(leftover) - 1, order.end(), before);
     // nth_element leaves the `leftover` best in the first slots (in any order).
     for (std::size_t k = 0; k < leftover; ++k) out[order[k]] += 1;
   }

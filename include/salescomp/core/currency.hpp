@@ -7,8 +7,8 @@
 // are rejected. Exponent: JPY 0, USD 2, KWD 3, CLF/UYW 4.
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -62,16 +62,13 @@ class Currency {
     if (code.size() == 3) {
       const auto* first = detail::kIso4217;
       const auto* last = first + detail::kIso4217Count;
-      const auto* it = std::lower_bound(first, last, code, [](const detail::CurrencyEntry& e,
-                                                               std::string_view c) {
-        return std::string_view(e.code, 3) < c;
-      });
-      if (it != last && std::string_view(it->code, 3) == code)
-        return Currency(it->code, it->exponent);
+      const auto* it = std::lower_bound(
+          first, last, code,
+          [](const detail::CurrencyEntry& e, std::string_view c) { return std::string_view(e.code, 3) < c; });
+      if (it != last && std::string_view(it->code, 3) == code) return Currency(it->code, it->exponent);
     }
-    throw UnknownCurrencyError(
-        "SC-CCY-UNKNOWN",
-        Issue{std::nullopt, "currency", std::string(code), "not an ISO 4217 currency code"});
+    throw UnknownCurrencyError("SC-CCY-UNKNOWN", Issue{std::nullopt, "currency", std::string(code),
+                                                       "not an ISO 4217 currency code"});
   }
 
   // True when `code` names a currency in the table.

@@ -3,8 +3,8 @@
 // Text form is strict ISO "YYYY-MM-DD".
 #include <chrono>
 #include <compare>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -15,19 +15,16 @@ namespace salescomp {
 class Date {
  public:
   constexpr Date() noexcept = default;  // 1970-01-01
-  static constexpr Date from_days(int32_t days_since_epoch) noexcept {
-    return Date(days_since_epoch);
-  }
+  static constexpr Date from_days(int32_t days_since_epoch) noexcept { return Date(days_since_epoch); }
   // Validated: 2026-02-30 is an error naming the value.
   static Date from_ymd(int year, unsigned month, unsigned day) {
     const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                                           std::chrono::day(day)};
     if (!ymd.ok() || year < 1 || year > 9999)
-      throw ValidationError("SC-DATE-INVALID",
-                            Issue{std::nullopt, "date",
-                                  std::to_string(year) + "-" + std::to_string(month) + "-" +
-                                      std::to_string(day),
-                                  "not a valid calendar date (years 1..9999)"});
+      throw ValidationError("SC-DATE-INVALID", Issue{std::nullopt, "date",
+                                                     std::to_string(year) + "-" + std::to_string(month) +
+                                                         "-" + std::to_string(day),
+                                                     "not a valid calendar date (years 1..9999)"});
     return Date(int32_t(std::chrono::sys_days(ymd).time_since_epoch().count()));
   }
   static Date parse(std::string_view text) {
@@ -56,15 +53,13 @@ class Date {
   unsigned day() const { return unsigned(ymd().day()); }
   // 0 = Monday ... 6 = Sunday (ISO order).
   unsigned iso_weekday_index() const {
-    return std::chrono::weekday(std::chrono::sys_days(std::chrono::days(days_))).iso_encoding() -
-           1;
+    return std::chrono::weekday(std::chrono::sys_days(std::chrono::days(days_))).iso_encoding() - 1;
   }
 
   std::string to_string() const {
     const auto d = ymd();
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()),
-                  unsigned(d.day()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()), unsigned(d.day()));
     return buf;
   }
 

@@ -17,8 +17,7 @@ namespace salescomp {
 inline constexpr std::size_t kMaxDecimalTextLength = 64;
 
 namespace detail {
-[[noreturn]] inline void throw_parse(std::string_view field, std::string_view text,
-                                     const char* rule) {
+[[noreturn]] inline void throw_parse(std::string_view field, std::string_view text, const char* rule) {
   std::string shown(text.substr(0, kMaxDecimalTextLength + 8));
   if (text.size() > shown.size()) shown += "...";
   throw ParseError("SC-PARSE-DECIMAL", Issue{std::nullopt, std::string(field), shown, rule});
@@ -29,13 +28,11 @@ namespace detail {
 // is 1234. More fraction digits than `scale` need a rounding mode, applied
 // once to the exact value; without one they are a ParseError. `field` names
 // the input in error messages.
-inline int64_t parse_scaled(std::string_view text, int scale,
-                            std::optional<RoundingMode> mode = std::nullopt,
+inline int64_t parse_scaled(std::string_view text, int scale, std::optional<RoundingMode> mode = std::nullopt,
                             std::string_view field = "amount") {
   using detail::int128;
   if (text.empty()) detail::throw_parse(field, text, "empty text is not a number");
-  if (text.size() > kMaxDecimalTextLength)
-    detail::throw_parse(field, text, "longer than 64 characters");
+  if (text.size() > kMaxDecimalTextLength) detail::throw_parse(field, text, "longer than 64 characters");
   std::size_t i = 0;
   const bool negative = text[0] == '-';
   if (negative) ++i;
@@ -47,8 +44,7 @@ inline int64_t parse_scaled(std::string_view text, int scale,
     frac_begin = ++i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
     frac_end = i;
-    if (frac_end == frac_begin)
-      detail::throw_parse(field, text, "expected digits after the decimal point");
+    if (frac_end == frac_begin) detail::throw_parse(field, text, "expected digits after the decimal point");
   }
   if (int_end == int_begin)
     detail::throw_parse(field, text, "not a plain decimal number (form -?digits[.digits])");
@@ -59,23 +55,21 @@ inline int64_t parse_scaled(std::string_view text, int scale,
 
   const std::size_t frac_digits = frac_end - frac_begin;
   if (frac_digits > std::size_t(scale) && !mode)
-    detail::throw_parse(field, text,
-                        ("has more than " + std::to_string(scale) +
-                         " decimal places; pass a rounding mode to round it")
-                            .c_str());
+    detail::throw_parse(
+        field, text,
+        ("has more than " + std::to_string(scale) + " decimal places; pass a rounding mode to round it")
+            .c_str());
   // kept = integer digits followed by the first `scale` fraction digits.
   constexpr int128 kLimit = int128(1) << 100;  // far above int64, far below overflow
   int128 kept = 0;
   auto push = [&](char c) {
     kept = kept * 10 + (c - '0');
     if (kept > kLimit) {
-      throw OverflowError("SC-OVERFLOW",
-                          std::string(field) + " '" + std::string(text) + "' is out of range");
+      throw OverflowError("SC-OVERFLOW", std::string(field) + " '" + std::string(text) + "' is out of range");
     }
   };
   for (std::size_t k = int_begin; k < int_end; ++k) push(text[k]);
-  for (int k = 0; k < scale; ++k)
-    push(std::size_t(k) < frac_digits ? text[frac_begin + k] : '0');
+  for (int k = 0; k < scale; ++k) push(std::size_t(k) < frac_digits ? text[frac_begin + k] : '0');
   int128 result = kept;
   if (frac_digits > std::size_t(scale)) {
     // Round on the first dropped digit; the rest only matter as "any nonzero"
@@ -90,8 +84,7 @@ inline int64_t parse_scaled(std::string_view text, int scale,
     result = -kept;
   }
   if (!detail::fits_int64(result))
-    throw OverflowError("SC-OVERFLOW",
-                        std::string(field) + " '" + std::string(text) + "' is out of range");
+    throw OverflowError("SC-OVERFLOW", std::string(field) + " '" + std::string(text) + "' is out of range");
   return int64_t(result);
 }
 

@@ -37,8 +37,7 @@ class FxTable {
   std::optional<Quote> find(Currency from, Currency to, Date on) const;
 
   // `amount` in `to` as of `on`, rounded once with `mode`.
-  Money convert(const Money& amount, Currency to, Date on,
-                RoundingMode mode = RoundingMode::HalfEven) const;
+  Money convert(const Money& amount, Currency to, Date on, RoundingMode mode = RoundingMode::HalfEven) const;
 
   // Number of quotes held.
   std::size_t size() const noexcept;

@@ -77,17 +77,15 @@ class Money {
 
   void require_same_currency(const Money& o, const char* op) const {
     if (!(currency_ == o.currency_))
-      throw CurrencyMismatchError("SC-CCY-MISMATCH",
-                                  std::string("cannot ") + op + " " + format() + " and " +
-                                      o.format() + ": different currencies");
+      throw CurrencyMismatchError("SC-CCY-MISMATCH", std::string("cannot ") + op + " " + format() + " and " +
+                                                         o.format() + ": different currencies");
   }
 
  private:
   constexpr Money(int64_t minor, Currency currency) noexcept : minor_(minor), currency_(currency) {}
   static int64_t narrow(detail::int128 v, const char* what) {
     if (!detail::fits_int64(v))
-      throw OverflowError("SC-OVERFLOW", std::string("money ") + what + " of " +
-                                             detail::to_string(v) +
+      throw OverflowError("SC-OVERFLOW", std::string("money ") + what + " of " + detail::to_string(v) +
                                              " minor units does not fit in 64 bits");
     return int64_t(v);
   }

@@ -18,8 +18,8 @@ inline int64_t multiply_minor(int64_t minor, Rate rate, RoundingMode mode = Roun
   const detail::int128 q =
       divide_rounded<detail::int128>(detail::int128(minor) * rate.raw(), Rate::kOne, mode);
   if (!detail::fits_int64(q))
-    throw OverflowError("SC-OVERFLOW", "money x rate = " + detail::to_string(q) +
-                                           " minor units does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW",
+                        "money x rate = " + detail::to_string(q) + " minor units does not fit in 64 bits");
   return int64_t(q);
 }
 
@@ -45,8 +45,8 @@ inline int64_t multiply_divide_minor(int64_t minor, int64_t numerator, int64_t d
   const detail::int128 q =
       divide_rounded<detail::int128>(detail::int128(minor) * numerator, denominator, mode);
   if (!detail::fits_int64(q))
-    throw OverflowError("SC-OVERFLOW", "money x a / b = " + detail::to_string(q) +
-                                           " minor units does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW",
+                        "money x a / b = " + detail::to_string(q) + " minor units does not fit in 64 bits");
   return int64_t(q);
 }
 

@@ -29,9 +29,8 @@ inline detail::int128 sum_minor_wide(std::span<const int64_t> minor_units) noexc
 inline int64_t sum_minor(std::span<const int64_t> minor_units) {
   const detail::int128 s = sum_minor_wide(minor_units);
   if (!detail::fits_int64(s))
-    throw OverflowError("SC-OVERFLOW", "sum of " + std::to_string(minor_units.size()) +
-                                           " amounts = " + detail::to_string(s) +
-                                           " minor units does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW", "sum of " + std::to_string(minor_units.size()) + " amounts = " +
+                                           detail::to_string(s) + " minor units does not fit in 64 bits");
   return int64_t(s);
 }
 
@@ -48,8 +47,8 @@ inline Money sum(std::span<const Money> amounts, Currency currency) {
     s += m.minor_units();
   }
   if (!detail::fits_int64(s))
-    throw OverflowError("SC-OVERFLOW", "sum of " + std::to_string(amounts.size()) +
-                                           " amounts does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW",
+                        "sum of " + std::to_string(amounts.size()) + " amounts does not fit in 64 bits");
   return Money::from_minor(int64_t(s), currency);
 }
 

@@ -32,8 +32,7 @@ class Rate {
   // numerator / denominator, rounded once.
   static Rate from_fraction(int64_t numerator, int64_t denominator,
                             RoundingMode mode = RoundingMode::HalfEven) {
-    return narrow(divide_rounded<detail::int128>(detail::int128(numerator) * kOne, denominator,
-                                                 mode),
+    return narrow(divide_rounded<detail::int128>(detail::int128(numerator) * kOne, denominator, mode),
                   "fraction");
   }
   // A percentage: from_percent("12.5") is 0.125.
@@ -57,17 +56,15 @@ class Rate {
   friend constexpr auto operator<=>(const Rate&, const Rate&) noexcept = default;
 
   friend Rate operator+(Rate a, Rate b) { return narrow(detail::int128(a.raw_) + b.raw_, "sum"); }
-  friend Rate operator-(Rate a, Rate b) {
-    return narrow(detail::int128(a.raw_) - b.raw_, "difference");
-  }
+  friend Rate operator-(Rate a, Rate b) { return narrow(detail::int128(a.raw_) - b.raw_, "difference"); }
   Rate operator-() const { return narrow(-detail::int128(raw_), "negation"); }
 
  private:
   constexpr explicit Rate(int64_t raw) noexcept : raw_(raw) {}
   static Rate narrow(detail::int128 v, const char* what) {
     if (!detail::fits_int64(v))
-      throw OverflowError("SC-OVERFLOW", std::string("rate ") + what + " " +
-                                             detail::to_string(v) + "e-12 is out of range");
+      throw OverflowError("SC-OVERFLOW",
+                          std::string("rate ") + what + " " + detail::to_string(v) + "e-12 is out of range");
     return Rate(int64_t(v));
   }
   friend Rate multiply(Rate, Rate, RoundingMode);
@@ -77,15 +74,14 @@ class Rate {
 
 // a * b rounded once to 12 places.
 inline Rate multiply(Rate a, Rate b, RoundingMode mode = RoundingMode::HalfEven) {
-  return Rate::narrow(
-      divide_rounded<detail::int128>(detail::int128(a.raw_) * b.raw_, Rate::kOne, mode), "product");
+  return Rate::narrow(divide_rounded<detail::int128>(detail::int128(a.raw_) * b.raw_, Rate::kOne, mode),
+                      "product");
 }
 
 // a / b rounded once to 12 places; b == 0 is DivisionByZeroError.
 inline Rate divide(Rate a, Rate b, RoundingMode mode = RoundingMode::HalfEven) {
-  return Rate::narrow(
-      divide_rounded<detail::int128>(detail::int128(a.raw_) * Rate::kOne, b.raw_, mode),
-      "quotient");
+  return Rate::narrow(divide_rounded<detail::int128>(detail::int128(a.raw_) * Rate::kOne, b.raw_, mode),
+                      "quotient");
 }
 
 }  // namespace salescomp

@@ -27,14 +27,22 @@ inline constexpr std::array<RoundingMode, 8> kAllRoundingModes = {
 
 constexpr std::string_view to_string(RoundingMode m) noexcept {
   switch (m) {
-    case RoundingMode::HalfEven: return "HalfEven";
-    case RoundingMode::HalfUp: return "HalfUp";
-    case RoundingMode::HalfDown: return "HalfDown";
-    case RoundingMode::Up: return "Up";
-    case RoundingMode::Down: return "Down";
-    case RoundingMode::Ceiling: return "Ceiling";
-    case RoundingMode::Floor: return "Floor";
-    case RoundingMode::Unnecessary: return "Unnecessary";
+    case RoundingMode::HalfEven:
+      return "HalfEven";
+    case RoundingMode::HalfUp:
+      return "HalfUp";
+    case RoundingMode::HalfDown:
+      return "HalfDown";
+    case RoundingMode::Up:
+      return "Up";
+    case RoundingMode::Down:
+      return "Down";
+    case RoundingMode::Ceiling:
+      return "Ceiling";
+    case RoundingMode::Floor:
+      return "Floor";
+    case RoundingMode::Unnecessary:
+      return "Unnecessary";
   }
   return "?";
 }
@@ -64,16 +72,29 @@ Int divide_rounded(const Int& num, const Int& den, RoundingMode mode) {
   const Int rest = d_abs - r_abs;  // distance to the next integer away from zero
   bool away = false;
   switch (mode) {
-    case RoundingMode::Up: away = true; break;
-    case RoundingMode::Down: away = false; break;
-    case RoundingMode::Ceiling: away = !negative; break;
-    case RoundingMode::Floor: away = negative; break;
-    case RoundingMode::HalfUp: away = r_abs >= rest; break;
-    case RoundingMode::HalfDown: away = r_abs > rest; break;
-    case RoundingMode::HalfEven: away = r_abs > rest || (r_abs == rest && (q % 2) != 0); break;
+    case RoundingMode::Up:
+      away = true;
+      break;
+    case RoundingMode::Down:
+      away = false;
+      break;
+    case RoundingMode::Ceiling:
+      away = !negative;
+      break;
+    case RoundingMode::Floor:
+      away = negative;
+      break;
+    case RoundingMode::HalfUp:
+      away = r_abs >= rest;
+      break;
+    case RoundingMode::HalfDown:
+      away = r_abs > rest;
+      break;
+    case RoundingMode::HalfEven:
+      away = r_abs > rest || (r_abs == rest && (q % 2) != 0);
+      break;
     case RoundingMode::Unnecessary:
-      throw InexactError("SC-ROUND-INEXACT",
-                         "result is not exact and the rounding mode is Unnecessary");
+      throw InexactError("SC-ROUND-INEXACT", "result is not exact and the rounding mode is Unnecessary");
   }
   if (away) q += negative ? Int(-1) : Int(1);
   return q;

@@ -18,14 +18,22 @@ enum class CreditKind : uint8_t {
 
 constexpr std::string_view to_string(CreditKind k) noexcept {
   switch (k) {
-    case CreditKind::Direct: return "direct";
-    case CreditKind::RevenueSplit: return "revenue_split";
-    case CreditKind::Overlay: return "overlay";
-    case CreditKind::RollUp: return "roll_up";
-    case CreditKind::SdrSourced: return "sdr_sourced";
-    case CreditKind::AccountManager: return "account_manager";
-    case CreditKind::MarketingSourced: return "marketing_sourced";
-    case CreditKind::Territory: return "territory";
+    case CreditKind::Direct:
+      return "direct";
+    case CreditKind::RevenueSplit:
+      return "revenue_split";
+    case CreditKind::Overlay:
+      return "overlay";
+    case CreditKind::RollUp:
+      return "roll_up";
+    case CreditKind::SdrSourced:
+      return "sdr_sourced";
+    case CreditKind::AccountManager:
+      return "account_manager";
+    case CreditKind::MarketingSourced:
+      return "marketing_sourced";
+    case CreditKind::Territory:
+      return "territory";
   }
   return "?";
 }

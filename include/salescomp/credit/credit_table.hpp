@@ -20,10 +20,10 @@
 namespace salescomp {
 
 struct CreditTable {
-  std::vector<int32_t> person;      // roster row index of the credited person
-  std::vector<int64_t> deal;        // deal row index (lineage)
-  std::vector<Date> date;           // credit date (the deal's close date unless a rule says otherwise)
-  std::vector<int64_t> amount;      // minor units of currency[i]
+  std::vector<int32_t> person;  // roster row index of the credited person
+  std::vector<int64_t> deal;    // deal row index (lineage)
+  std::vector<Date> date;       // credit date (the deal's close date unless a rule says otherwise)
+  std::vector<int64_t> amount;  // minor units of currency[i]
   std::vector<Currency> currency;
   std::vector<CreditKind> kind;     // which rule family made it
   std::vector<DealType> deal_type;  // copied from the deal, for plan measure filters

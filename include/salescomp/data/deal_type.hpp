@@ -12,12 +12,18 @@ enum class DealType : uint8_t { NewBusiness, Renewal, Upsell, CrossSell, Cancell
 
 constexpr std::string_view to_string(DealType t) noexcept {
   switch (t) {
-    case DealType::NewBusiness: return "new_business";
-    case DealType::Renewal: return "renewal";
-    case DealType::Upsell: return "upsell";
-    case DealType::CrossSell: return "cross_sell";
-    case DealType::Cancellation: return "cancellation";
-    case DealType::Refund: return "refund";
+    case DealType::NewBusiness:
+      return "new_business";
+    case DealType::Renewal:
+      return "renewal";
+    case DealType::Upsell:
+      return "upsell";
+    case DealType::CrossSell:
+      return "cross_sell";
+    case DealType::Cancellation:
+      return "cancellation";
+    case DealType::Refund:
+      return "refund";
   }
   return "?";
 }

@@ -18,14 +18,24 @@ TEST(BadInput, DecimalTextRejections) {
       "1_000",     // underscore grouping (Python's Decimal accepts it)
       "1e3",       // exponent
       "1E-2",      // exponent
-      "NaN",       "nan", "Infinity", "-Infinity", "inf",
-      "+1.00",     // explicit plus
-      ".5",        // no integer digits
-      "5.",        // no fraction digits
-      "-",         "--1", "1.2.3", "0x10", "١٢٣",  // Arabic-Indic digits
-      "１２３",     // fullwidth digits
-      "1\xc2\xa0" "000",  // NBSP
-      "12a",       "1.00\n",
+      "NaN",
+      "nan",
+      "Infinity",
+      "-Infinity",
+      "inf",
+      "+1.00",  // explicit plus
+      ".5",     // no integer digits
+      "5.",     // no fraction digits
+      "-",
+      "--1",
+      "1.2.3",
+      "0x10",
+      "١٢٣",     // Arabic-Indic digits
+      "１２３",  // fullwidth digits
+      "1\xc2\xa0"
+      "000",  // NBSP
+      "12a",
+      "1.00\n",
   };
   for (const char* text : cases) {
     EXPECT_THROW(Money::parse(text, Currency::of("USD")), ParseError) << "'" << text << "'";
@@ -58,8 +68,8 @@ TEST(BadInput, ErrorsNameFieldValueAndRule) {
 
 TEST(BadInput, FormatParseRoundTripAtEdges) {
   for (int scale : {0, 2, 3, 4, 12}) {
-    for (int64_t v : {INT64_MIN, INT64_MIN + 1, int64_t(-1), int64_t(0), int64_t(1), INT64_MAX,
-                      int64_t(1000), int64_t(-999)}) {
+    for (int64_t v : {INT64_MIN, INT64_MIN + 1, int64_t(-1), int64_t(0), int64_t(1), INT64_MAX, int64_t(1000),
+                      int64_t(-999)}) {
       EXPECT_EQ(parse_scaled(format_scaled(v, scale), scale), v) << v << " scale " << scale;
     }
   }

@@ -168,7 +168,8 @@ TEST(Date, ParseFormatArithmetic) {
   EXPECT_EQ(Date::parse("2024-03-01") - Date::parse("2024-02-01"), 29);  // leap year
   EXPECT_EQ(Date::parse("1970-01-01").days(), 0);
   EXPECT_EQ(Date::parse("2026-11-27").iso_weekday_index(), 4u);  // a Friday
-  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01", "", "2026-01-01T00"})
+  for (const char* bad :
+       {"2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01", "", "2026-01-01T00"})
     EXPECT_THROW(Date::parse(bad), ValidationError) << bad;
 }
 

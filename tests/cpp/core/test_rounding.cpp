@@ -10,9 +10,7 @@ using salescomp::detail::int128;
 using salescomp::detail::int256;
 
 namespace {
-int64_t r(int64_t num, int64_t den, RoundingMode m) {
-  return int64_t(divide_rounded<int128>(num, den, m));
-}
+int64_t r(int64_t num, int64_t den, RoundingMode m) { return int64_t(divide_rounded<int128>(num, den, m)); }
 }  // namespace
 
 // The classic table (Java BigDecimal's RoundingMode docs use the same inputs),
@@ -23,11 +21,10 @@ TEST(Rounding, TableOfAllModes) {
     int64_t up, down, ceiling, floor, half_up, half_down, half_even;
   };
   const Row rows[] = {
-      {55, 6, 5, 6, 5, 6, 5, 6},        {25, 3, 2, 3, 2, 3, 2, 2},
-      {16, 2, 1, 2, 1, 2, 2, 2},        {11, 2, 1, 2, 1, 1, 1, 1},
-      {10, 1, 1, 1, 1, 1, 1, 1},        {-10, -1, -1, -1, -1, -1, -1, -1},
-      {-11, -2, -1, -1, -2, -1, -1, -1}, {-16, -2, -1, -1, -2, -2, -2, -2},
-      {-25, -3, -2, -2, -3, -3, -2, -2}, {-55, -6, -5, -5, -6, -6, -5, -6},
+      {55, 6, 5, 6, 5, 6, 5, 6},         {25, 3, 2, 3, 2, 3, 2, 2},         {16, 2, 1, 2, 1, 2, 2, 2},
+      {11, 2, 1, 2, 1, 1, 1, 1},         {10, 1, 1, 1, 1, 1, 1, 1},         {-10, -1, -1, -1, -1, -1, -1, -1},
+      {-11, -2, -1, -1, -2, -1, -1, -1}, {-16, -2, -1, -1, -2, -2, -2, -2}, {-25, -3, -2, -2, -3, -3, -2, -2},
+      {-55, -6, -5, -5, -6, -6, -5, -6},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.tenths);
