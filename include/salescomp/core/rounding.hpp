@@ -64,7 +64,7 @@ template <class Int>
 Int divide_rounded(const Int& num, const Int& den, RoundingMode mode) {
   if (den == 0) throw DivisionByZeroError("SC-DIV-ZERO", "division by zero");
   Int q = num / den;
-  Int r = num % den;
+  Int r = num - q * den;  // one division instead of / and % (each a libcall for 128 bits)
   if (r == 0) return q;
   const bool negative = (num < 0) != (den < 0);
   const Int r_abs = r < 0 ? Int(-r) : r;
