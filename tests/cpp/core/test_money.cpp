@@ -216,3 +216,35 @@ TEST(FxTable, RejectsBadQuotes) {
   fx.add(EUR, USD, Date(), Rate::parse("1.1"));  // identical quote: harmless
   EXPECT_THROW(fx.add(EUR, USD, Date(), Rate::parse("1.2")), ValidationError);
 }
+
+// Every product operation in every mode at the int64 limits and for negatives.
+// Expected values: INT64_MAX = 9223372036854775807 (odd), so x 0.5 = 4611686018427387903.5,
+// a tie: HalfEven -> ...904 (even), HalfUp -> ...904 (away), HalfDown -> ...903, Up -> ...904,
+// Down -> ...903, Ceiling -> ...904, Floor -> ...903. Negated input mirrors the signed modes,
+// while Ceiling/Floor swap.
+TEST(Money, EveryModeAtTheLimits) {
+  const int64_t hi = 4611686018427387904, lo = 4611686018427387903;
+  struct Row {
+    RoundingMode mode;
+    int64_t pos, neg;
+  };
+  const Row rows[] = {{RoundingMode::HalfEven, hi, -hi}, {RoundingMode::HalfUp, hi, -hi},
+                      {RoundingMode::HalfDown, lo, -lo}, {RoundingMode::Up, hi, -hi},
+                      {RoundingMode::Down, lo, -lo},     {RoundingMode::Ceiling, hi, -lo},
+                      {RoundingMode::Floor, lo, -hi}};
+  const Rate half = Rate::parse("0.5");
+  for (const Row& r : rows) {
+    SCOPED_TRACE(std::string(to_string(r.mode)));
+    EXPECT_EQ(multiply_minor(INT64_MAX, half, r.mode), r.pos);
+    EXPECT_EQ(multiply_minor(-INT64_MAX, half, r.mode), r.neg);
+    // Same value through the three-factor path (x 0.5 x 1) and through a / b (x 1 / 2).
+    EXPECT_EQ(multiply_minor(INT64_MAX, half, Rate::from_int(1), r.mode), r.pos);
+    EXPECT_EQ(multiply_divide_minor(-INT64_MAX, 1, 2, r.mode), r.neg);
+    // INT64_MIN x 1 is exact in every mode; x 2 overflows in every mode.
+    EXPECT_EQ(multiply_minor(INT64_MIN, Rate::from_int(1), r.mode), INT64_MIN);
+    EXPECT_THROW(multiply_minor(INT64_MIN, Rate::from_int(2), r.mode), OverflowError);
+    EXPECT_THROW(multiply_divide_minor(INT64_MAX, 3, 2, r.mode), OverflowError);
+  }
+  EXPECT_THROW(multiply_minor(INT64_MAX, half, RoundingMode::Unnecessary), InexactError);
+  EXPECT_EQ(multiply_minor(INT64_MAX - 1, half, RoundingMode::Unnecessary), INT64_MAX / 2);
+}
