@@ -36,7 +36,7 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import batch
+from . import accounting, batch
 
 __all__ = [
     "__version__",
@@ -45,6 +45,7 @@ __all__ = [
     "Money",
     "Rate",
     "RoundingMode",
+    "accounting",
     "allocate",
     "batch",
     "compare_ratio",
