@@ -79,7 +79,15 @@ class CellReader {
       return issue(row, name, v, "does not fit in 64 bits"), fallback;
     }
   }
+  // Counts of months. pandas stores an integer column with gaps as float, so
+  // a whole float is taken as the integer it is (never for money).
   int32_t months(py::handle v, std::size_t row, const char* name, int32_t fallback) {
+    if (PyFloat_Check(v.ptr())) {
+      const double d = PyFloat_AsDouble(v.ptr());
+      if (d != d) return issue(row, name, v, "missing value"), fallback;
+      if (d != double(int64_t(d)) || d < -1e9 || d > 1e9) return issue(row, name, v, "expected a whole number of months"), fallback;
+      return int32_t(d);
+    }
     const int64_t x = integer(v, row, name, fallback);
     if (x < INT32_MIN || x > INT32_MAX) return issue(row, name, v, "out of range"), fallback;
     return int32_t(x);
@@ -277,7 +285,9 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
       int32_t mon = 0;
       if (k == AssetEventKind::Clawback) {
         const auto it = currency_of.find(id);
-        py::handle v = minor ? amount_minor[i] : (amount.empty() ? py::none() : amount[i]);
+        py::object v = py::none();
+        if (minor) v = amount_minor[i];
+        else if (!amount.empty()) v = amount[i];
         if (it != currency_of.end()) amt = events.money(v, i, minor ? "amount_minor" : "amount", it->second, minor);
         else amt = 1;  // the unknown line is reported by the book
       }

@@ -134,13 +134,15 @@ def _encode_ids(
     if costs is None or "line_id" not in costs:
         return None
     ids = costs["line_id"]
-    if not any(isinstance(v, str) for v in ids):
+    # Text mode only when every present id is text; in a mix the odd cells
+    # are reported by the core ("expected an integer").
+    if not ids or not all(isinstance(v, str) for v in ids if v is not None):
         return None
     texts = sorted({v for v in ids if isinstance(v, str)})
     code_of = {t: i for i, t in enumerate(texts)}
     for row, v in enumerate(ids):
-        if not isinstance(v, str):
-            issues.append((row, "line_id", str(v), "mixed text and non-text line ids; use one type"))
+        if v is None:
+            issues.append((row, "line_id", "None", "missing value"))
     costs["line_id"] = [code_of[v] if isinstance(v, str) else _TEXT_ID_BASE - row for row, v in enumerate(ids)]
     for table, prefix in others:
         if table is None or "line_id" not in table:
