@@ -276,3 +276,47 @@ TEST(Properties, StraightLineMatchesTheClosedForm) {
 
 }  // namespace
 }  // namespace salescomp
+
+namespace salescomp {
+namespace {
+
+TEST(Spread, EqualWeightFastPathMatchesAllocateMinorInto) {
+  std::mt19937_64 rng(17);
+  for (int trial = 0; trial < 20000; ++trial) {
+    const std::size_t n = std::size_t(std::uniform_int_distribution<int>(1, 130)(rng));
+    const int64_t w = std::uniform_int_distribution<int64_t>(1, 40)(rng);
+    int64_t total = std::uniform_int_distribution<int64_t>(-2'000'000, 2'000'000)(rng);
+    if (trial % 7 == 0) total = std::uniform_int_distribution<int64_t>(-5, 5)(rng);
+    if (trial == 1) total = INT64_MAX;
+    if (trial == 2) total = INT64_MIN + 1;
+    const std::vector<int64_t> weights(n, w);
+    std::vector<int64_t> fast(n), reference(n);
+    spread_minor(total, weights, RemainderPlacement::LargestRemainder, fast);
+    allocate_minor_into(total, weights, reference);
+    ASSERT_EQ(fast, reference) << "total " << total << " n " << n;
+  }
+}
+
+TEST(Spread, FinalPeriodPlugNeverHasTheWrongSign) {
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 5000; ++trial) {
+    const std::size_t n = std::size_t(std::uniform_int_distribution<int>(1, 60)(rng));
+    std::vector<int64_t> weights(n);
+    for (auto& w : weights) w = std::uniform_int_distribution<int64_t>(0, 1000)(rng);
+    weights[0] = 1;
+    const int64_t total = std::uniform_int_distribution<int64_t>(-100000, 100000)(rng);
+    std::vector<int64_t> out(n);
+    spread_minor(total, weights, RemainderPlacement::FinalPeriodPlug, out);
+    int64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += out[i];
+      if (total >= 0) ASSERT_GE(out[i], 0);
+      else ASSERT_LE(out[i], 0);
+      if (weights[i] == 0) ASSERT_EQ(out[i], 0);
+    }
+    ASSERT_EQ(sum, total);
+  }
+}
+
+}  // namespace
+}  // namespace salescomp
