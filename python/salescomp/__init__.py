@@ -36,7 +36,7 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import accounting, batch
+from . import batch
 
 __all__ = [
     "__version__",
@@ -63,3 +63,6 @@ __all__ = [
     "MissingDataError",
     "InputTypeError",
 ]
+
+# Area submodules come last: they import the names above.
+from . import accounting  # noqa: E402
