@@ -54,9 +54,12 @@ Inputs synthetic(std::size_t n, uint64_t seed) {
       in.events.amount.push_back(ev_amount);
       in.events.months.push_back(months);
     };
-    if (p < 5) event(AssetEventKind::Clawback, amount / 4, 0);
-    else if (p < 8) event(AssetEventKind::Termination, 0, 0);
-    else if (p < 10) event(AssetEventKind::Extension, 0, 12);
+    if (p < 5)
+      event(AssetEventKind::Clawback, amount / 4, 0);
+    else if (p < 8)
+      event(AssetEventKind::Termination, 0, 0);
+    else if (p < 10)
+      event(AssetEventKind::Extension, 0, 12);
   }
   return in;
 }
@@ -67,8 +70,8 @@ const AmortisationBook& book(std::size_t n) {
   if (built_for != n) {
     cached.reset();
     Inputs in = synthetic(n, 42);
-    cached = std::make_unique<AmortisationBook>(std::move(in.costs), std::move(in.events), RevenueScheduleTable{},
-                                                AmortisationPolicy{});
+    cached = std::make_unique<AmortisationBook>(std::move(in.costs), std::move(in.events),
+                                                RevenueScheduleTable{}, AmortisationPolicy{});
     built_for = n;
   }
   return *cached;

@@ -29,15 +29,17 @@ class CellReader {
     if (!py::isinstance<py::dict>(table)) raise_type_error(prefix_ + "table: expected a dict of columns");
     columns_ = table.cast<py::dict>();
     if (!columns_.contains(length_column))
-      throw ValidationError("SC-ACCT-COLUMNS", Issue{std::nullopt, field(length_column), "", "required column missing"});
+      throw ValidationError("SC-ACCT-COLUMNS",
+                            Issue{std::nullopt, field(length_column), "", "required column missing"});
     rows_ = py::len(columns_[length_column]);
     for (auto item : columns_) {
       const std::size_t len = py::len(item.second);
       if (len != rows_)
-        throw ValidationError("SC-ACCT-COLUMNS",
-                              Issue{std::nullopt, field(py::str(item.first).cast<std::string>().c_str()),
-                                    std::to_string(len), "column length differs from " + std::string(length_column) +
-                                                             " (" + std::to_string(rows_) + ")"});
+        throw ValidationError(
+            "SC-ACCT-COLUMNS",
+            Issue{std::nullopt, field(py::str(item.first).cast<std::string>().c_str()), std::to_string(len),
+                  "column length differs from " + std::string(length_column) + " (" + std::to_string(rows_) +
+                      ")"});
     }
   }
 
@@ -48,7 +50,8 @@ class CellReader {
   py::list column(const char* name, bool required) {
     if (!has(name)) {
       if (required)
-        throw ValidationError("SC-ACCT-COLUMNS", Issue{std::nullopt, field(name), "", "required column missing"});
+        throw ValidationError("SC-ACCT-COLUMNS",
+                              Issue{std::nullopt, field(name), "", "required column missing"});
       return py::list();
     }
     return py::list(columns_[name]);
@@ -85,7 +88,8 @@ class CellReader {
     if (PyFloat_Check(v.ptr())) {
       const double d = PyFloat_AsDouble(v.ptr());
       if (d != d) return issue(row, name, v, "missing value"), fallback;
-      if (d != double(int64_t(d)) || d < -1e9 || d > 1e9) return issue(row, name, v, "expected a whole number of months"), fallback;
+      if (d != double(int64_t(d)) || d < -1e9 || d > 1e9)
+        return issue(row, name, v, "expected a whole number of months"), fallback;
       return int32_t(d);
     }
     const int64_t x = integer(v, row, name, fallback);
@@ -150,7 +154,8 @@ class CellReader {
     }
   }
   template <class Enum, std::size_t N>
-  Enum choice(py::handle v, std::size_t row, const char* name, const std::array<Enum, N>& options, Enum fallback) {
+  Enum choice(py::handle v, std::size_t row, const char* name, const std::array<Enum, N>& options,
+              Enum fallback) {
     if (PyUnicode_Check(v.ptr())) {
       const std::string s = v.cast<std::string>();
       for (Enum e : options)
@@ -207,7 +212,8 @@ constexpr std::array<CostKind, 3> kKinds = {CostKind::Initial, CostKind::Renewal
 constexpr std::array<AmortisationPattern, 2> kPatterns = {AmortisationPattern::StraightLine,
                                                           AmortisationPattern::RevenueProportional};
 constexpr std::array<AssetEventKind, 4> kEventKinds = {AssetEventKind::Clawback, AssetEventKind::Extension,
-                                                       AssetEventKind::ChangeInEstimate, AssetEventKind::Termination};
+                                                       AssetEventKind::ChangeInEstimate,
+                                                       AssetEventKind::Termination};
 
 std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object events_in, py::object revenue_in,
                                             const AmortisationPolicy& policy, py::object prior_issues) {
@@ -219,10 +225,12 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
   if (!prior_issues.is_none()) {
     for (py::handle item : prior_issues) {
       auto t = item.cast<py::tuple>();
-      Issue i{t[0].is_none() ? std::nullopt : std::optional<int64_t>(t[0].cast<int64_t>()), t[1].cast<std::string>(),
-              t[2].cast<std::string>(), t[3].cast<std::string>()};
+      Issue i{t[0].is_none() ? std::nullopt : std::optional<int64_t>(t[0].cast<int64_t>()),
+              t[1].cast<std::string>(), t[2].cast<std::string>(), t[3].cast<std::string>()};
       if (i.row) {
-        CellReader& table = i.field.rfind("event.", 0) == 0 ? events : i.field.rfind("revenue.", 0) == 0 ? revenue : costs;
+        CellReader& table = i.field.rfind("event.", 0) == 0     ? events
+                            : i.field.rfind("revenue.", 0) == 0 ? revenue
+                                                                : costs;
         table.mark_bad(*i.row, i.field);
       }
       issues.push_back(std::move(i));
@@ -237,13 +245,15 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
              contract = costs.column("contract", false), currency = costs.column("currency", true),
              incurred = costs.column("incurred", true), start = costs.column("contract_start", true),
              term = costs.column("term_months", true), kind = costs.column("kind", false),
-             incremental = costs.column("incremental", true), commensurate = costs.column("renewal_commensurate", false),
+             incremental = costs.column("incremental", true),
+             commensurate = costs.column("renewal_commensurate", false),
              life = costs.column("customer_life_months", false), pattern = costs.column("pattern", false);
     const bool minor = costs.has("amount_minor");
     if (minor == costs.has("amount"))
-      throw ValidationError("SC-ACCT-COLUMNS", Issue{std::nullopt, "amount", "",
-                                                     "give exactly one of 'amount' (Decimal/str/int in currency "
-                                                     "units) and 'amount_minor' (int minor units)"});
+      throw ValidationError("SC-ACCT-COLUMNS",
+                            Issue{std::nullopt, "amount", "",
+                                  "give exactly one of 'amount' (Decimal/str/int in currency "
+                                  "units) and 'amount_minor' (int minor units)"});
     py::list amount = costs.column(minor ? "amount_minor" : "amount", true);
     const char* amount_name = minor ? "amount_minor" : "amount";
     for (std::size_t i = 0; i < n; ++i) {
@@ -255,14 +265,19 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
       c.amount.push_back(costs.money(amount[i], i, amount_name, ccy, minor));
       c.incurred.push_back(costs.date(incurred[i], i, "incurred"));
       c.contract_start.push_back(costs.date(start[i], i, "contract_start"));
-      c.kind.push_back(kind.empty() ? CostKind::Initial : costs.choice(kind[i], i, "kind", kKinds, CostKind::Initial));
+      c.kind.push_back(kind.empty() ? CostKind::Initial
+                                    : costs.choice(kind[i], i, "kind", kKinds, CostKind::Initial));
       c.incremental.push_back(costs.boolean(incremental[i], i, "incremental", true));
-      c.renewal_commensurate.push_back(commensurate.empty() ? 1 : costs.boolean(commensurate[i], i, "renewal_commensurate", true));
+      c.renewal_commensurate.push_back(
+          commensurate.empty() ? 1 : costs.boolean(commensurate[i], i, "renewal_commensurate", true));
       // A missing term is fine on a cost that is not incremental.
-      c.term_months.push_back(term[i].is_none() && !c.incremental.back() ? 0 : costs.months(term[i], i, "term_months", 1));
-      c.customer_life_months.push_back(life.empty() || life[i].is_none() ? 0 : costs.months(life[i], i, "customer_life_months", 0));
+      c.term_months.push_back(
+          term[i].is_none() && !c.incremental.back() ? 0 : costs.months(term[i], i, "term_months", 1));
+      c.customer_life_months.push_back(
+          life.empty() || life[i].is_none() ? 0 : costs.months(life[i], i, "customer_life_months", 0));
       c.pattern.push_back(pattern.empty() ? AmortisationPattern::StraightLine
-                                          : costs.choice(pattern[i], i, "pattern", kPatterns, AmortisationPattern::StraightLine));
+                                          : costs.choice(pattern[i], i, "pattern", kPatterns,
+                                                         AmortisationPattern::StraightLine));
     }
   }
   // Events: amounts are in the currency of the line they name.
@@ -286,13 +301,18 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
       if (k == AssetEventKind::Clawback) {
         const auto it = currency_of.find(id);
         py::object v = py::none();
-        if (minor) v = amount_minor[i];
-        else if (!amount.empty()) v = amount[i];
-        if (it != currency_of.end()) amt = events.money(v, i, minor ? "amount_minor" : "amount", it->second, minor);
-        else amt = 1;  // the unknown line is reported by the book
+        if (minor)
+          v = amount_minor[i];
+        else if (!amount.empty())
+          v = amount[i];
+        if (it != currency_of.end())
+          amt = events.money(v, i, minor ? "amount_minor" : "amount", it->second, minor);
+        else
+          amt = 1;  // the unknown line is reported by the book
       }
       if (k == AssetEventKind::Extension || k == AssetEventKind::ChangeInEstimate)
-        mon = months.empty() ? events.months(py::none(), i, "months", 1) : events.months(months[i], i, "months", 1);
+        mon = months.empty() ? events.months(py::none(), i, "months", 1)
+                             : events.months(months[i], i, "months", 1);
       e.amount.push_back(amt);
       e.months.push_back(mon);
     }
@@ -322,7 +342,9 @@ std::shared_ptr<AmortisationBook> make_book(py::object costs_in, py::object even
     }
   }
   std::stable_sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
-    auto table = [](const Issue& i) { return i.field.rfind("event.", 0) == 0 ? 1 : i.field.rfind("revenue.", 0) == 0 ? 2 : 0; };
+    auto table = [](const Issue& i) {
+      return i.field.rfind("event.", 0) == 0 ? 1 : i.field.rfind("revenue.", 0) == 0 ? 2 : 0;
+    };
     return std::tuple(table(a), a.row.value_or(-1)) < std::tuple(table(b), b.row.value_or(-1));
   });
   throw ValidationError("SC-ACCT-INPUT", std::move(issues));
@@ -350,9 +372,11 @@ py::dict roll_forward_dict(const RollForwardTable& t) {
 void bind_accounting(py::module_& root) {
   py::module_ m = root.def_submodule("accounting", "Commission expense capitalisation and amortisation");
 
-  py::class_<AmortisationPolicy>(m, "AmortisationPolicy", "The accounting policy applied to every line of a book.")
-      .def(py::init([](bool expedient, std::optional<int32_t> life, py::object churn, RoundingMode life_rounding,
-                       const std::string& convention, const std::string& remainder, const std::string& termination) {
+  py::class_<AmortisationPolicy>(m, "AmortisationPolicy",
+                                 "The accounting policy applied to every line of a book.")
+      .def(py::init([](bool expedient, std::optional<int32_t> life, py::object churn,
+                       RoundingMode life_rounding, const std::string& convention,
+                       const std::string& remainder, const std::string& termination) {
              AmortisationPolicy p;
              p.practical_expedient = expedient;
              p.expected_customer_life_months = life;
@@ -364,15 +388,18 @@ void bind_accounting(py::module_& root) {
                  if (to_string(o) == value) return o;
                  expected += " '" + std::string(to_string(o)) + "'";
                }
-               throw ValidationError("SC-ACCT-POLICY", Issue{std::nullopt, field, value, "expected one of" + expected});
+               throw ValidationError("SC-ACCT-POLICY",
+                                     Issue{std::nullopt, field, value, "expected one of" + expected});
              };
              p.month_convention = pick(convention, "month_convention",
                                        std::array{MonthConvention::FullMonth, MonthConvention::NextMonth,
                                                   MonthConvention::DailyProrated});
-             p.remainder = pick(remainder, "remainder",
-                                std::array{RemainderPlacement::LargestRemainder, RemainderPlacement::FinalPeriodPlug});
-             p.termination = pick(termination, "termination",
-                                  std::array{TerminationTiming::AmortiseThenWriteOff, TerminationTiming::WriteOffAll});
+             p.remainder =
+                 pick(remainder, "remainder",
+                      std::array{RemainderPlacement::LargestRemainder, RemainderPlacement::FinalPeriodPlug});
+             p.termination =
+                 pick(termination, "termination",
+                      std::array{TerminationTiming::AmortiseThenWriteOff, TerminationTiming::WriteOffAll});
              return p;
            }),
            py::arg("practical_expedient") = false, py::arg("expected_customer_life_months") = py::none(),
@@ -383,87 +410,103 @@ void bind_accounting(py::module_& root) {
       .def_readonly("expected_customer_life_months", &AmortisationPolicy::expected_customer_life_months)
       .def_readonly("annual_churn_rate", &AmortisationPolicy::annual_churn_rate)
       .def_readonly("life_rounding", &AmortisationPolicy::life_rounding)
-      .def_property_readonly("month_convention", [](const AmortisationPolicy& p) { return std::string(to_string(p.month_convention)); })
-      .def_property_readonly("remainder", [](const AmortisationPolicy& p) { return std::string(to_string(p.remainder)); })
-      .def_property_readonly("termination", [](const AmortisationPolicy& p) { return std::string(to_string(p.termination)); });
+      .def_property_readonly(
+          "month_convention",
+          [](const AmortisationPolicy& p) { return std::string(to_string(p.month_convention)); })
+      .def_property_readonly("remainder",
+                             [](const AmortisationPolicy& p) { return std::string(to_string(p.remainder)); })
+      .def_property_readonly(
+          "termination", [](const AmortisationPolicy& p) { return std::string(to_string(p.termination)); });
 
-  m.def("expected_life_from_churn",
-        [](py::object churn, RoundingMode mode) { return expected_life_from_churn(to_rate(churn, std::nullopt, "annual_churn_rate"), mode); },
-        py::arg("annual_churn_rate"), py::arg("rounding") = RoundingMode::HalfEven,
-        "Expected customer life in whole months: 12 / annual churn, rounded once.");
+  m.def(
+      "expected_life_from_churn",
+      [](py::object churn, RoundingMode mode) {
+        return expected_life_from_churn(to_rate(churn, std::nullopt, "annual_churn_rate"), mode);
+      },
+      py::arg("annual_churn_rate"), py::arg("rounding") = RoundingMode::HalfEven,
+      "Expected customer life in whole months: 12 / annual churn, rounded once.");
 
   py::class_<AmortisationBook, std::shared_ptr<AmortisationBook>>(m, "AmortisationBook")
-      .def(py::init(&make_book), py::arg("costs"), py::arg("events") = py::none(), py::arg("revenue") = py::none(),
-           py::arg("policy") = AmortisationPolicy{}, py::arg("prior_issues") = py::none())
+      .def(py::init(&make_book), py::arg("costs"), py::arg("events") = py::none(),
+           py::arg("revenue") = py::none(), py::arg("policy") = AmortisationPolicy{},
+           py::arg("prior_issues") = py::none())
       .def("__len__", &AmortisationBook::asset_count)
       .def_property_readonly("policy", &AmortisationBook::policy)
-      .def("assets", [](const AmortisationBook& b) {
-        AssetTable t;
-        {
-          py::gil_scoped_release release;
-          t = b.assets();
-        }
-        py::dict out;
-        out["line_id"] = to_numpy(t.line_id);
-        out["person"] = to_numpy(t.person);
-        out["contract"] = to_numpy(t.contract);
-        put_currencies(out, t.currency);
-        out["amount"] = to_numpy(t.amount);
-        out["treatment"] = names(t.treatment);
-        out["basis"] = names(t.basis);
-        out["period_months"] = to_numpy(t.period_months);
-        out["first_month"] = to_numpy(t.first_month);
-        out["last_month"] = to_numpy(t.last_month);
-        out["amortised"] = to_numpy(t.amortised);
-        out["reduced"] = to_numpy(t.reduced);
-        out["written_off"] = to_numpy(t.written_off);
-        out["expense_credit"] = to_numpy(t.expense_credit);
-        return out;
-      })
-      .def("schedule", [](const AmortisationBook& b) {
-        AmortisationSchedule s;
-        {
-          py::gil_scoped_release release;
-          s = b.schedule();
-        }
-        py::dict out;
-        out["asset"] = to_numpy(s.asset);
-        out["month"] = to_numpy(s.month);
-        out["opening"] = to_numpy(s.opening);
-        out["addition"] = to_numpy(s.addition);
-        out["reduction"] = to_numpy(s.reduction);
-        out["amortisation"] = to_numpy(s.amortisation);
-        out["write_off"] = to_numpy(s.write_off);
-        out["closing"] = to_numpy(s.closing);
-        out["current"] = to_numpy(s.current);
-        return out;
-      })
-      .def("roll_forward", [](const AmortisationBook& b, py::object from, py::object to) {
-        const auto lo = month_arg(from, "start"), hi = month_arg(to, "end");
-        RollForwardTable t;
-        {
-          py::gil_scoped_release release;
-          t = b.roll_forward(lo, hi);
-        }
-        return roll_forward_dict(t);
-      }, py::arg("start") = py::none(), py::arg("end") = py::none())
-      .def("journal", [](const AmortisationBook& b, py::object from, py::object to) {
-        const auto lo = month_arg(from, "start"), hi = month_arg(to, "end");
-        JournalTable j;
-        {
-          py::gil_scoped_release release;
-          j = b.journal(lo, hi);
-        }
-        py::dict out;
-        out["entry"] = to_numpy(j.entry);
-        put_currencies(out, j.currency);
-        out["month"] = to_numpy(j.month);
-        out["kind"] = names(j.kind);
-        out["account"] = names(j.account);
-        out["debit"] = to_numpy(j.debit);
-        out["credit"] = to_numpy(j.credit);
-        return out;
-      }, py::arg("start") = py::none(), py::arg("end") = py::none());
+      .def("assets",
+           [](const AmortisationBook& b) {
+             AssetTable t;
+             {
+               py::gil_scoped_release release;
+               t = b.assets();
+             }
+             py::dict out;
+             out["line_id"] = to_numpy(t.line_id);
+             out["person"] = to_numpy(t.person);
+             out["contract"] = to_numpy(t.contract);
+             put_currencies(out, t.currency);
+             out["amount"] = to_numpy(t.amount);
+             out["treatment"] = names(t.treatment);
+             out["basis"] = names(t.basis);
+             out["period_months"] = to_numpy(t.period_months);
+             out["first_month"] = to_numpy(t.first_month);
+             out["last_month"] = to_numpy(t.last_month);
+             out["amortised"] = to_numpy(t.amortised);
+             out["reduced"] = to_numpy(t.reduced);
+             out["written_off"] = to_numpy(t.written_off);
+             out["expense_credit"] = to_numpy(t.expense_credit);
+             return out;
+           })
+      .def("schedule",
+           [](const AmortisationBook& b) {
+             AmortisationSchedule s;
+             {
+               py::gil_scoped_release release;
+               s = b.schedule();
+             }
+             py::dict out;
+             out["asset"] = to_numpy(s.asset);
+             out["month"] = to_numpy(s.month);
+             out["opening"] = to_numpy(s.opening);
+             out["addition"] = to_numpy(s.addition);
+             out["reduction"] = to_numpy(s.reduction);
+             out["amortisation"] = to_numpy(s.amortisation);
+             out["write_off"] = to_numpy(s.write_off);
+             out["closing"] = to_numpy(s.closing);
+             out["current"] = to_numpy(s.current);
+             return out;
+           })
+      .def(
+          "roll_forward",
+          [](const AmortisationBook& b, py::object from, py::object to) {
+            const auto lo = month_arg(from, "start"), hi = month_arg(to, "end");
+            RollForwardTable t;
+            {
+              py::gil_scoped_release release;
+              t = b.roll_forward(lo, hi);
+            }
+            return roll_forward_dict(t);
+          },
+          py::arg("start") = py::none(), py::arg("end") = py::none())
+      .def(
+          "journal",
+          [](const AmortisationBook& b, py::object from, py::object to) {
+            const auto lo = month_arg(from, "start"), hi = month_arg(to, "end");
+            JournalTable j;
+            {
+              py::gil_scoped_release release;
+              j = b.journal(lo, hi);
+            }
+            py::dict out;
+            out["entry"] = to_numpy(j.entry);
+            put_currencies(out, j.currency);
+            out["month"] = to_numpy(j.month);
+            out["kind"] = names(j.kind);
+            out["account"] = names(j.account);
+            out["debit"] = to_numpy(j.debit);
+            out["credit"] = to_numpy(j.credit);
+            return out;
+          },
+          py::arg("start") = py::none(), py::arg("end") = py::none());
 }
 
 }  // namespace salescomp::py_bindings

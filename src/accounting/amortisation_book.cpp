@@ -95,7 +95,8 @@ class AmortisationBook::Runner {
             break;
           case AssetEventKind::ChangeInEstimate:
             if (closed) {
-              report(r, "event.kind", "change_in_estimate", "the asset was terminated on or before this date");
+              report(r, "event.kind", "change_in_estimate",
+                     "the asset was terminated on or before this date");
             } else if (d.first + window_length(d, ev.months[r]) - 1 < m) {
               report(r, "event.months", str(ev.months[r]),
                      "the new period would end before the month of the change; a change in estimate is "
@@ -138,8 +139,8 @@ class AmortisationBook::Runner {
         const int32_t hi = std::min<int32_t>(length_ - 1, m + 12 - d.first);
         if (lo <= hi) mv.current = prefix_[std::size_t(hi) + 1] - prefix_[std::size_t(lo)];
       }
-      if (m == d.incurred || mv.opening != 0 || mv.closing != 0 || mv.reduction != 0 || mv.amortisation != 0 ||
-          mv.write_off != 0 || mv.expense_credit != 0)
+      if (m == d.incurred || mv.opening != 0 || mv.closing != 0 || mv.reduction != 0 ||
+          mv.amortisation != 0 || mv.write_off != 0 || mv.expense_credit != 0)
         emit(context, asset, m, mv);
       if (e == events_end && (terminated || next >= length_)) break;
     }
@@ -147,7 +148,9 @@ class AmortisationBook::Runner {
 
  private:
   // Months in the window of a period: a prorated start adds a partial last month.
-  static int32_t window_length(const Decided& d, int32_t period) { return period + (d.first_weight > 0 ? 1 : 0); }
+  static int32_t window_length(const Decided& d, int32_t period) {
+    return period + (d.first_weight > 0 ? 1 : 0);
+  }
 
   int64_t weight(const Decided& d, int32_t offset) const {
     if (book_.costs_.pattern[std::size_t(d.row)] == AmortisationPattern::RevenueProportional)
@@ -184,8 +187,7 @@ class AmortisationBook::Runner {
       }
       // No revenue left in the window: straight-line over what remains.
       if (!any) std::fill(weights_.begin(), weights_.end(), 1);
-      spread_minor(balance, weights_, book_.policy_.remainder,
-                   std::span<int64_t>(planned_.data() + next, n));
+      spread_minor(balance, weights_, book_.policy_.remainder, std::span<int64_t>(planned_.data() + next, n));
     }
     prefix_.resize(std::size_t(length_) + 1);
     prefix_[0] = 0;
@@ -194,7 +196,8 @@ class AmortisationBook::Runner {
 
   void report(uint32_t event_row, const char* field, std::string value, std::string rule) {
     if (!issues_)
-      throw Error("SC-ACCT-INTERNAL", "event row " + std::to_string(event_row) + " passed validation but: " + rule);
+      throw Error("SC-ACCT-INTERNAL",
+                  "event row " + std::to_string(event_row) + " passed validation but: " + rule);
     issues_->push_back(Issue{int64_t(event_row), field, std::move(value), std::move(rule)});
   }
 
@@ -204,8 +207,8 @@ class AmortisationBook::Runner {
   int32_t period_ = 0, length_ = 0;
 };
 
-AmortisationBook::AmortisationBook(CommissionCostTable costs, AssetEventTable events, RevenueScheduleTable revenue,
-                                   AmortisationPolicy policy)
+AmortisationBook::AmortisationBook(CommissionCostTable costs, AssetEventTable events,
+                                   RevenueScheduleTable revenue, AmortisationPolicy policy)
     : costs_(std::move(costs)), events_(std::move(events)), revenue_(std::move(revenue)), policy_(policy) {
   validate_and_decide();
 }
@@ -220,7 +223,8 @@ void AmortisationBook::validate_and_decide() {
   const std::size_t n = costs_.size();
   auto shape = [&](const char* name, std::size_t size, std::size_t expected) {
     if (size != expected)
-      issue(std::nullopt, name, str(int64_t(size)), "column length differs from line_id (" + str(int64_t(expected)) + ")");
+      issue(std::nullopt, name, str(int64_t(size)),
+            "column length differs from line_id (" + str(int64_t(expected)) + ")");
   };
   shape("person", costs_.person.size(), n), shape("contract", costs_.contract.size(), n);
   shape("amount", costs_.amount.size(), n), shape("currency", costs_.currency.size(), n);
@@ -228,7 +232,8 @@ void AmortisationBook::validate_and_decide() {
   shape("term_months", costs_.term_months.size(), n), shape("kind", costs_.kind.size(), n);
   shape("incremental", costs_.incremental.size(), n);
   shape("renewal_commensurate", costs_.renewal_commensurate.size(), n);
-  shape("customer_life_months", costs_.customer_life_months.size(), n), shape("pattern", costs_.pattern.size(), n);
+  shape("customer_life_months", costs_.customer_life_months.size(), n),
+      shape("pattern", costs_.pattern.size(), n);
   const std::size_t ne = events_.size();
   shape("event.kind", events_.kind.size(), ne), shape("event.date", events_.date.size(), ne);
   shape("event.amount", events_.amount.size(), ne), shape("event.months", events_.months.size(), ne);
@@ -276,12 +281,14 @@ void AmortisationBook::validate_and_decide() {
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
     if (duplicate_of[i] >= 0)
-      issue(row, "line_id", str(costs_.line_id[i]), "duplicate line_id (first on row " + str(duplicate_of[i]) + ")");
+      issue(row, "line_id", str(costs_.line_id[i]),
+            "duplicate line_id (first on row " + str(duplicate_of[i]) + ")");
     if (costs_.amount[i] <= 0)
       issue(row, "amount", str(costs_.amount[i]) + " minor units",
             "must be positive; reductions are clawback events");
     if (!costs_.currency[i].valid()) issue(row, "currency", "", "missing currency");
-    if (uint8_t(costs_.kind[i]) > uint8_t(CostKind::Expansion)) issue(row, "kind", str(int(costs_.kind[i])), "unknown kind");
+    if (uint8_t(costs_.kind[i]) > uint8_t(CostKind::Expansion))
+      issue(row, "kind", str(int(costs_.kind[i])), "unknown kind");
     if (uint8_t(costs_.pattern[i]) > uint8_t(AmortisationPattern::RevenueProportional))
       issue(row, "pattern", str(int(costs_.pattern[i])), "unknown pattern");
     const bool incremental = costs_.incremental[i] != 0;
@@ -310,8 +317,8 @@ void AmortisationBook::validate_and_decide() {
     d.basis = PeriodBasis::NotApplicable;
     d.period = 0;
     if (row_ok && policy_ok) {
-      const auto decision = decide_capitalisation(costs_.kind[i], incremental, costs_.renewal_commensurate[i] != 0,
-                                                  term, life, policy_);
+      const auto decision = decide_capitalisation(costs_.kind[i], incremental,
+                                                  costs_.renewal_commensurate[i] != 0, term, life, policy_);
       if (!decision) {
         issue(row, "customer_life_months", str(life),
               "renewal commissions are not commensurate, so the period is the expected customer life: give "
@@ -334,7 +341,8 @@ void AmortisationBook::validate_and_decide() {
   for (int32_t r : sorted) {
     Decided d = decided[std::size_t(r)];
     const Currency c = costs_.currency[std::size_t(r)];
-    d.currency_index = int16_t(std::lower_bound(currencies_.begin(), currencies_.end(), c) - currencies_.begin());
+    d.currency_index =
+        int16_t(std::lower_bound(currencies_.begin(), currencies_.end(), c) - currencies_.begin());
     order_.push_back(d);
   }
   first_month_ = 0;
@@ -377,8 +385,10 @@ void AmortisationBook::validate_and_decide() {
                 events_.kind[r] == AssetEventKind::Extension ? "an extension adds 1 to 1200 months"
                                                              : "the new period must be 1 to 1200 months");
         break;
-      case AssetEventKind::Termination: break;
-      default: issue(row, "event.kind", str(int(events_.kind[r])), "unknown event kind");
+      case AssetEventKind::Termination:
+        break;
+      default:
+        issue(row, "event.kind", str(int(events_.kind[r])), "unknown event kind");
     }
     event_asset[r] = a;
   }
@@ -389,7 +399,8 @@ void AmortisationBook::validate_and_decide() {
   // Fully value-determined order, so identical events may come in any order.
   std::sort(erows.begin(), erows.end(), [&](uint32_t x, uint32_t y) {
     auto key = [&](uint32_t r) {
-      return std::tuple(event_asset[r], events_.date[r], uint8_t(events_.kind[r]), events_.amount[r], events_.months[r]);
+      return std::tuple(event_asset[r], events_.date[r], uint8_t(events_.kind[r]), events_.amount[r],
+                        events_.months[r]);
     };
     return key(x) < key(y);
   });
@@ -409,7 +420,8 @@ void AmortisationBook::validate_and_decide() {
     }
     const Decided& d = order_[std::size_t(a)];
     if (costs_.pattern[std::size_t(d.row)] != AmortisationPattern::RevenueProportional) {
-      issue(row, "revenue.line_id", str(revenue_.line_id[r]), "the cost line does not use revenue_proportional");
+      issue(row, "revenue.line_id", str(revenue_.line_id[r]),
+            "the cost line does not use revenue_proportional");
       continue;
     }
     if (revenue_.weight[r] < 0) issue(row, "revenue.weight", str(revenue_.weight[r]), "must not be negative");
@@ -449,10 +461,11 @@ void AmortisationBook::validate_and_decide() {
     }
     if (in_window == 0)
       issue(int64_t(d.row), "pattern", "revenue_proportional",
-            "no positive revenue weight in the amortisation months " + month_start(d.first).to_string() + " to " +
-                month_start(d.first + d.period - 1).to_string());
+            "no positive revenue weight in the amortisation months " + month_start(d.first).to_string() +
+                " to " + month_start(d.first + d.period - 1).to_string());
     if (!detail::fits_int64(all))
-      issue(int64_t(d.row), "pattern", "revenue_proportional", "the revenue weights of the line sum beyond int64");
+      issue(int64_t(d.row), "pattern", "revenue_proportional",
+            "the revenue weights of the line sum beyond int64");
   }
   if (!issues.empty()) throw ValidationError("SC-ACCT-INPUT", std::move(issues));
 
@@ -461,9 +474,11 @@ void AmortisationBook::validate_and_decide() {
   Runner runner(*this);
   for (std::size_t a = 0; a < n; ++a)
     if (event_offsets_[a] != event_offsets_[a + 1])
-      runner.run(a, &issues, [](void*, std::size_t, MonthIndex, const AssetMonth&) {}, nullptr);
+      runner.run(
+          a, &issues, [](void*, std::size_t, MonthIndex, const AssetMonth&) {}, nullptr);
   if (!issues.empty()) {
-    std::stable_sort(issues.begin(), issues.end(), [](const Issue& x, const Issue& y) { return x.row < y.row; });
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const Issue& x, const Issue& y) { return x.row < y.row; });
     throw ValidationError("SC-ACCT-EVENTS", std::move(issues));
   }
 }

@@ -1,4 +1,5 @@
 // The outputs of an AmortisationBook, each one pass of for_each_month.
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -68,7 +69,8 @@ AmortisationSchedule AmortisationBook::schedule() const {
   return s;
 }
 
-RollForwardTable AmortisationBook::roll_forward(std::optional<MonthIndex> from, std::optional<MonthIndex> to) const {
+RollForwardTable AmortisationBook::roll_forward(std::optional<MonthIndex> from,
+                                                std::optional<MonthIndex> to) const {
   // Per currency and month since first_month_: 128-bit sums of the movements.
   enum Field { kAdd, kRed, kAmort, kWrite, kClose, kCurrent, kExpensed, kCredit, kFields };
   using Sums = std::array<detail::int128, kFields>;
@@ -86,7 +88,9 @@ RollForwardTable AmortisationBook::roll_forward(std::optional<MonthIndex> from, 
   });
   RollForwardTable t;
   if (order_.empty()) return t;
-  const MonthIndex lo = from.value_or(first_month_), hi = to.value_or(last_seen);
+  // An open end defaults to the book's span, stretched to the other end given.
+  const MonthIndex hi = to.value_or(std::max(last_seen, from.value_or(last_seen)));
+  const MonthIndex lo = from.value_or(std::min(first_month_, hi));
   if (hi < lo)
     throw ValidationError("SC-ACCT-RANGE", Issue{std::nullopt, "to", month_start(hi).to_string(),
                                                  "the roll-forward ends before it starts (" +
@@ -97,8 +101,8 @@ RollForwardTable AmortisationBook::roll_forward(std::optional<MonthIndex> from, 
     return k < sums[c].size() ? sums[c][k] : Sums{};
   };
   const std::size_t rows = currencies_.size() * std::size_t(hi - lo + 1);
-  for (auto* v : {&t.opening, &t.additions, &t.reductions, &t.amortisation, &t.write_offs, &t.closing, &t.current,
-                  &t.non_current, &t.expensed_as_incurred, &t.expense_credits})
+  for (auto* v : {&t.opening, &t.additions, &t.reductions, &t.amortisation, &t.write_offs, &t.closing,
+                  &t.current, &t.non_current, &t.expensed_as_incurred, &t.expense_credits})
     v->reserve(rows);
   for (std::size_t c = 0; c < currencies_.size(); ++c) {
     for (MonthIndex m = lo; m <= hi; ++m) {
@@ -127,7 +131,8 @@ JournalTable AmortisationBook::journal(std::optional<MonthIndex> from, std::opti
 JournalTable build_journal(const RollForwardTable& rf) {
   JournalTable j;
   int32_t entry = 0;
-  auto post = [&](std::size_t i, JournalEntryKind kind, JournalAccount debit, JournalAccount credit, int64_t amount) {
+  auto post = [&](std::size_t i, JournalEntryKind kind, JournalAccount debit, JournalAccount credit,
+                  int64_t amount) {
     if (amount == 0) return;
     for (int side = 0; side < 2; ++side) {
       j.entry.push_back(entry);

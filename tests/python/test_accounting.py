@@ -14,10 +14,9 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+import salescomp as sc
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import salescomp as sc
 from salescomp import accounting as acct
 
 D = Decimal
@@ -424,3 +423,14 @@ def test_event_sequence_problems_name_the_event_row():
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
     assert [(i["row"], i["field"]) for i in err.value.issues] == [(1, "event.kind")]
+
+
+def test_timestamps_with_a_time_of_day_are_reported():
+    frame = costs_frame(incurred=pd.to_datetime(["2026-01-15 13:30"]))
+    with pytest.raises(sc.ValidationError) as err:
+        acct.amortise(frame)
+    assert [(i["row"], i["field"]) for i in err.value.issues] == [(0, "incurred")]
+    # Arrow timestamps at midnight are dates.
+    arrow = pa.Table.from_pandas(costs_frame(incurred=pd.to_datetime(["2026-01-15"])), preserve_index=False)
+    assert pa.types.is_timestamp(arrow.schema.field("incurred").type)
+    assert len(acct.amortise(arrow).schedule()) == 3

@@ -88,14 +88,14 @@ class AmortisationBook {
   AssetEventTable events_;
   RevenueScheduleTable revenue_;
   AmortisationPolicy policy_;
-  std::vector<Decided> order_;            // assets in line_id order
-  std::vector<uint32_t> event_offsets_;   // events of asset a: event_rows_[off[a], off[a+1])
-  std::vector<uint32_t> event_rows_;      // sorted by (date, kind, amount, months) within an asset
-  std::vector<MonthIndex> event_month_;   // per event row
+  std::vector<Decided> order_;           // assets in line_id order
+  std::vector<uint32_t> event_offsets_;  // events of asset a: event_rows_[off[a], off[a+1])
+  std::vector<uint32_t> event_rows_;     // sorted by (date, kind, amount, months) within an asset
+  std::vector<MonthIndex> event_month_;  // per event row
   std::vector<uint32_t> revenue_offsets_;
-  std::vector<uint32_t> revenue_rows_;    // sorted by month within an asset
-  std::vector<Currency> currencies_;      // sorted by code
-  MonthIndex first_month_ = 0;            // earliest incurred month of the book
+  std::vector<uint32_t> revenue_rows_;  // sorted by month within an asset
+  std::vector<Currency> currencies_;    // sorted by code
+  MonthIndex first_month_ = 0;          // earliest incurred month of the book
 };
 
 // The journal for a roll-forward (one balanced entry per movement).

@@ -49,23 +49,30 @@ struct AmortisationPolicy {
 
 constexpr std::string_view to_string(MonthConvention c) noexcept {
   switch (c) {
-    case MonthConvention::FullMonth: return "full_month";
-    case MonthConvention::NextMonth: return "next_month";
-    case MonthConvention::DailyProrated: return "daily_prorated";
+    case MonthConvention::FullMonth:
+      return "full_month";
+    case MonthConvention::NextMonth:
+      return "next_month";
+    case MonthConvention::DailyProrated:
+      return "daily_prorated";
   }
   return "?";
 }
 constexpr std::string_view to_string(RemainderPlacement r) noexcept {
   switch (r) {
-    case RemainderPlacement::LargestRemainder: return "largest_remainder";
-    case RemainderPlacement::FinalPeriodPlug: return "final_period_plug";
+    case RemainderPlacement::LargestRemainder:
+      return "largest_remainder";
+    case RemainderPlacement::FinalPeriodPlug:
+      return "final_period_plug";
   }
   return "?";
 }
 constexpr std::string_view to_string(TerminationTiming t) noexcept {
   switch (t) {
-    case TerminationTiming::AmortiseThenWriteOff: return "amortise_then_write_off";
-    case TerminationTiming::WriteOffAll: return "write_off_all";
+    case TerminationTiming::AmortiseThenWriteOff:
+      return "amortise_then_write_off";
+    case TerminationTiming::WriteOffAll:
+      return "write_off_all";
   }
   return "?";
 }

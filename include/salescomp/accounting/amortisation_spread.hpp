@@ -40,13 +40,14 @@ inline void spread_minor(int64_t total, std::span<const int64_t> weights, Remain
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (weights[i] < 0)
       throw ValidationError("SC-ACCT-WEIGHT", Issue{int64_t(i), "weight", std::to_string(weights[i]),
-                                                     "weights must not be negative"});
+                                                    "weights must not be negative"});
     total_weight += weights[i];
     if (weights[i] > 0) last = i;
   }
   if (last == weights.size() || !detail::fits_int64(total_weight) || out.size() != weights.size())
-    throw ValidationError("SC-ACCT-WEIGHT", Issue{std::nullopt, "weights", detail::to_string(total_weight),
-                                                   "need one output per weight and a positive total that fits int64"});
+    throw ValidationError("SC-ACCT-WEIGHT",
+                          Issue{std::nullopt, "weights", detail::to_string(total_weight),
+                                "need one output per weight and a positive total that fits int64"});
   int64_t assigned = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (i == last) continue;

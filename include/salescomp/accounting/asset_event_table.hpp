@@ -29,10 +29,14 @@ struct AssetEventTable {
 
 constexpr std::string_view to_string(AssetEventKind k) noexcept {
   switch (k) {
-    case AssetEventKind::Clawback: return "clawback";
-    case AssetEventKind::Extension: return "extension";
-    case AssetEventKind::ChangeInEstimate: return "change_in_estimate";
-    case AssetEventKind::Termination: return "termination";
+    case AssetEventKind::Clawback:
+      return "clawback";
+    case AssetEventKind::Extension:
+      return "extension";
+    case AssetEventKind::ChangeInEstimate:
+      return "change_in_estimate";
+    case AssetEventKind::Termination:
+      return "termination";
   }
   return "?";
 }

@@ -19,13 +19,14 @@ namespace salescomp {
 // rounded once with `mode` (20% -> 60, 7% -> 171.43 -> 171 HalfEven).
 inline int32_t expected_life_from_churn(Rate annual_churn, RoundingMode mode = RoundingMode::HalfEven) {
   if (annual_churn.raw() <= 0 || annual_churn.raw() > Rate::kOne)
-    throw ValidationError("SC-ACCT-POLICY", Issue{std::nullopt, "annual_churn_rate", annual_churn.to_short_string(),
-                                                  "must be in (0, 1]"});
+    throw ValidationError("SC-ACCT-POLICY", Issue{std::nullopt, "annual_churn_rate",
+                                                  annual_churn.to_short_string(), "must be in (0, 1]"});
   const detail::int128 months =
       divide_rounded<detail::int128>(detail::int128(12) * Rate::kOne, annual_churn.raw(), mode);
   if (months > 100 * 12)
-    throw ValidationError("SC-ACCT-POLICY", Issue{std::nullopt, "annual_churn_rate", annual_churn.to_short_string(),
-                                                  "implies a customer life over 1200 months"});
+    throw ValidationError("SC-ACCT-POLICY",
+                          Issue{std::nullopt, "annual_churn_rate", annual_churn.to_short_string(),
+                                "implies a customer life over 1200 months"});
   return int32_t(months);
 }
 
@@ -38,7 +39,8 @@ struct CapitalisationDecision {
 // nullopt: the line needs an expected customer life and neither the line nor
 // the policy gives one.
 inline std::optional<CapitalisationDecision> decide_capitalisation(CostKind kind, bool incremental,
-                                                                   bool renewal_commensurate, int32_t term_months,
+                                                                   bool renewal_commensurate,
+                                                                   int32_t term_months,
                                                                    int32_t own_life_months,
                                                                    const AmortisationPolicy& policy) {
   CapitalisationDecision d;
@@ -66,7 +68,8 @@ inline std::optional<CapitalisationDecision> decide_capitalisation(CostKind kind
     // The period of benefit is never shorter than the contract itself.
     if (life > term_months) d.basis = basis, d.period_months = life;
   }
-  if (policy.practical_expedient && d.period_months <= 12) d.treatment = CostTreatment::ExpensedPracticalExpedient;
+  if (policy.practical_expedient && d.period_months <= 12)
+    d.treatment = CostTreatment::ExpensedPracticalExpedient;
   return d;
 }
 

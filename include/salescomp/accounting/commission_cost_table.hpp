@@ -48,16 +48,21 @@ struct CommissionCostTable {
 
 constexpr std::string_view to_string(CostKind k) noexcept {
   switch (k) {
-    case CostKind::Initial: return "initial";
-    case CostKind::Renewal: return "renewal";
-    case CostKind::Expansion: return "expansion";
+    case CostKind::Initial:
+      return "initial";
+    case CostKind::Renewal:
+      return "renewal";
+    case CostKind::Expansion:
+      return "expansion";
   }
   return "?";
 }
 constexpr std::string_view to_string(AmortisationPattern p) noexcept {
   switch (p) {
-    case AmortisationPattern::StraightLine: return "straight_line";
-    case AmortisationPattern::RevenueProportional: return "revenue_proportional";
+    case AmortisationPattern::StraightLine:
+      return "straight_line";
+    case AmortisationPattern::RevenueProportional:
+      return "revenue_proportional";
   }
   return "?";
 }

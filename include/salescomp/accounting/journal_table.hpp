@@ -20,12 +20,12 @@ enum class JournalAccount : uint8_t {
 };
 
 enum class JournalEntryKind : uint8_t {
-  Capitalisation,       // Dr DeferredCommissions        Cr CommissionsPayable
-  ExpenseAsIncurred,    // Dr CommissionExpense          Cr CommissionsPayable
-  Amortisation,         // Dr CommissionExpense          Cr DeferredCommissions
-  WriteOff,             // Dr CommissionWriteOffExpense  Cr DeferredCommissions
-  ClawbackReduction,    // Dr CommissionsPayable         Cr DeferredCommissions
-  ClawbackExpenseCredit // Dr CommissionsPayable         Cr CommissionExpense
+  Capitalisation,        // Dr DeferredCommissions        Cr CommissionsPayable
+  ExpenseAsIncurred,     // Dr CommissionExpense          Cr CommissionsPayable
+  Amortisation,          // Dr CommissionExpense          Cr DeferredCommissions
+  WriteOff,              // Dr CommissionWriteOffExpense  Cr DeferredCommissions
+  ClawbackReduction,     // Dr CommissionsPayable         Cr DeferredCommissions
+  ClawbackExpenseCredit  // Dr CommissionsPayable         Cr CommissionExpense
 };
 
 struct JournalTable {
@@ -34,7 +34,7 @@ struct JournalTable {
   std::vector<MonthIndex> month;
   std::vector<JournalEntryKind> kind;
   std::vector<JournalAccount> account;
-  std::vector<int64_t> debit;   // minor units; exactly one of debit/credit is non-zero
+  std::vector<int64_t> debit;  // minor units; exactly one of debit/credit is non-zero
   std::vector<int64_t> credit;
 
   std::size_t size() const noexcept { return entry.size(); }
@@ -42,21 +42,31 @@ struct JournalTable {
 
 constexpr std::string_view to_string(JournalAccount a) noexcept {
   switch (a) {
-    case JournalAccount::DeferredCommissions: return "deferred_commissions";
-    case JournalAccount::CommissionsPayable: return "commissions_payable";
-    case JournalAccount::CommissionExpense: return "commission_expense";
-    case JournalAccount::CommissionWriteOffExpense: return "commission_write_off_expense";
+    case JournalAccount::DeferredCommissions:
+      return "deferred_commissions";
+    case JournalAccount::CommissionsPayable:
+      return "commissions_payable";
+    case JournalAccount::CommissionExpense:
+      return "commission_expense";
+    case JournalAccount::CommissionWriteOffExpense:
+      return "commission_write_off_expense";
   }
   return "?";
 }
 constexpr std::string_view to_string(JournalEntryKind k) noexcept {
   switch (k) {
-    case JournalEntryKind::Capitalisation: return "capitalisation";
-    case JournalEntryKind::ExpenseAsIncurred: return "expense_as_incurred";
-    case JournalEntryKind::Amortisation: return "amortisation";
-    case JournalEntryKind::WriteOff: return "write_off";
-    case JournalEntryKind::ClawbackReduction: return "clawback_reduction";
-    case JournalEntryKind::ClawbackExpenseCredit: return "clawback_expense_credit";
+    case JournalEntryKind::Capitalisation:
+      return "capitalisation";
+    case JournalEntryKind::ExpenseAsIncurred:
+      return "expense_as_incurred";
+    case JournalEntryKind::Amortisation:
+      return "amortisation";
+    case JournalEntryKind::WriteOff:
+      return "write_off";
+    case JournalEntryKind::ClawbackReduction:
+      return "clawback_reduction";
+    case JournalEntryKind::ClawbackExpenseCredit:
+      return "clawback_expense_credit";
   }
   return "?";
 }

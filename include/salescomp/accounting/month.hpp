@@ -14,13 +14,11 @@ using MonthIndex = int32_t;
 inline MonthIndex month_of(Date d) { return MonthIndex(d.year() * 12 + int(d.month()) - 1); }
 
 // The first day of the month, the form months take in outputs.
-inline Date month_start(MonthIndex m) {
-  return Date::from_ymd(m / 12, unsigned(m % 12) + 1, 1);
-}
+inline Date month_start(MonthIndex m) { return Date::from_ymd(m / 12, unsigned(m % 12) + 1, 1); }
 
 inline int32_t days_in_month(MonthIndex m) {
-  const std::chrono::year_month_day_last last{std::chrono::year(m / 12),
-                                              std::chrono::month_day_last(std::chrono::month(unsigned(m % 12) + 1))};
+  const std::chrono::year_month_day_last last{
+      std::chrono::year(m / 12), std::chrono::month_day_last(std::chrono::month(unsigned(m % 12) + 1))};
   return int32_t(unsigned(last.day()));
 }
 

@@ -10,8 +10,8 @@ namespace salescomp {
 
 struct RevenueScheduleTable {
   std::vector<int64_t> line_id;
-  std::vector<Date> month;     // any day of the month
-  std::vector<int64_t> weight; // >= 0, e.g. revenue in minor units
+  std::vector<Date> month;      // any day of the month
+  std::vector<int64_t> weight;  // >= 0, e.g. revenue in minor units
 
   std::size_t size() const noexcept { return line_id.size(); }
 };

@@ -103,8 +103,8 @@ inline std::vector<Row> rows_of(const AmortisationBook& book, int64_t line_id) {
   std::vector<Row> out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (assets.line_id[std::size_t(s.asset[i])] != line_id) continue;
-    out.push_back(Row{month_start(s.month[i]).to_string().substr(0, 7), s.opening[i], s.addition[i], s.reduction[i],
-                      s.amortisation[i], s.write_off[i], s.closing[i], s.current[i]});
+    out.push_back(Row{month_start(s.month[i]).to_string().substr(0, 7), s.opening[i], s.addition[i],
+                      s.reduction[i], s.amortisation[i], s.write_off[i], s.closing[i], s.current[i]});
   }
   return out;
 }

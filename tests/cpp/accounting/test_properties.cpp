@@ -49,9 +49,11 @@ RandomBook random_book(uint64_t seed, std::size_t lines, const AmortisationPolic
     b.costs.incremental.push_back(incremental);
     b.costs.renewal_commensurate.push_back(uni(0, 1));
     b.costs.customer_life_months.push_back(uni(0, 1) ? 0 : int32_t(uni(1, 120)));
-    b.costs.pattern.push_back(revenue ? AmortisationPattern::RevenueProportional : AmortisationPattern::StraightLine);
+    b.costs.pattern.push_back(revenue ? AmortisationPattern::RevenueProportional
+                                      : AmortisationPattern::StraightLine);
     // The first amortisation month as the book will decide it.
-    const MonthIndex first = month_of(start) + (policy.month_convention == MonthConvention::NextMonth ? 1 : 0);
+    const MonthIndex first =
+        month_of(start) + (policy.month_convention == MonthConvention::NextMonth ? 1 : 0);
     if (revenue) {
       // Up to 200 months of weights (covers any life, extension or change),
       // the first one positive so every window has revenue.
@@ -72,7 +74,8 @@ RandomBook random_book(uint64_t seed, std::size_t lines, const AmortisationPolic
       AssetEventKind kind = AssetEventKind(uni(0, 2));
       if (terminate && k == n_events - 1) kind = AssetEventKind::Termination;
       // Keep the other kinds strictly before a termination's date.
-      if (terminate && k < n_events - 1 && dates[std::size_t(k)] == dates.back()) kind = AssetEventKind::Clawback;
+      if (terminate && k < n_events - 1 && dates[std::size_t(k)] == dates.back())
+        kind = AssetEventKind::Clawback;
       int64_t ev_amount = 0;
       int32_t months = 0;
       if (kind == AssetEventKind::Clawback) ev_amount = uni(1, amount + amount / 5 + 1);
@@ -107,10 +110,19 @@ RandomBook shuffled(const RandomBook& b, uint64_t seed) {
   RandomBook s;
   const auto pc = perm(b.costs.size());
   const auto& c = b.costs;
-  s.costs = {permute(c.line_id, pc), permute(c.person, pc), permute(c.contract, pc), permute(c.amount, pc),
-             permute(c.currency, pc), permute(c.incurred, pc), permute(c.contract_start, pc),
-             permute(c.term_months, pc), permute(c.kind, pc), permute(c.incremental, pc),
-             permute(c.renewal_commensurate, pc), permute(c.customer_life_months, pc), permute(c.pattern, pc)};
+  s.costs = {permute(c.line_id, pc),
+             permute(c.person, pc),
+             permute(c.contract, pc),
+             permute(c.amount, pc),
+             permute(c.currency, pc),
+             permute(c.incurred, pc),
+             permute(c.contract_start, pc),
+             permute(c.term_months, pc),
+             permute(c.kind, pc),
+             permute(c.incremental, pc),
+             permute(c.renewal_commensurate, pc),
+             permute(c.customer_life_months, pc),
+             permute(c.pattern, pc)};
   const auto pe = perm(b.events.size());
   const auto& e = b.events;
   s.events = {permute(e.line_id, pe), permute(e.kind, pe), permute(e.date, pe), permute(e.amount, pe),
@@ -122,7 +134,8 @@ RandomBook shuffled(const RandomBook& b, uint64_t seed) {
 
 std::vector<AmortisationPolicy> all_policies() {
   std::vector<AmortisationPolicy> out;
-  for (auto convention : {MonthConvention::FullMonth, MonthConvention::NextMonth, MonthConvention::DailyProrated})
+  for (auto convention :
+       {MonthConvention::FullMonth, MonthConvention::NextMonth, MonthConvention::DailyProrated})
     for (auto remainder : {RemainderPlacement::LargestRemainder, RemainderPlacement::FinalPeriodPlug})
       for (auto termination : {TerminationTiming::AmortiseThenWriteOff, TerminationTiming::WriteOffAll})
         for (bool expedient : {false, true}) {
@@ -159,7 +172,8 @@ void check_book(const AmortisationBook& book, const CommissionCostTable& costs) 
   // Schedule rows reconcile and chain.
   std::vector<int64_t> amortised(a.size(), 0);
   for (std::size_t i = 0; i < s.size(); ++i) {
-    ASSERT_EQ(s.closing[i], s.opening[i] + s.addition[i] - s.reduction[i] - s.amortisation[i] - s.write_off[i]);
+    ASSERT_EQ(s.closing[i],
+              s.opening[i] + s.addition[i] - s.reduction[i] - s.amortisation[i] - s.write_off[i]);
     ASSERT_GE(s.amortisation[i], 0);
     ASSERT_GE(s.write_off[i], 0);
     ASSERT_GE(s.closing[i], 0);
@@ -167,8 +181,10 @@ void check_book(const AmortisationBook& book, const CommissionCostTable& costs) 
     ASSERT_LE(s.current[i], s.closing[i]);
     if (i > 0 && s.asset[i] == s.asset[i - 1]) {
       ASSERT_GT(s.month[i], s.month[i - 1]);
-      if (s.month[i] == s.month[i - 1] + 1) ASSERT_EQ(s.opening[i], s.closing[i - 1]);
-      else ASSERT_EQ(s.opening[i], 0);
+      if (s.month[i] == s.month[i - 1] + 1)
+        ASSERT_EQ(s.opening[i], s.closing[i - 1]);
+      else
+        ASSERT_EQ(s.opening[i], 0);
     } else {
       ASSERT_EQ(s.opening[i], 0);
       if (i > 0) ASSERT_GT(s.asset[i], s.asset[i - 1]);
@@ -180,7 +196,8 @@ void check_book(const AmortisationBook& book, const CommissionCostTable& costs) 
   // Roll-forward rows reconcile, chain, and add up to the assets.
   std::map<std::string, detail::int128> additions, expensed_rf;
   for (std::size_t i = 0; i < rf.size(); ++i) {
-    ASSERT_EQ(rf.closing[i], rf.opening[i] + rf.additions[i] - rf.reductions[i] - rf.amortisation[i] - rf.write_offs[i]);
+    ASSERT_EQ(rf.closing[i],
+              rf.opening[i] + rf.additions[i] - rf.reductions[i] - rf.amortisation[i] - rf.write_offs[i]);
     ASSERT_EQ(rf.closing[i], rf.current[i] + rf.non_current[i]);
     ASSERT_GE(rf.non_current[i], 0);
     if (i > 0 && rf.currency[i] == rf.currency[i - 1]) {
@@ -220,8 +237,9 @@ void check_book(const AmortisationBook& book, const CommissionCostTable& costs) 
 TEST(Properties, EveryPolicyReconcilesExactly) {
   uint64_t seed = 1;
   for (const AmortisationPolicy& p : all_policies()) {
-    SCOPED_TRACE("policy " + std::string(to_string(p.month_convention)) + " " + std::string(to_string(p.remainder)) +
-                 " " + std::string(to_string(p.termination)) + (p.practical_expedient ? " expedient" : ""));
+    SCOPED_TRACE("policy " + std::string(to_string(p.month_convention)) + " " +
+                 std::string(to_string(p.remainder)) + " " + std::string(to_string(p.termination)) +
+                 (p.practical_expedient ? " expedient" : ""));
     const RandomBook b = random_book(seed++, 400, p);
     const AmortisationBook book(b.costs, b.events, b.revenue, p);
     check_book(book, b.costs);
@@ -258,7 +276,8 @@ TEST(Properties, StraightLineMatchesTheClosedForm) {
   for (int trial = 0; trial < 500; ++trial) {
     const int64_t amount = std::uniform_int_distribution<int64_t>(1, 5'000'000'000)(rng);
     const int32_t term = int32_t(std::uniform_int_distribution<int>(13, 72)(rng));
-    const int32_t late = int32_t(std::uniform_int_distribution<int>(0, 5)(rng));  // months incurred after start
+    const int32_t late =
+        int32_t(std::uniform_int_distribution<int>(0, 5)(rng));  // months incurred after start
     const MonthIndex start = month("2026-01-01");
     const std::string incurred = month_start(start + late).plus_days(9).to_string();
     const auto book = make_book({{.amount = amount, .incurred = incurred.c_str(), .term = term}});
@@ -266,9 +285,12 @@ TEST(Properties, StraightLineMatchesTheClosedForm) {
     int64_t catch_up = 0;
     for (int32_t k = 0; k < term; ++k) {
       const int64_t share = amount / term + (k < amount % term ? 1 : 0);
-      if (k < late) catch_up += share;
-      else if (k == std::min(late, term - 1)) expected.push_back(catch_up + share);
-      else expected.push_back(share);
+      if (k < late)
+        catch_up += share;
+      else if (k == std::min(late, term - 1))
+        expected.push_back(catch_up + share);
+      else
+        expected.push_back(share);
     }
     ASSERT_EQ(amortisation_of(book, 1), expected) << amount << " / " << term << " late " << late;
   }
@@ -310,8 +332,10 @@ TEST(Spread, FinalPeriodPlugNeverHasTheWrongSign) {
     int64_t sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
       sum += out[i];
-      if (total >= 0) ASSERT_GE(out[i], 0);
-      else ASSERT_LE(out[i], 0);
+      if (total >= 0)
+        ASSERT_GE(out[i], 0);
+      else
+        ASSERT_LE(out[i], 0);
       if (weights[i] == 0) ASSERT_EQ(out[i], 0);
     }
     ASSERT_EQ(sum, total);

@@ -13,7 +13,8 @@ using V = std::vector<int64_t>;
 TEST(Schedule, StraightLineLargestRemainderGivesTheExtraCentToTheEarliestMonth) {
   // $1,000.00 over 3 months: 100000 / 3 = 33333 r 1; the one leftover cent goes
   // to the largest remainder, all equal, so to the earliest month.
-  const auto book = make_book({{.id = 7, .amount = 100000, .incurred = "2026-01-15", .start = "2026-01-15", .term = 3}});
+  const auto book =
+      make_book({{.id = 7, .amount = 100000, .incurred = "2026-01-15", .start = "2026-01-15", .term = 3}});
   const std::vector<Row> expected = {
       // month     open    add  red  amort  wo  close  current (next 12 months)
       {"2026-01", 0, 100000, 0, 33334, 0, 66666, 66666},
@@ -44,7 +45,8 @@ TEST(Schedule, NextMonthConventionStartsTheMonthAfterTheContractStart) {
   // 120000 over 12 months from February: January only carries the addition.
   AmortisationPolicy p;
   p.month_convention = MonthConvention::NextMonth;
-  const auto rows = rows_of(make_book({{.amount = 120000, .incurred = "2026-01-20", .start = "2026-01-20"}}, {}, p), 1);
+  const auto rows =
+      rows_of(make_book({{.amount = 120000, .incurred = "2026-01-20", .start = "2026-01-20"}}, {}, p), 1);
   ASSERT_EQ(rows.size(), 13u);
   // Jan: nothing amortised; the next 12 months (Feb..Jan) amortise all of it.
   EXPECT_EQ(rows[0], (Row{"2026-01", 0, 120000, 0, 0, 0, 120000, 120000}));
@@ -62,7 +64,8 @@ TEST(Schedule, DailyProratedFirstMonthAndPartialLastMonth) {
   // floors sum 99998; 2 leftover cents go to the remainders 71 (Apr), 53 (Jan).
   AmortisationPolicy p;
   p.month_convention = MonthConvention::DailyProrated;
-  const auto book = make_book({{.amount = 100000, .incurred = "2026-01-15", .start = "2026-01-15", .term = 3}}, {}, p);
+  const auto book =
+      make_book({{.amount = 100000, .incurred = "2026-01-15", .start = "2026-01-15", .term = 3}}, {}, p);
   EXPECT_EQ(amortisation_of(book, 1), (V{18280, 33333, 33333, 15054}));
   // A start on the 1st is a full month: no partial last month.
   const auto first = make_book({{.amount = 90000, .term = 3}}, {}, p);
@@ -71,19 +74,22 @@ TEST(Schedule, DailyProratedFirstMonthAndPartialLastMonth) {
 
 TEST(Schedule, RevenueProportionalPattern) {
   // Revenue 100, 200, 700 over Jan..Mar: 10%, 20%, 70% of $1,000.00.
-  const auto book = make_book({{.amount = 100000, .term = 3, .pattern = AmortisationPattern::RevenueProportional}}, {},
-                              {}, {{1, "2026-01-05", 100}, {1, "2026-02-01", 200}, {1, "2026-03-31", 700}});
+  const auto book =
+      make_book({{.amount = 100000, .term = 3, .pattern = AmortisationPattern::RevenueProportional}}, {}, {},
+                {{1, "2026-01-05", 100}, {1, "2026-02-01", 200}, {1, "2026-03-31", 700}});
   EXPECT_EQ(amortisation_of(book, 1), (V{10000, 20000, 70000}));
   // 100 cents over weights 1,1,1: 33 r1 each, leftover 1 -> earliest: 34,33,33.
-  const auto cents = make_book({{.amount = 100, .term = 3, .pattern = AmortisationPattern::RevenueProportional}}, {},
-                               {}, {{1, "2026-01-01", 5}, {1, "2026-02-01", 5}, {1, "2026-03-01", 5}});
+  const auto cents =
+      make_book({{.amount = 100, .term = 3, .pattern = AmortisationPattern::RevenueProportional}}, {}, {},
+                {{1, "2026-01-01", 5}, {1, "2026-02-01", 5}, {1, "2026-03-01", 5}});
   EXPECT_EQ(amortisation_of(cents, 1), (V{34, 33, 33}));
 }
 
 TEST(Schedule, CostIncurredAfterTheContractStartCatchesUp) {
   // Contract from 2026-01-01, commission incurred 2026-03-10: 120000 / 12 =
   // 10000 a month; March books Jan + Feb + Mar = 30000.
-  const auto rows = rows_of(make_book({{.amount = 120000, .incurred = "2026-03-10", .start = "2026-01-01"}}), 1);
+  const auto rows =
+      rows_of(make_book({{.amount = 120000, .incurred = "2026-03-10", .start = "2026-01-01"}}), 1);
   ASSERT_EQ(rows.size(), 10u);
   EXPECT_EQ(rows[0], (Row{"2026-03", 0, 120000, 0, 30000, 0, 90000, 90000}));
   EXPECT_EQ(rows[9].month, "2026-12");
@@ -91,7 +97,8 @@ TEST(Schedule, CostIncurredAfterTheContractStartCatchesUp) {
 
 TEST(Schedule, CostIncurredBeforeTheContractStartWaits) {
   // Paid in November for a contract starting in January: the asset sits.
-  const auto rows = rows_of(make_book({{.amount = 24000, .incurred = "2025-11-20", .start = "2026-01-01", .term = 24}}), 1);
+  const auto rows =
+      rows_of(make_book({{.amount = 24000, .incurred = "2025-11-20", .start = "2026-01-01", .term = 24}}), 1);
   ASSERT_EQ(rows.size(), 26u);
   // Nov 2025: closing 24000; next 12 months are Dec (0) + Jan..Nov 2026 (11 x 1000).
   EXPECT_EQ(rows[0], (Row{"2025-11", 0, 24000, 0, 0, 0, 24000, 11000}));
@@ -157,24 +164,26 @@ TEST(Policy, ExpectedCustomerLifeWhenRenewalsAreNotCommensurate) {
   // life shorter than the term keeps the term.
   AmortisationPolicy given;
   given.expected_customer_life_months = 48;
-  const AssetTable b = make_book({{.id = 1, .amount = 100, .term = 12, .commensurate = false, .life = 36},
-                                  {.id = 2, .amount = 100, .term = 12, .commensurate = false},
-                                  {.id = 3, .amount = 100, .term = 12, .kind = CostKind::Renewal, .commensurate = false},
-                                  {.id = 4, .amount = 100, .term = 36, .commensurate = false, .life = 24},
-                                  {.id = 5, .amount = 100, .term = 12, .kind = CostKind::Expansion, .commensurate = false}},
-                                 {}, given)
-                           .assets();
+  const AssetTable b =
+      make_book({{.id = 1, .amount = 100, .term = 12, .commensurate = false, .life = 36},
+                 {.id = 2, .amount = 100, .term = 12, .commensurate = false},
+                 {.id = 3, .amount = 100, .term = 12, .kind = CostKind::Renewal, .commensurate = false},
+                 {.id = 4, .amount = 100, .term = 36, .commensurate = false, .life = 24},
+                 {.id = 5, .amount = 100, .term = 12, .kind = CostKind::Expansion, .commensurate = false}},
+                {}, given)
+          .assets();
   EXPECT_EQ(b.period_months, (std::vector<int32_t>{36, 48, 12, 36, 48}));
-  EXPECT_EQ(b.basis, (std::vector<PeriodBasis>{PeriodBasis::CustomerLifeGiven, PeriodBasis::CustomerLifePolicy,
-                                               PeriodBasis::ContractTerm, PeriodBasis::ContractTerm,
-                                               PeriodBasis::CustomerLifePolicy}));
+  EXPECT_EQ(b.basis, (std::vector<PeriodBasis>{PeriodBasis::CustomerLifeGiven,
+                                               PeriodBasis::CustomerLifePolicy, PeriodBasis::ContractTerm,
+                                               PeriodBasis::ContractTerm, PeriodBasis::CustomerLifePolicy}));
 }
 
 TEST(Events, ClawbackReducesTheAssetAndReSpreadsTheRestProspectively) {
   // 120000 over 2026: 10000 a month. Clawback of 30000 on 2026-04-20: the
   // April opening 90000 falls to 60000, spread over Apr..Dec (9 months):
   // 60000 / 9 = 6666 r 6 -> Apr..Sep 6667, Oct..Dec 6666.
-  const auto book = make_book({{.amount = 120000}}, {{.kind = AssetEventKind::Clawback, .date = "2026-04-20", .amount = 30000}});
+  const auto book = make_book({{.amount = 120000}},
+                              {{.kind = AssetEventKind::Clawback, .date = "2026-04-20", .amount = 30000}});
   const auto rows = rows_of(book, 1);
   ASSERT_EQ(rows.size(), 12u);
   EXPECT_EQ(rows[3], (Row{"2026-04", 90000, 0, 30000, 6667, 0, 53333, 53333}));
@@ -188,7 +197,8 @@ TEST(Events, ClawbackReducesTheAssetAndReSpreadsTheRestProspectively) {
 TEST(Events, ClawbackBeyondTheBalanceCreditsExpense) {
   // April opening 90000; 100000 recovered: 90000 off the asset, 10000 credited
   // to commission expense (it reverses amortisation already booked).
-  const auto book = make_book({{.amount = 120000}}, {{.kind = AssetEventKind::Clawback, .date = "2026-04-01", .amount = 100000}});
+  const auto book = make_book({{.amount = 120000}},
+                              {{.kind = AssetEventKind::Clawback, .date = "2026-04-01", .amount = 100000}});
   const auto rows = rows_of(book, 1);
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[3], (Row{"2026-04", 90000, 0, 90000, 0, 0, 0, 0}));
@@ -221,7 +231,8 @@ TEST(Events, TerminationWritesOffTheRemainingBalance) {
 TEST(Events, ExtensionChangesTheEstimateProspectively) {
   // 120000 over 2026; on 2026-07-01 the contract is extended by 6 months: the
   // July opening 60000 is spread over Jul 2026..Jun 2027 = 12 months: 5000.
-  const auto book = make_book({{.amount = 120000}}, {{.kind = AssetEventKind::Extension, .date = "2026-07-01", .months = 6}});
+  const auto book = make_book({{.amount = 120000}},
+                              {{.kind = AssetEventKind::Extension, .date = "2026-07-01", .months = 6}});
   const auto am = amortisation_of(book, 1);
   ASSERT_EQ(am.size(), 18u);
   EXPECT_EQ(am[5], 10000);
@@ -233,24 +244,28 @@ TEST(Events, ExtensionChangesTheEstimateProspectively) {
 TEST(Events, ChangeInEstimateSetsANewTotalPeriod) {
   // New total period 24 months from 2026-07: the 60000 left is spread over
   // Jul 2026..Dec 2027 = 18 months: 3333 r 6 -> the first 6 months get 3334.
-  const auto book = make_book({{.amount = 120000}},
-                              {{.kind = AssetEventKind::ChangeInEstimate, .date = "2026-07-31", .months = 24}});
+  const auto book = make_book(
+      {{.amount = 120000}}, {{.kind = AssetEventKind::ChangeInEstimate, .date = "2026-07-31", .months = 24}});
   const auto am = amortisation_of(book, 1);
   ASSERT_EQ(am.size(), 24u);
   EXPECT_EQ((V(am.begin() + 6, am.begin() + 12)), V(6, 3334));
   EXPECT_EQ((V(am.begin() + 12, am.end())), V(12, 3333));
   // Shortening to 8 months in July: Jul..Aug take the 60000, 30000 each.
-  const auto shorter = make_book({{.amount = 120000}},
-                                 {{.kind = AssetEventKind::ChangeInEstimate, .date = "2026-07-31", .months = 8}});
+  const auto shorter = make_book(
+      {{.amount = 120000}}, {{.kind = AssetEventKind::ChangeInEstimate, .date = "2026-07-31", .months = 8}});
   EXPECT_EQ(amortisation_of(shorter, 1), (V{10000, 10000, 10000, 10000, 10000, 10000, 30000, 30000}));
 }
 
 TEST(Events, RenewalCommissionIsANewAsset) {
   // The renewal commission is its own line, amortised over the renewal term.
   const auto book = make_book({{.id = 1, .amount = 120000},
-                               {.id = 2, .amount = 60000, .incurred = "2026-12-15", .start = "2027-01-01",
+                               {.id = 2,
+                                .amount = 60000,
+                                .incurred = "2026-12-15",
+                                .start = "2027-01-01",
                                 .kind = CostKind::Renewal}});
-  EXPECT_EQ(amortisation_of(book, 2), (V{0, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000}));
+  EXPECT_EQ(amortisation_of(book, 2),
+            (V{0, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000}));
   const RollForwardTable rf = book.roll_forward();
   ASSERT_EQ(rf.size(), 24u);
   EXPECT_EQ(rf.additions[11], 60000);  // December 2026
@@ -271,8 +286,9 @@ TEST(Events, SameDayEventsAreProcessedClawbackFirst) {
 }
 
 TEST(RollForward, MultiCurrencyRowsAndRanges) {
-  const auto book = make_book({{.id = 1, .amount = 120000, .currency = "USD"},
-                               {.id = 2, .amount = 1200, .currency = "JPY", .incurred = "2026-02-01", .start = "2026-02-01"}});
+  const auto book = make_book(
+      {{.id = 1, .amount = 120000, .currency = "USD"},
+       {.id = 2, .amount = 1200, .currency = "JPY", .incurred = "2026-02-01", .start = "2026-02-01"}});
   const RollForwardTable all = book.roll_forward();
   // JPY rows first (code order), Jan..Jan 2027 for both currencies.
   ASSERT_EQ(all.size(), 26u);
@@ -281,16 +297,25 @@ TEST(RollForward, MultiCurrencyRowsAndRanges) {
   // From March to May: the opening of March is February's closing.
   const RollForwardTable part = book.roll_forward(month("2026-03-01"), month("2026-05-01"));
   ASSERT_EQ(part.size(), 6u);
-  EXPECT_EQ(part.opening[0], 1100);  // JPY: 1200 - 100 (Feb)
+  EXPECT_EQ(part.opening[0], 1100);    // JPY: 1200 - 100 (Feb)
   EXPECT_EQ(part.opening[3], 100000);  // USD: 120000 - 2 x 10000
   EXPECT_THROW(book.roll_forward(month("2026-05-01"), month("2026-03-01")), ValidationError);
+  // Open ends: from after the book's end gives that one month per currency
+  // (all zero); to before its start likewise.
+  const RollForwardTable later = book.roll_forward(month("2028-06-01"), std::nullopt);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_EQ(later.opening[1], 0);
+  const RollForwardTable earlier = book.roll_forward(std::nullopt, month("2025-06-01"));
+  ASSERT_EQ(earlier.size(), 2u);
+  EXPECT_EQ(earlier.month[0], month("2025-06-01"));
+  EXPECT_EQ(earlier.closing[0], 0);
 }
 
 TEST(Journal, EntriesPerMovementBalanceAndMatchTheRollForward) {
-  const auto book = make_book({{.id = 1, .amount = 120000},
-                               {.id = 2, .amount = 5000, .term = 0, .incremental = false}},
-                              {{.id = 1, .kind = AssetEventKind::Clawback, .date = "2026-03-01", .amount = 20000},
-                               {.id = 1, .kind = AssetEventKind::Termination, .date = "2026-06-01"}});
+  const auto book =
+      make_book({{.id = 1, .amount = 120000}, {.id = 2, .amount = 5000, .term = 0, .incremental = false}},
+                {{.id = 1, .kind = AssetEventKind::Clawback, .date = "2026-03-01", .amount = 20000},
+                 {.id = 1, .kind = AssetEventKind::Termination, .date = "2026-06-01"}});
   const JournalTable j = book.journal(month("2026-01-01"), month("2026-01-01"));
   // January: capitalise 120000, expense 5000, amortise 10000.
   ASSERT_EQ(j.size(), 6u);

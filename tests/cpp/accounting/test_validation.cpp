@@ -29,21 +29,29 @@ std::set<std::pair<int64_t, std::string>> where(const std::vector<Issue>& issues
 
 TEST(Validation, EveryBadCostAndEventRowIsListed) {
   const auto issues = issues_of([] {
-    make_book({{.id = 1, .amount = 1000},
-               {.id = 2, .amount = -5},                                  // row 1: negative amount
-               {.id = 1, .amount = 1000},                                // row 2: duplicate id
-               {.id = 4, .amount = 1000, .term = 0},                     // row 3: no term
-               {.id = 5, .amount = 1000, .commensurate = false},         // row 4: no customer life
-               {.id = 6, .amount = 1000, .life = -1},                    // row 5: negative life
-               {.id = 7, .amount = 1000, .term = 0, .incremental = false}},  // fine: expensed
-              {{.id = 9, .kind = AssetEventKind::Termination, .date = "2026-02-01"},  // event 0: unknown line
-               {.id = 1, .kind = AssetEventKind::Clawback, .date = "2026-02-01", .amount = 0},  // event 1
-               {.id = 1, .kind = AssetEventKind::Extension, .date = "2025-12-31", .months = 3},  // event 2: early
-               {.id = 7, .kind = AssetEventKind::ChangeInEstimate, .date = "2026-03-01", .months = 0}});  // event 3
+    make_book(
+        {{.id = 1, .amount = 1000},
+         {.id = 2, .amount = -5},                                               // row 1: negative amount
+         {.id = 1, .amount = 1000},                                             // row 2: duplicate id
+         {.id = 4, .amount = 1000, .term = 0},                                  // row 3: no term
+         {.id = 5, .amount = 1000, .commensurate = false},                      // row 4: no customer life
+         {.id = 6, .amount = 1000, .life = -1},                                 // row 5: negative life
+         {.id = 7, .amount = 1000, .term = 0, .incremental = false}},           // fine: expensed
+        {{.id = 9, .kind = AssetEventKind::Termination, .date = "2026-02-01"},  // event 0: unknown line
+         {.id = 1, .kind = AssetEventKind::Clawback, .date = "2026-02-01", .amount = 0},   // event 1
+         {.id = 1, .kind = AssetEventKind::Extension, .date = "2025-12-31", .months = 3},  // event 2: early
+         {.id = 7, .kind = AssetEventKind::ChangeInEstimate, .date = "2026-03-01", .months = 0}});  // event 3
   });
-  const std::set<std::pair<int64_t, std::string>> expected = {
-      {1, "amount"}, {2, "line_id"}, {3, "term_months"}, {4, "customer_life_months"}, {5, "customer_life_months"},
-      {0, "event.line_id"}, {1, "event.amount"}, {2, "event.date"}, {2, "event.line_id"}, {3, "event.months"}};
+  const std::set<std::pair<int64_t, std::string>> expected = {{1, "amount"},
+                                                              {2, "line_id"},
+                                                              {3, "term_months"},
+                                                              {4, "customer_life_months"},
+                                                              {5, "customer_life_months"},
+                                                              {0, "event.line_id"},
+                                                              {1, "event.amount"},
+                                                              {2, "event.date"},
+                                                              {2, "event.line_id"},
+                                                              {3, "event.months"}};
   // Event row 2 names line 1, which is duplicated: it resolves to the first
   // row, so only its date is wrong.
   auto want = expected;
@@ -62,17 +70,17 @@ TEST(Validation, RevenueRowsAreChecked) {
                {.id = 2, .amount = 1000, .term = 3, .pattern = AmortisationPattern::RevenueProportional},
                {.id = 3, .amount = 1000, .term = 3}},
               {}, {},
-              {{1, "2025-12-01", 5},    // row 0: before the first amortisation month
-               {1, "2026-01-01", -1},   // row 1: negative
+              {{1, "2025-12-01", 5},   // row 0: before the first amortisation month
+               {1, "2026-01-01", -1},  // row 1: negative
                {1, "2026-02-01", 1},
                {1, "2026-02-15", 1},    // row 3: same month twice
                {3, "2026-01-01", 1},    // row 4: line 3 is straight-line
                {8, "2026-01-01", 1}});  // row 5: unknown line
   });
   // Line 2 (cost row 1) has no revenue at all in its window.
-  const std::set<std::pair<int64_t, std::string>> expected = {
-      {0, "revenue.month"}, {1, "revenue.weight"}, {3, "revenue.month"}, {4, "revenue.line_id"},
-      {5, "revenue.line_id"}, {1, "pattern"}};
+  const std::set<std::pair<int64_t, std::string>> expected = {{0, "revenue.month"},   {1, "revenue.weight"},
+                                                              {3, "revenue.month"},   {4, "revenue.line_id"},
+                                                              {5, "revenue.line_id"}, {1, "pattern"}};
   EXPECT_EQ(where(issues), expected);
 }
 
