@@ -359,6 +359,34 @@ class CommissionAccounting:
         return _finish(cols, output)
 
 
+    def report(self, start: Any = None, end: Any = None) -> str:
+        """A Markdown roll-forward for a report (e.g. the demo company's): one
+        table per currency, one row per month, every column exact."""
+        rf = self.roll_forward(start, end)
+        columns = [
+            "opening",
+            "additions",
+            "reductions",
+            "amortisation",
+            "write_offs",
+            "closing",
+            "current",
+            "non_current",
+            "expensed_as_incurred",
+            "expense_credits",
+        ]
+        lines = ["## Deferred commissions (ASC 340-40 / IFRS 15)", ""]
+        for currency, group in rf.groupby("currency", sort=True):
+            lines += [f"### {currency}", ""]
+            lines.append("| month | " + " | ".join(columns) + " |")
+            lines.append("|---|" + "---:|" * len(columns))
+            for row in group.itertuples(index=False):
+                values = " | ".join(str(getattr(row, c)) for c in columns)
+                lines.append(f"| {row.month:%Y-%m} | {values} |")
+            lines.append("")
+        return "\n".join(lines)
+
+
 def _as_date(value: Any) -> Any:
     if value is None or isinstance(value, (str, _dt.date)) and not isinstance(value, _dt.datetime):
         return value

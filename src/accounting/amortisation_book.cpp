@@ -404,6 +404,22 @@ void AmortisationBook::validate_and_decide() {
     };
     return key(x) < key(y);
   });
+  // A clawback recovers commission that was paid: all of a line's clawbacks
+  // together cannot exceed its amount (this also bounds every expense credit).
+  {
+    detail::int128 recovered = 0;
+    for (std::size_t k = 0; k < erows.size(); ++k) {
+      const uint32_t r = erows[k];
+      if (k == 0 || event_asset[r] != event_asset[erows[k - 1]]) recovered = 0;
+      if (events_.kind[r] != AssetEventKind::Clawback || events_.amount[r] <= 0) continue;
+      recovered += events_.amount[r];
+      const int64_t cost = costs_.amount[std::size_t(order_[std::size_t(event_asset[r])].row)];
+      if (recovered > cost)
+        issue(int64_t(r), "event.amount", str(events_.amount[r]) + " minor units",
+              "the line's clawbacks up to this one total " + detail::to_string(recovered) +
+                  " minor units, more than its amount " + str(cost));
+    }
+  }
   event_rows_ = erows;
   event_offsets_.assign(n + 1, 0);
   for (uint32_t r : event_rows_) ++event_offsets_[std::size_t(event_asset[r]) + 1];

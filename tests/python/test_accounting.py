@@ -434,3 +434,11 @@ def test_timestamps_with_a_time_of_day_are_reported():
     arrow = pa.Table.from_pandas(costs_frame(incurred=pd.to_datetime(["2026-01-15"])), preserve_index=False)
     assert pa.types.is_timestamp(arrow.schema.field("incurred").type)
     assert len(acct.amortise(arrow).schedule()) == 3
+
+
+def test_markdown_report_lists_every_month_exactly():
+    book = acct.amortise(costs_frame())
+    text = book.report()
+    assert "### USD" in text
+    assert "| 2026-01 | 0.00 | 1000.00 | 0.00 | 333.34 | 0.00 | 666.66 | 666.66 | 0.00 | 0.00 | 0.00 |" in text
+    assert text.count("| 2026-") == 3

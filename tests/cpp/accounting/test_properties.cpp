@@ -78,7 +78,7 @@ RandomBook random_book(uint64_t seed, std::size_t lines, const AmortisationPolic
         kind = AssetEventKind::Clawback;
       int64_t ev_amount = 0;
       int32_t months = 0;
-      if (kind == AssetEventKind::Clawback) ev_amount = uni(1, amount + amount / 5 + 1);
+      if (kind == AssetEventKind::Clawback) ev_amount = uni(1, std::max<int64_t>(1, amount / n_events));
       if (kind == AssetEventKind::Extension) months = int32_t(uni(1, 24));
       if (kind == AssetEventKind::ChangeInEstimate)
         months = int32_t(std::max<int64_t>(1, month_of(dates[std::size_t(k)]) - first + 1 + uni(0, 24)));

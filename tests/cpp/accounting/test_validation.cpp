@@ -99,6 +99,18 @@ TEST(Validation, EventSequencesAreReplayed) {
   EXPECT_EQ(where(issues), expected);
 }
 
+TEST(Validation, ClawbacksCannotRecoverMoreThanTheCost) {
+  // 1000 cents: 600 + 300 is fine, the third (200) brings the total to 1100.
+  const auto issues = issues_of([] {
+    make_book({{.amount = 1000}}, {{.kind = AssetEventKind::Clawback, .date = "2026-03-01", .amount = 300},
+                                   {.kind = AssetEventKind::Clawback, .date = "2026-05-01", .amount = 200},
+                                   {.kind = AssetEventKind::Clawback, .date = "2026-02-01", .amount = 600}});
+  });
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].row, 1);
+  EXPECT_EQ(issues[0].field, "event.amount");
+}
+
 TEST(Validation, PolicyAndShapes) {
   AmortisationPolicy p;
   p.expected_customer_life_months = 0;
