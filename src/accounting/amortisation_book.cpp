@@ -13,13 +13,16 @@
 
 namespace salescomp {
 
-namespace {
+// Named (not anonymous) so that a unity build batching src/ files cannot clash.
+namespace accounting_book_detail {
 
-constexpr int32_t kMaxMonths = 1200;  // 100 years: anything longer is a data error
+constexpr int32_t kMaxAccountingMonths = 1200;  // 100 years: anything longer is a data error
 
-std::string str(int64_t v) { return std::to_string(v); }
+inline std::string acct_text(int64_t v) { return std::to_string(v); }
 
-}  // namespace
+}  // namespace accounting_book_detail
+using accounting_book_detail::acct_text;
+using accounting_book_detail::kMaxAccountingMonths;
 
 // Replays one asset month by month. Scratch vectors live here so the pass over
 // a million assets does not allocate per asset.
@@ -86,8 +89,9 @@ class AmortisationBook::Runner {
           case AssetEventKind::Extension:
             if (closed) {
               report(r, "event.kind", "extension", "the asset was terminated on or before this date");
-            } else if (period_ + ev.months[r] > kMaxMonths) {
-              report(r, "event.months", str(ev.months[r]), "the extended period would exceed 1200 months");
+            } else if (period_ + ev.months[r] > kMaxAccountingMonths) {
+              report(r, "event.months", acct_text(ev.months[r]),
+                     "the extended period would exceed 1200 months");
             } else {
               period_ += ev.months[r];
               replan(d, next, balance);
@@ -98,7 +102,7 @@ class AmortisationBook::Runner {
               report(r, "event.kind", "change_in_estimate",
                      "the asset was terminated on or before this date");
             } else if (d.first + window_length(d, ev.months[r]) - 1 < m) {
-              report(r, "event.months", str(ev.months[r]),
+              report(r, "event.months", acct_text(ev.months[r]),
                      "the new period would end before the month of the change; a change in estimate is "
                      "prospective (use a termination to write the balance off)");
             } else {
@@ -223,8 +227,8 @@ void AmortisationBook::validate_and_decide() {
   const std::size_t n = costs_.size();
   auto shape = [&](const char* name, std::size_t size, std::size_t expected) {
     if (size != expected)
-      issue(std::nullopt, name, str(int64_t(size)),
-            "column length differs from line_id (" + str(int64_t(expected)) + ")");
+      issue(std::nullopt, name, acct_text(int64_t(size)),
+            "column length differs from line_id (" + acct_text(int64_t(expected)) + ")");
   };
   shape("person", costs_.person.size(), n), shape("contract", costs_.contract.size(), n);
   shape("amount", costs_.amount.size(), n), shape("currency", costs_.currency.size(), n);
@@ -241,12 +245,14 @@ void AmortisationBook::validate_and_decide() {
   shape("revenue.month", revenue_.month.size(), nr), shape("revenue.weight", revenue_.weight.size(), nr);
   if (!issues.empty()) throw ValidationError("SC-ACCT-SHAPE", std::move(issues));
   if (n > size_t(INT32_MAX) || ne > size_t(UINT32_MAX) || nr > size_t(UINT32_MAX))
-    throw ValidationError("SC-ACCT-SHAPE", Issue{std::nullopt, "line_id", str(int64_t(n)), "too many rows"});
+    throw ValidationError("SC-ACCT-SHAPE",
+                          Issue{std::nullopt, "line_id", acct_text(int64_t(n)), "too many rows"});
 
   // Policy.
   if (policy_.expected_customer_life_months &&
-      (*policy_.expected_customer_life_months <= 0 || *policy_.expected_customer_life_months > kMaxMonths))
-    issue(std::nullopt, "expected_customer_life_months", str(*policy_.expected_customer_life_months),
+      (*policy_.expected_customer_life_months <= 0 ||
+       *policy_.expected_customer_life_months > kMaxAccountingMonths))
+    issue(std::nullopt, "expected_customer_life_months", acct_text(*policy_.expected_customer_life_months),
           "must be between 1 and 1200 months");
   bool policy_ok = true;
   if (policy_.annual_churn_rate) {
@@ -281,25 +287,26 @@ void AmortisationBook::validate_and_decide() {
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
     if (duplicate_of[i] >= 0)
-      issue(row, "line_id", str(costs_.line_id[i]),
-            "duplicate line_id (first on row " + str(duplicate_of[i]) + ")");
+      issue(row, "line_id", acct_text(costs_.line_id[i]),
+            "duplicate line_id (first on row " + acct_text(duplicate_of[i]) + ")");
     if (costs_.amount[i] <= 0)
-      issue(row, "amount", str(costs_.amount[i]) + " minor units",
+      issue(row, "amount", acct_text(costs_.amount[i]) + " minor units",
             "must be positive; reductions are clawback events");
     if (!costs_.currency[i].valid()) issue(row, "currency", "", "missing currency");
     if (uint8_t(costs_.kind[i]) > uint8_t(CostKind::Expansion))
-      issue(row, "kind", str(int(costs_.kind[i])), "unknown kind");
+      issue(row, "kind", acct_text(int(costs_.kind[i])), "unknown kind");
     if (uint8_t(costs_.pattern[i]) > uint8_t(AmortisationPattern::RevenueProportional))
-      issue(row, "pattern", str(int(costs_.pattern[i])), "unknown pattern");
+      issue(row, "pattern", acct_text(int(costs_.pattern[i])), "unknown pattern");
     const bool incremental = costs_.incremental[i] != 0;
     const int32_t term = costs_.term_months[i], life = costs_.customer_life_months[i];
     bool row_ok = true;
-    if (incremental && (term <= 0 || term > kMaxMonths)) {
-      issue(row, "term_months", str(term), "an incremental cost needs a contract term of 1 to 1200 months");
+    if (incremental && (term <= 0 || term > kMaxAccountingMonths)) {
+      issue(row, "term_months", acct_text(term),
+            "an incremental cost needs a contract term of 1 to 1200 months");
       row_ok = false;
     }
-    if (life < 0 || life > kMaxMonths) {
-      issue(row, "customer_life_months", str(life), "must be 0 (use the policy) or 1 to 1200 months");
+    if (life < 0 || life > kMaxAccountingMonths) {
+      issue(row, "customer_life_months", acct_text(life), "must be 0 (use the policy) or 1 to 1200 months");
       row_ok = false;
     }
     Decided& d = decided[i];
@@ -320,7 +327,7 @@ void AmortisationBook::validate_and_decide() {
       const auto decision = decide_capitalisation(costs_.kind[i], incremental,
                                                   costs_.renewal_commensurate[i] != 0, term, life, policy_);
       if (!decision) {
-        issue(row, "customer_life_months", str(life),
+        issue(row, "customer_life_months", acct_text(life),
               "renewal commissions are not commensurate, so the period is the expected customer life: give "
               "customer_life_months, or the policy's expected_customer_life_months or annual_churn_rate");
       } else {
@@ -365,7 +372,7 @@ void AmortisationBook::validate_and_decide() {
     event_month_[r] = month_of(events_.date[r]);
     const int64_t a = asset_of(events_.line_id[r]);
     if (a < 0) {
-      issue(row, "event.line_id", str(events_.line_id[r]), "no cost line has this line_id");
+      issue(row, "event.line_id", acct_text(events_.line_id[r]), "no cost line has this line_id");
       continue;
     }
     const std::size_t cost_row = std::size_t(order_[std::size_t(a)].row);
@@ -375,20 +382,20 @@ void AmortisationBook::validate_and_decide() {
     switch (events_.kind[r]) {
       case AssetEventKind::Clawback:
         if (events_.amount[r] <= 0)
-          issue(row, "event.amount", str(events_.amount[r]) + " minor units",
+          issue(row, "event.amount", acct_text(events_.amount[r]) + " minor units",
                 "a clawback recovers a positive amount");
         break;
       case AssetEventKind::Extension:
       case AssetEventKind::ChangeInEstimate:
-        if (events_.months[r] <= 0 || events_.months[r] > kMaxMonths)
-          issue(row, "event.months", str(events_.months[r]),
+        if (events_.months[r] <= 0 || events_.months[r] > kMaxAccountingMonths)
+          issue(row, "event.months", acct_text(events_.months[r]),
                 events_.kind[r] == AssetEventKind::Extension ? "an extension adds 1 to 1200 months"
                                                              : "the new period must be 1 to 1200 months");
         break;
       case AssetEventKind::Termination:
         break;
       default:
-        issue(row, "event.kind", str(int(events_.kind[r])), "unknown event kind");
+        issue(row, "event.kind", acct_text(int(events_.kind[r])), "unknown event kind");
     }
     event_asset[r] = a;
   }
@@ -415,9 +422,9 @@ void AmortisationBook::validate_and_decide() {
       recovered += events_.amount[r];
       const int64_t cost = costs_.amount[std::size_t(order_[std::size_t(event_asset[r])].row)];
       if (recovered > cost)
-        issue(int64_t(r), "event.amount", str(events_.amount[r]) + " minor units",
+        issue(int64_t(r), "event.amount", acct_text(events_.amount[r]) + " minor units",
               "the line's clawbacks up to this one total " + detail::to_string(recovered) +
-                  " minor units, more than its amount " + str(cost));
+                  " minor units, more than its amount " + acct_text(cost));
     }
   }
   event_rows_ = erows;
@@ -431,16 +438,17 @@ void AmortisationBook::validate_and_decide() {
     const int64_t row = int64_t(r);
     const int64_t a = asset_of(revenue_.line_id[r]);
     if (a < 0) {
-      issue(row, "revenue.line_id", str(revenue_.line_id[r]), "no cost line has this line_id");
+      issue(row, "revenue.line_id", acct_text(revenue_.line_id[r]), "no cost line has this line_id");
       continue;
     }
     const Decided& d = order_[std::size_t(a)];
     if (costs_.pattern[std::size_t(d.row)] != AmortisationPattern::RevenueProportional) {
-      issue(row, "revenue.line_id", str(revenue_.line_id[r]),
+      issue(row, "revenue.line_id", acct_text(revenue_.line_id[r]),
             "the cost line does not use revenue_proportional");
       continue;
     }
-    if (revenue_.weight[r] < 0) issue(row, "revenue.weight", str(revenue_.weight[r]), "must not be negative");
+    if (revenue_.weight[r] < 0)
+      issue(row, "revenue.weight", acct_text(revenue_.weight[r]), "must not be negative");
     if (d.treatment == CostTreatment::Capitalised && month_of(revenue_.month[r]) < d.first)
       issue(row, "revenue.month", revenue_.month[r].to_string(),
             "before the first amortisation month (" + month_start(d.first).to_string() + ")");
@@ -457,7 +465,7 @@ void AmortisationBook::validate_and_decide() {
     if (revenue_asset[rrows[k]] == revenue_asset[rrows[k - 1]] &&
         month_of(revenue_.month[rrows[k]]) == month_of(revenue_.month[rrows[k - 1]]))
       issue(int64_t(rrows[k]), "revenue.month", revenue_.month[rrows[k]].to_string(),
-            "a second weight for the same line and month (first on row " + str(rrows[k - 1]) + ")");
+            "a second weight for the same line and month (first on row " + acct_text(rrows[k - 1]) + ")");
   revenue_rows_ = rrows;
   revenue_offsets_.assign(n + 1, 0);
   for (uint32_t r : revenue_rows_) ++revenue_offsets_[std::size_t(revenue_asset[r]) + 1];

@@ -9,16 +9,18 @@
 
 namespace salescomp {
 
-namespace {
+// Named (not anonymous) so that a unity build batching src/ files cannot clash.
+namespace accounting_outputs_detail {
 
-int64_t narrow(detail::int128 v, const char* what) {
+inline int64_t narrow_acct_sum(detail::int128 v, const char* what) {
   if (!detail::fits_int64(v))
     throw OverflowError("SC-OVERFLOW", std::string("accounting ") + what + " of " + detail::to_string(v) +
                                            " minor units does not fit in 64 bits");
   return int64_t(v);
 }
 
-}  // namespace
+}  // namespace accounting_outputs_detail
+using accounting_outputs_detail::narrow_acct_sum;
 
 AssetTable AmortisationBook::assets() const {
   const std::size_t n = order_.size();
@@ -41,7 +43,8 @@ AssetTable AmortisationBook::assets() const {
     t.amortised[a] += mv.amortisation;
     t.reduced[a] += mv.reduction;
     t.written_off[a] += mv.write_off;
-    t.expense_credit[a] = narrow(detail::int128(t.expense_credit[a]) + mv.expense_credit, "expense credit");
+    t.expense_credit[a] =
+        narrow_acct_sum(detail::int128(t.expense_credit[a]) + mv.expense_credit, "expense credit");
     if (m > t.last_month[a]) t.last_month[a] = m;
   });
   return t;
@@ -109,16 +112,16 @@ RollForwardTable AmortisationBook::roll_forward(std::optional<MonthIndex> from,
       const Sums s = at(c, m);
       t.currency.push_back(currencies_[c]);
       t.month.push_back(m);
-      t.opening.push_back(narrow(at(c, m - 1)[kClose], "opening balance"));
-      t.additions.push_back(narrow(s[kAdd], "additions"));
-      t.reductions.push_back(narrow(s[kRed], "reductions"));
-      t.amortisation.push_back(narrow(s[kAmort], "amortisation"));
-      t.write_offs.push_back(narrow(s[kWrite], "write-offs"));
-      t.closing.push_back(narrow(s[kClose], "closing balance"));
-      t.current.push_back(narrow(s[kCurrent], "current portion"));
-      t.non_current.push_back(narrow(s[kClose] - s[kCurrent], "non-current portion"));
-      t.expensed_as_incurred.push_back(narrow(s[kExpensed], "expensed as incurred"));
-      t.expense_credits.push_back(narrow(s[kCredit], "expense credits"));
+      t.opening.push_back(narrow_acct_sum(at(c, m - 1)[kClose], "opening balance"));
+      t.additions.push_back(narrow_acct_sum(s[kAdd], "additions"));
+      t.reductions.push_back(narrow_acct_sum(s[kRed], "reductions"));
+      t.amortisation.push_back(narrow_acct_sum(s[kAmort], "amortisation"));
+      t.write_offs.push_back(narrow_acct_sum(s[kWrite], "write-offs"));
+      t.closing.push_back(narrow_acct_sum(s[kClose], "closing balance"));
+      t.current.push_back(narrow_acct_sum(s[kCurrent], "current portion"));
+      t.non_current.push_back(narrow_acct_sum(s[kClose] - s[kCurrent], "non-current portion"));
+      t.expensed_as_incurred.push_back(narrow_acct_sum(s[kExpensed], "expensed as incurred"));
+      t.expense_credits.push_back(narrow_acct_sum(s[kCredit], "expense credits"));
     }
   }
   return t;
