@@ -168,22 +168,28 @@ def _passthrough(costs: dict[str, list[Any]], name: str) -> list[Any] | None:
 
 
 def _months_to_dates(months: np.ndarray) -> Any:
+    """date32 of the first day of each month index (year * 12 + month - 1)."""
     import pyarrow as pa
 
-    # Month index = year * 12 + month - 1; numpy months count from 1970-01.
-    as_month = (months.astype(np.int64) - 1970 * 12).astype("datetime64[M]")
-    return pa.array(as_month.astype("datetime64[D]"), type=pa.date32())
+    months = np.asarray(months, dtype=np.int64)
+    if months.size == 0:
+        return pa.array([], type=pa.date32())
+    # Few distinct months: convert the range once and look every row up.
+    lo, hi = int(months.min()), int(months.max())
+    table = (np.arange(lo, hi + 1) - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    days = table[months - lo]
+    return pa.Array.from_buffers(pa.date32(), days.size, [None, pa.py_buffer(days)])
 
 
 def _decimal(minor: np.ndarray, exponents: np.ndarray) -> Any:
     """Exact decimal128 from int64 minor units; one scale per column (the
-    largest exponent present), so JPY 5 shows as 5.00 beside USD cents."""
+    largest exponent present), so JPY 5 shows as 5.000 beside KWD."""
     import pyarrow as pa
 
     minor = np.ascontiguousarray(minor, dtype=np.int64)
     scale = int(exponents.max()) if len(exponents) else 2
-    factor = 10 ** (scale - exponents.astype(np.int64))
-    if np.any(factor != 1):
+    if len(exponents) and int(exponents.min()) != scale:
+        factor = 10 ** (scale - exponents.astype(np.int64))
         limit = np.iinfo(np.int64).max // factor
         if np.any(np.abs(minor) > limit):
             # Beyond int64 after rescaling: exact through Python ints.
@@ -192,11 +198,11 @@ def _decimal(minor: np.ndarray, exponents: np.ndarray) -> Any:
             values = [Decimal(int(m) * int(f)).scaleb(-scale) for m, f in zip(minor, factor)]
             return pa.array(values, type=pa.decimal128(38, scale))
         minor = minor * factor
-    # decimal128 is 16 little-endian bytes: low word, then the sign extension.
-    words = np.empty((len(minor), 2), dtype=np.int64)
-    words[:, 0] = minor
-    words[:, 1] = np.where(minor < 0, -1, 0)
-    return pa.Array.from_buffers(pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())])
+    # decimal128 is 16 little-endian bytes: the low word, then its sign extension.
+    words = np.empty(2 * minor.size, dtype=np.int64)
+    words[0::2] = minor
+    words[1::2] = minor >> 63
+    return pa.Array.from_buffers(pa.decimal128(38, scale), minor.size, [None, pa.py_buffer(words)])
 
 
 def _finish(columns: dict[str, Any], output: str) -> Any:
