@@ -85,6 +85,29 @@ TEST(Schedule, RevenueProportionalPattern) {
   EXPECT_EQ(amortisation_of(cents, 1), (V{34, 33, 33}));
 }
 
+TEST(Schedule, RevenueRowsBeyondTheWindowServeAnExtension) {
+  // Revenue Jan 1, Feb 1, Mar 2 for a 2-month term: Jan and Feb take 50000
+  // each. Extended by 1 month in February: the 50000 left is spread over Feb
+  // (1) and Mar (2): 16666.67 and 33333.33 -> floors 16666 (r 2/3) and 33333
+  // (r 1/3); the leftover cent goes to February.
+  const auto book =
+      make_book({{.amount = 100000, .term = 2, .pattern = AmortisationPattern::RevenueProportional}},
+                {{.kind = AssetEventKind::Extension, .date = "2026-02-10", .months = 1}}, {},
+                {{1, "2026-01-01", 1}, {1, "2026-02-01", 1}, {1, "2026-03-01", 2}});
+  EXPECT_EQ(amortisation_of(book, 1), (V{50000, 16667, 33333}));
+}
+
+TEST(Schedule, NoRevenueLeftFallsBackToStraightLine) {
+  // Revenue only in March of a 3-month window; a change in estimate in
+  // February shortens the period to 2 months: February has no revenue, so the
+  // whole balance is spread straight-line over what remains (February).
+  const auto book =
+      make_book({{.amount = 100000, .term = 3, .pattern = AmortisationPattern::RevenueProportional}},
+                {{.kind = AssetEventKind::ChangeInEstimate, .date = "2026-02-01", .months = 2}}, {},
+                {{1, "2026-03-01", 7}});
+  EXPECT_EQ(amortisation_of(book, 1), (V{0, 100000}));
+}
+
 TEST(Schedule, CostIncurredAfterTheContractStartCatchesUp) {
   // Contract from 2026-01-01, commission incurred 2026-03-10: 120000 / 12 =
   // 10000 a month; March books Jan + Feb + Mar = 30000.
