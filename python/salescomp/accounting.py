@@ -143,7 +143,9 @@ def _encode_ids(
     for row, v in enumerate(ids):
         if v is None:
             issues.append((row, "line_id", "None", "missing value"))
-    costs["line_id"] = [code_of[v] if isinstance(v, str) else _TEXT_ID_BASE - row for row, v in enumerate(ids)]
+    costs["line_id"] = [
+        code_of[v] if isinstance(v, str) else _TEXT_ID_BASE - row for row, v in enumerate(ids)
+    ]
     for table, prefix in others:
         if table is None or "line_id" not in table:
             continue
@@ -176,7 +178,12 @@ def _months_to_dates(months: np.ndarray) -> Any:
         return pa.array([], type=pa.date32())
     # Few distinct months: convert the range once and look every row up.
     lo, hi = int(months.min()), int(months.max())
-    table = (np.arange(lo, hi + 1) - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    table = (
+        (np.arange(lo, hi + 1) - 1970 * 12)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int32)
+    )
     days = table[months - lo]
     return pa.Array.from_buffers(pa.date32(), days.size, [None, pa.py_buffer(days)])
 
@@ -229,7 +236,9 @@ def _currency_columns(raw: Mapping[str, Any]) -> tuple[Any, np.ndarray]:
     codes = np.asarray(raw["currency_codes"], dtype=object)
     index = np.asarray(raw["currency"])
     exponents = np.asarray(raw["currency_exponents"], dtype=np.int64)
-    currency = pa.DictionaryArray.from_arrays(pa.array(index, pa.int16()), pa.array(list(codes), pa.string()))
+    currency = pa.DictionaryArray.from_arrays(
+        pa.array(index, pa.int16()), pa.array(list(codes), pa.string())
+    )
     row_exponents = exponents[index] if len(exponents) else np.zeros(len(index), np.int64)
     return currency.cast(pa.string()), row_exponents
 
@@ -305,7 +314,15 @@ class CommissionAccounting:
             "month": _months_to_dates(raw["month"]),
         }
         row_exps = exps[asset]
-        for name in ("opening", "addition", "reduction", "amortisation", "write_off", "closing", "current"):
+        for name in (
+            "opening",
+            "addition",
+            "reduction",
+            "amortisation",
+            "write_off",
+            "closing",
+            "current",
+        ):
             cols[name] = _decimal(raw[name], row_exps)
         cols["non_current"] = _decimal(raw["closing"] - raw["current"], row_exps)
         return _finish(cols, output)
@@ -349,7 +366,9 @@ class CommissionAccounting:
         if accounts:
             unknown = set(accounts) - set(DEFAULT_ACCOUNTS)
             if unknown:
-                raise ValueError(f"accounts: unknown keys {sorted(unknown)}; expected {sorted(DEFAULT_ACCOUNTS)}")
+                raise ValueError(
+                    f"accounts: unknown keys {sorted(unknown)}; expected {sorted(DEFAULT_ACCOUNTS)}"
+                )
             names.update(accounts)
         raw = self._book.journal(_as_date(start), _as_date(end))
         currency, exps = _currency_columns(raw)
@@ -363,7 +382,6 @@ class CommissionAccounting:
             "credit": _decimal(raw["credit"], exps),
         }
         return _finish(cols, output)
-
 
     def report(self, start: Any = None, end: Any = None) -> str:
         """A Markdown roll-forward for a report (e.g. the demo company's): one

@@ -178,7 +178,9 @@ def random_inputs(seed: int, n: int = 60):
             events["line_id"].append(1000 + i)
             events["kind"].append(kind)
             events["date"].append(date)
-            events["amount"].append(D(rng.randint(1, minor)).scaleb(-exp) if kind == "clawback" else None)
+            events["amount"].append(
+                D(rng.randint(1, minor)).scaleb(-exp) if kind == "clawback" else None
+            )
             events["months"].append(rng.randint(1, 12) if kind == "extension" else None)
     return dict(costs), dict(events)
 
@@ -224,7 +226,11 @@ def test_schedules_roll_forward_and_journal_reconcile_exactly(policy, seed):
         assert r.opening == previous.get(r.currency, D(0))
         previous[r.currency] = r.closing
     assert all(v == 0 for v in previous.values())
-    capitalised = assets[assets["treatment"] == "capitalised"].groupby("currency")["amount"].apply(lambda s: sum(s, D(0)))
+    capitalised = (
+        assets[assets["treatment"] == "capitalised"]
+        .groupby("currency")["amount"]
+        .apply(lambda s: sum(s, D(0)))
+    )
     added = rf.groupby("currency")["additions"].apply(lambda s: sum(s, D(0)))
     for ccy, total in capitalised.items():
         assert added[ccy] == total
@@ -234,8 +240,10 @@ def test_schedules_roll_forward_and_journal_reconcile_exactly(policy, seed):
         assert len(group) == 2
     for _, group in journal.groupby(["currency", "month"]):
         assert sum(group["debit"], D(0)) == sum(group["credit"], D(0))
-    amort_posted = journal[(journal["kind"] == "amortisation")].groupby(["currency", "month"])["debit"].apply(
-        lambda s: sum(s, D(0))
+    amort_posted = (
+        journal[(journal["kind"] == "amortisation")]
+        .groupby(["currency", "month"])["debit"]
+        .apply(lambda s: sum(s, D(0)))
     )
     for r in rf.itertuples():
         assert amort_posted.get((r.currency, r.month), D(0)) == r.amortisation
@@ -264,7 +272,9 @@ def test_straight_line_matches_decimal_oracle(minor, term, plug):
         },
         policy=policy,
     )
-    got = [int(v.scaleb(2)) for v in book.schedule(output="arrow").column("amortisation").to_pylist()]
+    got = [
+        int(v.scaleb(2)) for v in book.schedule(output="arrow").column("amortisation").to_pylist()
+    ]
     q, r = divmod(minor, term)
     if plug:
         expected = [q] * (term - 1) + [q + r]
@@ -314,7 +324,10 @@ def test_pandas_pyarrow_polars_and_dict_inputs_agree():
     minor = frame.drop(columns=["amount"]).assign(amount_minor=[100000, 25010])
     pd.testing.assert_frame_equal(acct.amortise(minor).roll_forward(), expected)
     # pandas datetime64 dates (midnight) are dates.
-    ts = frame.assign(incurred=pd.to_datetime(frame["incurred"]), contract_start=pd.to_datetime(frame["contract_start"]))
+    ts = frame.assign(
+        incurred=pd.to_datetime(frame["incurred"]),
+        contract_start=pd.to_datetime(frame["contract_start"]),
+    )
     pd.testing.assert_frame_equal(acct.amortise(ts).roll_forward(), expected)
 
 
@@ -348,13 +361,19 @@ def test_mixed_currencies_share_one_exact_scale():
 
 def test_text_line_ids_and_journal_account_mapping():
     costs = costs_frame(line_id=["L-2"], amount=["1200.00"], term_months=[12])
-    events = {"line_id": ["L-2", "L-9"], "kind": ["termination", "termination"], "date": ["2026-03-01"] * 2}
+    events = {
+        "line_id": ["L-2", "L-9"],
+        "kind": ["termination", "termination"],
+        "date": ["2026-03-01"] * 2,
+    }
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
     assert [(i["row"], i["field"]) for i in err.value.issues] == [(1, "event.line_id")]
     book = acct.amortise(costs, {k: v[:1] for k, v in events.items()})
     assert book.assets()["line_id"].tolist() == ["L-2"]
-    j = book.journal(end="2026-01-31", accounts={"deferred_commissions": "1450", "commissions_payable": "2100"})
+    j = book.journal(
+        end="2026-01-31", accounts={"deferred_commissions": "1450", "commissions_payable": "2100"}
+    )
     first = j[j["entry"] == 0]
     assert first["account"].tolist() == ["1450", "2100"]
     assert first["debit"].tolist() == [D("1200.00"), D("0.00")]
@@ -376,7 +395,12 @@ def test_every_bad_cell_and_row_is_reported_at_once():
         "incremental": [True, True, 1, True, True],
         "kind": ["initial", "initial", "initial", "upsell", "initial"],
     }
-    events = {"line_id": [1, 99], "kind": ["clawback", "churn"], "date": ["2026-02-01", "2026-02-01"], "amount": [0.5, None]}
+    events = {
+        "line_id": [1, 99],
+        "kind": ["clawback", "churn"],
+        "date": ["2026-02-01", "2026-02-01"],
+        "amount": [0.5, None],
+    }
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
     found = {(i["row"], i["field"]) for i in err.value.issues}
@@ -403,7 +427,9 @@ def test_every_bad_cell_and_row_is_reported_at_once():
 
 def test_missing_columns_and_bad_policy():
     with pytest.raises(sc.ValidationError, match="contract_start"):
-        acct.amortise({"line_id": [1], "amount": ["1"], "currency": ["USD"], "incurred": ["2026-01-01"]})
+        acct.amortise(
+            {"line_id": [1], "amount": ["1"], "currency": ["USD"], "incurred": ["2026-01-01"]}
+        )
     with pytest.raises(sc.ValidationError, match="month_convention"):
         acct.AmortisationPolicy(month_convention="mid_month")
     with pytest.raises(sc.InputTypeError):
@@ -431,7 +457,9 @@ def test_timestamps_with_a_time_of_day_are_reported():
         acct.amortise(frame)
     assert [(i["row"], i["field"]) for i in err.value.issues] == [(0, "incurred")]
     # Arrow timestamps at midnight are dates.
-    arrow = pa.Table.from_pandas(costs_frame(incurred=pd.to_datetime(["2026-01-15"])), preserve_index=False)
+    arrow = pa.Table.from_pandas(
+        costs_frame(incurred=pd.to_datetime(["2026-01-15"])), preserve_index=False
+    )
     assert pa.types.is_timestamp(arrow.schema.field("incurred").type)
     assert len(acct.amortise(arrow).schedule()) == 3
 
@@ -440,5 +468,8 @@ def test_markdown_report_lists_every_month_exactly():
     book = acct.amortise(costs_frame())
     text = book.report()
     assert "### USD" in text
-    assert "| 2026-01 | 0.00 | 1000.00 | 0.00 | 333.34 | 0.00 | 666.66 | 666.66 | 0.00 | 0.00 | 0.00 |" in text
+    assert (
+        "| 2026-01 | 0.00 | 1000.00 | 0.00 | 333.34 | 0.00 | 666.66 | 666.66 | 0.00 | 0.00 | 0.00 |"
+        in text
+    )
     assert text.count("| 2026-") == 3
