@@ -78,4 +78,5 @@ PYBIND11_MODULE(_core, m) {
   pybind11::register_exception_translator(&sp::translate);
   sp::bind_core(m);
   sp::bind_batch(m);
+  sp::bind_accounting(m);
 }

@@ -45,6 +45,7 @@ __all__ = [
     "Money",
     "Rate",
     "RoundingMode",
+    "accounting",
     "allocate",
     "batch",
     "compare_ratio",
@@ -62,3 +63,6 @@ __all__ = [
     "MissingDataError",
     "InputTypeError",
 ]
+
+# Area submodules come last: they import the names above.
+from . import accounting  # noqa: E402

@@ -1,0 +1,60 @@
+#pragma once
+// Spreading one amount over months in proportion to integer weights, exactly:
+// the parts always sum to the total. The two remainder placements of
+// RemainderPlacement; weights must be >= 0 with a positive sum that fits int64.
+#include <algorithm>
+#include <cstdint>
+#include <span>
+
+#include "salescomp/accounting/amortisation_policy.hpp"
+#include "salescomp/core/allocation.hpp"
+#include "salescomp/core/error.hpp"
+#include "salescomp/core/money_products.hpp"
+#include "salescomp/core/rounding.hpp"
+
+namespace salescomp {
+
+inline void spread_minor(int64_t total, std::span<const int64_t> weights, RemainderPlacement placement,
+                         std::span<int64_t> out) {
+  if (placement == RemainderPlacement::LargestRemainder) {
+    // Equal weights (straight-line) are the common case: every remainder is
+    // the same, so allocate_minor_into would give the leftover units to the
+    // first months. Computed directly, without its 128-bit divisions; the
+    // result is identical (tested).
+    if (!weights.empty() && weights[0] > 0 && out.size() == weights.size() &&
+        std::all_of(weights.begin(), weights.end(), [&](int64_t w) { return w == weights[0]; })) {
+      const int64_t n = int64_t(weights.size());
+      const int64_t share = total / n, leftover = total % n;  // C++ truncates: both carry total's sign
+      const int64_t step = total < 0 ? -1 : 1;
+      for (int64_t i = 0; i < n; ++i) out[std::size_t(i)] = share + (i < leftover * step ? step : 0);
+      return;
+    }
+    allocate_minor_into(total, weights, out);
+    return;
+  }
+  // Final-period plug: truncating every share but the last toward zero keeps
+  // each of them at or below its exact share, so the plug (the last month
+  // with a positive weight) never has the wrong sign.
+  detail::int128 total_weight = 0;
+  std::size_t last = weights.size();
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] < 0)
+      throw ValidationError("SC-ACCT-WEIGHT", Issue{int64_t(i), "weight", std::to_string(weights[i]),
+                                                    "weights must not be negative"});
+    total_weight += weights[i];
+    if (weights[i] > 0) last = i;
+  }
+  if (last == weights.size() || !detail::fits_int64(total_weight) || out.size() != weights.size())
+    throw ValidationError("SC-ACCT-WEIGHT",
+                          Issue{std::nullopt, "weights", detail::to_string(total_weight),
+                                "need one output per weight and a positive total that fits int64"});
+  int64_t assigned = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (i == last) continue;
+    out[i] = multiply_divide_minor(total, weights[i], int64_t(total_weight), RoundingMode::Down);
+    assigned += out[i];
+  }
+  out[last] = total - assigned;
+}
+
+}  // namespace salescomp
