@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
-# pip-installs salescomp into .venv from this checkout, for the test loop:
-#  - no build isolation: the build backend and pybind11 come from .venv;
-#  - a persistent build directory (build/python): re-runs rebuild only what changed;
-#  - system Boost/Eigen headers (bootstrap installed them) and the same flags as the
-#    `ci` preset, so ccache serves the library objects already compiled there.
-# The analyst's path (isolated build, headers from PyPI) is checked by
-# scripts/check_pip_install.sh.
+# Builds the salescomp wheel exactly as an analyst's `pip install .` does (build
+# isolation: scikit-build-core, pybind11 and the Boost/Eigen header wheels come
+# from PyPI, no Debian -dev packages involved) and installs it into .venv, so the
+# Python tests run against the package as pip installs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-.venv/bin/python -m pip install -q --no-build-isolation --no-deps \
-  -C build-dir=build/python \
-  -C cmake.define.SALESCOMP_PYPI_HEADERS=OFF \
-  -C cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache .
+rm -rf build/dist
+.venv/bin/python -m pip wheel -q --no-deps -w build/dist .
+.venv/bin/python -m pip install -q --force-reinstall --no-deps build/dist/salescomp-*.whl
+.venv/bin/python -c "import salescomp as sc; print('installed', sc.__version__, sc.Money('10.00', 'USD'))"
