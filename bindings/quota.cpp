@@ -366,12 +366,13 @@ void bind_quota(py::module_& m) {
           std::vector<Rate> p, e;
           for (py::handle x : percentiles) p.push_back(to_rate(x, std::nullopt, "percentile"));
           for (py::handle x : edges) e.push_back(to_rate(x, std::nullopt, "edge"));
+          const Rate limit = to_rate(threshold, std::nullopt, "threshold");
           AttainmentDistribution d;
           {
             py::gil_scoped_release release;
             d = attainment_distribution(std::span<const int64_t>(credited.data(), std::size_t(credited.size())),
                                         std::span<const int64_t>(quota.data(), std::size_t(quota.size())), p, e,
-                                        to_rate(threshold, std::nullopt, "threshold"));
+                                        limit);
           }
           py::dict out;
           out["people"] = d.people;

@@ -37,6 +37,17 @@ from ._core import (
     ratio,
 )
 from . import batch
+from .org import BusinessCalendar, FiscalCalendar, Organisation, Period
+from .crediting import Credits, Deals, credit
+from .quota import (
+    Attainment,
+    EffectiveQuotas,
+    attainment,
+    attainment_distribution,
+    effective_quotas,
+    pacing,
+    spread_annual_quota,
+)
 
 __all__ = [
     "__version__",
@@ -51,6 +62,20 @@ __all__ = [
     "compare_scaled",
     "parse_date",
     "ratio",
+    "Attainment",
+    "BusinessCalendar",
+    "Credits",
+    "Deals",
+    "EffectiveQuotas",
+    "FiscalCalendar",
+    "Organisation",
+    "Period",
+    "attainment",
+    "attainment_distribution",
+    "credit",
+    "effective_quotas",
+    "pacing",
+    "spread_annual_quota",
     "Error",
     "ValidationError",
     "ParseError",
