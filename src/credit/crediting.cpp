@@ -14,10 +14,10 @@ namespace salescomp {
 
 namespace {
 
-// One credit before the columnar sort.
+// One credit before the columnar sort (56 bytes: what the deal and the rule
+// already know - deal id, type, currency, measure - is looked up at output).
 struct Row {
   int64_t deal;
-  int64_t deal_id;
   int64_t amount;
   int64_t source_amount;
   int32_t person;
@@ -25,11 +25,8 @@ struct Row {
   int32_t period;
   int32_t rule;
   int32_t via;
-  int32_t measure;
   Currency currency;
-  Currency source_currency;
   CreditKind kind;
-  DealType type;
   int16_t depth;
 };
 
@@ -173,9 +170,8 @@ class Run {
   void emit_converted(std::vector<Row>& out, std::size_t i, int32_t person, int64_t source_amount,
                       int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
                       int16_t depth, int32_t via) const {
-    out.push_back(Row{int64_t(i), d_.id[i], amount, source_amount, person, date, periods_.key(date), rule,
-                      via, rules_.rules[std::size_t(rule)].measure, currency, d_.currency[i], kind,
-                      d_.type[i], depth, });
+    out.push_back(Row{int64_t(i), amount, source_amount, person, date, periods_.key(date), rule, via, currency,
+                      kind, depth});
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
@@ -451,33 +447,34 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 
+  // Counting sort by person over all thread parts (no concatenation copy),
+  // then each person's credits by (date, deal id, rule, depth, via); stable,
+  // and parts are in deal order, so ties keep the rule order within a deal.
+  struct Ref {
+    uint32_t part;
+    uint32_t index;
+  };
   std::size_t total = 0;
   for (auto& p : parts) total += p.size();
-  std::vector<Row> rows;
-  if (threads == 1) rows = std::move(parts[0]);
-  else {
-    rows.reserve(total);
-    for (auto& p : parts) {
-      rows.insert(rows.end(), p.begin(), p.end());
-      std::vector<Row>().swap(p);
-    }
-  }
-
-  // Counting sort by person, then each person's credits by (date, deal id, rule, depth, via).
   const std::size_t people = org.size();
   std::vector<std::size_t> start(people + 1, 0);
-  for (const Row& r : rows) ++start[std::size_t(r.person) + 1];
+  for (const auto& p : parts)
+    for (const Row& r : p) ++start[std::size_t(r.person) + 1];
   for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
-  std::vector<uint32_t> order(rows.size());
+  std::vector<Ref> order(total);
   {
     std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t k = 0; k < rows.size(); ++k) order[fill[std::size_t(rows[k].person)]++] = uint32_t(k);
+    for (std::size_t t = 0; t < parts.size(); ++t)
+      for (std::size_t k = 0; k < parts[t].size(); ++k)
+        order[fill[std::size_t(parts[t][k].person)]++] = Ref{uint32_t(t), uint32_t(k)};
   }
-  auto before = [&](uint32_t a, uint32_t b) {
-    const Row& x = rows[a];
-    const Row& y = rows[b];
+  auto row = [&](const Ref& r) -> const Row& { return parts[r.part][r.index]; };
+  auto before = [&](const Ref& a, const Ref& b) {
+    const Row& x = row(a);
+    const Row& y = row(b);
     if (x.date != y.date) return x.date < y.date;
-    if (x.deal_id != y.deal_id) return x.deal_id < y.deal_id;
+    const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
+    if (xi != yi) return xi < yi;
     if (x.rule != y.rule) return x.rule < y.rule;
     if (x.depth != y.depth) return x.depth < y.depth;
     return x.via < y.via;
@@ -486,23 +483,38 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
     std::stable_sort(order.begin() + std::ptrdiff_t(start[p]), order.begin() + std::ptrdiff_t(start[p + 1]), before);
 
   CreditTable out;
-  out.reserve(rows.size());
-  for (uint32_t k : order) {
-    const Row& r = rows[k];
-    out.person.push_back(r.person);
-    out.deal.push_back(r.deal);
-    out.date.push_back(r.date);
-    out.amount.push_back(r.amount);
-    out.currency.push_back(r.currency);
-    out.kind.push_back(r.kind);
-    out.deal_type.push_back(r.type);
-    out.rule.push_back(r.rule);
-    out.depth.push_back(r.depth);
-    out.period.push_back(r.period);
-    out.measure.push_back(r.measure);
-    out.via.push_back(r.via);
-    out.source_amount.push_back(r.source_amount);
-    out.source_currency.push_back(r.source_currency);
+  const std::size_t n_out = order.size();
+  out.person.resize(n_out);
+  out.deal.resize(n_out);
+  out.date.resize(n_out);
+  out.amount.resize(n_out);
+  out.currency.resize(n_out);
+  out.kind.resize(n_out);
+  out.deal_type.resize(n_out);
+  out.rule.resize(n_out);
+  out.depth.resize(n_out);
+  out.period.resize(n_out);
+  out.measure.resize(n_out);
+  out.via.resize(n_out);
+  out.source_amount.resize(n_out);
+  out.source_currency.resize(n_out);
+  for (std::size_t k = 0; k < n_out; ++k) {
+    const Row& r = row(order[k]);
+    const std::size_t d = std::size_t(r.deal);
+    out.person[k] = r.person;
+    out.deal[k] = r.deal;
+    out.date[k] = r.date;
+    out.amount[k] = r.amount;
+    out.currency[k] = r.currency;
+    out.kind[k] = r.kind;
+    out.deal_type[k] = deals.type[d];
+    out.rule[k] = r.rule;
+    out.depth[k] = r.depth;
+    out.period[k] = r.period;
+    out.measure[k] = rules.rules[std::size_t(r.rule)].measure;
+    out.via[k] = r.via;
+    out.source_amount[k] = r.source_amount;
+    out.source_currency[k] = deals.currency[d];
   }
   return out;
 }
