@@ -447,13 +447,10 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 
-  // Counting sort by person over all thread parts (no concatenation copy),
-  // then each person's credits by (date, deal id, rule, depth, via); stable,
-  // and parts are in deal order, so ties keep the rule order within a deal.
-  struct Ref {
-    uint32_t part;
-    uint32_t index;
-  };
+  // Counting sort by person: scatter whole rows (freeing each thread part as
+  // it is consumed), then sort each person's contiguous credits by (date, deal
+  // id, rule, depth, via). Stable, and parts are in deal order, so ties keep
+  // the rule order within a deal. Rows stay contiguous: the sort is cache-friendly.
   std::size_t total = 0;
   for (auto& p : parts) total += p.size();
   const std::size_t people = org.size();
@@ -461,29 +458,31 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   for (const auto& p : parts)
     for (const Row& r : p) ++start[std::size_t(r.person) + 1];
   for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
-  std::vector<Ref> order(total);
+  std::vector<Row> sorted(total);
   {
     std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t t = 0; t < parts.size(); ++t)
-      for (std::size_t k = 0; k < parts[t].size(); ++k)
-        order[fill[std::size_t(parts[t][k].person)]++] = Ref{uint32_t(t), uint32_t(k)};
+    for (auto& part : parts) {
+      for (const Row& r : part) sorted[fill[std::size_t(r.person)]++] = r;
+      std::vector<Row>().swap(part);
+    }
   }
-  auto row = [&](const Ref& r) -> const Row& { return parts[r.part][r.index]; };
-  auto before = [&](const Ref& a, const Ref& b) {
-    const Row& x = row(a);
-    const Row& y = row(b);
+  auto before = [&](const Row& x, const Row& y) {
     if (x.date != y.date) return x.date < y.date;
-    const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
-    if (xi != yi) return xi < yi;
+    if (x.deal != y.deal) {
+      const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
+      if (xi != yi) return xi < yi;
+    }
     if (x.rule != y.rule) return x.rule < y.rule;
     if (x.depth != y.depth) return x.depth < y.depth;
     return x.via < y.via;
   };
-  for (std::size_t p = 0; p < people; ++p)
-    std::stable_sort(order.begin() + std::ptrdiff_t(start[p]), order.begin() + std::ptrdiff_t(start[p + 1]), before);
+  for (std::size_t p = 0; p < people; ++p) {
+    const auto b = sorted.begin() + std::ptrdiff_t(start[p]), e = sorted.begin() + std::ptrdiff_t(start[p + 1]);
+    if (!std::is_sorted(b, e, before)) std::stable_sort(b, e, before);
+  }
 
   CreditTable out;
-  const std::size_t n_out = order.size();
+  const std::size_t n_out = sorted.size();
   out.person.resize(n_out);
   out.deal.resize(n_out);
   out.date.resize(n_out);
@@ -499,7 +498,7 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   out.source_amount.resize(n_out);
   out.source_currency.resize(n_out);
   for (std::size_t k = 0; k < n_out; ++k) {
-    const Row& r = row(order[k]);
+    const Row& r = sorted[k];
     const std::size_t d = std::size_t(r.deal);
     out.person[k] = r.person;
     out.deal[k] = r.deal;
