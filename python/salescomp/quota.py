@@ -252,9 +252,15 @@ def attainment_distribution(
         from ._errors import ValidationError
 
         raise ValidationError(f"attainment_distribution: rows in several currencies {sorted(currencies)}")
-    scale = table.schema.field("credited").type.scale if table.num_rows else 0
-    credited = _minor(table.column("credited"), scale)
-    quota = _minor(table.column("quota"), scale)
+    types = [table.schema.field(n).type for n in ("credited", "quota")]
+    if not all(pa.types.is_decimal(ty) for ty in types):
+        from ._errors import InputTypeError
+
+        raise InputTypeError(f"attainment_distribution: credited and quota must be decimal columns, got {types}")
+    # One scale for both columns (widening a decimal's scale is exact).
+    target = pa.decimal128(38, max(ty.scale for ty in types))
+    credited = _minor(table.column("credited").cast(target))
+    quota = _minor(table.column("quota").cast(target))
     d = _distribution(credited, quota, [_text(x) for x in percentiles], [_text(x) for x in edges], _text(threshold))
     return {
         "people": d["people"],
@@ -276,11 +282,22 @@ def _text(x: Any) -> str:
     return str(x)
 
 
-def _minor(col: Any, scale: int) -> np.ndarray:
-    """Unscaled integers of a decimal128 column (exact; values fit int64 by construction)."""
+def _minor(col: Any) -> np.ndarray:
+    """Unscaled integers of a decimal128 column; values beyond int64 are an error, never wrapped."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if arr.null_count:
+        from ._errors import ValidationError
+
+        raise ValidationError("attainment_distribution: missing credited or quota values")
     words = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset * 2:(arr.offset + len(arr)) * 2]
-    return np.ascontiguousarray(words[0::2])
+    low, high = words[0::2], words[1::2]
+    if not np.array_equal(high, low >> 63):
+        from ._errors import AmountOverflowError
+
+        raise AmountOverflowError("attainment_distribution: an amount does not fit in 64-bit minor units")
+    return np.ascontiguousarray(low)
 
 
 __all__ = [

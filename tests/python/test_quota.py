@@ -141,7 +141,8 @@ def test_pacing_and_forecasts(org: sc.Organisation) -> None:
 def test_distribution_statistics() -> None:
     table = pa.table({
         "credited": pa.array([Decimal("50"), Decimal("100"), Decimal("150"), Decimal("5"), Decimal("80")], pa.decimal128(20, 2)),
-        "quota": pa.array([Decimal("100"), Decimal("100"), Decimal("100"), Decimal("0"), Decimal("100")], pa.decimal128(20, 2)),
+        # A different scale on purpose: both are widened to one scale exactly.
+        "quota": pa.array([Decimal("100"), Decimal("100"), Decimal("100"), Decimal("0"), Decimal("100")], pa.decimal128(20, 4)),
         "currency": ["USD"] * 5,
     })
     d = sc.attainment_distribution(table, percentiles=["0.5", "0.9"], edges=["0.5", "1"])
