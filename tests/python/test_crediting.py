@@ -154,3 +154,17 @@ def test_split_conservation_and_row_order_independence(amounts, weights, seed) -
     sums = df[df["kind"] == "revenue_split"].groupby("deal_id")["amount"].sum()
     for i, amt in enumerate(amounts):
         assert sums[i + 1] == Decimal(amt) / 100
+
+
+def test_exact_amount_inputs_of_every_kind(org: sc.Organisation) -> None:
+    common = {"id": [1, 2], "owner": ["ae", "ae"], "close_date": [dt.date(2026, 1, 5)] * 2,
+              "currency": ["USD", "JPY"], "type": ["new_business"] * 2}
+    # decimal128 with more places than the currency but only zeros beyond it: accepted exactly.
+    a = sc.Deals(org, pa.table({**common, "amount": pa.array([Decimal("10.5000"), Decimal("7")], pa.decimal128(18, 4))}))
+    b = sc.Deals(org, pl.DataFrame({**common, "amount": ["10.50", "7"]}))
+    c = sc.Deals(org, {**common, "amount_minor": [1050, 7]})
+    for d in (a, b, c):
+        assert d._core.amount_minor.tolist() == [1050, 7]  # JPY has no minor unit
+    with pytest.raises(sc.ValidationError) as e:
+        sc.Deals(org, pa.table({**common, "amount": pa.array([Decimal("10.505"), Decimal("7.5")], pa.decimal128(18, 3))}))
+    assert [(i["row"], i["field"]) for i in e.value.issues] == [(0, "amount"), (1, "amount")]
