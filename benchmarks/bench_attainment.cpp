@@ -3,6 +3,8 @@
 // team quotas, for 100k people over 12 months. Items = person-months.
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 #include <salescomp/credit/crediting.hpp>
 #include <salescomp/data/synthetic.hpp>
 #include <salescomp/quota/attainment.hpp>

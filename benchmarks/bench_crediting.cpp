@@ -3,6 +3,8 @@
 // USD) and 3-level roll-ups. Items = deals credited.
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 #include <salescomp/credit/crediting.hpp>
 #include <salescomp/data/synthetic.hpp>
 
