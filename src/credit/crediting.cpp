@@ -150,7 +150,10 @@ class Run {
     try {
       return src_.fx->convert(Money::from_minor(minor, from), to, on, s_.rounding).minor_units();
     } catch (const LookupError& e) {
-      throw LookupError(e.id(), "deal " + std::to_string(d_.id[deal]) + ": " + e.what());
+      const std::string what = e.what();
+      const std::size_t skip = e.id().size() + 3;  // "[id] "
+      throw LookupError(e.id(), "deal " + std::to_string(d_.id[deal]) + ": " +
+                                    (what.size() > skip ? what.substr(skip) : what));
     }
   }
 

@@ -439,3 +439,20 @@ TEST(CreditingProperties, IndependentOfDealOrderAndThreadCount) {
   for (std::size_t i = 1; i < a.size(); ++i)
     ASSERT_TRUE(a.person[i - 1] < a.person[i] || (a.person[i - 1] == a.person[i] && a.date[i - 1] <= a.date[i]));
 }
+
+TEST(Crediting, AMissingRateNamesTheDealOnce) {
+  const Organisation org = small_org();
+  DealTable d;
+  add_deal(d, 4242, 4, "2026-03-10", 100, EUR);
+  FxTable fx;
+  fx.add(EUR, USD, D("2026-04-01"), Rate::parse("1.1"));  // too late for March 10
+  CreditingSources src;
+  src.fx = &fx;
+  try {
+    credit_deals(d, org, rules_of({CreditKind::Direct}), {}, src);
+    FAIL();
+  } catch (const LookupError& e) {
+    const std::string w = e.what();
+    EXPECT_EQ(w.rfind("[SC-FX-MISSING] deal 4242: no exchange rate EUR/USD", 0), 0u) << w;
+  }
+}
