@@ -195,7 +195,12 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
         ramp = &(*in.ramps)[std::size_t((*in.ramp_of_person)[std::size_t(person)])];
       const DayValue value(in, s, person, q.amount[i], ramp);
       const bool untouched = value.untouched(p);
-      if (unit == TimeUnit::Months) {
+      if (untouched) {
+        // Active for the whole period, past any ramp: the quota stands, no day walk.
+        total = active = unit == TimeUnit::Months ? int32_t(in.calendar.periods_between(p.first, p.last, PeriodKind::Month).size())
+                         : unit == TimeUnit::BusinessDays ? in.business->count(p.first, p.last)
+                                                          : p.days();
+      } else if (unit == TimeUnit::Months) {
         // Σ_m (Σ_{d in m} value(d)) / len_m over M months, as one fraction with
         // the common denominator L = lcm(len_m).
         const auto months = in.calendar.periods_between(p.first, p.last, PeriodKind::Month);

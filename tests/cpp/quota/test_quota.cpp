@@ -148,6 +148,9 @@ TEST(EffectiveQuota, LeaveAndRelief) {
   // "away" is on leave Mar 1..15: 310000 x 16/31 = 160000.
   EXPECT_EQ(t.final_amount[0], 160000);
   EXPECT_EQ(t.relief[1], 7500);
+  EXPECT_EQ(t.active_units[0], 16);  // away: Mar 16..31
+  EXPECT_EQ(t.active_units[1], 31);  // steady: the whole month, no day walk needed
+  EXPECT_EQ(t.total_units[1], 31);
   EXPECT_EQ(t.final_amount[1], 302500);
   EXPECT_EQ(t.relief_reason[1], "territory moved to west; added account");
   // Leaves ignored when the setting says so.
