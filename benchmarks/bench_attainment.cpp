@@ -35,7 +35,8 @@ const Fixture& fixture(int32_t people) {
     CreditingSettings s;
     s.threads = 2;
     f->credits = credit_deals(f->data.deals, f->data.org, f->data.rules, s, src);
-    f->ramps = {RampSchedule::percents({Rate::parse("0"), Rate::parse("0.25"), Rate::parse("0.5"), Rate::parse("0.75")})};
+    f->ramps = {RampSchedule::percents(
+        {Rate::parse("0"), Rate::parse("0.25"), Rate::parse("0.5"), Rate::parse("0.75")})};
     f->ramp_of.assign(std::size_t(people), -1);
     for (int32_t p = 0; p < people; ++p)
       if (f->data.org.roster().start(p).year() == spec.fiscal_year) f->ramp_of[std::size_t(p)] = 0;

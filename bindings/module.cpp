@@ -12,7 +12,8 @@ namespace {
 
 py::object errors_module() {
   PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> storage;
-  return storage.call_once_and_store_result([] { return py::module_::import("salescomp._errors"); }).get_stored();
+  return storage.call_once_and_store_result([] { return py::module_::import("salescomp._errors"); })
+      .get_stored();
 }
 
 // Creates the Python exception `name` from salescomp._errors, attaches the id

@@ -34,8 +34,10 @@ Subjects subjects_from(const py::dict& cols, const Organisation& org, std::vecto
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string k = kinds.empty() ? "person" : kinds[i];
     if (k == "person") {
-      if (auto p = org.roster().find(names[i])) s.code[i] = *p;
-      else issues.push_back(Issue{int64_t(i), "subject", names[i], "unknown person"});
+      if (auto p = org.roster().find(names[i]))
+        s.code[i] = *p;
+      else
+        issues.push_back(Issue{int64_t(i), "subject", names[i], "unknown person"});
     } else if (k == "team") {
       s.kind[i] = SubjectKind::Team;
       s.code[i] = org.code_of(AssignmentField::Team, names[i]);
@@ -53,20 +55,22 @@ int32_t measure_code(const std::vector<std::string>& measures, const std::string
   return -1;
 }
 
-std::vector<int32_t> measures_from(const py::dict& cols, std::size_t n, const std::vector<std::string>& measures,
-                                   std::vector<Issue>& issues) {
+std::vector<int32_t> measures_from(const py::dict& cols, std::size_t n,
+                                   const std::vector<std::string>& measures, std::vector<Issue>& issues) {
   const auto names = strings_at(cols, "measure");
   std::vector<int32_t> out(n, 0);
   for (std::size_t i = 0; i < names.size() && i < n; ++i) {
     out[i] = measure_code(measures, names[i]);
-    if (out[i] < 0) issues.push_back(Issue{int64_t(i), "measure", names[i], "not a measure of the crediting rules"});
+    if (out[i] < 0)
+      issues.push_back(Issue{int64_t(i), "measure", names[i], "not a measure of the crediting rules"});
   }
   return out;
 }
 
 // Amounts as decimal text (parsed at each row's currency exponent) or minor units.
-std::vector<int64_t> amounts_from(const py::dict& cols, const std::vector<Currency>& ccy, std::vector<Issue>& issues,
-                                  const char* text_key = "amount", const char* minor_key = "amount_minor") {
+std::vector<int64_t> amounts_from(const py::dict& cols, const std::vector<Currency>& ccy,
+                                  std::vector<Issue>& issues, const char* text_key = "amount",
+                                  const char* minor_key = "amount_minor") {
   if (has(cols, minor_key)) return numbers_at<int64_t>(cols, minor_key);
   const auto text = strings_at(cols, text_key);
   std::vector<int64_t> out(text.size(), 0);
@@ -94,20 +98,23 @@ std::vector<Currency> currencies_from(const py::dict& cols, std::vector<Issue>& 
   return out;
 }
 
-std::vector<Period> periods_from(const py::dict& cols, const FiscalCalendar& cal, std::size_t n, std::vector<Issue>& issues) {
+std::vector<Period> periods_from(const py::dict& cols, const FiscalCalendar& cal, std::size_t n,
+                                 std::vector<Issue>& issues) {
   const auto kinds = strings_at(cols, "period_kind");
   const auto fy = numbers_at<int32_t>(cols, "fiscal_year");
   const auto num = numbers_at<int32_t>(cols, "number");
   std::vector<Period> out(n);
   if (kinds.size() != n || fy.size() != n || num.size() != n) {
-    issues.push_back(Issue{std::nullopt, "period", std::to_string(n), "period_kind, fiscal_year and number need one value per row"});
+    issues.push_back(Issue{std::nullopt, "period", std::to_string(n),
+                           "period_kind, fiscal_year and number need one value per row"});
     return out;
   }
   for (std::size_t i = 0; i < n; ++i) {
     try {
       out[i] = cal.period(fy[i], period_kind_from_string(kinds[i]), num[i]);
     } catch (const ValidationError& e) {
-      issues.push_back(Issue{int64_t(i), e.issues().front().field, e.issues().front().value, e.issues().front().rule});
+      issues.push_back(
+          Issue{int64_t(i), e.issues().front().field, e.issues().front().value, e.issues().front().rule});
     }
   }
   return out;
@@ -126,8 +133,8 @@ py::dict period_columns(const std::vector<Period>& p) {
 std::shared_ptr<QuotasHolder> effective(std::shared_ptr<Organisation> org, const FiscalCalendar& cal,
                                         const std::vector<std::string>& measures, const py::dict& cols,
                                         const py::list& ramp_specs, py::object ramp_of, py::object relief,
-                                        const std::string& proration, bool prorate_leaves, RoundingMode rounding,
-                                        py::object business) {
+                                        const std::string& proration, bool prorate_leaves,
+                                        RoundingMode rounding, py::object business) {
   std::vector<Issue> issues;
   const Subjects subj = subjects_from(cols, *org, issues);
   const std::size_t n = subj.code.size();
@@ -139,7 +146,8 @@ std::shared_ptr<QuotasHolder> effective(std::shared_ptr<Organisation> org, const
     issues.push_back(Issue{std::nullopt, "quotas", std::to_string(n), "columns differ in length"});
   if (!issues.empty()) throw ValidationError("SC-QUOTA-INVALID", std::move(issues));
   QuotaTable q;
-  for (std::size_t i = 0; i < n; ++i) q.add(subj.kind[i], subj.code[i], meas[i], periods[i], amounts[i], ccy[i]);
+  for (std::size_t i = 0; i < n; ++i)
+    q.add(subj.kind[i], subj.code[i], meas[i], periods[i], amounts[i], ccy[i]);
 
   // Ramps: [{"name":..., "kind": "percent"|"absolute", "values": [...], "currency": ...}]
   std::vector<RampSchedule> ramps;
@@ -156,7 +164,8 @@ std::shared_ptr<QuotasHolder> effective(std::shared_ptr<Organisation> org, const
       r.kind = RampSchedule::Kind::Absolute;
       r.currency = to_currency(d["currency"]);
       for (py::handle v : d["values"])
-        r.amount.push_back(parse_scaled(decimal_text(v, "ramp amount"), r.currency.exponent(), std::nullopt, "ramp amount"));
+        r.amount.push_back(
+            parse_scaled(decimal_text(v, "ramp amount"), r.currency.exponent(), std::nullopt, "ramp amount"));
     } else {
       issues.push_back(Issue{row, "kind", kind, "expected percent or absolute"});
     }
@@ -173,7 +182,8 @@ std::shared_ptr<QuotasHolder> effective(std::shared_ptr<Organisation> org, const
       auto p = org->roster().find(persons[i]);
       auto r = i < names.size() ? ramp_index.find(names[i]) : ramp_index.end();
       if (!p) issues.push_back(Issue{int64_t(i), "person", persons[i], "unknown person"});
-      if (r == ramp_index.end()) issues.push_back(Issue{int64_t(i), "ramp", i < names.size() ? names[i] : "", "unknown ramp"});
+      if (r == ramp_index.end())
+        issues.push_back(Issue{int64_t(i), "ramp", i < names.size() ? names[i] : "", "unknown ramp"});
       if (p && r != ramp_index.end()) ramp_of_person[std::size_t(*p)] = r->second;
     }
   }
@@ -190,7 +200,8 @@ std::shared_ptr<QuotasHolder> effective(std::shared_ptr<Organisation> org, const
     if (reasons.size() != rs.code.size() || rc.size() != rs.code.size() || ra.size() != rs.code.size())
       ri.push_back(Issue{std::nullopt, "relief", std::to_string(rs.code.size()), "columns differ in length"});
     if (!ri.empty()) throw ValidationError("SC-QUOTA-RELIEF", std::move(ri));
-    for (std::size_t i = 0; i < rs.code.size(); ++i) rel.add(rs.kind[i], rs.code[i], rm[i], rp[i], ra[i], rc[i], reasons[i]);
+    for (std::size_t i = 0; i < rs.code.size(); ++i)
+      rel.add(rs.kind[i], rs.code[i], rm[i], rp[i], ra[i], rc[i], reasons[i]);
   }
   if (!issues.empty()) throw ValidationError("SC-QUOTA-RAMP", std::move(issues));
 
@@ -274,135 +285,153 @@ void bind_quota(py::module_& m) {
       .def_readonly("measures", &AttainmentHolder::measures)
       .def("columns", &attainment_columns);
 
-  m.def("_effective_quotas", &effective, py::arg("org"), py::arg("calendar"), py::arg("measures"), py::arg("quotas"),
-        py::arg("ramps"), py::arg("ramp_of"), py::arg("relief"), py::arg("proration"), py::arg("prorate_leaves"),
-        py::arg("rounding"), py::arg("business_calendar"));
+  m.def("_effective_quotas", &effective, py::arg("org"), py::arg("calendar"), py::arg("measures"),
+        py::arg("quotas"), py::arg("ramps"), py::arg("ramp_of"), py::arg("relief"), py::arg("proration"),
+        py::arg("prorate_leaves"), py::arg("rounding"), py::arg("business_calendar"));
 
-  m.def("_attainment",
-        [](std::shared_ptr<CreditsHolder> credits, std::shared_ptr<QuotasHolder> quotas, const FiscalCalendar& cal,
-           py::object person_kinds, py::object team_kinds, const std::string& team_quota, py::object through) {
-          if (credits->deals->org != quotas->org)
-            throw ValidationError("SC-ATTAIN-ORG", Issue{std::nullopt, "org", "", "credits and quotas come from different organisations"});
-          if (credits->measures != quotas->measures)
-            throw ValidationError("SC-ATTAIN-MEASURES", Issue{std::nullopt, "measures", "", "credits and quotas use different measure lists"});
-          AttainmentSettings s;
-          s.person_kinds = kinds_mask(person_kinds, s.person_kinds);
-          s.team_kinds = kinds_mask(team_kinds, s.team_kinds);
-          if (team_quota == "explicit") s.team_quota = TeamQuotaSource::Explicit;
-          else if (team_quota == "sum_of_members") s.team_quota = TeamQuotaSource::SumOfMembers;
-          else throw ValidationError("SC-ATTAIN-SETTINGS", Issue{std::nullopt, "team_quota", team_quota, "expected explicit or sum_of_members"});
-          if (!through.is_none()) s.through = to_date(through, "through");
-          auto h = std::make_shared<AttainmentHolder>();
-          h->org = quotas->org;
-          h->measures = quotas->measures;
+  m.def(
+      "_attainment",
+      [](std::shared_ptr<CreditsHolder> credits, std::shared_ptr<QuotasHolder> quotas,
+         const FiscalCalendar& cal, py::object person_kinds, py::object team_kinds,
+         const std::string& team_quota, py::object through) {
+        if (credits->deals->org != quotas->org)
+          throw ValidationError(
+              "SC-ATTAIN-ORG",
+              Issue{std::nullopt, "org", "", "credits and quotas come from different organisations"});
+        if (credits->measures != quotas->measures)
+          throw ValidationError(
+              "SC-ATTAIN-MEASURES",
+              Issue{std::nullopt, "measures", "", "credits and quotas use different measure lists"});
+        AttainmentSettings s;
+        s.person_kinds = kinds_mask(person_kinds, s.person_kinds);
+        s.team_kinds = kinds_mask(team_kinds, s.team_kinds);
+        if (team_quota == "explicit")
+          s.team_quota = TeamQuotaSource::Explicit;
+        else if (team_quota == "sum_of_members")
+          s.team_quota = TeamQuotaSource::SumOfMembers;
+        else
+          throw ValidationError("SC-ATTAIN-SETTINGS", Issue{std::nullopt, "team_quota", team_quota,
+                                                            "expected explicit or sum_of_members"});
+        if (!through.is_none()) s.through = to_date(through, "through");
+        auto h = std::make_shared<AttainmentHolder>();
+        h->org = quotas->org;
+        h->measures = quotas->measures;
+        py::gil_scoped_release release;
+        h->table = compute_attainment(credits->table, quotas->table, *quotas->org, cal, s);
+        return h;
+      },
+      py::arg("credits"), py::arg("quotas"), py::arg("calendar"), py::arg("person_kinds"),
+      py::arg("team_kinds"), py::arg("team_quota"), py::arg("through"));
+
+  m.def(
+      "_pacing",
+      [](std::shared_ptr<AttainmentHolder> a, py::object as_of, const std::string& unit,
+         RoundingMode rounding, py::object business, py::object opportunities, py::object stage_probability,
+         py::object fx) {
+        PacingSettings s;
+        s.unit = time_unit_from_string(unit);
+        s.rounding = rounding;
+        PacingInputs in{*a->org};
+        if (!business.is_none()) in.business = business.cast<const BusinessCalendar*>();
+        if (!fx.is_none()) in.fx = fx.cast<const FxTable*>();
+        OpportunityTable o;
+        std::vector<Rate> probs;
+        if (!opportunities.is_none()) {
+          const py::dict d = opportunities.cast<py::dict>();
+          std::vector<Issue> issues;
+          std::unordered_map<std::string, int32_t> stage_index;
+          for (auto [k, v] : stage_probability.cast<py::dict>()) {
+            stage_index[k.cast<std::string>()] = int32_t(probs.size());
+            probs.push_back(to_rate(v, std::nullopt, "stage probability"));
+          }
+          const auto owners = strings_at(d, "owner");
+          const auto stages = strings_at(d, "stage");
+          o.currency = currencies_from(d, issues);
+          o.amount = amounts_from(d, o.currency, issues);
+          o.expected_close = to_dates(days_at(d, "expected_close"), "expected_close");
+          o.measure = measures_from(d, owners.size(), a->measures, issues);
+          for (std::size_t i = 0; i < owners.size(); ++i) {
+            auto p = a->org->roster().find(owners[i]);
+            if (!p) issues.push_back(Issue{int64_t(i), "owner", owners[i], "unknown person"});
+            o.owner.push_back(p.value_or(-1));
+            auto st = i < stages.size() ? stage_index.find(stages[i]) : stage_index.end();
+            if (st == stage_index.end())
+              issues.push_back(Issue{int64_t(i), "stage", i < stages.size() ? stages[i] : "",
+                                     "no probability for this stage"});
+            o.stage.push_back(st == stage_index.end() ? -1 : st->second);
+          }
+          if (!issues.empty()) throw ValidationError("SC-PACING-OPPORTUNITIES", std::move(issues));
+          in.opportunities = &o;
+          in.stage_probability = &probs;
+        }
+        PacingTable p;
+        {
+          const Date day = to_date(as_of, "as_of");
           py::gil_scoped_release release;
-          h->table = compute_attainment(credits->table, quotas->table, *quotas->org, cal, s);
-          return h;
-        },
-        py::arg("credits"), py::arg("quotas"), py::arg("calendar"), py::arg("person_kinds"), py::arg("team_kinds"),
-        py::arg("team_quota"), py::arg("through"));
+          p = compute_pacing(a->table, day, in, s);
+        }
+        py::dict d;
+        d["row"] = to_numpy<uint32_t>(p.row);
+        d["elapsed_units"] = to_numpy<int32_t>(p.elapsed_units);
+        d["total_units"] = to_numpy<int32_t>(p.total_units);
+        d["expected"] = to_numpy<int64_t>(p.expected);
+        d["gap"] = to_numpy<int64_t>(p.gap);
+        d["on_pace"] = to_numpy<bool>(p.on_pace);
+        d["run_rate"] = to_numpy<int64_t>(p.run_rate);
+        d["pipeline"] = to_numpy<int64_t>(p.pipeline);
+        d["pipeline_forecast"] = to_numpy<int64_t>(p.pipeline_forecast);
+        return d;
+      },
+      py::arg("attainment"), py::arg("as_of"), py::arg("unit"), py::arg("rounding"),
+      py::arg("business_calendar"), py::arg("opportunities"), py::arg("stage_probability"), py::arg("fx"));
 
-  m.def("_pacing",
-        [](std::shared_ptr<AttainmentHolder> a, py::object as_of, const std::string& unit, RoundingMode rounding,
-           py::object business, py::object opportunities, py::object stage_probability, py::object fx) {
-          PacingSettings s;
-          s.unit = time_unit_from_string(unit);
-          s.rounding = rounding;
-          PacingInputs in{*a->org};
-          if (!business.is_none()) in.business = business.cast<const BusinessCalendar*>();
-          if (!fx.is_none()) in.fx = fx.cast<const FxTable*>();
-          OpportunityTable o;
-          std::vector<Rate> probs;
-          if (!opportunities.is_none()) {
-            const py::dict d = opportunities.cast<py::dict>();
-            std::vector<Issue> issues;
-            std::unordered_map<std::string, int32_t> stage_index;
-            for (auto [k, v] : stage_probability.cast<py::dict>()) {
-              stage_index[k.cast<std::string>()] = int32_t(probs.size());
-              probs.push_back(to_rate(v, std::nullopt, "stage probability"));
-            }
-            const auto owners = strings_at(d, "owner");
-            const auto stages = strings_at(d, "stage");
-            o.currency = currencies_from(d, issues);
-            o.amount = amounts_from(d, o.currency, issues);
-            o.expected_close = to_dates(days_at(d, "expected_close"), "expected_close");
-            o.measure = measures_from(d, owners.size(), a->measures, issues);
-            for (std::size_t i = 0; i < owners.size(); ++i) {
-              auto p = a->org->roster().find(owners[i]);
-              if (!p) issues.push_back(Issue{int64_t(i), "owner", owners[i], "unknown person"});
-              o.owner.push_back(p.value_or(-1));
-              auto st = i < stages.size() ? stage_index.find(stages[i]) : stage_index.end();
-              if (st == stage_index.end()) issues.push_back(Issue{int64_t(i), "stage", i < stages.size() ? stages[i] : "", "no probability for this stage"});
-              o.stage.push_back(st == stage_index.end() ? -1 : st->second);
-            }
-            if (!issues.empty()) throw ValidationError("SC-PACING-OPPORTUNITIES", std::move(issues));
-            in.opportunities = &o;
-            in.stage_probability = &probs;
-          }
-          PacingTable p;
-          {
-            const Date day = to_date(as_of, "as_of");
-            py::gil_scoped_release release;
-            p = compute_pacing(a->table, day, in, s);
-          }
-          py::dict d;
-          d["row"] = to_numpy<uint32_t>(p.row);
-          d["elapsed_units"] = to_numpy<int32_t>(p.elapsed_units);
-          d["total_units"] = to_numpy<int32_t>(p.total_units);
-          d["expected"] = to_numpy<int64_t>(p.expected);
-          d["gap"] = to_numpy<int64_t>(p.gap);
-          d["on_pace"] = to_numpy<bool>(p.on_pace);
-          d["run_rate"] = to_numpy<int64_t>(p.run_rate);
-          d["pipeline"] = to_numpy<int64_t>(p.pipeline);
-          d["pipeline_forecast"] = to_numpy<int64_t>(p.pipeline_forecast);
-          return d;
-        },
-        py::arg("attainment"), py::arg("as_of"), py::arg("unit"), py::arg("rounding"), py::arg("business_calendar"),
-        py::arg("opportunities"), py::arg("stage_probability"), py::arg("fx"));
+  m.def(
+      "_distribution",
+      [](const Column<int64_t>& credited, const Column<int64_t>& quota, py::list percentiles, py::list edges,
+         py::object threshold) {
+        std::vector<Rate> p, e;
+        for (py::handle x : percentiles) p.push_back(to_rate(x, std::nullopt, "percentile"));
+        for (py::handle x : edges) e.push_back(to_rate(x, std::nullopt, "edge"));
+        const Rate limit = to_rate(threshold, std::nullopt, "threshold");
+        AttainmentDistribution d;
+        {
+          py::gil_scoped_release release;
+          d = attainment_distribution(std::span<const int64_t>(credited.data(), std::size_t(credited.size())),
+                                      std::span<const int64_t>(quota.data(), std::size_t(quota.size())), p, e,
+                                      limit);
+        }
+        py::dict out;
+        out["people"] = d.people;
+        out["zero_quota"] = d.zero_quota;
+        out["at_or_above"] = d.at_or_above;
+        out["share_at_or_above"] = d.share_at_or_above;
+        out["mean"] = d.mean;
+        out["percentiles"] = d.percentile_values;
+        out["histogram"] = d.histogram;
+        return out;
+      },
+      py::arg("credited"), py::arg("quota"), py::arg("percentiles"), py::arg("edges"), py::arg("threshold"));
 
-  m.def("_distribution",
-        [](const Column<int64_t>& credited, const Column<int64_t>& quota, py::list percentiles, py::list edges,
-           py::object threshold) {
-          std::vector<Rate> p, e;
-          for (py::handle x : percentiles) p.push_back(to_rate(x, std::nullopt, "percentile"));
-          for (py::handle x : edges) e.push_back(to_rate(x, std::nullopt, "edge"));
-          const Rate limit = to_rate(threshold, std::nullopt, "threshold");
-          AttainmentDistribution d;
-          {
-            py::gil_scoped_release release;
-            d = attainment_distribution(std::span<const int64_t>(credited.data(), std::size_t(credited.size())),
-                                        std::span<const int64_t>(quota.data(), std::size_t(quota.size())), p, e,
-                                        limit);
-          }
-          py::dict out;
-          out["people"] = d.people;
-          out["zero_quota"] = d.zero_quota;
-          out["at_or_above"] = d.at_or_above;
-          out["share_at_or_above"] = d.share_at_or_above;
-          out["mean"] = d.mean;
-          out["percentiles"] = d.percentile_values;
-          out["histogram"] = d.histogram;
-          return out;
-        },
-        py::arg("credited"), py::arg("quota"), py::arg("percentiles"), py::arg("edges"), py::arg("threshold"));
-
-  m.def("spread_annual_quota",
-        [](const Money& annual, const FiscalCalendar& cal, int fiscal_year, const std::string& kind, py::object weights) {
-          std::vector<Rate> w;
-          if (!weights.is_none())
-            for (py::handle x : weights) w.push_back(to_rate(x, std::nullopt, "weight"));
-          QuotaTable q;
-          spread_annual_quota(q, SubjectKind::Person, 0, 0, annual.minor_units(), annual.currency(), cal, fiscal_year,
-                              period_kind_from_string(kind), w);
-          py::list out;
-          for (std::size_t i = 0; i < q.size(); ++i)
-            out.append(py::make_tuple(q.period[i], Money::from_minor(q.amount[i], q.currency[i])));
-          return out;
-        },
-        py::arg("annual"), py::arg("calendar"), py::arg("fiscal_year"), py::arg("kind") = "month",
-        py::arg("weights") = py::none(),
-        "Spread an annual quota over the fiscal year's periods, evenly or by weights (largest remainder: the parts "
-        "sum exactly). Returns [(Period, Money)].");
+  m.def(
+      "spread_annual_quota",
+      [](const Money& annual, const FiscalCalendar& cal, int fiscal_year, const std::string& kind,
+         py::object weights) {
+        std::vector<Rate> w;
+        if (!weights.is_none())
+          for (py::handle x : weights) w.push_back(to_rate(x, std::nullopt, "weight"));
+        QuotaTable q;
+        spread_annual_quota(q, SubjectKind::Person, 0, 0, annual.minor_units(), annual.currency(), cal,
+                            fiscal_year, period_kind_from_string(kind), w);
+        py::list out;
+        for (std::size_t i = 0; i < q.size(); ++i)
+          out.append(py::make_tuple(q.period[i], Money::from_minor(q.amount[i], q.currency[i])));
+        return out;
+      },
+      py::arg("annual"), py::arg("calendar"), py::arg("fiscal_year"), py::arg("kind") = "month",
+      py::arg("weights") = py::none(),
+      "Spread an annual quota over the fiscal year's periods, evenly or by weights (largest remainder: the "
+      "parts "
+      "sum exactly). Returns [(Period, Money)].");
 }
 
 }  // namespace salescomp::py_bindings

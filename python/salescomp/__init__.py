@@ -11,18 +11,7 @@ Money('10.00', 'USD')
 
 from __future__ import annotations
 
-from ._errors import (
-    AmountOverflowError,
-    CurrencyMismatchError,
-    DivisionByZeroError,
-    Error,
-    InexactError,
-    InputTypeError,
-    MissingDataError,
-    ParseError,
-    UnknownCurrencyError,
-    ValidationError,
-)
+from . import batch
 from ._core import (
     Currency,
     FxTable,
@@ -36,9 +25,20 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import batch
-from .org import BusinessCalendar, FiscalCalendar, Organisation, Period
+from ._errors import (
+    AmountOverflowError,
+    CurrencyMismatchError,
+    DivisionByZeroError,
+    Error,
+    InexactError,
+    InputTypeError,
+    MissingDataError,
+    ParseError,
+    UnknownCurrencyError,
+    ValidationError,
+)
 from .crediting import Credits, Deals, credit
+from .org import BusinessCalendar, FiscalCalendar, Organisation, Period
 from .quota import (
     Attainment,
     EffectiveQuotas,

@@ -11,8 +11,9 @@ Outputs are pyarrow Tables with exact ``decimal128`` money columns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -53,7 +54,10 @@ def _column(values: Any, name: str) -> pa.Array | pa.ChunkedArray:
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         # Mixed exact values (Decimal, str, int) in one object column: keep them as text.
         items = list(values)
-        if all(v is None or (isinstance(v, (str, int, Decimal)) and not isinstance(v, bool)) for v in items):
+        if all(
+            v is None or (isinstance(v, (str, int, Decimal)) and not isinstance(v, bool))
+            for v in items
+        ):
             return pa.array([None if v is None else str(v) for v in items], pa.string())
         raise InputTypeError(f"{name}: cannot read the column ({e})") from None
 
@@ -123,7 +127,7 @@ def days(col: Any, name: str) -> np.ndarray:
             raise ValidationError(f"{name}: not ISO dates (YYYY-MM-DD) in rows {bad}") from None
     elif pa.types.is_timestamp(arr.type):
         as_date = arr.cast(pa.date32())
-        if not pc.all(pc.equal(as_date.cast(arr.type), arr)).as_py() in (True, None):
+        if pc.all(pc.equal(as_date.cast(arr.type), arr)).as_py() not in (True, None):
             raise ValidationError(f"{name}: timestamps with a time of day; pass dates")
         arr = as_date
     elif pa.types.is_date64(arr.type):
@@ -151,7 +155,9 @@ def decimal_array(minor: np.ndarray, currency: tuple) -> pa.Array:
     minor = np.asarray(minor, dtype=np.int64)
     exps_arr = np.asarray(exps, dtype=np.int64)
     scale = int(exps_arr.max()) if len(exps_arr) else 2
-    shift = scale - exps_arr[np.asarray(index, dtype=np.int64)] if len(minor) else np.zeros(0, np.int64)
+    shift = (
+        scale - exps_arr[np.asarray(index, dtype=np.int64)] if len(minor) else np.zeros(0, np.int64)
+    )
     words = np.empty((len(minor), 2), dtype=np.int64)
     if len(minor) and shift.any():
         # Scale rows with fewer decimals exactly, in Python ints (rare: mixed exponents).
@@ -162,7 +168,9 @@ def decimal_array(minor: np.ndarray, currency: tuple) -> pa.Array:
     else:
         words[:, 0] = minor
         words[:, 1] = minor >> 63  # sign extension into the high word
-    return pa.Array.from_buffers(pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())]
+    )
 
 
 def dictionary(indices: np.ndarray, names: list[str], null_below_zero: bool = False) -> pa.Array:
@@ -170,7 +178,8 @@ def dictionary(indices: np.ndarray, names: list[str], null_below_zero: bool = Fa
     idx = np.asarray(indices, dtype=np.int32)
     mask = idx < 0 if null_below_zero else None
     return pa.DictionaryArray.from_arrays(
-        pa.array(np.where(idx < 0, 0, idx), type=pa.int32(), mask=mask), pa.array(names, type=pa.string())
+        pa.array(np.where(idx < 0, 0, idx), type=pa.int32(), mask=mask),
+        pa.array(names, type=pa.string()),
     )
 
 
@@ -189,4 +198,6 @@ def rate_array(raw: np.ndarray) -> pa.Array:
     words = np.empty((len(raw), 2), dtype=np.int64)
     words[:, 0] = raw
     words[:, 1] = raw >> 63
-    return pa.Array.from_buffers(pa.decimal128(38, 12), len(raw), [None, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(38, 12), len(raw), [None, pa.py_buffer(words.tobytes())]
+    )

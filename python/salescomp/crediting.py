@@ -18,13 +18,14 @@ See docs/crediting-and-quota.md for every setting.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from . import _tables as t
-from ._core import FxTable, RoundingMode, _credit, _credit_kind_names, _Deals, _deal_type_names  # type: ignore[attr-defined]
+from ._core import FxTable, RoundingMode, _credit, _credit_kind_names, _deal_type_names, _Deals  # type: ignore[attr-defined]
 from .org import FiscalCalendar, Organisation
 
 CREDIT_KINDS: tuple[str, ...] = tuple(_credit_kind_names())
@@ -58,11 +59,24 @@ class Deals:
             cols["amount"] = t.decimal_text(c["amount"], "amount")
         else:
             cols["amount_minor"] = t.integers(c["amount_minor"], "amount_minor")
-        for name in ("invoice_date", "collection_date", "cancellation_date", "created_date",
-                     "first_marketing_touch", "first_sales_activity"):
+        for name in (
+            "invoice_date",
+            "collection_date",
+            "cancellation_date",
+            "created_date",
+            "first_marketing_touch",
+            "first_sales_activity",
+        ):
             if name in c:
                 cols[name] = t.days(c[name], name)
-        for name in ("product", "customer", "source", "source_person", "territory", "first_touch_source"):
+        for name in (
+            "product",
+            "customer",
+            "source",
+            "source_person",
+            "territory",
+            "first_touch_source",
+        ):
             if name in c:
                 cols[name] = t.strings(c[name])
         if "term_months" in c:
@@ -163,12 +177,27 @@ def credit(
     if account_managers is not None:
         a = t.as_arrow_columns(account_managers, "account_managers")
         t.require(a, ("customer", "person", "from"), "account_managers")
-        am_cols = {"customer": t.strings(a["customer"]), "person": t.strings(a["person"]),
-                   "from": t.days(a["from"], "from")}
+        am_cols = {
+            "customer": t.strings(a["customer"]),
+            "person": t.strings(a["person"]),
+            "from": t.days(a["from"], "from"),
+        }
         if "to" in a:
             am_cols["to"] = t.days(a["to"], "to")
-    core = _credit(deals._core, [dict(r) for r in rules], currency, reporting_currency, fx_date, period_kind,
-                   rounding, threads, split_cols, am_cols, fx, calendar)
+    core = _credit(
+        deals._core,
+        [dict(r) for r in rules],
+        currency,
+        reporting_currency,
+        fx_date,
+        period_kind,
+        rounding,
+        threads,
+        split_cols,
+        am_cols,
+        fx,
+        calendar,
+    )
     return Credits(core, deals)
 
 

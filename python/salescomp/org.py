@@ -90,9 +90,13 @@ class Organisation:
         """Everyone's manager, team, territory, role and plan on ``date``."""
         ids = self.person_ids
         cols: dict[str, Any] = {"person_id": pa.array(ids, pa.string())}
-        cols["manager_id"] = t.dictionary(self._core._managers_as_of(date), ids, null_below_zero=True)
+        cols["manager_id"] = t.dictionary(
+            self._core._managers_as_of(date), ids, null_below_zero=True
+        )
         for field in ("team", "territory", "plan"):
-            cols[field] = t.dictionary(self._core._field_as_of(field, date), self._core.dictionary(field), True)
+            cols[field] = t.dictionary(
+                self._core._field_as_of(field, date), self._core.dictionary(field), True
+            )
         cols["role"] = t.dictionary(self._core._field_as_of("role", date), list(ROLES))
         return pa.table(cols)
 

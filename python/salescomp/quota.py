@@ -7,8 +7,9 @@ in the fiscal calendar. See docs/crediting-and-quota.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -45,7 +46,9 @@ def _subject_columns(c: dict[str, Any], org: Organisation) -> dict[str, Any]:
     ids = np.array(org.person_ids + [""], dtype=object)
     teams = np.array(org.teams() + [""], dtype=object)
     subject = c["subject"].astype(np.int64)
-    names = np.where(kind == 0, ids[np.where(kind == 0, subject, -1)], teams[np.where(kind == 1, subject, -1)])
+    names = np.where(
+        kind == 0, ids[np.where(kind == 0, subject, -1)], teams[np.where(kind == 1, subject, -1)]
+    )
     return {
         "subject_kind": t.dictionary(kind, ["person", "team"]),
         "subject": pa.array(names.tolist(), pa.string()),
@@ -132,9 +135,19 @@ def effective_quotas(
         t.require(r, ("person", "ramp"), "ramp_assignments")
         ramp_of = {"person": t.strings(r["person"]), "ramp": t.strings(r["ramp"])}
     relief_cols = _quota_input(relief, "relief", with_reason=True) if relief is not None else None
-    core = _effective_quotas(org._core, calendar, measure_names, _quota_input(quotas, "quotas"),
-                             [dict(x) for x in ramps], ramp_of, relief_cols, proration, prorate_leaves, rounding,
-                             business_calendar)
+    core = _effective_quotas(
+        org._core,
+        calendar,
+        measure_names,
+        _quota_input(quotas, "quotas"),
+        [dict(x) for x in ramps],
+        ramp_of,
+        relief_cols,
+        proration,
+        prorate_leaves,
+        rounding,
+        business_calendar,
+    )
     return EffectiveQuotas(core, org)
 
 
@@ -182,7 +195,9 @@ def attainment(
     teams (default direct and revenue_split, depth 0). ``team_quota``: "explicit" or
     "sum_of_members". ``through``: only credits dated on or before this day.
     """
-    core = _attainment(credits._core, quotas._core, calendar, person_kinds, team_kinds, team_quota, through)
+    core = _attainment(
+        credits._core, quotas._core, calendar, person_kinds, team_kinds, team_quota, through
+    )
     return Attainment(core, quotas.org)
 
 
@@ -215,15 +230,30 @@ def pacing(
         }
         if "measure" in o:
             opp["measure"] = t.strings(o["measure"])
-    p = _pacing(att._core, as_of, unit, rounding, business_calendar, opp, stage_probability or {}, fx)
+    p = _pacing(
+        att._core, as_of, unit, rounding, business_calendar, opp, stage_probability or {}, fx
+    )
     base = att.to_arrow().take(pa.array(p["row"].astype(np.int64)))
     a = att._core.columns()
     ccy = a["currency"]
     idx = np.asarray(ccy[0])[p["row"].astype(np.int64)]
     row_ccy = (idx, ccy[1], ccy[2])
-    cols = {name: base.column(name) for name in ("subject_kind", "subject", "measure", "period_kind", "fiscal_year",
-                                                  "number", "period_first", "period_last", "currency", "credited",
-                                                  "quota")}
+    cols = {
+        name: base.column(name)
+        for name in (
+            "subject_kind",
+            "subject",
+            "measure",
+            "period_kind",
+            "fiscal_year",
+            "number",
+            "period_first",
+            "period_last",
+            "currency",
+            "credited",
+            "quota",
+        )
+    }
     cols["elapsed_units"] = pa.array(p["elapsed_units"])
     cols["total_units"] = pa.array(p["total_units"])
     for name in ("expected", "gap", "run_rate", "pipeline", "pipeline_forecast"):
@@ -247,21 +277,33 @@ def attainment_distribution(
         import pyarrow.compute as pc
 
         table = table.filter(pc.equal(table.column("subject_kind").cast(pa.string()), subject_kind))
-    currencies = set(table.column("currency").cast(pa.string()).to_pylist()) if table.num_rows else set()
+    currencies = (
+        set(table.column("currency").cast(pa.string()).to_pylist()) if table.num_rows else set()
+    )
     if len(currencies) > 1:
         from ._errors import ValidationError
 
-        raise ValidationError(f"attainment_distribution: rows in several currencies {sorted(currencies)}")
+        raise ValidationError(
+            f"attainment_distribution: rows in several currencies {sorted(currencies)}"
+        )
     types = [table.schema.field(n).type for n in ("credited", "quota")]
     if not all(pa.types.is_decimal(ty) for ty in types):
         from ._errors import InputTypeError
 
-        raise InputTypeError(f"attainment_distribution: credited and quota must be decimal columns, got {types}")
+        raise InputTypeError(
+            f"attainment_distribution: credited and quota must be decimal columns, got {types}"
+        )
     # One scale for both columns (widening a decimal's scale is exact).
     target = pa.decimal128(38, max(ty.scale for ty in types))
     credited = _minor(table.column("credited").cast(target))
     quota = _minor(table.column("quota").cast(target))
-    d = _distribution(credited, quota, [_text(x) for x in percentiles], [_text(x) for x in edges], _text(threshold))
+    d = _distribution(
+        credited,
+        quota,
+        [_text(x) for x in percentiles],
+        [_text(x) for x in edges],
+        _text(threshold),
+    )
     return {
         "people": d["people"],
         "zero_quota": d["zero_quota"],
@@ -269,8 +311,13 @@ def attainment_distribution(
         "share_at_or_above": d["share_at_or_above"].value,
         "mean": d["mean"].value,
         "percentiles": {Decimal(_text(p)): v.value for p, v in zip(percentiles, d["percentiles"])},
-        "histogram": list(zip([None] + [Decimal(_text(e)) for e in edges],
-                              [Decimal(_text(e)) for e in edges] + [None], d["histogram"])),
+        "histogram": list(
+            zip(
+                [None] + [Decimal(_text(e)) for e in edges],
+                [Decimal(_text(e)) for e in edges] + [None],
+                d["histogram"],
+            )
+        ),
     }
 
 
@@ -291,12 +338,16 @@ def _minor(col: Any) -> np.ndarray:
         from ._errors import ValidationError
 
         raise ValidationError("attainment_distribution: missing credited or quota values")
-    words = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset * 2:(arr.offset + len(arr)) * 2]
+    words = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+        arr.offset * 2 : (arr.offset + len(arr)) * 2
+    ]
     low, high = words[0::2], words[1::2]
     if not np.array_equal(high, low >> 63):
         from ._errors import AmountOverflowError
 
-        raise AmountOverflowError("attainment_distribution: an amount does not fit in 64-bit minor units")
+        raise AmountOverflowError(
+            "attainment_distribution: an amount does not fit in 64-bit minor units"
+        )
     return np.ascontiguousarray(low)
 
 

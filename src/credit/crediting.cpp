@@ -16,7 +16,7 @@ namespace {
 
 // One credit before the columnar sort (56 bytes: what the deal and the rule
 // already know - deal id, type, currency, measure - is looked up at output).
-struct Row {
+struct CreditRow {
   int64_t deal;
   int64_t amount;
   int64_t source_amount;
@@ -32,9 +32,9 @@ struct Row {
 
 // Period key and period end per day over the span of credit dates, so the
 // hot loop never converts dates to year/month/day.
-class PeriodLookup {
+class CreditPeriodLookup {
  public:
-  PeriodLookup(const FiscalCalendar& cal, PeriodKind kind, Date first, Date last)
+  CreditPeriodLookup(const FiscalCalendar& cal, PeriodKind kind, Date first, Date last)
       : cal_(cal), kind_(kind), first_(first) {
     if (last < first) return;
     Date d = first;
@@ -65,13 +65,13 @@ class PeriodLookup {
 };
 
 // Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person).
-struct SplitIndex {
+struct CreditSplitIndex {
   std::vector<std::size_t> offsets;  // deals + 1
   std::vector<uint32_t> rows;
 };
 
-SplitIndex index_splits(const SplitTable* s, std::size_t deals) {
-  SplitIndex ix;
+CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
+  CreditSplitIndex ix;
   ix.offsets.assign(deals + 1, 0);
   if (!s) return ix;
   for (std::size_t r = 0; r < s->size(); ++r) ++ix.offsets[std::size_t(s->deal[r]) + 1];
@@ -80,8 +80,8 @@ SplitIndex index_splits(const SplitTable* s, std::size_t deals) {
   std::vector<std::size_t> fill(ix.offsets.begin(), ix.offsets.end() - 1);
   for (std::size_t r = 0; r < s->size(); ++r) ix.rows[fill[std::size_t(s->deal[r])]++] = uint32_t(r);
   for (std::size_t d = 0; d < deals; ++d)
-    std::sort(ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]), ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]),
-              [&](uint32_t a, uint32_t b) {
+    std::sort(ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]),
+              ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]), [&](uint32_t a, uint32_t b) {
                 if (s->kind[a] != s->kind[b]) return s->kind[a] < s->kind[b];
                 return s->person[a] < s->person[b];
               });
@@ -89,17 +89,21 @@ SplitIndex index_splits(const SplitTable* s, std::size_t deals) {
 }
 
 // Everyone ever assigned to each territory, for the territory rule.
-struct TerritoryIndex {
+struct CreditTerritoryIndex {
   std::vector<std::vector<EffectiveDatedMap::Entry>> by_territory;
 };
 
-class Run {
+class CreditingRun {
  public:
-  Run(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
-      const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal)
-      : d_(deals), org_(org), rules_(rules), s_(settings), src_(src),
+  CreditingRun(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
+               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal)
+      : d_(deals),
+        org_(org),
+        rules_(rules),
+        s_(settings),
+        src_(src),
         periods_(cal, settings.period_kind, min_date(deals), max_date(deals)),
-        splits_(index_splits(src.splits, deals.size())) {
+        splits_(index_credit_splits(src.splits, deals.size())) {
     for (const CreditRule& r : rules.rules) {
       if (r.kind == CreditKind::RevenueSplit) has_split_rule_ = true;
       if (r.kind == CreditKind::Territory) has_territory_rule_ = true;
@@ -113,7 +117,7 @@ class Run {
     }
   }
 
-  void credit_range(std::size_t from, std::size_t to, std::vector<Row>& out) const {
+  void credit_range(std::size_t from, std::size_t to, std::vector<CreditRow>& out) const {
     for (std::size_t i = from; i < to; ++i) credit_one(i, out);
   }
 
@@ -133,9 +137,12 @@ class Run {
 
   Currency target_currency(int32_t person, Currency deal_currency) const {
     switch (s_.currency) {
-      case CreditCurrency::Deal: return deal_currency;
-      case CreditCurrency::PayCurrency: return org_.roster().pay_currency(person);
-      case CreditCurrency::Reporting: return s_.reporting_currency;
+      case CreditCurrency::Deal:
+        return deal_currency;
+      case CreditCurrency::PayCurrency:
+        return org_.roster().pay_currency(person);
+      case CreditCurrency::Reporting:
+        return s_.reporting_currency;
     }
     return deal_currency;
   }
@@ -163,24 +170,26 @@ class Run {
     return d_.close_date[i];
   }
 
-  void emit(std::vector<Row>& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
+  void emit(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
             int32_t rule, CreditKind kind, int16_t depth, int32_t via) const {
     const Currency dc = d_.currency[i];
     const Currency tc = target_currency(person, dc);
     emit_converted(out, i, person, source_amount, convert(i, source_amount, dc, tc, date), tc, date, rule,
                    kind, depth, via);
   }
-  void emit_converted(std::vector<Row>& out, std::size_t i, int32_t person, int64_t source_amount,
+  void emit_converted(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount,
                       int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
                       int16_t depth, int32_t via) const {
-    out.push_back(Row{int64_t(i), amount, source_amount, person, date, periods_.key(date), rule, via, currency,
-                      kind, depth});
+    out.push_back(CreditRow{int64_t(i), amount, source_amount, person, date, periods_.key(date), rule, via,
+                            currency, kind, depth});
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
     switch (def) {
-      case SourcedDefinition::LeadSource: return d_.source[i] == DealSource::Marketing;
-      case SourcedDefinition::FirstTouch: return d_.first_touch_source[i] == DealSource::Marketing;
+      case SourcedDefinition::LeadSource:
+        return d_.source[i] == DealSource::Marketing;
+      case SourcedDefinition::FirstTouch:
+        return d_.first_touch_source[i] == DealSource::Marketing;
       case SourcedDefinition::MarketingTouchBeforeSales: {
         const auto& m = d_.first_marketing_touch[i];
         if (!m) return false;
@@ -195,7 +204,7 @@ class Run {
     return share == Rate::from_int(1) ? minor : multiply_minor(minor, share, s_.rounding);
   }
 
-  void credit_one(std::size_t i, std::vector<Row>& out) const {
+  void credit_one(std::size_t i, std::vector<CreditRow>& out) const {
     const DealType type = d_.type[i];
     const int64_t amount = d_.amount[i];
     const std::size_t base_begin = out.size();
@@ -253,7 +262,8 @@ class Run {
           }
           break;
         }
-        case CreditKind::RollUp: break;
+        case CreditKind::RollUp:
+          break;
       }
     }
 
@@ -264,7 +274,7 @@ class Run {
       if (r.kind != CreditKind::RollUp || !(r.deal_types & deal_type_bit(type))) continue;
       for (std::size_t k = base_begin; k < base_end; ++k) {
         if (!(r.rolls_up & credit_kind_bit(out[k].kind))) continue;
-        const Row base = out[k];  // copy: `out` grows below
+        const CreditRow base = out[k];  // copy: `out` grows below
         const int n = org_.reporting_chain(base.person, base.date, r.depth, chain);
         const int64_t src = share_of(base.source_amount, r.share);
         for (int level = 0; level < n; ++level) {
@@ -282,8 +292,8 @@ class Run {
     }
   }
 
-  void credit_revenue_split(std::vector<Row>& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
-                            int32_t rule) const {
+  void credit_revenue_split(std::vector<CreditRow>& out, std::size_t i, std::size_t s0, std::size_t s1,
+                            Date date, int32_t rule) const {
     const SplitTable* st = src_.splits;
     const std::size_t n = s1 - s0;
     thread_local std::vector<int64_t> weights, keys, parts, converted_parts;
@@ -305,8 +315,8 @@ class Run {
       const int64_t total = convert(i, d_.amount[i], d_.currency[i], first, date);
       allocate_minor_into(total, weights, converted_parts, keys);
       for (std::size_t k = 0; k < n; ++k)
-        emit_converted(out, i, st->person[splits_.rows[s0 + k]], parts[k], converted_parts[k], first, date, rule,
-                       CreditKind::RevenueSplit, 0, -1);
+        emit_converted(out, i, st->person[splits_.rows[s0 + k]], parts[k], converted_parts[k], first, date,
+                       rule, CreditKind::RevenueSplit, 0, -1);
     } else {
       for (std::size_t k = 0; k < n; ++k)
         emit(out, i, st->person[splits_.rows[s0 + k]], parts[k], date, rule, CreditKind::RevenueSplit, 0, -1);
@@ -318,26 +328,28 @@ class Run {
   const CreditRuleSet& rules_;
   const CreditingSettings& s_;
   const CreditingSources& src_;
-  PeriodLookup periods_;
-  SplitIndex splits_;
-  TerritoryIndex territories_;
+  CreditPeriodLookup periods_;
+  CreditSplitIndex splits_;
+  CreditTerritoryIndex territories_;
   bool has_split_rule_ = false;
   bool has_territory_rule_ = false;
 };
 
-void validate_rules(const CreditRuleSet& rules, const CreditingSettings& settings, const DealTable& deals,
-                    std::size_t people) {
+void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& settings,
+                           const DealTable& deals, std::size_t people) {
   std::vector<Issue> issues;
   for (std::size_t i = 0; i < rules.rules.size(); ++i) {
     const CreditRule& r = rules.rules[i];
     const int64_t row = int64_t(i);
     if (r.measure < 0 || std::size_t(r.measure) >= rules.measures.size())
-      issues.push_back(Issue{row, "measure", std::to_string(r.measure), "rule '" + r.name + "': no such measure"});
+      issues.push_back(
+          Issue{row, "measure", std::to_string(r.measure), "rule '" + r.name + "': no such measure"});
     if (r.share.is_negative())
       issues.push_back(Issue{row, "share", r.share.to_string(), "rule '" + r.name + "': share must be >= 0"});
     if (r.kind == CreditKind::RollUp) {
       if (r.depth < 1 || r.depth > 64)
-        issues.push_back(Issue{row, "depth", std::to_string(r.depth), "rule '" + r.name + "': depth must be 1..64"});
+        issues.push_back(
+            Issue{row, "depth", std::to_string(r.depth), "rule '" + r.name + "': depth must be 1..64"});
       if (r.rolls_up & credit_kind_bit(CreditKind::RollUp))
         issues.push_back(Issue{row, "rolls_up", "roll_up",
                                "rule '" + r.name + "': roll-ups of roll-ups double count; use depth"});
@@ -350,13 +362,16 @@ void validate_rules(const CreditRuleSet& rules, const CreditingSettings& setting
         issues.push_back(Issue{row, "sourced", "marketing_touch_before_sales",
                                "rule '" + r.name + "': the deals have no first_marketing_touch column"});
       if (r.person >= 0 && std::size_t(r.person) >= people)
-        issues.push_back(Issue{row, "person", std::to_string(r.person), "rule '" + r.name + "': not a roster index"});
+        issues.push_back(
+            Issue{row, "person", std::to_string(r.person), "rule '" + r.name + "': not a roster index"});
     }
     if (r.kind == CreditKind::Territory && deals.territory.empty())
-      issues.push_back(Issue{row, "kind", "territory", "rule '" + r.name + "': the deals have no territory column"});
+      issues.push_back(
+          Issue{row, "kind", "territory", "rule '" + r.name + "': the deals have no territory column"});
   }
   if (settings.currency == CreditCurrency::Reporting && !settings.reporting_currency.valid())
-    issues.push_back(Issue{std::nullopt, "reporting_currency", "", "needed when credits are in a reporting currency"});
+    issues.push_back(
+        Issue{std::nullopt, "reporting_currency", "", "needed when credits are in a reporting currency"});
   if (!issues.empty()) throw ValidationError("SC-CREDIT-RULES", std::move(issues));
 }
 
@@ -381,8 +396,9 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
       good = false;
     }
     if (s.share[r].is_negative() || (s.kind[r] == SplitKind::Revenue && s.share[r].is_zero())) {
-      issues.push_back(Issue{row, "share", s.share[r].to_short_string(),
-                             s.kind[r] == SplitKind::Revenue ? "revenue shares must be > 0" : "overlay shares must be >= 0"});
+      issues.push_back(Issue{
+          row, "share", s.share[r].to_short_string(),
+          s.kind[r] == SplitKind::Revenue ? "revenue shares must be > 0" : "overlay shares must be >= 0"});
       good = false;
     }
     if (good) ok.push_back(uint32_t(r));
@@ -401,13 +417,14 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
       if (e > k && s.person[ok[e]] == s.person[ok[e - 1]])
         issues.push_back(Issue{int64_t(ok[e]), "person", std::to_string(s.person[ok[e]]),
                                "deal " + std::to_string(deals.id[std::size_t(s.deal[ok[e]])]) +
-                                   " names this person twice in its " + (revenue ? "revenue split" : "overlays")});
+                                   " names this person twice in its " +
+                                   (revenue ? "revenue split" : "overlays")});
       sum += s.share[ok[e]].raw();
       ++e;
     }
     if (revenue && sum != Rate::kOne) {
       const std::string total = detail::fits_int64(sum) ? Rate::from_raw(int64_t(sum)).to_short_string()
-                                                         : detail::to_string(sum) + "e-12";
+                                                        : detail::to_string(sum) + "e-12";
       issues.push_back(Issue{int64_t(ok[k]), "share", total,
                              "revenue split of deal " + std::to_string(deals.id[std::size_t(s.deal[ok[k]])]) +
                                  " sums to " + total + ", not exactly 1 (100%)"});
@@ -420,16 +437,16 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
 CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
                          const CreditingSettings& settings, const CreditingSources& sources) {
   if (sources.splits) validate_splits(*sources.splits, deals, org.size());
-  validate_rules(rules, settings, deals, org.size());
+  validate_credit_rules(rules, settings, deals, org.size());
   const FiscalCalendar default_calendar;
   const FiscalCalendar& cal = sources.calendar ? *sources.calendar : default_calendar;
-  const Run run(deals, org, rules, settings, sources, cal);
+  const CreditingRun run(deals, org, rules, settings, sources, cal);
 
   const std::size_t n = deals.size();
   std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
                                               : std::size_t(settings.threads);
   threads = std::max<std::size_t>(1, std::min(threads, n / 10000 + 1));
-  std::vector<std::vector<Row>> parts(threads);
+  std::vector<std::vector<CreditRow>> parts(threads);
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](std::size_t t) {
     try {
@@ -440,7 +457,8 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
       errors[t] = std::current_exception();
     }
   };
-  if (threads == 1) work(0);
+  if (threads == 1)
+    work(0);
   else {
     std::vector<std::thread> pool;
     for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
@@ -459,17 +477,17 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   const std::size_t people = org.size();
   std::vector<std::size_t> start(people + 1, 0);
   for (const auto& p : parts)
-    for (const Row& r : p) ++start[std::size_t(r.person) + 1];
+    for (const CreditRow& r : p) ++start[std::size_t(r.person) + 1];
   for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
-  std::vector<Row> sorted(total);
+  std::vector<CreditRow> sorted(total);
   {
     std::vector<std::size_t> fill(start.begin(), start.end() - 1);
     for (auto& part : parts) {
-      for (const Row& r : part) sorted[fill[std::size_t(r.person)]++] = r;
-      std::vector<Row>().swap(part);
+      for (const CreditRow& r : part) sorted[fill[std::size_t(r.person)]++] = r;
+      std::vector<CreditRow>().swap(part);
     }
   }
-  auto before = [&](const Row& x, const Row& y) {
+  auto before = [&](const CreditRow& x, const CreditRow& y) {
     if (x.date != y.date) return x.date < y.date;
     if (x.deal != y.deal) {
       const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
@@ -480,7 +498,8 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
     return x.via < y.via;
   };
   for (std::size_t p = 0; p < people; ++p) {
-    const auto b = sorted.begin() + std::ptrdiff_t(start[p]), e = sorted.begin() + std::ptrdiff_t(start[p + 1]);
+    const auto b = sorted.begin() + std::ptrdiff_t(start[p]),
+               e = sorted.begin() + std::ptrdiff_t(start[p + 1]);
     if (!std::is_sorted(b, e, before)) std::stable_sort(b, e, before);
   }
 
@@ -501,7 +520,7 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   out.source_amount.resize(n_out);
   out.source_currency.resize(n_out);
   for (std::size_t k = 0; k < n_out; ++k) {
-    const Row& r = sorted[k];
+    const CreditRow& r = sorted[k];
     const std::size_t d = std::size_t(r.deal);
     out.person[k] = r.person;
     out.deal[k] = r.deal;

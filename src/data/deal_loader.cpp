@@ -46,7 +46,8 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
   d.close_date = c.close_date;
   d.invoice_date = c.invoice_date.empty() ? std::vector<std::optional<Date>>(n) : c.invoice_date;
   d.collection_date = c.collection_date.empty() ? std::vector<std::optional<Date>>(n) : c.collection_date;
-  d.cancellation_date = c.cancellation_date.empty() ? std::vector<std::optional<Date>>(n) : c.cancellation_date;
+  d.cancellation_date =
+      c.cancellation_date.empty() ? std::vector<std::optional<Date>>(n) : c.cancellation_date;
   d.amount.resize(n, 0);
   d.currency.resize(n);
   d.type.resize(n, DealType::NewBusiness);
@@ -64,8 +65,10 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
   auto rule_of = [](const ValidationError& e) { return e.issues().front().rule; };
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
-    if (auto p = org.roster().find(c.owner_id[i])) d.owner[i] = *p;
-    else issues.push_back(Issue{row, "owner", c.owner_id[i], "unknown person"});
+    if (auto p = org.roster().find(c.owner_id[i]))
+      d.owner[i] = *p;
+    else
+      issues.push_back(Issue{row, "owner", c.owner_id[i], "unknown person"});
     bool currency_ok = false;
     try {
       d.currency[i] = Currency::of(c.currency[i]);
@@ -78,7 +81,8 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
     } catch (const ValidationError& e) {
       issues.push_back(Issue{row, "type", c.type[i], rule_of(e)});
     }
-    if (!c.amount_minor.empty()) d.amount[i] = c.amount_minor[i];
+    if (!c.amount_minor.empty())
+      d.amount[i] = c.amount_minor[i];
     else if (currency_ok) {
       try {
         d.amount[i] = parse_scaled(c.amount_text[i], d.currency[i].exponent(), std::nullopt, "amount");
@@ -105,12 +109,16 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
       }
     }
     if (!c.source_person_id.empty() && !c.source_person_id[i].empty()) {
-      if (auto p = org.roster().find(c.source_person_id[i])) d.source_person[i] = *p;
-      else issues.push_back(Issue{row, "source_person", c.source_person_id[i], "unknown person"});
+      if (auto p = org.roster().find(c.source_person_id[i]))
+        d.source_person[i] = *p;
+      else
+        issues.push_back(Issue{row, "source_person", c.source_person_id[i], "unknown person"});
     }
     if (!c.territory.empty() && !c.territory[i].empty()) {
       const int32_t t = org.code_of(AssignmentField::Territory, c.territory[i]);
-      if (t < 0) issues.push_back(Issue{row, "territory", c.territory[i], "no one is ever assigned to this territory"});
+      if (t < 0)
+        issues.push_back(
+            Issue{row, "territory", c.territory[i], "no one is ever assigned to this territory"});
       d.territory[i] = t;
     }
   }

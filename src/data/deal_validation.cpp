@@ -41,9 +41,8 @@ void validate_deals(const DealTable& d, std::size_t people) {
   // Duplicate ids: sort row numbers by id, report every repeat.
   std::vector<uint32_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return d.id[a] != d.id[b] ? d.id[a] < d.id[b] : a < b;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return d.id[a] != d.id[b] ? d.id[a] < d.id[b] : a < b; });
   std::vector<char> duplicate(n, 0);
   for (std::size_t k = 1; k < n; ++k)
     if (d.id[order[k]] == d.id[order[k - 1]]) duplicate[order[k]] = 1;

@@ -6,7 +6,7 @@ namespace salescomp {
 
 namespace {
 // splitmix64: tiny, fast, and identical everywhere.
-struct Rng {
+struct SyntheticRng {
   uint64_t state;
   uint64_t next() {
     uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -21,7 +21,7 @@ struct Rng {
 }  // namespace
 
 SyntheticData make_synthetic(const SyntheticSpec& spec) {
-  Rng rng{spec.seed};
+  SyntheticRng rng{spec.seed};
   const int32_t n = std::max<int32_t>(spec.people, 2);
   const int f = std::max(spec.fanout, 2);
   const Currency usd = Currency::of("USD"), eur = Currency::of("EUR");
@@ -39,17 +39,22 @@ SyntheticData make_synthetic(const SyntheticSpec& spec) {
   Roster roster;
   for (int32_t i = 0; i < n; ++i) {
     Role role = Role::AccountExecutive;
-    if (i == 0) role = Role::Cro;
-    else if (has_reports[std::size_t(i)]) role = depth[std::size_t(i)] == 1 ? Role::VpSales
-                                               : depth[std::size_t(i)] == 2 ? Role::SalesDirector
-                                                                            : Role::SalesManager;
-    else if (i % 5 == 0) role = Role::Sdr;
+    if (i == 0)
+      role = Role::Cro;
+    else if (has_reports[std::size_t(i)])
+      role = depth[std::size_t(i)] == 1   ? Role::VpSales
+             : depth[std::size_t(i)] == 2 ? Role::SalesDirector
+                                          : Role::SalesManager;
+    else if (i % 5 == 0)
+      role = Role::Sdr;
     // A tenth of the people start during the year (ramping hires).
-    const Date start = rng.percent(10) ? year_first.plus_days(int32_t(rng.below(300))) : Date::from_ymd(spec.fiscal_year - 2, 1, 1);
+    const Date start = rng.percent(10) ? year_first.plus_days(int32_t(rng.below(300)))
+                                       : Date::from_ymd(spec.fiscal_year - 2, 1, 1);
     roster.add("P" + std::to_string(i), role, start, std::nullopt, usd);
   }
   AssignmentColumns a;
-  auto assign = [&](int32_t person, AssignmentField field, std::string value, Date from, std::optional<Date> to) {
+  auto assign = [&](int32_t person, AssignmentField field, std::string value, Date from,
+                    std::optional<Date> to) {
     a.person_id.push_back("P" + std::to_string(person));
     a.field.push_back(field);
     a.value.push_back(std::move(value));
@@ -60,7 +65,8 @@ SyntheticData make_synthetic(const SyntheticSpec& spec) {
   for (int32_t i = 1; i < n; ++i) {
     const int32_t m = (i - 1) / f;
     const int32_t alt = m > 0 ? m - 1 : m;  // a smaller index: still acyclic
-    const bool moves = alt != m && depth[std::size_t(alt)] == depth[std::size_t(m)] && rng.percent(spec.manager_move_percent);
+    const bool moves = alt != m && depth[std::size_t(alt)] == depth[std::size_t(m)] &&
+                       rng.percent(spec.manager_move_percent);
     if (moves) {
       assign(i, AssignmentField::Manager, "P" + std::to_string(m), origin, july.plus_days(-1));
       assign(i, AssignmentField::Manager, "P" + std::to_string(alt), july, std::nullopt);
@@ -106,7 +112,9 @@ SyntheticData make_synthetic(const SyntheticSpec& spec) {
     d.term_months.push_back(12);
     if (rng.percent(spec.split_percent)) {
       int32_t other = reps[rng.below(reps.size())];
-      if (other == owner) other = reps[(std::size_t(std::find(reps.begin(), reps.end(), owner) - reps.begin()) + 1) % reps.size()];
+      if (other == owner)
+        other =
+            reps[(std::size_t(std::find(reps.begin(), reps.end(), owner) - reps.begin()) + 1) % reps.size()];
       if (other != owner && rng.percent(50)) {
         int32_t third = reps[rng.below(reps.size())];
         if (third != owner && third != other) {

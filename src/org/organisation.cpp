@@ -23,13 +23,13 @@ Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roste
       case AssignmentField::Manager: {
         const auto m = roster_.find(rows.value[i]);
         if (!m) {
-          issues.push_back(Issue{row, "manager", rows.value[i],
-                                 "unknown manager of '" + rows.person_id[i] + "'"});
+          issues.push_back(
+              Issue{row, "manager", rows.value[i], "unknown manager of '" + rows.person_id[i] + "'"});
           continue;
         }
         if (*m == *person) {
-          issues.push_back(Issue{row, "manager", rows.value[i],
-                                 "'" + rows.person_id[i] + "' cannot manage themself"});
+          issues.push_back(
+              Issue{row, "manager", rows.value[i], "'" + rows.person_id[i] + "' cannot manage themself"});
           continue;
         }
         value = *m;
@@ -53,8 +53,8 @@ Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roste
         value = it->second;
       }
     }
-    entries[fi].push_back(EffectiveDatedMap::Entry{*person, rows.from[i],
-                                                   rows.to[i].value_or(EffectiveDatedMap::kOpenEnd), value, row});
+    entries[fi].push_back(EffectiveDatedMap::Entry{
+        *person, rows.from[i], rows.to[i].value_or(EffectiveDatedMap::kOpenEnd), value, row});
   }
   if (!issues.empty()) throw ValidationError("SC-ORG-ASSIGNMENT", std::move(issues));
 

@@ -10,7 +10,8 @@
 
 namespace salescomp {
 
-AttainmentDistribution attainment_distribution(std::span<const int64_t> credited, std::span<const int64_t> quota,
+AttainmentDistribution attainment_distribution(std::span<const int64_t> credited,
+                                               std::span<const int64_t> quota,
                                                std::span<const Rate> percentiles, std::span<const Rate> edges,
                                                Rate threshold) {
   using detail::int128;
@@ -20,7 +21,8 @@ AttainmentDistribution attainment_distribution(std::span<const int64_t> credited
                            "needs one quota per credited value (" + std::to_string(credited.size()) + ")"});
   for (std::size_t i = 0; i < percentiles.size(); ++i)
     if (percentiles[i].is_negative() || Rate::from_int(1) < percentiles[i])
-      issues.push_back(Issue{int64_t(i), "percentile", percentiles[i].to_short_string(), "must be within 0..1"});
+      issues.push_back(
+          Issue{int64_t(i), "percentile", percentiles[i].to_short_string(), "must be within 0..1"});
   for (std::size_t i = 1; i < edges.size(); ++i)
     if (!(edges[i - 1] < edges[i]))
       issues.push_back(Issue{int64_t(i), "edge", edges[i].to_short_string(), "edges must increase strictly"});
@@ -31,8 +33,10 @@ AttainmentDistribution attainment_distribution(std::span<const int64_t> credited
   AttainmentDistribution out;
   std::vector<uint32_t> rows;
   for (std::size_t i = 0; i < quota.size(); ++i) {
-    if (quota[i] == 0) ++out.zero_quota;
-    else rows.push_back(uint32_t(i));
+    if (quota[i] == 0)
+      ++out.zero_quota;
+    else
+      rows.push_back(uint32_t(i));
   }
   out.people = int64_t(rows.size());
   out.histogram.assign(edges.size() + 1, 0);

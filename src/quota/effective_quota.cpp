@@ -18,9 +18,10 @@ using detail::int256;
 
 // Per-day quota value of one person: amount(d) x percent(d), in minor units
 // x 1e-12; zero on inactive days.
-class DayValue {
+class QuotaDayValue {
  public:
-  DayValue(const QuotaInputs& in, const QuotaSettings& s, int32_t person, int64_t base, const RampSchedule* ramp)
+  QuotaDayValue(const QuotaInputs& in, const QuotaSettings& s, int32_t person, int64_t base,
+                const RampSchedule* ramp)
       : roster_(in.org.roster()), s_(s), person_(person), base_(base), ramp_(ramp) {
     if (ramp_) {
       const Date start = roster_.start(person);
@@ -35,7 +36,8 @@ class DayValue {
     if (!active(d)) return 0;
     if (ramp_ && d < bounds_.back()) {
       // tenure month k: bounds_[k] <= d < bounds_[k+1]
-      const std::size_t k = std::size_t(std::upper_bound(bounds_.begin(), bounds_.end(), d) - bounds_.begin()) - 1;
+      const std::size_t k =
+          std::size_t(std::upper_bound(bounds_.begin(), bounds_.end(), d) - bounds_.begin()) - 1;
       if (ramp_->kind == RampSchedule::Kind::Percent) return int128(base_) * ramp_->percent[k].raw();
       return int128(ramp_->amount[k]) * Rate::kOne;
     }
@@ -64,7 +66,8 @@ int64_t narrow_quota(const int256& v, int32_t person, const Period& p) {
   try {
     return detail::narrow_int64(v, "prorated quota");
   } catch (const OverflowError& e) {
-    throw OverflowError(e.id(), std::string(e.what()) + " (person " + std::to_string(person) + ", " + p.label() + ")");
+    throw OverflowError(
+        e.id(), std::string(e.what()) + " (person " + std::to_string(person) + ", " + p.label() + ")");
   }
 }
 
@@ -91,8 +94,10 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
     const int64_t row = int64_t(i);
     const bool person = q.subject_kind[i] == SubjectKind::Person;
     if (q.subject[i] < 0 || std::size_t(q.subject[i]) >= (person ? roster.size() : teams))
-      issues.push_back(Issue{row, "subject", std::to_string(q.subject[i]), person ? "not a roster index" : "not a team code"});
-    if (q.amount[i] < 0) issues.push_back(Issue{row, "amount", std::to_string(q.amount[i]), "quotas must be >= 0"});
+      issues.push_back(Issue{row, "subject", std::to_string(q.subject[i]),
+                             person ? "not a roster index" : "not a team code"});
+    if (q.amount[i] < 0)
+      issues.push_back(Issue{row, "amount", std::to_string(q.amount[i]), "quotas must be >= 0"});
     if (!q.currency[i].valid()) issues.push_back(Issue{row, "currency", "", "missing currency"});
     if (q.period[i].last < q.period[i].first)
       issues.push_back(Issue{row, "period", q.period[i].label(), "ends before it starts"});
@@ -103,13 +108,13 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
       else if (r >= 0 && (*in.ramps)[std::size_t(r)].kind == RampSchedule::Kind::Absolute) {
         const RampSchedule& rs = (*in.ramps)[std::size_t(r)];
         if (q.period[i].kind != PeriodKind::Month)
-          issues.push_back(Issue{row, "period", q.period[i].label(),
-                                 "absolute ramps apply to monthly quotas only (person '" +
-                                     roster.id(q.subject[i]) + "')"});
+          issues.push_back(Issue{
+              row, "period", q.period[i].label(),
+              "absolute ramps apply to monthly quotas only (person '" + roster.id(q.subject[i]) + "')"});
         if (!(rs.currency == q.currency[i]))
-          issues.push_back(Issue{row, "currency", std::string(q.currency[i].code()),
-                                 "absolute ramp of '" + roster.id(q.subject[i]) + "' is in " +
-                                     std::string(rs.currency.code())});
+          issues.push_back(Issue{
+              row, "currency", std::string(q.currency[i].code()),
+              "absolute ramp of '" + roster.id(q.subject[i]) + "' is in " + std::string(rs.currency.code())});
       }
     }
   }
@@ -140,22 +145,27 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
     std::vector<int128> sums(n, 0);
     for (std::size_t j = 0; j < r.size(); ++j) {
       const int64_t row = int64_t(j);
-      auto it = row_of.find({r.subject_kind[j], r.subject[j], r.measure[j], r.period_kind[j], r.period_key[j]});
+      auto it =
+          row_of.find({r.subject_kind[j], r.subject[j], r.measure[j], r.period_kind[j], r.period_key[j]});
       if (it == row_of.end()) {
-        issues.push_back(Issue{row, "period_key", std::to_string(r.period_key[j]), "relief matches no quota row"});
+        issues.push_back(
+            Issue{row, "period_key", std::to_string(r.period_key[j]), "relief matches no quota row"});
         continue;
       }
       if (r.reason[j].empty()) issues.push_back(Issue{row, "reason", "", "relief needs a reason"});
       if (!(r.currency[j] == q.currency[order[it->second]]))
-        issues.push_back(Issue{row, "currency", std::string(r.currency[j].code()), "differs from the quota's currency"});
+        issues.push_back(
+            Issue{row, "currency", std::string(r.currency[j].code()), "differs from the quota's currency"});
       sums[it->second] += r.amount[j];
       auto& why = out.relief_reason[it->second];
       if (!why.empty()) why += "; ";
       why += r.reason[j];
     }
     for (std::size_t k = 0; k < n; ++k) {
-      if (!detail::fits_int64(sums[k])) issues.push_back(Issue{std::nullopt, "relief", detail::to_string(sums[k]), "sum overflows"});
-      else out.relief[k] = int64_t(sums[k]);
+      if (!detail::fits_int64(sums[k]))
+        issues.push_back(Issue{std::nullopt, "relief", detail::to_string(sums[k]), "sum overflows"});
+      else
+        out.relief[k] = int64_t(sums[k]);
     }
     if (!issues.empty()) throw ValidationError("SC-QUOTA-RELIEF", std::move(issues));
   }
@@ -179,25 +189,29 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
     out.period[k] = p;
     out.currency[k] = q.currency[i];
     out.base[k] = q.amount[i];
-    const TimeUnit unit =
-        (s.proration == TimeUnit::Months && p.kind == PeriodKind::Week) ? TimeUnit::CalendarDays : s.proration;
+    const TimeUnit unit = (s.proration == TimeUnit::Months && p.kind == PeriodKind::Week)
+                              ? TimeUnit::CalendarDays
+                              : s.proration;
     auto counts = [&](Date d) { return unit != TimeUnit::BusinessDays || in.business->is_business_day(d); };
 
     int64_t adjusted = q.amount[i];
     int32_t active = 0, total = 0;
     if (q.subject_kind[i] == SubjectKind::Team) {
-      total = active = unit == TimeUnit::Months ? int32_t(in.calendar.periods_between(p.first, p.last, PeriodKind::Month).size())
-                       : unit == TimeUnit::BusinessDays ? in.business->count(p.first, p.last) : p.days();
+      total = active = unit == TimeUnit::Months
+                           ? int32_t(in.calendar.periods_between(p.first, p.last, PeriodKind::Month).size())
+                       : unit == TimeUnit::BusinessDays ? in.business->count(p.first, p.last)
+                                                        : p.days();
     } else {
       const int32_t person = q.subject[i];
       const RampSchedule* ramp = nullptr;
       if (in.ramp_of_person && (*in.ramp_of_person)[std::size_t(person)] >= 0)
         ramp = &(*in.ramps)[std::size_t((*in.ramp_of_person)[std::size_t(person)])];
-      const DayValue value(in, s, person, q.amount[i], ramp);
+      const QuotaDayValue value(in, s, person, q.amount[i], ramp);
       const bool untouched = value.untouched(p);
       if (untouched) {
         // Active for the whole period, past any ramp: the quota stands, no day walk.
-        total = active = unit == TimeUnit::Months ? int32_t(in.calendar.periods_between(p.first, p.last, PeriodKind::Month).size())
+        total = active = unit == TimeUnit::Months
+                             ? int32_t(in.calendar.periods_between(p.first, p.last, PeriodKind::Month).size())
                          : unit == TimeUnit::BusinessDays ? in.business->count(p.first, p.last)
                                                           : p.days();
       } else if (unit == TimeUnit::Months) {
@@ -220,7 +234,8 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
         }
         total = int32_t(months.size());
         if (!untouched)
-          adjusted = narrow_quota(divide_rounded<int256>(num, int256(total) * lcm * Rate::kOne, s.rounding), person, p);
+          adjusted = narrow_quota(divide_rounded<int256>(num, int256(total) * lcm * Rate::kOne, s.rounding),
+                                  person, p);
       } else {
         int128 sum = 0;
         for (Date d = p.first; d <= p.last; d = d.plus_days(1)) {
@@ -231,8 +246,10 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
         }
         if (!untouched) {
           if (total == 0)
-            throw ValidationError("SC-QUOTA-NO-UNITS", Issue{int64_t(i), "period", p.label(), "has no business days"});
-          adjusted = narrow_quota(divide_rounded<int256>(int256(sum), int256(total) * Rate::kOne, s.rounding), person, p);
+            throw ValidationError("SC-QUOTA-NO-UNITS",
+                                  Issue{int64_t(i), "period", p.label(), "has no business days"});
+          adjusted = narrow_quota(divide_rounded<int256>(int256(sum), int256(total) * Rate::kOne, s.rounding),
+                                  person, p);
         }
       }
     }
@@ -242,8 +259,8 @@ EffectiveQuotaTable effective_quotas(const QuotaTable& q, const QuotaInputs& in,
     const int128 final_amount = int128(adjusted) - out.relief[k];
     if (final_amount < 0)
       issues.push_back(Issue{int64_t(i), "relief", std::to_string(out.relief[k]),
-                             "relief exceeds the quota of " + std::string(to_string(q.subject_kind[i])) + " " +
-                                 std::to_string(q.subject[i]) + " in " + p.label()});
+                             "relief exceeds the quota of " + std::string(to_string(q.subject_kind[i])) +
+                                 " " + std::to_string(q.subject[i]) + " in " + p.label()});
     out.final_amount[k] = int64_t(final_amount);
   }
   if (!issues.empty()) throw ValidationError("SC-QUOTA-RELIEF", std::move(issues));

@@ -11,14 +11,16 @@ namespace salescomp {
 namespace {
 using detail::int128;
 
-int64_t narrow(int128 v, const char* what) {
+int64_t narrow_pacing(int128 v, const char* what) {
   if (!detail::fits_int64(v))
-    throw OverflowError("SC-OVERFLOW", std::string(what) + " " + detail::to_string(v) + " does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW",
+                        std::string(what) + " " + detail::to_string(v) + " does not fit in 64 bits");
   return int64_t(v);
 }
 }  // namespace
 
-PacingTable compute_pacing(const AttainmentTable& a, Date as_of, const PacingInputs& in, const PacingSettings& s) {
+PacingTable compute_pacing(const AttainmentTable& a, Date as_of, const PacingInputs& in,
+                           const PacingSettings& s) {
   std::vector<Issue> issues;
   if (s.unit == TimeUnit::Months)
     issues.push_back(Issue{std::nullopt, "unit", "months", "pacing counts calendar_days or business_days"});
@@ -27,19 +29,24 @@ PacingTable compute_pacing(const AttainmentTable& a, Date as_of, const PacingInp
   const OpportunityTable* o = in.opportunities;
   if (o) {
     if (!in.stage_probability)
-      issues.push_back(Issue{std::nullopt, "stage_probability", "", "opportunities need stage probabilities"});
+      issues.push_back(
+          Issue{std::nullopt, "stage_probability", "", "opportunities need stage probabilities"});
     else
       for (std::size_t st = 0; st < in.stage_probability->size(); ++st) {
         const Rate p = (*in.stage_probability)[st];
         if (p.is_negative() || Rate::from_int(1) < p)
-          issues.push_back(Issue{int64_t(st), "stage_probability", p.to_short_string(), "must be within 0..1"});
+          issues.push_back(
+              Issue{int64_t(st), "stage_probability", p.to_short_string(), "must be within 0..1"});
       }
     for (std::size_t k = 0; k < o->size(); ++k) {
       if (o->owner[k] < 0 || std::size_t(o->owner[k]) >= in.org.size())
         issues.push_back(Issue{int64_t(k), "owner", std::to_string(o->owner[k]), "not a roster index"});
-      if (in.stage_probability && (o->stage[k] < 0 || std::size_t(o->stage[k]) >= in.stage_probability->size()))
-        issues.push_back(Issue{int64_t(k), "stage", std::to_string(o->stage[k]), "no probability for this stage"});
-      if (o->amount[k] < 0) issues.push_back(Issue{int64_t(k), "amount", std::to_string(o->amount[k]), "must be >= 0"});
+      if (in.stage_probability &&
+          (o->stage[k] < 0 || std::size_t(o->stage[k]) >= in.stage_probability->size()))
+        issues.push_back(
+            Issue{int64_t(k), "stage", std::to_string(o->stage[k]), "no probability for this stage"});
+      if (o->amount[k] < 0)
+        issues.push_back(Issue{int64_t(k), "amount", std::to_string(o->amount[k]), "must be >= 0"});
     }
   }
   if (!issues.empty()) throw ValidationError("SC-PACING-INPUT", std::move(issues));
@@ -78,22 +85,26 @@ PacingTable compute_pacing(const AttainmentTable& a, Date as_of, const PacingInp
           if (!in.fx)
             throw LookupError("SC-FX-MISSING", "opportunity row " + std::to_string(k) + " is in " +
                                                    std::string(o->currency[k].code()) + ", the quota in " +
-                                                   std::string(a.currency[i].code()) + ", and no FX table was given");
-          amount = in.fx->convert(Money::from_minor(amount, o->currency[k]), a.currency[i], as_of, s.rounding).minor_units();
+                                                   std::string(a.currency[i].code()) +
+                                                   ", and no FX table was given");
+          amount = in.fx->convert(Money::from_minor(amount, o->currency[k]), a.currency[i], as_of, s.rounding)
+                       .minor_units();
         }
         weighted += int128(amount) * (*in.stage_probability)[std::size_t(o->stage[k])].raw();
       }
     }
-    const int64_t pipeline = narrow(divide_rounded<int128>(weighted, Rate::kOne, s.rounding), "pipeline");
+    const int64_t pipeline =
+        narrow_pacing(divide_rounded<int128>(weighted, Rate::kOne, s.rounding), "pipeline");
     out.row.push_back(uint32_t(i));
     out.elapsed_units.push_back(elapsed);
     out.total_units.push_back(total);
     out.expected.push_back(expected);
-    out.gap.push_back(narrow(int128(credited) - expected, "gap"));
+    out.gap.push_back(narrow_pacing(int128(credited) - expected, "gap"));
     out.on_pace.push_back(int128(credited) * total >= int128(quota) * elapsed);
-    out.run_rate.push_back(elapsed > 0 ? multiply_divide_minor(credited, total, elapsed, s.rounding) : credited);
+    out.run_rate.push_back(elapsed > 0 ? multiply_divide_minor(credited, total, elapsed, s.rounding)
+                                       : credited);
     out.pipeline.push_back(pipeline);
-    out.pipeline_forecast.push_back(narrow(int128(credited) + pipeline, "pipeline forecast"));
+    out.pipeline_forecast.push_back(narrow_pacing(int128(credited) + pipeline, "pipeline forecast"));
   }
   return out;
 }

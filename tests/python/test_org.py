@@ -8,7 +8,6 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-
 import salescomp as sc
 
 PEOPLE = {
@@ -35,8 +34,11 @@ def test_every_table_type_gives_the_same_organisation(kind: str) -> None:
         "pyarrow": pa.table,
         "polars": pl.DataFrame,
     }[kind]
-    org = sc.Organisation(make(PEOPLE), make(ASSIGNMENTS),
-                          leaves=make({"person_id": ["ae"], "first": ["2026-05-01"], "last": ["2026-05-10"]}))
+    org = sc.Organisation(
+        make(PEOPLE),
+        make(ASSIGNMENTS),
+        leaves=make({"person_id": ["ae"], "first": ["2026-05-01"], "last": ["2026-05-10"]}),
+    )
     assert org.manager_as_of("ae", "2026-03-14") == "m1"
     assert org.manager_as_of("ae", dt.date(2026, 3, 15)) == "m2"
     assert org.manager_as_of("ae", "2025-05-31") is None  # a gap means none
@@ -46,8 +48,9 @@ def test_every_table_type_gives_the_same_organisation(kind: str) -> None:
     assert not org.is_active("ae", "2026-05-05")
     assert org.is_active("ae", "2026-05-11")
     h = org.hierarchy("2026-03-15").to_pandas()
-    assert h.set_index("person_id")["manager_id"].astype(object).where(h["manager_id"].notna().values, None).to_dict() == {
-        "cro": None, "m1": "cro", "m2": "cro", "ae": "m2"}
+    assert h.set_index("person_id")["manager_id"].astype(object).where(
+        h["manager_id"].notna().values, None
+    ).to_dict() == {"cro": None, "m1": "cro", "m2": "cro", "ae": "m2"}
 
 
 def test_overlapping_assignments_name_the_person_and_every_row() -> None:
@@ -72,10 +75,18 @@ def test_cycles_and_unknown_managers_name_the_people() -> None:
     assert e.value.id == "SC-ORG-CYCLE"
     for who in ("'m1'", "'m2'", "'cro'"):
         assert who in str(e.value)
-    unknown = {"person_id": ["ae", "ghost"], "field": ["manager", "team"], "value": ["nobody", "x"], "from": ["2026-01-01"] * 2}
+    unknown = {
+        "person_id": ["ae", "ghost"],
+        "field": ["manager", "team"],
+        "value": ["nobody", "x"],
+        "from": ["2026-01-01"] * 2,
+    }
     with pytest.raises(sc.ValidationError) as e:
         sc.Organisation(PEOPLE, unknown)
-    assert [(i["row"], i["field"], i["value"]) for i in e.value.issues] == [(0, "manager", "nobody"), (1, "person_id", "ghost")]
+    assert [(i["row"], i["field"], i["value"]) for i in e.value.issues] == [
+        (0, "manager", "nobody"),
+        (1, "person_id", "ghost"),
+    ]
 
 
 def test_bad_roster_rows_are_all_reported() -> None:

@@ -35,8 +35,7 @@ class BusinessCalendar {
   const std::vector<Date>& holidays() const noexcept { return holidays_; }
 
   bool is_business_day(Date d) const {
-    return !weekend_[d.iso_weekday_index()] &&
-           !std::binary_search(holidays_.begin(), holidays_.end(), d);
+    return !weekend_[d.iso_weekday_index()] && !std::binary_search(holidays_.begin(), holidays_.end(), d);
   }
 
   // Business days in [first, last], both inclusive; 0 when last < first.

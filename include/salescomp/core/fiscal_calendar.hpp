@@ -27,17 +27,21 @@ enum class QuarterPattern : uint8_t { CalendarMonths, Weeks445, Weeks454, Weeks5
 
 constexpr std::string_view to_string(QuarterPattern p) noexcept {
   switch (p) {
-    case QuarterPattern::CalendarMonths: return "calendar_months";
-    case QuarterPattern::Weeks445: return "4-4-5";
-    case QuarterPattern::Weeks454: return "4-5-4";
-    case QuarterPattern::Weeks544: return "5-4-4";
+    case QuarterPattern::CalendarMonths:
+      return "calendar_months";
+    case QuarterPattern::Weeks445:
+      return "4-4-5";
+    case QuarterPattern::Weeks454:
+      return "4-5-4";
+    case QuarterPattern::Weeks544:
+      return "5-4-4";
   }
   return "?";
 }
 
 inline QuarterPattern quarter_pattern_from_string(std::string_view s) {
-  for (QuarterPattern p : {QuarterPattern::CalendarMonths, QuarterPattern::Weeks445,
-                           QuarterPattern::Weeks454, QuarterPattern::Weeks544})
+  for (QuarterPattern p : {QuarterPattern::CalendarMonths, QuarterPattern::Weeks445, QuarterPattern::Weeks454,
+                           QuarterPattern::Weeks544})
     if (to_string(p) == s) return p;
   throw ValidationError("SC-CAL-PATTERN", Issue{std::nullopt, "pattern", std::string(s),
                                                 "expected calendar_months, 4-4-5, 4-5-4 or 5-4-4"});
@@ -47,14 +51,12 @@ class FiscalCalendar {
  public:
   // start_month 1..12; week_start is an ISO weekday index (0 = Monday .. 6 = Sunday)
   // and matters only for week-based patterns.
-  explicit FiscalCalendar(unsigned start_month = 1,
-                          QuarterPattern pattern = QuarterPattern::CalendarMonths,
+  explicit FiscalCalendar(unsigned start_month = 1, QuarterPattern pattern = QuarterPattern::CalendarMonths,
                           unsigned week_start = 0)
       : start_month_(start_month), pattern_(pattern), week_start_(week_start) {
     std::vector<Issue> issues;
     if (start_month < 1 || start_month > 12)
-      issues.push_back(Issue{std::nullopt, "start_month", std::to_string(start_month),
-                             "must be 1..12"});
+      issues.push_back(Issue{std::nullopt, "start_month", std::to_string(start_month), "must be 1..12"});
     if (week_start > 6)
       issues.push_back(Issue{std::nullopt, "week_start", std::to_string(week_start),
                              "must be an ISO weekday index 0 (Monday) .. 6 (Sunday)"});
@@ -76,8 +78,7 @@ class FiscalCalendar {
   bool week_based() const noexcept { return pattern_ != QuarterPattern::CalendarMonths; }
 
   Date year_first(int fiscal_year) const {
-    const Date anchor = Date::from_ymd(start_month_ == 1 ? fiscal_year : fiscal_year - 1,
-                                       start_month_, 1);
+    const Date anchor = Date::from_ymd(start_month_ == 1 ? fiscal_year : fiscal_year - 1, start_month_, 1);
     if (!week_based()) return anchor;
     const int shift = (int(week_start_) - int(anchor.iso_weekday_index()) + 7) % 7;
     return anchor.plus_days(shift);
@@ -95,11 +96,16 @@ class FiscalCalendar {
   // Number of periods of `kind` in a fiscal year.
   int count(int fiscal_year, PeriodKind kind) const {
     switch (kind) {
-      case PeriodKind::Week: return (year_last(fiscal_year) - year_first(fiscal_year)) / 7 + 1;
-      case PeriodKind::Month: return 12;
-      case PeriodKind::Quarter: return 4;
-      case PeriodKind::Half: return 2;
-      case PeriodKind::Year: return 1;
+      case PeriodKind::Week:
+        return (year_last(fiscal_year) - year_first(fiscal_year)) / 7 + 1;
+      case PeriodKind::Month:
+        return 12;
+      case PeriodKind::Quarter:
+        return 4;
+      case PeriodKind::Half:
+        return 2;
+      case PeriodKind::Year:
+        return 1;
     }
     return 0;
   }
@@ -110,8 +116,8 @@ class FiscalCalendar {
     if (number < 1 || number > n)
       throw ValidationError("SC-CAL-PERIOD",
                             Issue{std::nullopt, std::string(to_string(kind)), std::to_string(number),
-                                  "FY" + std::to_string(fiscal_year) + " has " + std::to_string(n) +
-                                      " " + std::string(to_string(kind)) + " periods"});
+                                  "FY" + std::to_string(fiscal_year) + " has " + std::to_string(n) + " " +
+                                      std::string(to_string(kind)) + " periods"});
     const Date ys = year_first(fiscal_year);
     const Date ye = year_last(fiscal_year);
     Period p{kind, fiscal_year, number, ys, ye};
@@ -132,7 +138,8 @@ class FiscalCalendar {
         p.first = month_first(fiscal_year, 6 * number - 5);
         p.last = number == 2 ? ye : month_first(fiscal_year, 7).plus_days(-1);
         break;
-      case PeriodKind::Year: break;
+      case PeriodKind::Year:
+        break;
     }
     return p;
   }
@@ -144,9 +151,12 @@ class FiscalCalendar {
     if (kind == PeriodKind::Week) return period(fy, kind, (d - year_first(fy)) / 7 + 1);
     const int m = month_number_of(d, fy);
     switch (kind) {
-      case PeriodKind::Month: return period(fy, kind, m);
-      case PeriodKind::Quarter: return period(fy, kind, (m - 1) / 3 + 1);
-      default: return period(fy, kind, (m - 1) / 6 + 1);
+      case PeriodKind::Month:
+        return period(fy, kind, m);
+      case PeriodKind::Quarter:
+        return period(fy, kind, (m - 1) / 3 + 1);
+      default:
+        return period(fy, kind, (m - 1) / 6 + 1);
     }
   }
 

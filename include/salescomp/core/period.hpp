@@ -15,18 +15,23 @@ enum class PeriodKind : uint8_t { Week, Month, Quarter, Half, Year };
 
 constexpr std::string_view to_string(PeriodKind k) noexcept {
   switch (k) {
-    case PeriodKind::Week: return "week";
-    case PeriodKind::Month: return "month";
-    case PeriodKind::Quarter: return "quarter";
-    case PeriodKind::Half: return "half";
-    case PeriodKind::Year: return "year";
+    case PeriodKind::Week:
+      return "week";
+    case PeriodKind::Month:
+      return "month";
+    case PeriodKind::Quarter:
+      return "quarter";
+    case PeriodKind::Half:
+      return "half";
+    case PeriodKind::Year:
+      return "year";
   }
   return "?";
 }
 
 inline PeriodKind period_kind_from_string(std::string_view s) {
-  for (PeriodKind k : {PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Half,
-                       PeriodKind::Year})
+  for (PeriodKind k :
+       {PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Half, PeriodKind::Year})
     if (to_string(k) == s) return k;
   throw ValidationError("SC-PERIOD-KIND", Issue{std::nullopt, "period_kind", std::string(s),
                                                 "expected week, month, quarter, half or year"});
@@ -48,11 +53,16 @@ struct Period {
     std::string s = "FY" + std::to_string(fiscal_year);
     auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
     switch (kind) {
-      case PeriodKind::Week: return s + "-W" + two(number);
-      case PeriodKind::Month: return s + "-M" + two(number);
-      case PeriodKind::Quarter: return s + "-Q" + std::to_string(number);
-      case PeriodKind::Half: return s + "-H" + std::to_string(number);
-      case PeriodKind::Year: return s;
+      case PeriodKind::Week:
+        return s + "-W" + two(number);
+      case PeriodKind::Month:
+        return s + "-M" + two(number);
+      case PeriodKind::Quarter:
+        return s + "-Q" + std::to_string(number);
+      case PeriodKind::Half:
+        return s + "-H" + std::to_string(number);
+      case PeriodKind::Year:
+        return s;
     }
     return s;
   }

@@ -32,17 +32,17 @@ constexpr uint16_t credit_kind_bit(CreditKind k) noexcept { return uint16_t(1u <
 struct CreditRule {
   std::string name;
   CreditKind kind = CreditKind::Direct;
-  int32_t measure = 0;                  // index into CreditRuleSet::measures
-  uint8_t deal_types = kAllDealTypes;   // deal_type_bit mask the rule applies to
+  int32_t measure = 0;                 // index into CreditRuleSet::measures
+  uint8_t deal_types = kAllDealTypes;  // deal_type_bit mask the rule applies to
   // Share of the deal (SDR, AM, marketing, territory) or of the rolled-up
   // credit (roll-up). Splits and overlays take their shares from the SplitTable.
   Rate share = Rate::from_int(1);
-  int depth = 1;                        // RollUp: manager levels (1 = direct manager)
+  int depth = 1;  // RollUp: manager levels (1 = direct manager)
   uint16_t rolls_up = credit_kind_bit(CreditKind::Direct) | credit_kind_bit(CreditKind::RevenueSplit);
   SourcedDefinition sourced = SourcedDefinition::LeadSource;  // MarketingSourced
   CreditDateBasis date = CreditDateBasis::Close;
-  int32_t person = -1;                  // MarketingSourced: recipient when the deal names none
-  std::optional<Role> role;             // Territory: only people holding this role on the date
+  int32_t person = -1;       // MarketingSourced: recipient when the deal names none
+  std::optional<Role> role;  // Territory: only people holding this role on the date
 };
 
 struct CreditRuleSet {
@@ -74,7 +74,8 @@ struct CreditRuleSet {
       case CreditKind::MarketingSourced:
         r.deal_types = deal_type_bit(DealType::NewBusiness);
         break;
-      default: break;
+      default:
+        break;
     }
     return r;
   }
@@ -82,9 +83,12 @@ struct CreditRuleSet {
 
 constexpr std::string_view to_string(SourcedDefinition d) noexcept {
   switch (d) {
-    case SourcedDefinition::LeadSource: return "lead_source";
-    case SourcedDefinition::FirstTouch: return "first_touch";
-    case SourcedDefinition::MarketingTouchBeforeSales: return "marketing_touch_before_sales";
+    case SourcedDefinition::LeadSource:
+      return "lead_source";
+    case SourcedDefinition::FirstTouch:
+      return "first_touch";
+    case SourcedDefinition::MarketingTouchBeforeSales:
+      return "marketing_touch_before_sales";
   }
   return "?";
 }

@@ -22,19 +22,19 @@
 namespace salescomp {
 
 struct CreditTable {
-  std::vector<int32_t> person;      // roster row index of the credited person
-  std::vector<int64_t> deal;        // deal row index (lineage)
-  std::vector<Date> date;           // credit date (the deal's close date unless a rule says otherwise)
-  std::vector<int64_t> amount;      // minor units of currency[i]
+  std::vector<int32_t> person;  // roster row index of the credited person
+  std::vector<int64_t> deal;    // deal row index (lineage)
+  std::vector<Date> date;       // credit date (the deal's close date unless a rule says otherwise)
+  std::vector<int64_t> amount;  // minor units of currency[i]
   std::vector<Currency> currency;
   std::vector<CreditKind> kind;     // which rule family made it
   std::vector<DealType> deal_type;  // copied from the deal, for plan measure filters
   std::vector<int32_t> rule;        // index of the crediting rule in the rule set (lineage)
   std::vector<int16_t> depth;       // roll-up level: 0 for the credited rep, 1 for the manager, ...
   // Added by the crediting area:
-  std::vector<int32_t> period;      // Period::key() of the credit date in the crediting period kind
-  std::vector<int32_t> measure;     // measure code (CreditRuleSet::measures)
-  std::vector<int32_t> via;         // roll-ups: the report whose credit rolled up; -1 otherwise
+  std::vector<int32_t> period;            // Period::key() of the credit date in the crediting period kind
+  std::vector<int32_t> measure;           // measure code (CreditRuleSet::measures)
+  std::vector<int32_t> via;               // roll-ups: the report whose credit rolled up; -1 otherwise
   std::vector<int64_t> source_amount;     // the credit in the deal currency, before FX (minor units)
   std::vector<Currency> source_currency;  // the deal currency
 

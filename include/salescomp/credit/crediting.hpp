@@ -31,7 +31,7 @@ struct CreditingSources {
   const SplitTable* splits = nullptr;
   const EffectiveDatedMap* account_managers = nullptr;  // customer code -> person index
   const FxTable* fx = nullptr;
-  const FiscalCalendar* calendar = nullptr;             // default: fiscal year = calendar year
+  const FiscalCalendar* calendar = nullptr;  // default: fiscal year = calendar year
 };
 
 // Validates the splits (every deal whose revenue shares do not sum to exactly

@@ -22,11 +22,11 @@ enum class FxDate : uint8_t {
 
 struct CreditingSettings {
   CreditCurrency currency = CreditCurrency::PayCurrency;
-  Currency reporting_currency{};          // for CreditCurrency::Reporting
+  Currency reporting_currency{};  // for CreditCurrency::Reporting
   FxDate fx_date = FxDate::CreditDate;
-  PeriodKind period_kind = PeriodKind::Month;  // the `period` column and FxDate::PeriodEnd
+  PeriodKind period_kind = PeriodKind::Month;      // the `period` column and FxDate::PeriodEnd
   RoundingMode rounding = RoundingMode::HalfEven;  // shares (overlay, role, roll-up) and FX
-  int threads = 1;                        // 0 = hardware concurrency; output is identical
+  int threads = 1;                                 // 0 = hardware concurrency; output is identical
 };
 
 }  // namespace salescomp

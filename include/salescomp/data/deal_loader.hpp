@@ -24,12 +24,12 @@ struct DealColumns {
   std::vector<std::string> amount_text;
   std::vector<int64_t> amount_minor;
   std::vector<std::string> currency;
-  std::vector<std::string> type;             // deal_type_from_string names
+  std::vector<std::string> type;                                         // deal_type_from_string names
   std::vector<std::string> product, customer, source, source_person_id;  // optional; "" = none
-  std::vector<int32_t> term_months;          // optional
-  std::vector<std::string> territory;        // optional; Organisation territory names
+  std::vector<int32_t> term_months;                                      // optional
+  std::vector<std::string> territory;  // optional; Organisation territory names
   std::vector<std::optional<Date>> created_date, first_marketing_touch, first_sales_activity;  // optional
-  std::vector<std::string> first_touch_source;  // optional
+  std::vector<std::string> first_touch_source;                                                 // optional
 };
 
 // Resolves and validates; products and customers are interned in the given

@@ -10,11 +10,16 @@ namespace salescomp {
 
 constexpr std::string_view to_string(DealSource s) noexcept {
   switch (s) {
-    case DealSource::None: return "none";
-    case DealSource::Marketing: return "marketing";
-    case DealSource::Sdr: return "sdr";
-    case DealSource::Partner: return "partner";
-    case DealSource::Sales: return "sales";
+    case DealSource::None:
+      return "none";
+    case DealSource::Marketing:
+      return "marketing";
+    case DealSource::Sdr:
+      return "sdr";
+    case DealSource::Partner:
+      return "partner";
+    case DealSource::Sales:
+      return "sales";
   }
   return "?";
 }
@@ -22,8 +27,8 @@ constexpr std::string_view to_string(DealSource s) noexcept {
 // "" is None.
 inline DealSource deal_source_from_string(std::string_view s) {
   if (s.empty()) return DealSource::None;
-  for (DealSource d : {DealSource::None, DealSource::Marketing, DealSource::Sdr, DealSource::Partner,
-                       DealSource::Sales})
+  for (DealSource d :
+       {DealSource::None, DealSource::Marketing, DealSource::Sdr, DealSource::Partner, DealSource::Sales})
     if (to_string(d) == s) return d;
   throw ValidationError("SC-DEAL-SOURCE", Issue{std::nullopt, "source", std::string(s),
                                                 "expected marketing, sdr, partner, sales or none"});

@@ -21,14 +21,14 @@ namespace salescomp {
 struct SyntheticSpec {
   int32_t people = 1000;
   int64_t deals = 10000;
-  int fanout = 8;                 // reports per manager
-  int fiscal_year = 2026;         // calendar fiscal year (start month 1)
+  int fanout = 8;          // reports per manager
+  int fiscal_year = 2026;  // calendar fiscal year (start month 1)
   uint64_t seed = 42;
-  int split_percent = 20;         // deals with a 2- or 3-way revenue split
-  int overlay_percent = 10;       // deals with an overlay
-  int sdr_percent = 30;           // deals sourced by an SDR
-  int foreign_percent = 10;       // deals in EUR (credited in USD through FX)
-  int manager_move_percent = 2;   // people whose manager changes on July 1
+  int split_percent = 20;        // deals with a 2- or 3-way revenue split
+  int overlay_percent = 10;      // deals with an overlay
+  int sdr_percent = 30;          // deals sourced by an SDR
+  int foreign_percent = 10;      // deals in EUR (credited in USD through FX)
+  int manager_move_percent = 2;  // people whose manager changes on July 1
   int roll_up_depth = 3;
 };
 
@@ -36,9 +36,9 @@ struct SyntheticData {
   Organisation org;
   DealTable deals;
   SplitTable splits;
-  QuotaTable quotas;              // monthly, measure 0, USD
-  CreditRuleSet rules;            // direct, revenue split, overlay, SDR, roll-up
-  FxTable fx;                     // EUR/USD quotes for the year
+  QuotaTable quotas;    // monthly, measure 0, USD
+  CreditRuleSet rules;  // direct, revenue split, overlay, SDR, roll-up
+  FxTable fx;           // EUR/USD quotes for the year
   FiscalCalendar calendar;
 };
 

@@ -13,11 +13,16 @@ inline constexpr int kAssignmentFieldCount = 5;
 
 constexpr std::string_view to_string(AssignmentField f) noexcept {
   switch (f) {
-    case AssignmentField::Manager: return "manager";
-    case AssignmentField::Team: return "team";
-    case AssignmentField::Territory: return "territory";
-    case AssignmentField::Role: return "role";
-    case AssignmentField::Plan: return "plan";
+    case AssignmentField::Manager:
+      return "manager";
+    case AssignmentField::Team:
+      return "team";
+    case AssignmentField::Territory:
+      return "territory";
+    case AssignmentField::Role:
+      return "role";
+    case AssignmentField::Plan:
+      return "plan";
   }
   return "?";
 }

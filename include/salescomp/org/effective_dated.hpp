@@ -41,9 +41,9 @@ class EffectiveDatedMap {
       if (e.key < 0 || std::size_t(e.key) >= key_count)
         issues.push_back(Issue{e.row, "key", std::to_string(e.key), "unknown key for " + field});
       else if (e.last < e.first)
-        issues.push_back(Issue{e.row, "to", e.last.to_string(),
-                               field + " of " + describe_key(e.key) + " ends before it starts (" +
-                                   e.first.to_string() + ")"});
+        issues.push_back(Issue{
+            e.row, "to", e.last.to_string(),
+            field + " of " + describe_key(e.key) + " ends before it starts (" + e.first.to_string() + ")"});
     }
     if (!issues.empty()) throw ValidationError("SC-ORG-ASSIGNMENT", std::move(issues));
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
@@ -89,7 +89,7 @@ class EffectiveDatedMap {
   }
 
  private:
-  std::vector<Entry> entries_;       // sorted by (key, first)
+  std::vector<Entry> entries_;        // sorted by (key, first)
   std::vector<std::size_t> offsets_;  // entries of key k: [offsets_[k], offsets_[k+1])
 };
 

@@ -9,30 +9,40 @@
 namespace salescomp {
 
 enum class Role : uint8_t {
-  Cro,               // chief revenue officer
-  Cso,               // chief sales officer
+  Cro,  // chief revenue officer
+  Cso,  // chief sales officer
   VpSales,
   SalesDirector,
   SalesManager,
   AccountExecutive,
-  Sdr,               // sales development representative
-  AccountManager,    // account manager / customer success manager
+  Sdr,             // sales development representative
+  AccountManager,  // account manager / customer success manager
   Marketing,
-  Operations,        // sales / marketing / revenue operations
+  Operations,  // sales / marketing / revenue operations
 };
 
 constexpr std::string_view to_string(Role r) noexcept {
   switch (r) {
-    case Role::Cro: return "cro";
-    case Role::Cso: return "cso";
-    case Role::VpSales: return "vp_sales";
-    case Role::SalesDirector: return "sales_director";
-    case Role::SalesManager: return "sales_manager";
-    case Role::AccountExecutive: return "account_executive";
-    case Role::Sdr: return "sdr";
-    case Role::AccountManager: return "account_manager";
-    case Role::Marketing: return "marketing";
-    case Role::Operations: return "operations";
+    case Role::Cro:
+      return "cro";
+    case Role::Cso:
+      return "cso";
+    case Role::VpSales:
+      return "vp_sales";
+    case Role::SalesDirector:
+      return "sales_director";
+    case Role::SalesManager:
+      return "sales_manager";
+    case Role::AccountExecutive:
+      return "account_executive";
+    case Role::Sdr:
+      return "sdr";
+    case Role::AccountManager:
+      return "account_manager";
+    case Role::Marketing:
+      return "marketing";
+    case Role::Operations:
+      return "operations";
   }
   return "?";
 }

@@ -27,8 +27,7 @@ class Roster {
  public:
   // Adds one person and returns their index. Duplicate ids and an end date
   // before the start date are ValidationErrors naming the person.
-  int32_t add(std::string person_id, Role role, Date start, std::optional<Date> end,
-              Currency pay_currency) {
+  int32_t add(std::string person_id, Role role, Date start, std::optional<Date> end, Currency pay_currency) {
     std::vector<Issue> issues;
     check_person(int64_t(size()), person_id, start, end, pay_currency, issues);
     if (!issues.empty()) throw ValidationError("SC-ORG-ROSTER", std::move(issues));
@@ -36,9 +35,8 @@ class Roster {
   }
 
   // Builds a roster from columns, reporting every bad row at once.
-  static Roster from_columns(std::vector<std::string> ids, std::vector<Role> roles,
-                             std::vector<Date> starts, std::vector<std::optional<Date>> ends,
-                             std::vector<Currency> currencies) {
+  static Roster from_columns(std::vector<std::string> ids, std::vector<Role> roles, std::vector<Date> starts,
+                             std::vector<std::optional<Date>> ends, std::vector<Currency> currencies) {
     const std::size_t n = ids.size();
     if (roles.size() != n || starts.size() != n || ends.size() != n || currencies.size() != n)
       throw ValidationError("SC-ORG-SHAPE", Issue{std::nullopt, "roster", std::to_string(n),
@@ -48,8 +46,10 @@ class Roster {
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t before = issues.size();
       r.check_person(int64_t(i), ids[i], starts[i], ends[i], currencies[i], issues);
-      if (issues.size() == before) r.append(std::move(ids[i]), roles[i], starts[i], ends[i], currencies[i]);
-      else r.index_.emplace(ids[i], -1);  // still catch later duplicates of a bad row
+      if (issues.size() == before)
+        r.append(std::move(ids[i]), roles[i], starts[i], ends[i], currencies[i]);
+      else
+        r.index_.emplace(ids[i], -1);  // still catch later duplicates of a bad row
     }
     if (!issues.empty()) throw ValidationError("SC-ORG-ROSTER", std::move(issues));
     return r;
@@ -66,7 +66,8 @@ class Roster {
   void add_leaves(const std::vector<int32_t>& person, const std::vector<Date>& first,
                   const std::vector<Date>& last) {
     std::vector<Issue> issues;
-    for (std::size_t i = 0; i < person.size(); ++i) check_leave(int64_t(i), person[i], first[i], last[i], issues);
+    for (std::size_t i = 0; i < person.size(); ++i)
+      check_leave(int64_t(i), person[i], first[i], last[i], issues);
     if (!issues.empty()) throw ValidationError("SC-ORG-LEAVE", std::move(issues));
     for (std::size_t i = 0; i < person.size(); ++i) insert_leave(person[i], first[i], last[i]);
   }
@@ -107,12 +108,15 @@ class Roster {
  private:
   void check_person(int64_t row, const std::string& pid, Date start, const std::optional<Date>& end,
                     Currency ccy, std::vector<Issue>& issues) const {
-    if (pid.empty()) issues.push_back(Issue{row, "person_id", "", "a person needs a non-empty id"});
-    else if (index_.count(pid)) issues.push_back(Issue{row, "person_id", pid, "duplicate person id"});
+    if (pid.empty())
+      issues.push_back(Issue{row, "person_id", "", "a person needs a non-empty id"});
+    else if (index_.count(pid))
+      issues.push_back(Issue{row, "person_id", pid, "duplicate person id"});
     if (end && *end < start)
       issues.push_back(Issue{row, "end_date", end->to_string(),
                              "person '" + pid + "' ends before starting on " + start.to_string()});
-    if (!ccy.valid()) issues.push_back(Issue{row, "pay_currency", "", "person '" + pid + "' needs a pay currency"});
+    if (!ccy.valid())
+      issues.push_back(Issue{row, "pay_currency", "", "person '" + pid + "' needs a pay currency"});
   }
   int32_t append(std::string pid, Role role, Date start, std::optional<Date> end, Currency ccy) {
     const int32_t p = int32_t(ids_.size());
@@ -138,9 +142,9 @@ class Roster {
     }
     for (const Leave& l : leaves_[std::size_t(person)])
       if (l.first <= last && first <= l.last)
-        issues.push_back(Issue{row, "first", first.to_string(),
-                               "leave of '" + pid + "' overlaps the leave " + l.first.to_string() +
-                                   ".." + l.last.to_string()});
+        issues.push_back(Issue{
+            row, "first", first.to_string(),
+            "leave of '" + pid + "' overlaps the leave " + l.first.to_string() + ".." + l.last.to_string()});
   }
   void insert_leave(int32_t person, Date first, Date last) {
     auto& v = leaves_[std::size_t(person)];

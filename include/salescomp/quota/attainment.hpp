@@ -26,8 +26,9 @@
 namespace salescomp {
 
 enum class TeamQuotaSource : uint8_t {
-  Explicit,       // only team rows of the quota table
-  SumOfMembers,   // team rows where given, else Σ final quotas of the people in the team on the period's last day
+  Explicit,      // only team rows of the quota table
+  SumOfMembers,  // team rows where given, else Σ final quotas of the people in the team on the period's last
+                 // day
 };
 
 struct AttainmentSettings {
@@ -44,9 +45,9 @@ struct AttainmentTable {
   std::vector<Period> period;
   std::vector<Currency> currency;
   std::vector<int64_t> credited;
-  std::vector<int64_t> quota;      // the final (effective) quota
-  std::vector<Rate> attainment;    // display only; 0 when the quota is 0
-  std::vector<uint8_t> attained;   // 1 when credited >= quota (exact)
+  std::vector<int64_t> quota;     // the final (effective) quota
+  std::vector<Rate> attainment;   // display only; 0 when the quota is 0
+  std::vector<uint8_t> attained;  // 1 when credited >= quota (exact)
   std::vector<int64_t> qtd_credited, qtd_quota, ytd_credited, ytd_quota;
   std::vector<Rate> qtd_attainment, ytd_attainment;
   std::vector<int32_t> credit_count;

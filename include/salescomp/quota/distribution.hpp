@@ -15,16 +15,17 @@
 namespace salescomp {
 
 struct AttainmentDistribution {
-  int64_t people = 0;            // rows with a positive quota
-  int64_t zero_quota = 0;        // rows left out
+  int64_t people = 0;      // rows with a positive quota
+  int64_t zero_quota = 0;  // rows left out
   int64_t at_or_above = 0;
-  Rate share_at_or_above;        // at_or_above / people, rounded once
+  Rate share_at_or_above;  // at_or_above / people, rounded once
   std::vector<Rate> percentile_values;
   std::vector<int64_t> histogram;  // edges.size() + 1 buckets
-  Rate mean;                     // Σ attainment / people, rounded once
+  Rate mean;                       // Σ attainment / people, rounded once
 };
 
-AttainmentDistribution attainment_distribution(std::span<const int64_t> credited, std::span<const int64_t> quota,
+AttainmentDistribution attainment_distribution(std::span<const int64_t> credited,
+                                               std::span<const int64_t> quota,
                                                std::span<const Rate> percentiles, std::span<const Rate> edges,
                                                Rate threshold = Rate::from_int(1));
 

@@ -28,12 +28,12 @@ struct EffectiveQuotaTable {
   std::vector<int32_t> measure;
   std::vector<Period> period;
   std::vector<Currency> currency;
-  std::vector<int64_t> base;        // the quota table amount
-  std::vector<int64_t> adjusted;    // after ramp and proration
-  std::vector<int64_t> relief;      // sum of relief rows
-  std::vector<int64_t> final_amount;  // adjusted - relief: what attainment divides by
-  std::vector<int32_t> active_units;  // whole units with the person active (days or months)
-  std::vector<int32_t> total_units;   // units in the period
+  std::vector<int64_t> base;               // the quota table amount
+  std::vector<int64_t> adjusted;           // after ramp and proration
+  std::vector<int64_t> relief;             // sum of relief rows
+  std::vector<int64_t> final_amount;       // adjusted - relief: what attainment divides by
+  std::vector<int32_t> active_units;       // whole units with the person active (days or months)
+  std::vector<int32_t> total_units;        // units in the period
   std::vector<std::string> relief_reason;  // reasons joined with "; "
 
   std::size_t size() const noexcept { return subject.size(); }
@@ -42,7 +42,7 @@ struct EffectiveQuotaTable {
 struct QuotaInputs {
   const Organisation& org;
   const FiscalCalendar& calendar;
-  const BusinessCalendar* business = nullptr;      // needed for TimeUnit::BusinessDays
+  const BusinessCalendar* business = nullptr;  // needed for TimeUnit::BusinessDays
   const std::vector<RampSchedule>* ramps = nullptr;
   const std::vector<int32_t>* ramp_of_person = nullptr;  // index into ramps, -1 none; one per person
   const QuotaReliefTable* relief = nullptr;

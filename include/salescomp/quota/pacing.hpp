@@ -24,12 +24,12 @@ namespace salescomp {
 
 // Open opportunities (not yet closed deals).
 struct OpportunityTable {
-  std::vector<int32_t> owner;        // roster index
-  std::vector<int32_t> measure;      // measure code the opportunity would credit
+  std::vector<int32_t> owner;    // roster index
+  std::vector<int32_t> measure;  // measure code the opportunity would credit
   std::vector<Date> expected_close;
-  std::vector<int64_t> amount;       // minor units
+  std::vector<int64_t> amount;  // minor units
   std::vector<Currency> currency;
-  std::vector<int32_t> stage;        // index into the stage probabilities
+  std::vector<int32_t> stage;  // index into the stage probabilities
   std::size_t size() const noexcept { return owner.size(); }
 };
 
@@ -39,7 +39,7 @@ struct PacingSettings {
 };
 
 struct PacingTable {
-  std::vector<uint32_t> row;          // attainment row
+  std::vector<uint32_t> row;  // attainment row
   std::vector<int32_t> elapsed_units, total_units;
   std::vector<int64_t> expected, gap, run_rate, pipeline, pipeline_forecast;
   std::vector<uint8_t> on_pace;

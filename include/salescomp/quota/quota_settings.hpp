@@ -19,9 +19,12 @@ enum class TimeUnit : uint8_t { CalendarDays, BusinessDays, Months };
 
 constexpr std::string_view to_string(TimeUnit u) noexcept {
   switch (u) {
-    case TimeUnit::CalendarDays: return "calendar_days";
-    case TimeUnit::BusinessDays: return "business_days";
-    case TimeUnit::Months: return "months";
+    case TimeUnit::CalendarDays:
+      return "calendar_days";
+    case TimeUnit::BusinessDays:
+      return "business_days";
+    case TimeUnit::Months:
+      return "months";
   }
   return "?";
 }
@@ -35,7 +38,7 @@ inline TimeUnit time_unit_from_string(std::string_view s) {
 
 struct QuotaSettings {
   TimeUnit proration = TimeUnit::CalendarDays;
-  bool prorate_leaves = true;   // days on leave count as inactive
+  bool prorate_leaves = true;                      // days on leave count as inactive
   RoundingMode rounding = RoundingMode::HalfEven;  // the one rounding of each prorated quota
 };
 

@@ -23,9 +23,9 @@ constexpr std::string_view to_string(SubjectKind k) noexcept {
 struct QuotaTable {
   std::vector<SubjectKind> subject_kind;
   std::vector<int32_t> subject;
-  std::vector<int32_t> measure;   // measure code (CreditRuleSet::measures)
+  std::vector<int32_t> measure;  // measure code (CreditRuleSet::measures)
   std::vector<Period> period;
-  std::vector<int64_t> amount;    // full quota before ramp/proration/relief, minor units
+  std::vector<int64_t> amount;  // full quota before ramp/proration/relief, minor units
   std::vector<Currency> currency;
 
   std::size_t size() const noexcept { return subject.size(); }
@@ -57,7 +57,8 @@ inline void spread_annual_quota(QuotaTable& out, SubjectKind kind, int32_t subje
     for (std::size_t i = 0; i < w.size(); ++i) w[i] = weights[i].raw();
   }
   const std::vector<int64_t> parts = allocate_minor(annual_minor, w);
-  for (std::size_t i = 0; i < periods.size(); ++i) out.add(kind, subject, measure, periods[i], parts[i], currency);
+  for (std::size_t i = 0; i < periods.size(); ++i)
+    out.add(kind, subject, measure, periods[i], parts[i], currency);
 }
 
 }  // namespace salescomp

@@ -24,7 +24,9 @@ struct RampSchedule {
 
   std::size_t months() const noexcept { return kind == Kind::Percent ? percent.size() : amount.size(); }
 
-  static RampSchedule percents(std::vector<Rate> p) { return RampSchedule{Kind::Percent, std::move(p), {}, {}}; }
+  static RampSchedule percents(std::vector<Rate> p) {
+    return RampSchedule{Kind::Percent, std::move(p), {}, {}};
+  }
   static RampSchedule absolute(std::vector<int64_t> a, Currency c) {
     return RampSchedule{Kind::Absolute, {}, std::move(a), c};
   }

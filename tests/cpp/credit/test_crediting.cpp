@@ -19,17 +19,18 @@ const Currency EUR = Currency::of("EUR");
 // ae2 reports to m2; sdr to m1; am to dir; mkt to cro.
 Organisation small_org() {
   Roster r;
-  r.add("cro", Role::Cro, D("2020-01-01"), std::nullopt, USD);    // 0
-  r.add("dir", Role::SalesDirector, D("2020-01-01"), std::nullopt, USD);  // 1
-  r.add("m1", Role::SalesManager, D("2020-01-01"), std::nullopt, USD);    // 2
-  r.add("m2", Role::SalesManager, D("2020-01-01"), std::nullopt, EUR);    // 3 (paid in EUR)
-  r.add("ae", Role::AccountExecutive, D("2020-01-01"), std::nullopt, USD);  // 4
-  r.add("ae2", Role::AccountExecutive, D("2020-01-01"), std::nullopt, USD); // 5
-  r.add("sdr", Role::Sdr, D("2020-01-01"), std::nullopt, USD);            // 6
-  r.add("am", Role::AccountManager, D("2020-01-01"), std::nullopt, USD);  // 7
-  r.add("mkt", Role::Marketing, D("2020-01-01"), std::nullopt, USD);      // 8
+  r.add("cro", Role::Cro, D("2020-01-01"), std::nullopt, USD);               // 0
+  r.add("dir", Role::SalesDirector, D("2020-01-01"), std::nullopt, USD);     // 1
+  r.add("m1", Role::SalesManager, D("2020-01-01"), std::nullopt, USD);       // 2
+  r.add("m2", Role::SalesManager, D("2020-01-01"), std::nullopt, EUR);       // 3 (paid in EUR)
+  r.add("ae", Role::AccountExecutive, D("2020-01-01"), std::nullopt, USD);   // 4
+  r.add("ae2", Role::AccountExecutive, D("2020-01-01"), std::nullopt, USD);  // 5
+  r.add("sdr", Role::Sdr, D("2020-01-01"), std::nullopt, USD);               // 6
+  r.add("am", Role::AccountManager, D("2020-01-01"), std::nullopt, USD);     // 7
+  r.add("mkt", Role::Marketing, D("2020-01-01"), std::nullopt, USD);         // 8
   AssignmentColumns a;
-  auto add = [&](const char* p, AssignmentField f, const char* v, const char* from, std::optional<const char*> to = {}) {
+  auto add = [&](const char* p, AssignmentField f, const char* v, const char* from,
+                 std::optional<const char*> to = {}) {
     a.person_id.push_back(p);
     a.field.push_back(f);
     a.value.push_back(v);
@@ -52,8 +53,8 @@ Organisation small_org() {
 }
 
 void add_deal(DealTable& d, int64_t id, int32_t owner, const char* close, int64_t amount, Currency c,
-              DealType t = DealType::NewBusiness, DealSource src = DealSource::Sales, int32_t source_person = -1,
-              int32_t customer = -1) {
+              DealType t = DealType::NewBusiness, DealSource src = DealSource::Sales,
+              int32_t source_person = -1, int32_t customer = -1) {
   d.id.push_back(id);
   d.owner.push_back(owner);
   d.close_date.push_back(D(close));
@@ -173,7 +174,8 @@ TEST(Crediting, OverlaysTakeAnyPercentage) {
   s.add(0, 7, Rate::parse("1.25"), SplitKind::Overlay);  // 12501.25 -> 12501
   CreditingSources src;
   src.splits = &s;
-  const auto t = totals(credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::Overlay}), in_deal_currency(), src));
+  const auto t = totals(
+      credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::Overlay}), in_deal_currency(), src));
   EXPECT_EQ((t.at({4, CreditKind::Direct})), 10001);
   EXPECT_EQ((t.at({6, CreditKind::Overlay})), 5000);
   EXPECT_EQ((t.at({7, CreditKind::Overlay})), 12501);
@@ -184,7 +186,8 @@ TEST(Crediting, RollUpsFollowTheReportingLineOnTheDealDate) {
   DealTable d;
   add_deal(d, 1, 4, "2026-03-10", 100000, USD);  // ae under m1: m1 and dir get 1000.00
   add_deal(d, 2, 4, "2026-03-20", 50000, USD);   // ae under m2: m2 and dir get 500.00
-  const CreditTable c = credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::RollUp}, 2), in_deal_currency());
+  const CreditTable c =
+      credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::RollUp}, 2), in_deal_currency());
   ASSERT_EQ(c.size(), 6u);
   const auto t = totals(c);
   EXPECT_EQ((t.at({2, CreditKind::RollUp})), 100000);
@@ -197,7 +200,8 @@ TEST(Crediting, RollUpsFollowTheReportingLineOnTheDealDate) {
       EXPECT_EQ(c.depth[i], c.person[i] == 1 ? 2 : 1);
     }
   // Depth 3 reaches the CRO.
-  const auto t3 = totals(credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::RollUp}, 3), in_deal_currency()));
+  const auto t3 =
+      totals(credit_deals(d, org, rules_of({CreditKind::Direct, CreditKind::RollUp}, 3), in_deal_currency()));
   EXPECT_EQ((t3.at({0, CreditKind::RollUp})), 150000);
 }
 
@@ -257,8 +261,9 @@ TEST(Crediting, RoleCreditsSdrAccountManagerMarketingTerritory) {
   add_deal(d, 5, 4, "2026-03-10", 50000, USD, DealType::NewBusiness, DealSource::Sdr, 6);
   d.territory = {0, -1, -1, -1, 0};
   // Customer 0's AM is "am" (7) all year; customer 1 has none until April.
-  const EffectiveDatedMap ams(2, {{0, D("2026-01-01"), EffectiveDatedMap::kOpenEnd, 7, 0},
-                                  {1, D("2026-04-01"), EffectiveDatedMap::kOpenEnd, 7, 1}},
+  const EffectiveDatedMap ams(2,
+                              {{0, D("2026-01-01"), EffectiveDatedMap::kOpenEnd, 7, 0},
+                               {1, D("2026-04-01"), EffectiveDatedMap::kOpenEnd, 7, 1}},
                               "account manager", [](int32_t k) { return std::to_string(k); });
   CreditRuleSet rules = rules_of({CreditKind::SdrSourced, CreditKind::AccountManager, CreditKind::Territory});
   CreditRule mk = CreditRuleSet::defaults_for(CreditKind::MarketingSourced);
@@ -269,9 +274,9 @@ TEST(Crediting, RoleCreditsSdrAccountManagerMarketingTerritory) {
   src.account_managers = &ams;
   const CreditTable c = credit_deals(d, org, rules, in_deal_currency(), src);
   const auto t = totals(c);
-  EXPECT_EQ((t.at({6, CreditKind::SdrSourced})), 60000);      // deals 1 and 5
-  EXPECT_EQ((t.at({7, CreditKind::AccountManager})), 20000);  // the renewal only
-  EXPECT_EQ((t.at({8, CreditKind::MarketingSourced})), 4000); // 10% of 400.00
+  EXPECT_EQ((t.at({6, CreditKind::SdrSourced})), 60000);       // deals 1 and 5
+  EXPECT_EQ((t.at({7, CreditKind::AccountManager})), 20000);   // the renewal only
+  EXPECT_EQ((t.at({8, CreditKind::MarketingSourced})), 4000);  // 10% of 400.00
   // Territory north: ae and m1 always; ae2 from March 1 (deal 5 only).
   EXPECT_EQ((t.at({4, CreditKind::Territory})), 60000);
   EXPECT_EQ((t.at({2, CreditKind::Territory})), 60000);
@@ -305,10 +310,10 @@ TEST(Crediting, MarketingSourcedDefinitionsAreASetting) {
 TEST(Deals, ValidationListsEveryBadRow) {
   DealTable d;
   add_deal(d, 1, 0, "2026-02-10", 100, USD);
-  add_deal(d, 1, 99, "2026-02-10", -5, USD);                     // duplicate id, owner, negative new business
-  add_deal(d, 3, 0, "2026-02-10", 5, USD, DealType::Refund);      // refund must be <= 0
-  add_deal(d, 4, 0, "2026-02-10", -5, USD, DealType::Refund);     // fine
-  d.cancellation_date[3] = D("2026-02-01");                       // before close
+  add_deal(d, 1, 99, "2026-02-10", -5, USD);                   // duplicate id, owner, negative new business
+  add_deal(d, 3, 0, "2026-02-10", 5, USD, DealType::Refund);   // refund must be <= 0
+  add_deal(d, 4, 0, "2026-02-10", -5, USD, DealType::Refund);  // fine
+  d.cancellation_date[3] = D("2026-02-01");                    // before close
   try {
     validate_deals(d, 9);
     FAIL();
@@ -388,8 +393,9 @@ TEST(CreditingProperties, SplitCreditsSumExactlyToEachDeal) {
   for (const auto& [deal, sum] : src_sum) {
     EXPECT_EQ(sum, s.deals.amount[std::size_t(deal)]);
     // Everyone is paid in USD: the converted parts sum to the converted deal.
-    const Money whole = s.fx.convert(Money::from_minor(s.deals.amount[std::size_t(deal)], s.deals.currency[std::size_t(deal)]),
-                                     USD, s.deals.close_date[std::size_t(deal)]);
+    const Money whole = s.fx.convert(
+        Money::from_minor(s.deals.amount[std::size_t(deal)], s.deals.currency[std::size_t(deal)]), USD,
+        s.deals.close_date[std::size_t(deal)]);
     EXPECT_EQ(usd_sum[deal], whole.minor_units());
   }
 }
@@ -418,9 +424,9 @@ TEST(CreditingProperties, IndependentOfDealOrderAndThreadCount) {
   const std::size_t n = s.deals.size();
   DealTable r = s.deals;
   auto rev = [&](auto& v) { std::reverse(v.begin(), v.end()); };
-  rev(r.id), rev(r.owner), rev(r.close_date), rev(r.invoice_date), rev(r.collection_date), rev(r.cancellation_date),
-      rev(r.amount), rev(r.currency), rev(r.type), rev(r.product), rev(r.customer), rev(r.source), rev(r.source_person),
-      rev(r.term_months);
+  rev(r.id), rev(r.owner), rev(r.close_date), rev(r.invoice_date), rev(r.collection_date),
+      rev(r.cancellation_date), rev(r.amount), rev(r.currency), rev(r.type), rev(r.product), rev(r.customer),
+      rev(r.source), rev(r.source_person), rev(r.term_months);
   SplitTable sp;
   for (std::size_t k = s.splits.size(); k-- > 0;)
     sp.add(int64_t(n - 1) - s.splits.deal[k], s.splits.person[k], s.splits.share[k], s.splits.kind[k]);
@@ -437,7 +443,8 @@ TEST(CreditingProperties, IndependentOfDealOrderAndThreadCount) {
   }
   // Sorted by (person, date) as the contract says.
   for (std::size_t i = 1; i < a.size(); ++i)
-    ASSERT_TRUE(a.person[i - 1] < a.person[i] || (a.person[i - 1] == a.person[i] && a.date[i - 1] <= a.date[i]));
+    ASSERT_TRUE(a.person[i - 1] < a.person[i] ||
+                (a.person[i - 1] == a.person[i] && a.date[i - 1] <= a.date[i]));
 }
 
 TEST(Crediting, AMissingRateNamesTheDealOnce) {

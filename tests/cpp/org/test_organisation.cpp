@@ -19,7 +19,8 @@ Roster five() {
 }
 
 struct Rows : AssignmentColumns {
-  Rows& add(const char* p, AssignmentField f, const char* v, const char* from, std::optional<const char*> to = std::nullopt) {
+  Rows& add(const char* p, AssignmentField f, const char* v, const char* from,
+            std::optional<const char*> to = std::nullopt) {
     person_id.push_back(p);
     field.push_back(f);
     value.push_back(v);
@@ -88,10 +89,13 @@ TEST(Organisation, AsOfLookupsWithGapsAndMidPeriodChanges) {
   EXPECT_EQ(org.manager_as_of(3, D("2026-03-15")), 2);
   EXPECT_EQ(org.manager_as_of(3, D("2025-05-31")), -1);
   EXPECT_EQ(org.as_of(3, AssignmentField::Team, D("2026-03-20")), -1);
-  EXPECT_EQ(org.dictionary(AssignmentField::Team)[std::size_t(org.as_of(3, AssignmentField::Team, D("2026-04-01")))], "west");
+  EXPECT_EQ(org.dictionary(
+                AssignmentField::Team)[std::size_t(org.as_of(3, AssignmentField::Team, D("2026-04-01")))],
+            "west");
   EXPECT_EQ(org.role_as_of(3, D("2026-06-30")), Role::AccountExecutive);  // base role
   EXPECT_EQ(org.role_as_of(3, D("2026-07-01")), Role::AccountManager);
-  EXPECT_EQ(org.code_of(AssignmentField::Plan, "AE-2026"), org.as_of(3, AssignmentField::Plan, D("2026-02-01")));
+  EXPECT_EQ(org.code_of(AssignmentField::Plan, "AE-2026"),
+            org.as_of(3, AssignmentField::Plan, D("2026-02-01")));
   EXPECT_EQ(org.reporting_chain(3, D("2026-03-14"), 5), (std::vector<int32_t>{1, 0}));
   EXPECT_EQ(org.reporting_chain(3, D("2026-03-15"), 5), (std::vector<int32_t>{2, 0}));
   EXPECT_EQ(org.reporting_chain(3, D("2026-03-15"), 1), (std::vector<int32_t>{2}));
@@ -160,7 +164,8 @@ TEST(EffectiveDatedMap, BinarySearchMatchesALinearScan) {
   std::vector<EffectiveDatedMap::Entry> e;
   for (int k = 0; k < 3; ++k)
     for (int j = 0; j < 10; ++j)
-      e.push_back({k, D("2026-01-01").plus_days(j * 20), D("2026-01-01").plus_days(j * 20 + 9 + k), j, int64_t(e.size())});
+      e.push_back({k, D("2026-01-01").plus_days(j * 20), D("2026-01-01").plus_days(j * 20 + 9 + k), j,
+                   int64_t(e.size())});
   const auto copy = e;
   const EffectiveDatedMap m(3, e, "test", [](int32_t k) { return std::to_string(k); });
   for (int k = 0; k < 3; ++k)

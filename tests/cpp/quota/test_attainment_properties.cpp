@@ -38,12 +38,15 @@ TEST(AttainmentProperties, TeamTotalsEqualTheSumOfTheirMembersCredits) {
   // Per month: Σ team credited = Σ direct/split credits of people who had a team on the credit date.
   std::map<int32_t, int64_t> teams, members, persons, person_credits;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a.subject_kind[i] == SubjectKind::Team) teams[a.period[i].key()] += a.credited[i];
-    else persons[a.period[i].key()] += a.credited[i];
+    if (a.subject_kind[i] == SubjectKind::Team)
+      teams[a.period[i].key()] += a.credited[i];
+    else
+      persons[a.period[i].key()] += a.credited[i];
   }
   for (std::size_t k = 0; k < w.credits.size(); ++k) {
     person_credits[w.credits.period[k]] += w.credits.amount[k];
-    const bool counts = w.credits.kind[k] == CreditKind::Direct || w.credits.kind[k] == CreditKind::RevenueSplit;
+    const bool counts =
+        w.credits.kind[k] == CreditKind::Direct || w.credits.kind[k] == CreditKind::RevenueSplit;
     if (counts && w.d.org.as_of(w.credits.person[k], AssignmentField::Team, w.credits.date[k]) >= 0)
       members[w.credits.period[k]] += w.credits.amount[k];
   }

@@ -42,7 +42,8 @@ Organisation org5() {
 
 int64_t adjusted_of(const EffectiveQuotaTable& t, int32_t person, const Period& p) {
   for (std::size_t i = 0; i < t.size(); ++i)
-    if (t.subject_kind[i] == SubjectKind::Person && t.subject[i] == person && t.period[i] == p) return t.adjusted[i];
+    if (t.subject_kind[i] == SubjectKind::Person && t.subject[i] == person && t.period[i] == p)
+      return t.adjusted[i];
   ADD_FAILURE() << "no row";
   return -1;
 }
@@ -55,10 +56,12 @@ TEST(QuotaSpread, EvenAndSeasonalPartsSumExactly) {
   ASSERT_EQ(q.size(), 12u);
   for (int i = 0; i < 12; ++i) EXPECT_EQ(q.amount[std::size_t(i)], i < 5 ? 8333334 : 8333333);
   QuotaTable s;
-  const std::vector<Rate> w = {Rate::parse("0.1"), Rate::parse("0.2"), Rate::parse("0.3"), Rate::parse("0.4")};
+  const std::vector<Rate> w = {Rate::parse("0.1"), Rate::parse("0.2"), Rate::parse("0.3"),
+                               Rate::parse("0.4")};
   spread_annual_quota(s, SubjectKind::Person, 0, 0, 100000, USD, CAL, 2026, PeriodKind::Quarter, w);
   EXPECT_EQ(s.amount, (std::vector<int64_t>{10000, 20000, 30000, 40000}));
-  EXPECT_THROW(spread_annual_quota(s, SubjectKind::Person, 0, 0, 1, USD, CAL, 2026, PeriodKind::Month, w), ValidationError);
+  EXPECT_THROW(spread_annual_quota(s, SubjectKind::Person, 0, 0, 1, USD, CAL, 2026, PeriodKind::Month, w),
+               ValidationError);
 }
 
 TEST(EffectiveQuota, PercentRampByTenureMonth) {
@@ -67,7 +70,8 @@ TEST(EffectiveQuota, PercentRampByTenureMonth) {
   // Tenure month 1 = Jan 15..Feb 14 (0%), month 2 = Feb 15..Mar 14 (50%), month 3 = Mar 15..Apr 14 (100%).
   QuotaTable q;
   for (int m = 1; m <= 4; ++m) q.add(SubjectKind::Person, 1, 0, month(m), 310000, USD);
-  const std::vector<RampSchedule> ramps = {RampSchedule::percents({Rate::parse("0"), Rate::parse("0.5"), Rate::parse("1")})};
+  const std::vector<RampSchedule> ramps = {
+      RampSchedule::percents({Rate::parse("0"), Rate::parse("0.5"), Rate::parse("1")})};
   std::vector<int32_t> ramp_of(org.size(), -1);
   ramp_of[1] = 0;
   QuotaInputs in{org, CAL};
@@ -177,8 +181,8 @@ TEST(EffectiveQuota, LeaveAndRelief) {
 }
 
 namespace {
-void add_credit(CreditTable& c, int32_t person, const char* date, int64_t amount, CreditKind kind = CreditKind::Direct,
-                int16_t depth = 0) {
+void add_credit(CreditTable& c, int32_t person, const char* date, int64_t amount,
+                CreditKind kind = CreditKind::Direct, int16_t depth = 0) {
   c.person.push_back(person);
   c.deal.push_back(int64_t(c.size()));
   c.date.push_back(D(date));
@@ -202,8 +206,9 @@ TEST(Attainment, ExactBoundaryAndCumulative) {
   for (int m = 1; m <= 4; ++m) q.add(SubjectKind::Person, 4, 0, month(m), 2000000000001, USD);
   q.add(SubjectKind::Person, 3, 0, month(1), 333333, USD);
   CreditTable c;
-  add_credit(c, 3, "2026-01-31", 333333);          // exactly 100%
-  add_credit(c, 4, "2026-01-05", 2000000000000);   // 1 minor unit short: ratio displays as 1.0 but is not attained
+  add_credit(c, 3, "2026-01-31", 333333);  // exactly 100%
+  add_credit(c, 4, "2026-01-05",
+             2000000000000);  // 1 minor unit short: ratio displays as 1.0 but is not attained
   add_credit(c, 4, "2026-02-01", 2000000000002);
   add_credit(c, 4, "2026-04-30", 1000000000000);
   const EffectiveQuotaTable eq = effective_quotas(q, QuotaInputs{org, CAL});
@@ -218,10 +223,10 @@ TEST(Attainment, ExactBoundaryAndCumulative) {
   EXPECT_EQ(a.attainment[1], Rate::from_int(1));  // 0.99999999999950.. rounds to 1.0 for display
   EXPECT_EQ(a.attained[1], 0);                    // but the decision is exact
   EXPECT_EQ(a.attained[2], 1);
-  EXPECT_EQ(a.qtd_credited[2], 4000000000002);     // Jan + Feb
+  EXPECT_EQ(a.qtd_credited[2], 4000000000002);  // Jan + Feb
   EXPECT_EQ(a.qtd_quota[2], 4000000000002);
-  EXPECT_EQ(a.qtd_credited[3], 4000000000002);     // March adds nothing
-  EXPECT_EQ(a.qtd_credited[4], 1000000000000);     // April starts Q2
+  EXPECT_EQ(a.qtd_credited[3], 4000000000002);  // March adds nothing
+  EXPECT_EQ(a.qtd_credited[4], 1000000000000);  // April starts Q2
   EXPECT_EQ(a.ytd_credited[4], 5000000000002);
   EXPECT_EQ(a.ytd_quota[4], 4 * int64_t(2000000000001));
   EXPECT_EQ(a.credit_count[1], 1);
@@ -247,10 +252,11 @@ TEST(Attainment, TeamRollUpThroughAMidPeriodChange) {
   add("mover", "beta", "2026-03-15", std::nullopt);
   add("stay", "alpha", "2020-01-01", std::nullopt);
   const Organisation org(std::move(r), a);
-  const int32_t alpha = org.code_of(AssignmentField::Team, "alpha"), beta = org.code_of(AssignmentField::Team, "beta");
+  const int32_t alpha = org.code_of(AssignmentField::Team, "alpha"),
+                beta = org.code_of(AssignmentField::Team, "beta");
   CreditTable c;
-  add_credit(c, 0, "2026-03-10", 100000);  // counts for alpha
-  add_credit(c, 0, "2026-03-20", 50000);   // counts for beta
+  add_credit(c, 0, "2026-03-10", 100000);                    // counts for alpha
+  add_credit(c, 0, "2026-03-20", 50000);                     // counts for beta
   add_credit(c, 0, "2026-03-21", 7, CreditKind::RollUp, 1);  // roll-ups never count for teams
   add_credit(c, 1, "2026-03-05", 20000);
   QuotaTable q;
@@ -260,7 +266,8 @@ TEST(Attainment, TeamRollUpThroughAMidPeriodChange) {
   const EffectiveQuotaTable eq = effective_quotas(q, QuotaInputs{org, CAL});
   const AttainmentTable t = compute_attainment(c, eq, org, CAL);
   std::map<std::pair<SubjectKind, int32_t>, std::pair<int64_t, int64_t>> got;
-  for (std::size_t i = 0; i < t.size(); ++i) got[{t.subject_kind[i], t.subject[i]}] = {t.credited[i], t.quota[i]};
+  for (std::size_t i = 0; i < t.size(); ++i)
+    got[{t.subject_kind[i], t.subject[i]}] = {t.credited[i], t.quota[i]};
   EXPECT_EQ((got[{SubjectKind::Person, 0}]), (std::pair<int64_t, int64_t>{150007, 200000}));
   EXPECT_EQ((got[{SubjectKind::Team, alpha}]), (std::pair<int64_t, int64_t>{120000, 250000}));
   // beta's quota is derived from its members on Mar 31: mover's 200000.
@@ -289,7 +296,7 @@ TEST(Pacing, ExpectedToDateGapRunRateAndPipeline) {
     o.stage.push_back(stage);
   };
   opp(4, "2026-03-20", 100000, 1);  // 1000.00 x 0.25 = 250.00
-  opp(4, "2026-03-31", 1, 0);       // 0.01 x 0.5 = 0.005 -> with 250.00: 25000.5 -> 25000 (HalfEven, one rounding)
+  opp(4, "2026-03-31", 1, 0);  // 0.01 x 0.5 = 0.005 -> with 250.00: 25000.5 -> 25000 (HalfEven, one rounding)
   opp(4, "2026-04-02", 500000, 2);  // after the period end
   opp(4, "2026-03-09", 500000, 2);  // before as_of: not open
   const std::vector<Rate> prob = {Rate::parse("0.5"), Rate::parse("0.25"), Rate::parse("0.9")};
@@ -328,11 +335,13 @@ TEST(Distribution, ShareAtOrAbovePercentilesAndBuckets) {
   EXPECT_EQ(d.at_or_above, 2);
   EXPECT_EQ(d.share_at_or_above, Rate::parse("0.5"));
   // Sorted: 0.5, 0.8, 1.0, 1.5; nearest rank ceil(p x 4): p=0 -> 1, 0.5 -> 2, 0.9 -> 4, 1 -> 4.
-  EXPECT_EQ(d.percentile_values, (std::vector<Rate>{Rate::parse("0.5"), Rate::parse("0.8"), Rate::parse("1.5"), Rate::parse("1.5")}));
+  EXPECT_EQ(d.percentile_values, (std::vector<Rate>{Rate::parse("0.5"), Rate::parse("0.8"),
+                                                    Rate::parse("1.5"), Rate::parse("1.5")}));
   // (-inf, 0.5): none; [0.5, 1): 0.5 and 0.8; [1, inf): 1.0 and 1.5.
   EXPECT_EQ(d.histogram, (std::vector<int64_t>{0, 2, 2}));
   EXPECT_EQ(d.mean, Rate::parse("0.95"));
-  EXPECT_THROW(attainment_distribution(credited, quota, std::vector<Rate>{Rate::parse("1.5")}, edges), ValidationError);
+  EXPECT_THROW(attainment_distribution(credited, quota, std::vector<Rate>{Rate::parse("1.5")}, edges),
+               ValidationError);
 }
 
 TEST(AttainmentProperties, PersonRowsIndependentOfQuotaRowOrder) {
@@ -340,7 +349,8 @@ TEST(AttainmentProperties, PersonRowsIndependentOfQuotaRowOrder) {
   QuotaTable q, r;
   for (int32_t p = 1; p <= 4; ++p)
     for (int m = 1; m <= 3; ++m) q.add(SubjectKind::Person, p, 0, month(m), 100000 * p + m, USD);
-  for (std::size_t i = q.size(); i-- > 0;) r.add(q.subject_kind[i], q.subject[i], q.measure[i], q.period[i], q.amount[i], q.currency[i]);
+  for (std::size_t i = q.size(); i-- > 0;)
+    r.add(q.subject_kind[i], q.subject[i], q.measure[i], q.period[i], q.amount[i], q.currency[i]);
   CreditTable c;
   add_credit(c, 1, "2026-02-01", 5);
   add_credit(c, 3, "2026-03-01", 7);
