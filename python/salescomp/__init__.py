@@ -12,10 +12,13 @@ Money('10.00', 'USD')
 from __future__ import annotations
 
 from . import batch
-from ._core import (
+from ._core import (  # type: ignore[attr-defined]
+    BusinessCalendar,
     Currency,
+    FiscalCalendar,
     FxTable,
     Money,
+    Period,
     Rate,
     RoundingMode,
     __version__,
@@ -24,6 +27,7 @@ from ._core import (
     compare_scaled,
     parse_date,
     ratio,
+    spread_annual_quota,
 )
 from ._errors import (
     AmountOverflowError,
@@ -36,17 +40,6 @@ from ._errors import (
     ParseError,
     UnknownCurrencyError,
     ValidationError,
-)
-from .crediting import Credits, Deals, credit
-from .org import BusinessCalendar, FiscalCalendar, Organisation, Period
-from .quota import (
-    Attainment,
-    EffectiveQuotas,
-    attainment,
-    attainment_distribution,
-    effective_quotas,
-    pacing,
-    spread_annual_quota,
 )
 
 __all__ = [
@@ -87,3 +80,28 @@ __all__ = [
     "MissingDataError",
     "InputTypeError",
 ]
+
+
+# The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
+# extra); they are imported on first use so `import salescomp` needs only numpy.
+_TABLE_API = {
+    "Organisation": "org",
+    "Deals": "crediting",
+    "Credits": "crediting",
+    "credit": "crediting",
+    "Attainment": "quota",
+    "EffectiveQuotas": "quota",
+    "attainment": "quota",
+    "attainment_distribution": "quota",
+    "effective_quotas": "quota",
+    "pacing": "quota",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _TABLE_API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'salescomp' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -111,3 +111,14 @@ def test_fiscal_calendar_and_business_days() -> None:
     assert bc.count("2026-01-01", "2026-01-31") == 20
     with pytest.raises(sc.ValidationError):
         sc.FiscalCalendar(1, "4-4-4")
+
+
+def test_import_needs_only_numpy_until_a_table_api_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, salescomp as sc; assert 'pyarrow' not in sys.modules; "
+        "sc.FiscalCalendar(2); sc.Organisation; assert 'pyarrow' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
