@@ -43,6 +43,9 @@ py::object make_date(Date d);
 void bind_core(py::module_& m);
 void bind_batch(py::module_& m);
 void bind_accounting(py::module_& m);
+void bind_org(py::module_& m);        // org.cpp: calendars, organisation
+void bind_crediting(py::module_& m);  // crediting.cpp: deals, rules, credits
+void bind_quota(py::module_& m);      // quota.cpp: quotas, attainment, pacing, distribution
 
 // Translates salescomp C++ exceptions into salescomp._errors classes.
 void translate(std::exception_ptr p);

@@ -79,4 +79,7 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_core(m);
   sp::bind_batch(m);
   sp::bind_accounting(m);
+  sp::bind_org(m);
+  sp::bind_crediting(m);
+  sp::bind_quota(m);
 }

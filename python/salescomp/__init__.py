@@ -12,10 +12,13 @@ Money('10.00', 'USD')
 from __future__ import annotations
 
 from . import batch
-from ._core import (
+from ._core import (  # type: ignore[attr-defined]
+    BusinessCalendar,
     Currency,
+    FiscalCalendar,
     FxTable,
     Money,
+    Period,
     Rate,
     RoundingMode,
     __version__,
@@ -24,6 +27,7 @@ from ._core import (
     compare_scaled,
     parse_date,
     ratio,
+    spread_annual_quota,
 )
 from ._errors import (
     AmountOverflowError,
@@ -52,6 +56,20 @@ __all__ = [
     "compare_scaled",
     "parse_date",
     "ratio",
+    "Attainment",
+    "BusinessCalendar",
+    "Credits",
+    "Deals",
+    "EffectiveQuotas",
+    "FiscalCalendar",
+    "Organisation",
+    "Period",
+    "attainment",
+    "attainment_distribution",
+    "credit",
+    "effective_quotas",
+    "pacing",
+    "spread_annual_quota",
     "Error",
     "ValidationError",
     "ParseError",
@@ -66,3 +84,27 @@ __all__ = [
 
 # Area submodules come last: they import the names above.
 from . import accounting  # noqa: E402
+
+# The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
+# extra); they are imported on first use so `import salescomp` needs only numpy.
+_TABLE_API = {
+    "Organisation": "org",
+    "Deals": "crediting",
+    "Credits": "crediting",
+    "credit": "crediting",
+    "Attainment": "quota",
+    "EffectiveQuotas": "quota",
+    "attainment": "quota",
+    "attainment_distribution": "quota",
+    "effective_quotas": "quota",
+    "pacing": "quota",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _TABLE_API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'salescomp' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -7,7 +7,9 @@
 //  - amount is in minor units of `currency` (the credit currency after any
 //    FX conversion the crediting settings asked for);
 //  - rows are sorted by (person, date, deal, rule) so the result does not
-//    depend on input order, and a person's credits are contiguous;
+//    depend on input order, and a person's credits are contiguous (the deal
+//    tie-break is the deal's external id, then depth and via, so permuting
+//    the deal rows permutes nothing but the `deal` row indexes);
 //  - revenue-split rows of one deal sum exactly to the deal amount.
 #include <cstdint>
 #include <vector>
@@ -29,6 +31,12 @@ struct CreditTable {
   std::vector<DealType> deal_type;  // copied from the deal, for plan measure filters
   std::vector<int32_t> rule;        // index of the crediting rule in the rule set (lineage)
   std::vector<int16_t> depth;       // roll-up level: 0 for the credited rep, 1 for the manager, ...
+  // Added by the crediting area:
+  std::vector<int32_t> period;            // Period::key() of the credit date in the crediting period kind
+  std::vector<int32_t> measure;           // measure code (CreditRuleSet::measures)
+  std::vector<int32_t> via;               // roll-ups: the report whose credit rolled up; -1 otherwise
+  std::vector<int64_t> source_amount;     // the credit in the deal currency, before FX (minor units)
+  std::vector<Currency> source_currency;  // the deal currency
 
   std::size_t size() const noexcept { return person.size(); }
   void reserve(std::size_t n) {
@@ -41,6 +49,11 @@ struct CreditTable {
     deal_type.reserve(n);
     rule.reserve(n);
     depth.reserve(n);
+    period.reserve(n);
+    measure.reserve(n);
+    via.reserve(n);
+    source_amount.reserve(n);
+    source_currency.reserve(n);
   }
 };
 

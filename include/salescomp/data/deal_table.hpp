@@ -32,6 +32,14 @@ struct DealTable {
   std::vector<int32_t> source_person;  // roster index of the SDR/marketer, -1 for none
   std::vector<int32_t> term_months;    // contract term (0 when unknown)
 
+  // Optional columns (added by the crediting area). Empty means "not given";
+  // otherwise one value per deal.
+  std::vector<int32_t> territory;                 // territory code (Organisation dictionary), -1 for none
+  std::vector<std::optional<Date>> created_date;  // opportunity creation (pipeline credit date)
+  std::vector<DealSource> first_touch_source;     // source of the first touch ("sourced" = first touch)
+  std::vector<std::optional<Date>> first_marketing_touch;  // "sourced" = marketing touch before sales
+  std::vector<std::optional<Date>> first_sales_activity;
+
   std::size_t size() const noexcept { return id.size(); }
 };
 

@@ -1,0 +1,298 @@
+// Bindings for deals and crediting: loading deals from columns, rule sets
+// from dicts, splits and account assignments, and the credits table.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <salescomp/credit/crediting.hpp>
+#include <salescomp/data/deal_loader.hpp>
+#include <salescomp/data/deal_source.hpp>
+#include <unordered_map>
+
+#include "convert.hpp"
+#include "table_holders.hpp"
+
+namespace salescomp::py_bindings {
+
+namespace {
+
+std::shared_ptr<DealsHolder> load(std::shared_ptr<Organisation> org, const py::dict& cols) {
+  auto h = std::make_shared<DealsHolder>();
+  h->org = org;
+  DealColumns c;
+  c.id = numbers_at<int64_t>(cols, "id");
+  c.owner_id = strings_at(cols, "owner");
+  c.close_date = to_dates(days_at(cols, "close_date"), "close_date");
+  if (has(cols, "invoice_date")) c.invoice_date = to_optional_dates(days_at(cols, "invoice_date"));
+  if (has(cols, "collection_date")) c.collection_date = to_optional_dates(days_at(cols, "collection_date"));
+  if (has(cols, "cancellation_date"))
+    c.cancellation_date = to_optional_dates(days_at(cols, "cancellation_date"));
+  if (has(cols, "created_date")) c.created_date = to_optional_dates(days_at(cols, "created_date"));
+  if (has(cols, "first_marketing_touch"))
+    c.first_marketing_touch = to_optional_dates(days_at(cols, "first_marketing_touch"));
+  if (has(cols, "first_sales_activity"))
+    c.first_sales_activity = to_optional_dates(days_at(cols, "first_sales_activity"));
+  c.amount_text = strings_at(cols, "amount");
+  c.amount_minor = numbers_at<int64_t>(cols, "amount_minor");
+  c.currency = strings_at(cols, "currency");
+  c.type = strings_at(cols, "type");
+  c.product = strings_at(cols, "product");
+  c.customer = strings_at(cols, "customer");
+  c.source = strings_at(cols, "source");
+  c.source_person_id = strings_at(cols, "source_person");
+  c.term_months = numbers_at<int32_t>(cols, "term_months");
+  c.territory = strings_at(cols, "territory");
+  c.first_touch_source = strings_at(cols, "first_touch_source");
+  {
+    py::gil_scoped_release release;
+    h->table = load_deals(c, *org, h->products, h->customers);
+  }
+  return h;
+}
+
+CreditRuleSet rules_from(const py::list& specs, const Organisation& org) {
+  CreditRuleSet set;
+  std::vector<Issue> issues;
+  int64_t row = 0;
+  for (py::handle item : specs) {
+    const py::dict d = py::reinterpret_borrow<py::dict>(item);
+    auto issue = [&](const char* field, const std::string& value, const std::string& rule) {
+      issues.push_back(Issue{row, field, value, rule});
+    };
+    try {
+      if (!d.contains("kind"))
+        throw ValidationError("SC-CREDIT-RULE", Issue{row, "kind", "", "every rule needs a kind"});
+      CreditRule r = CreditRuleSet::defaults_for(credit_kind_from_string(d["kind"].cast<std::string>()));
+      for (auto [k, v] : d) {
+        const std::string key = k.cast<std::string>();
+        if (key == "kind")
+          continue;
+        else if (key == "name")
+          r.name = v.cast<std::string>();
+        else if (key == "measure")
+          r.measure = set.measure(v.cast<std::string>());
+        else if (key == "share")
+          r.share = to_rate(v, std::nullopt, "share");
+        else if (key == "depth")
+          r.depth = v.cast<int>();
+        else if (key == "deal_types") {
+          r.deal_types = 0;
+          for (py::handle t : v) r.deal_types |= deal_type_bit(deal_type_from_string(t.cast<std::string>()));
+        } else if (key == "rolls_up") {
+          r.rolls_up = 0;
+          for (py::handle t : v)
+            r.rolls_up |= credit_kind_bit(credit_kind_from_string(t.cast<std::string>()));
+        } else if (key == "sourced")
+          r.sourced = sourced_definition_from_string(v.cast<std::string>());
+        else if (key == "date") {
+          const std::string s = v.cast<std::string>();
+          if (s == "close")
+            r.date = CreditDateBasis::Close;
+          else if (s == "created")
+            r.date = CreditDateBasis::Created;
+          else
+            issue("date", s, "expected close or created");
+        } else if (key == "person") {
+          const std::string pid = v.cast<std::string>();
+          if (auto p = org.roster().find(pid))
+            r.person = *p;
+          else
+            issue("person", pid, "unknown person");
+        } else if (key == "role")
+          r.role = role_from_string(v.cast<std::string>());
+        else
+          issue("rule", key,
+                "unknown rule setting; expected name, measure, share, depth, deal_types, rolls_up, sourced, "
+                "date, person or role");
+      }
+      set.add(r);
+    } catch (const ValidationError& e) {
+      for (Issue i : e.issues()) {
+        i.row = row;
+        issues.push_back(std::move(i));
+      }
+    } catch (const py::cast_error& e) {
+      issue("rule", std::string(py::str(item)), std::string("bad value type: ") + e.what());
+    }
+    ++row;
+  }
+  if (!issues.empty()) throw ValidationError("SC-CREDIT-RULES", std::move(issues));
+  return set;
+}
+
+SplitTable splits_from(const py::dict& cols, const DealsHolder& deals) {
+  SplitTable s;
+  const auto deal_ids = numbers_at<int64_t>(cols, "deal_id");
+  const auto persons = strings_at(cols, "person");
+  const auto shares = strings_at(cols, "share");
+  const auto kinds = strings_at(cols, "kind");
+  const std::size_t n = deal_ids.size();
+  if (persons.size() != n || shares.size() != n || (!kinds.empty() && kinds.size() != n))
+    throw ValidationError("SC-SPLIT-SHAPE",
+                          Issue{std::nullopt, "splits", std::to_string(n), "columns differ in length"});
+  std::unordered_map<int64_t, int64_t> row_of;
+  for (std::size_t i = 0; i < deals.table.size(); ++i) row_of.emplace(deals.table.id[i], int64_t(i));
+  std::vector<Issue> issues;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int64_t row = int64_t(i);
+    auto d = row_of.find(deal_ids[i]);
+    if (d == row_of.end())
+      issues.push_back(Issue{row, "deal_id", std::to_string(deal_ids[i]), "unknown deal"});
+    auto p = deals.org->roster().find(persons[i]);
+    if (!p) issues.push_back(Issue{row, "person", persons[i], "unknown person"});
+    Rate share;
+    try {
+      share = Rate::parse(shares[i]);
+    } catch (const ValidationError& e) {
+      issues.push_back(Issue{row, "share", shares[i], e.issues().front().rule});
+    }
+    SplitKind kind = SplitKind::Revenue;
+    if (!kinds.empty()) {
+      if (kinds[i] == "overlay")
+        kind = SplitKind::Overlay;
+      else if (kinds[i] != "revenue")
+        issues.push_back(Issue{row, "kind", kinds[i], "expected revenue or overlay"});
+    }
+    if (d != row_of.end() && p)
+      s.add(d->second, *p, share, kind);
+    else
+      s.add(-1, -1, share, kind);  // keeps row numbers aligned; reported above
+  }
+  if (!issues.empty()) throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+  return s;
+}
+
+EffectiveDatedMap account_managers_from(const py::dict& cols, DealsHolder& deals) {
+  const auto customers = strings_at(cols, "customer");
+  const auto persons = strings_at(cols, "person");
+  const auto from = to_dates(days_at(cols, "from"), "from");
+  const auto to = to_optional_dates(days_at(cols, "to"));
+  const std::size_t n = customers.size();
+  if (persons.size() != n || from.size() != n || (!to.empty() && to.size() != n))
+    throw ValidationError("SC-AM-SHAPE", Issue{std::nullopt, "account_managers", std::to_string(n),
+                                               "columns differ in length"});
+  std::vector<EffectiveDatedMap::Entry> entries;
+  std::vector<Issue> issues;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto p = deals.org->roster().find(persons[i]);
+    if (!p) {
+      issues.push_back(Issue{int64_t(i), "person", persons[i], "unknown person"});
+      continue;
+    }
+    const int32_t c = deals.customers.intern(customers[i]);
+    entries.push_back(
+        {c, from[i], (to.empty() || !to[i]) ? EffectiveDatedMap::kOpenEnd : *to[i], *p, int64_t(i)});
+  }
+  if (!issues.empty()) throw ValidationError("SC-AM-INVALID", std::move(issues));
+  return EffectiveDatedMap(deals.customers.size(), std::move(entries), "account manager",
+                           [&](int32_t c) { return "customer '" + deals.customers.name(c) + "'"; });
+}
+
+py::dict credit_columns(const CreditsHolder& h) {
+  const CreditTable& t = h.table;
+  py::dict d;
+  d["person"] = to_numpy<int32_t>(t.person);
+  d["deal_row"] = to_numpy<int64_t>(t.deal);
+  d["deal_id"] =
+      to_numpy_by(t.size(), [&](std::size_t i) { return h.deals->table.id[std::size_t(t.deal[i])]; });
+  d["date"] = days_of(t.date);
+  d["period"] = to_numpy<int32_t>(t.period);
+  d["measure"] = to_numpy<int32_t>(t.measure);
+  d["amount"] = to_numpy<int64_t>(t.amount);
+  d["currency"] = currency_column(t.currency);
+  d["kind"] = to_numpy<uint8_t>(t.kind);
+  d["deal_type"] = to_numpy<uint8_t>(t.deal_type);
+  d["rule"] = to_numpy<int32_t>(t.rule);
+  d["depth"] = to_numpy<int16_t>(t.depth);
+  d["via"] = to_numpy<int32_t>(t.via);
+  d["source_amount"] = to_numpy<int64_t>(t.source_amount);
+  d["source_currency"] = currency_column(t.source_currency);
+  return d;
+}
+
+}  // namespace
+
+void bind_crediting(py::module_& m) {
+  py::class_<DealsHolder, std::shared_ptr<DealsHolder>>(m, "_Deals")
+      .def(py::init(&load), py::arg("org"), py::arg("columns"))
+      .def("__len__", [](const DealsHolder& h) { return h.table.size(); })
+      .def_property_readonly("ids", [](const DealsHolder& h) { return to_numpy<int64_t>(h.table.id); })
+      .def_property_readonly("customers", [](const DealsHolder& h) { return h.customers.names(); })
+      .def_property_readonly("products", [](const DealsHolder& h) { return h.products.names(); })
+      .def_property_readonly("amount_minor",
+                             [](const DealsHolder& h) { return to_numpy<int64_t>(h.table.amount); });
+
+  py::class_<CreditsHolder, std::shared_ptr<CreditsHolder>>(m, "_Credits")
+      .def("__len__", [](const CreditsHolder& h) { return h.table.size(); })
+      .def_readonly("measures", &CreditsHolder::measures)
+      .def_readonly("rule_names", &CreditsHolder::rule_names)
+      .def("columns", &credit_columns);
+
+  m.def("_credit_kind_names", [] {
+    std::vector<std::string> v;
+    for (int i = 0; i <= int(CreditKind::Territory); ++i) v.emplace_back(to_string(CreditKind(i)));
+    return v;
+  });
+  m.def("_deal_type_names", [] {
+    std::vector<std::string> v;
+    for (int i = 0; i <= int(DealType::Refund); ++i) v.emplace_back(to_string(DealType(i)));
+    return v;
+  });
+
+  m.def(
+      "_credit",
+      [](std::shared_ptr<DealsHolder> deals, const py::list& rule_specs, const std::string& currency,
+         py::object reporting_currency, const std::string& fx_date, const std::string& period_kind,
+         RoundingMode rounding, int threads, py::object splits, py::object account_managers, py::object fx,
+         py::object calendar) {
+        auto h = std::make_shared<CreditsHolder>();
+        h->deals = deals;
+        const CreditRuleSet rules = rules_from(rule_specs, *deals->org);
+        h->measures = rules.measures;
+        for (const auto& r : rules.rules) h->rule_names.push_back(r.name);
+        CreditingSettings s;
+        if (currency == "deal")
+          s.currency = CreditCurrency::Deal;
+        else if (currency == "pay")
+          s.currency = CreditCurrency::PayCurrency;
+        else if (currency == "reporting")
+          s.currency = CreditCurrency::Reporting;
+        else
+          throw ValidationError("SC-CREDIT-SETTINGS",
+                                Issue{std::nullopt, "currency", currency, "expected deal, pay or reporting"});
+        if (!reporting_currency.is_none()) s.reporting_currency = to_currency(reporting_currency);
+        if (fx_date == "deal_date")
+          s.fx_date = FxDate::CreditDate;
+        else if (fx_date == "period_end")
+          s.fx_date = FxDate::PeriodEnd;
+        else
+          throw ValidationError("SC-CREDIT-SETTINGS",
+                                Issue{std::nullopt, "fx_date", fx_date, "expected deal_date or period_end"});
+        s.period_kind = period_kind_from_string(period_kind);
+        s.rounding = rounding;
+        s.threads = threads;
+        SplitTable split_table;
+        EffectiveDatedMap ams;
+        CreditingSources src;
+        if (!splits.is_none()) {
+          split_table = splits_from(splits.cast<py::dict>(), *deals);
+          src.splits = &split_table;
+        }
+        if (!account_managers.is_none()) {
+          ams = account_managers_from(account_managers.cast<py::dict>(), *deals);
+          src.account_managers = &ams;
+        }
+        if (!fx.is_none()) src.fx = fx.cast<const FxTable*>();
+        if (!calendar.is_none()) src.calendar = calendar.cast<const FiscalCalendar*>();
+        {
+          py::gil_scoped_release release;
+          h->table = credit_deals(deals->table, *deals->org, rules, s, src);
+        }
+        return h;
+      },
+      py::arg("deals"), py::arg("rules"), py::arg("currency"), py::arg("reporting_currency"),
+      py::arg("fx_date"), py::arg("period_kind"), py::arg("rounding"), py::arg("threads"), py::arg("splits"),
+      py::arg("account_managers"), py::arg("fx"), py::arg("calendar"));
+}
+
+}  // namespace salescomp::py_bindings

@@ -1,0 +1,204 @@
+"""Deals to credits: direct, revenue splits, overlays, roll-ups, role and territory credit.
+
+Rules are dicts, applied in order; each credit carries the index of its rule::
+
+    rules = [
+        {"kind": "direct"},
+        {"kind": "revenue_split"},
+        {"kind": "overlay", "measure": "overlay_bookings"},
+        {"kind": "roll_up", "depth": 3},
+        {"kind": "sdr_sourced", "measure": "sourced_pipeline", "date": "created"},
+        {"kind": "account_manager", "deal_types": ["renewal", "upsell"]},
+        {"kind": "marketing_sourced", "sourced": "first_touch", "share": "0.1", "person": "mkt-pool"},
+        {"kind": "territory", "role": "sales_manager"},
+    ]
+
+See docs/crediting-and-quota.md for every setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import _tables as t
+from ._core import FxTable, RoundingMode, _credit, _credit_kind_names, _deal_type_names, _Deals  # type: ignore[attr-defined]
+from .org import FiscalCalendar, Organisation
+
+CREDIT_KINDS: tuple[str, ...] = tuple(_credit_kind_names())
+DEAL_TYPES: tuple[str, ...] = tuple(_deal_type_names())
+
+
+class Deals:
+    """Deals loaded against an organisation and validated (every bad row reported).
+
+    Columns: id (int), owner (person id), close_date, amount (decimal128/Decimal/str/int whole
+    units) or amount_minor (int minor units), currency, type (new_business, renewal, upsell or
+    expansion, cross_sell, cancellation, refund); optional invoice_date, collection_date,
+    cancellation_date, product, customer, source (marketing, sdr, partner, sales),
+    source_person, term_months, territory, created_date, first_touch_source,
+    first_marketing_touch, first_sales_activity.
+    """
+
+    def __init__(self, org: Organisation, table: Any) -> None:
+        c = t.as_arrow_columns(table, "deals")
+        t.require(c, ("id", "owner", "close_date", "currency", "type"), "deals")
+        if "amount" not in c and "amount_minor" not in c:
+            t.require(c, ("amount",), "deals")
+        cols: dict[str, Any] = {
+            "id": t.integers(c["id"], "id"),
+            "owner": t.strings(c["owner"]),
+            "close_date": t.days(c["close_date"], "close_date"),
+            "currency": t.strings(c["currency"]),
+            "type": t.strings(c["type"]),
+        }
+        if "amount" in c:
+            cols["amount"] = t.decimal_text(c["amount"], "amount")
+        else:
+            cols["amount_minor"] = t.integers(c["amount_minor"], "amount_minor")
+        for name in (
+            "invoice_date",
+            "collection_date",
+            "cancellation_date",
+            "created_date",
+            "first_marketing_touch",
+            "first_sales_activity",
+        ):
+            if name in c:
+                cols[name] = t.days(c[name], name)
+        for name in (
+            "product",
+            "customer",
+            "source",
+            "source_person",
+            "territory",
+            "first_touch_source",
+        ):
+            if name in c:
+                cols[name] = t.strings(c[name])
+        if "term_months" in c:
+            cols["term_months"] = t.integers(c["term_months"], "term_months", np.int32)
+        self.org = org
+        self._core = _Deals(org._core, cols)
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._core.ids
+
+
+class Credits:
+    """The credits table; ``to_arrow()`` / ``to_pandas()`` for the rows."""
+
+    def __init__(self, core: Any, deals: Deals) -> None:
+        self._core = core
+        self.deals = deals
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @property
+    def measures(self) -> list[str]:
+        return self._core.measures
+
+    @property
+    def rule_names(self) -> list[str]:
+        return self._core.rule_names
+
+    def to_arrow(self) -> pa.Table:
+        c = self._core.columns()
+        ids = self.deals.org.person_ids
+        return pa.table(
+            {
+                "person_id": t.dictionary(c["person"], ids),
+                "deal_id": pa.array(c["deal_id"]),
+                "deal_row": pa.array(c["deal_row"]),
+                "date": t.date_array(c["date"]),
+                "period": pa.array(c["period"]),
+                "measure": t.dictionary(c["measure"], self.measures),
+                "amount": t.decimal_array(c["amount"], c["currency"]),
+                "currency": t.currency_codes(c["currency"]),
+                "kind": t.dictionary(c["kind"].astype(np.int32), list(CREDIT_KINDS)),
+                "rule": pa.array(c["rule"]),
+                "rule_name": t.dictionary(c["rule"], self.rule_names),
+                "depth": pa.array(c["depth"]),
+                "via": t.dictionary(c["via"], ids, null_below_zero=True),
+                "deal_type": t.dictionary(c["deal_type"].astype(np.int32), list(DEAL_TYPES)),
+                "source_amount": t.decimal_array(c["source_amount"], c["source_currency"]),
+                "source_currency": t.currency_codes(c["source_currency"]),
+            }
+        )
+
+    def to_pandas(self) -> Any:
+        return self.to_arrow().to_pandas()
+
+
+def credit(
+    deals: Deals,
+    rules: Sequence[dict[str, Any]],
+    *,
+    splits: Any = None,
+    account_managers: Any = None,
+    fx: FxTable | None = None,
+    calendar: FiscalCalendar | None = None,
+    currency: str = "pay",
+    reporting_currency: str | None = None,
+    fx_date: str = "deal_date",
+    period_kind: str = "month",
+    rounding: RoundingMode = RoundingMode.HalfEven,
+    threads: int = 1,
+) -> Credits:
+    """Credit every deal by the rules.
+
+    ``splits``: deal_id, person, share (exact decimal), kind (revenue | overlay; default revenue).
+    Revenue shares of a deal must sum to exactly 1.
+    ``account_managers``: customer, person, from, optional to.
+    ``currency``: "pay" (each person's pay currency), "deal" or "reporting" (with
+    ``reporting_currency``); ``fx_date``: "deal_date" or "period_end" (of ``period_kind``).
+    The output is identical for any ``threads``.
+    """
+    split_cols = None
+    if splits is not None:
+        s = t.as_arrow_columns(splits, "splits")
+        t.require(s, ("deal_id", "person", "share"), "splits")
+        split_cols = {
+            "deal_id": t.integers(s["deal_id"], "deal_id"),
+            "person": t.strings(s["person"]),
+            "share": t.decimal_text(s["share"], "share"),
+        }
+        if "kind" in s:
+            split_cols["kind"] = t.strings(s["kind"])
+    am_cols = None
+    if account_managers is not None:
+        a = t.as_arrow_columns(account_managers, "account_managers")
+        t.require(a, ("customer", "person", "from"), "account_managers")
+        am_cols = {
+            "customer": t.strings(a["customer"]),
+            "person": t.strings(a["person"]),
+            "from": t.days(a["from"], "from"),
+        }
+        if "to" in a:
+            am_cols["to"] = t.days(a["to"], "to")
+    core = _credit(
+        deals._core,
+        [dict(r) for r in rules],
+        currency,
+        reporting_currency,
+        fx_date,
+        period_kind,
+        rounding,
+        threads,
+        split_cols,
+        am_cols,
+        fx,
+        calendar,
+    )
+    return Credits(core, deals)
+
+
+__all__ = ["CREDIT_KINDS", "DEAL_TYPES", "Credits", "Deals", "credit"]

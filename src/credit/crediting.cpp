@@ -1,0 +1,543 @@
+#include "salescomp/credit/crediting.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "salescomp/core/allocation.hpp"
+#include "salescomp/core/error.hpp"
+#include "salescomp/core/money_products.hpp"
+
+namespace salescomp {
+
+namespace {
+
+// One credit before the columnar sort (56 bytes: what the deal and the rule
+// already know - deal id, type, currency, measure - is looked up at output).
+struct CreditRow {
+  int64_t deal;
+  int64_t amount;
+  int64_t source_amount;
+  int32_t person;
+  Date date;
+  int32_t period;
+  int32_t rule;
+  int32_t via;
+  Currency currency;
+  CreditKind kind;
+  int16_t depth;
+};
+
+// Period key and period end per day over the span of credit dates, so the
+// hot loop never converts dates to year/month/day.
+class CreditPeriodLookup {
+ public:
+  CreditPeriodLookup(const FiscalCalendar& cal, PeriodKind kind, Date first, Date last)
+      : cal_(cal), kind_(kind), first_(first) {
+    if (last < first) return;
+    Date d = first;
+    while (d <= last) {
+      const Period p = cal.period_of(d, kind);
+      for (Date x = d; x <= p.last && x <= last; x = x.plus_days(1)) {
+        key_.push_back(p.key());
+        end_.push_back(p.last);
+      }
+      d = p.last.plus_days(1);
+    }
+  }
+  int32_t key(Date d) const {
+    const int32_t i = d - first_;
+    return (i >= 0 && std::size_t(i) < key_.size()) ? key_[std::size_t(i)] : cal_.period_of(d, kind_).key();
+  }
+  Date end(Date d) const {
+    const int32_t i = d - first_;
+    return (i >= 0 && std::size_t(i) < end_.size()) ? end_[std::size_t(i)] : cal_.period_of(d, kind_).last;
+  }
+
+ private:
+  const FiscalCalendar& cal_;
+  PeriodKind kind_;
+  Date first_;
+  std::vector<int32_t> key_;
+  std::vector<Date> end_;
+};
+
+// Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person).
+struct CreditSplitIndex {
+  std::vector<std::size_t> offsets;  // deals + 1
+  std::vector<uint32_t> rows;
+};
+
+CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
+  CreditSplitIndex ix;
+  ix.offsets.assign(deals + 1, 0);
+  if (!s) return ix;
+  for (std::size_t r = 0; r < s->size(); ++r) ++ix.offsets[std::size_t(s->deal[r]) + 1];
+  for (std::size_t d = 0; d < deals; ++d) ix.offsets[d + 1] += ix.offsets[d];
+  ix.rows.resize(s->size());
+  std::vector<std::size_t> fill(ix.offsets.begin(), ix.offsets.end() - 1);
+  for (std::size_t r = 0; r < s->size(); ++r) ix.rows[fill[std::size_t(s->deal[r])]++] = uint32_t(r);
+  for (std::size_t d = 0; d < deals; ++d)
+    std::sort(ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]),
+              ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]), [&](uint32_t a, uint32_t b) {
+                if (s->kind[a] != s->kind[b]) return s->kind[a] < s->kind[b];
+                return s->person[a] < s->person[b];
+              });
+  return ix;
+}
+
+// Everyone ever assigned to each territory, for the territory rule.
+struct CreditTerritoryIndex {
+  std::vector<std::vector<EffectiveDatedMap::Entry>> by_territory;
+};
+
+class CreditingRun {
+ public:
+  CreditingRun(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
+               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal)
+      : d_(deals),
+        org_(org),
+        rules_(rules),
+        s_(settings),
+        src_(src),
+        periods_(cal, settings.period_kind, min_date(deals), max_date(deals)),
+        splits_(index_credit_splits(src.splits, deals.size())) {
+    for (const CreditRule& r : rules.rules) {
+      if (r.kind == CreditKind::RevenueSplit) has_split_rule_ = true;
+      if (r.kind == CreditKind::Territory) has_territory_rule_ = true;
+    }
+    if (has_territory_rule_) {
+      const auto& map = org.assignments(AssignmentField::Territory);
+      territories_.by_territory.resize(org.dictionary(AssignmentField::Territory).size());
+      for (const auto& e : map.entries()) territories_.by_territory[std::size_t(e.value)].push_back(e);
+      for (auto& v : territories_.by_territory)
+        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    }
+  }
+
+  void credit_range(std::size_t from, std::size_t to, std::vector<CreditRow>& out) const {
+    for (std::size_t i = from; i < to; ++i) credit_one(i, out);
+  }
+
+ private:
+  static Date min_date(const DealTable& d) {
+    Date m = d.close_date.empty() ? Date() : d.close_date.front();
+    for (Date x : d.close_date) m = std::min(m, x);
+    for (const auto& x : d.created_date)
+      if (x) m = std::min(m, *x);
+    return m;
+  }
+  static Date max_date(const DealTable& d) {
+    Date m = d.close_date.empty() ? Date() : d.close_date.front();
+    for (Date x : d.close_date) m = std::max(m, x);
+    return m;
+  }
+
+  Currency target_currency(int32_t person, Currency deal_currency) const {
+    switch (s_.currency) {
+      case CreditCurrency::Deal:
+        return deal_currency;
+      case CreditCurrency::PayCurrency:
+        return org_.roster().pay_currency(person);
+      case CreditCurrency::Reporting:
+        return s_.reporting_currency;
+    }
+    return deal_currency;
+  }
+
+  int64_t convert(std::size_t deal, int64_t minor, Currency from, Currency to, Date date) const {
+    if (from == to) return minor;
+    const Date on = s_.fx_date == FxDate::CreditDate ? date : periods_.end(date);
+    if (!src_.fx)
+      throw LookupError("SC-FX-MISSING", "deal " + std::to_string(d_.id[deal]) + ": crediting needs " +
+                                             std::string(from.code()) + "/" + std::string(to.code()) +
+                                             " on " + on.to_string() + " but no FX table was given");
+    try {
+      return src_.fx->convert(Money::from_minor(minor, from), to, on, s_.rounding).minor_units();
+    } catch (const LookupError& e) {
+      const std::string what = e.what();
+      const std::size_t skip = e.id().size() + 3;  // "[id] "
+      throw LookupError(e.id(), "deal " + std::to_string(d_.id[deal]) + ": " +
+                                    (what.size() > skip ? what.substr(skip) : what));
+    }
+  }
+
+  Date credit_date(std::size_t i, const CreditRule& r) const {
+    if (r.date == CreditDateBasis::Created && !d_.created_date.empty() && d_.created_date[i])
+      return *d_.created_date[i];
+    return d_.close_date[i];
+  }
+
+  void emit(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
+            int32_t rule, CreditKind kind, int16_t depth, int32_t via) const {
+    const Currency dc = d_.currency[i];
+    const Currency tc = target_currency(person, dc);
+    emit_converted(out, i, person, source_amount, convert(i, source_amount, dc, tc, date), tc, date, rule,
+                   kind, depth, via);
+  }
+  void emit_converted(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount,
+                      int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
+                      int16_t depth, int32_t via) const {
+    out.push_back(CreditRow{int64_t(i), amount, source_amount, person, date, periods_.key(date), rule, via,
+                            currency, kind, depth});
+  }
+
+  bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
+    switch (def) {
+      case SourcedDefinition::LeadSource:
+        return d_.source[i] == DealSource::Marketing;
+      case SourcedDefinition::FirstTouch:
+        return d_.first_touch_source[i] == DealSource::Marketing;
+      case SourcedDefinition::MarketingTouchBeforeSales: {
+        const auto& m = d_.first_marketing_touch[i];
+        if (!m) return false;
+        const bool has_sales = !d_.first_sales_activity.empty() && d_.first_sales_activity[i];
+        return !has_sales || *m < *d_.first_sales_activity[i];
+      }
+    }
+    return false;
+  }
+
+  int64_t share_of(int64_t minor, Rate share) const {
+    return share == Rate::from_int(1) ? minor : multiply_minor(minor, share, s_.rounding);
+  }
+
+  void credit_one(std::size_t i, std::vector<CreditRow>& out) const {
+    const DealType type = d_.type[i];
+    const int64_t amount = d_.amount[i];
+    const std::size_t base_begin = out.size();
+    const std::size_t s0 = splits_.offsets[i], s1 = splits_.offsets[i + 1];
+    const SplitTable* st = src_.splits;
+    std::size_t revenue_end = s0;  // revenue rows come first (SplitKind::Revenue < Overlay)
+    while (revenue_end < s1 && st->kind[splits_.rows[revenue_end]] == SplitKind::Revenue) ++revenue_end;
+    const bool has_revenue_rows = revenue_end > s0;
+
+    for (std::size_t ri = 0; ri < rules_.rules.size(); ++ri) {
+      const CreditRule& r = rules_.rules[ri];
+      if (r.kind == CreditKind::RollUp || !(r.deal_types & deal_type_bit(type))) continue;
+      const Date date = credit_date(i, r);
+      const int32_t rule = int32_t(ri);
+      switch (r.kind) {
+        case CreditKind::Direct:
+          if (has_split_rule_ && has_revenue_rows) break;
+          emit(out, i, d_.owner[i], share_of(amount, r.share), date, rule, r.kind, 0, -1);
+          break;
+        case CreditKind::RevenueSplit: {
+          if (!has_revenue_rows) break;
+          credit_revenue_split(out, i, s0, revenue_end, date, rule);
+          break;
+        }
+        case CreditKind::Overlay:
+          for (std::size_t k = revenue_end; k < s1; ++k) {
+            const uint32_t sr = splits_.rows[k];
+            emit(out, i, st->person[sr], multiply_minor(amount, st->share[sr], s_.rounding), date, rule,
+                 r.kind, 0, -1);
+          }
+          break;
+        case CreditKind::SdrSourced:
+          if (d_.source[i] == DealSource::Sdr && d_.source_person[i] >= 0)
+            emit(out, i, d_.source_person[i], share_of(amount, r.share), date, rule, r.kind, 0, -1);
+          break;
+        case CreditKind::AccountManager: {
+          if (!src_.account_managers || d_.customer[i] < 0) break;
+          const int32_t am = src_.account_managers->value_or_none(d_.customer[i], date);
+          if (am >= 0) emit(out, i, am, share_of(amount, r.share), date, rule, r.kind, 0, -1);
+          break;
+        }
+        case CreditKind::MarketingSourced: {
+          if (!marketing_sourced(i, r.sourced)) break;
+          const int32_t who = d_.source_person[i] >= 0 ? d_.source_person[i] : r.person;
+          if (who >= 0) emit(out, i, who, share_of(amount, r.share), date, rule, r.kind, 0, -1);
+          break;
+        }
+        case CreditKind::Territory: {
+          const int32_t t = d_.territory[i];
+          if (t < 0) break;
+          for (const auto& e : territories_.by_territory[std::size_t(t)]) {
+            if (date < e.first || e.last < date) continue;
+            if (r.role && org_.role_as_of(e.key, date) != *r.role) continue;
+            emit(out, i, e.key, share_of(amount, r.share), date, rule, r.kind, 0, -1);
+          }
+          break;
+        }
+        case CreditKind::RollUp:
+          break;
+      }
+    }
+
+    const std::size_t base_end = out.size();
+    int32_t chain[64];
+    for (std::size_t ri = 0; ri < rules_.rules.size(); ++ri) {
+      const CreditRule& r = rules_.rules[ri];
+      if (r.kind != CreditKind::RollUp || !(r.deal_types & deal_type_bit(type))) continue;
+      for (std::size_t k = base_begin; k < base_end; ++k) {
+        if (!(r.rolls_up & credit_kind_bit(out[k].kind))) continue;
+        const CreditRow base = out[k];  // copy: `out` grows below
+        const int n = org_.reporting_chain(base.person, base.date, r.depth, chain);
+        const int64_t src = share_of(base.source_amount, r.share);
+        for (int level = 0; level < n; ++level) {
+          const int32_t m = chain[level];
+          const Currency tc = target_currency(m, d_.currency[i]);
+          // Full roll-ups in the report's currency copy the converted amount, so a
+          // manager's roll-up equals the sum of the team's credits exactly.
+          const int64_t amt = (r.share == Rate::from_int(1) && tc == base.currency)
+                                  ? base.amount
+                                  : convert(i, src, d_.currency[i], tc, base.date);
+          emit_converted(out, i, m, src, amt, tc, base.date, int32_t(ri), CreditKind::RollUp,
+                         int16_t(level + 1), base.person);
+        }
+      }
+    }
+  }
+
+  void credit_revenue_split(std::vector<CreditRow>& out, std::size_t i, std::size_t s0, std::size_t s1,
+                            Date date, int32_t rule) const {
+    const SplitTable* st = src_.splits;
+    const std::size_t n = s1 - s0;
+    thread_local std::vector<int64_t> weights, keys, parts, converted_parts;
+    weights.resize(n);
+    keys.resize(n);
+    parts.resize(n);
+    bool one_currency = true;
+    const Currency first = target_currency(st->person[splits_.rows[s0]], d_.currency[i]);
+    for (std::size_t k = 0; k < n; ++k) {
+      const uint32_t sr = splits_.rows[s0 + k];
+      weights[k] = st->share[sr].raw();
+      keys[k] = st->person[sr];  // ties by roster index, never by input row order
+      if (!(target_currency(st->person[sr], d_.currency[i]) == first)) one_currency = false;
+    }
+    allocate_minor_into(d_.amount[i], weights, parts, keys);
+    if (one_currency) {
+      // Convert the deal once and split the converted total: the parts sum to it.
+      converted_parts.resize(n);
+      const int64_t total = convert(i, d_.amount[i], d_.currency[i], first, date);
+      allocate_minor_into(total, weights, converted_parts, keys);
+      for (std::size_t k = 0; k < n; ++k)
+        emit_converted(out, i, st->person[splits_.rows[s0 + k]], parts[k], converted_parts[k], first, date,
+                       rule, CreditKind::RevenueSplit, 0, -1);
+    } else {
+      for (std::size_t k = 0; k < n; ++k)
+        emit(out, i, st->person[splits_.rows[s0 + k]], parts[k], date, rule, CreditKind::RevenueSplit, 0, -1);
+    }
+  }
+
+  const DealTable& d_;
+  const Organisation& org_;
+  const CreditRuleSet& rules_;
+  const CreditingSettings& s_;
+  const CreditingSources& src_;
+  CreditPeriodLookup periods_;
+  CreditSplitIndex splits_;
+  CreditTerritoryIndex territories_;
+  bool has_split_rule_ = false;
+  bool has_territory_rule_ = false;
+};
+
+void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& settings,
+                           const DealTable& deals, std::size_t people) {
+  std::vector<Issue> issues;
+  for (std::size_t i = 0; i < rules.rules.size(); ++i) {
+    const CreditRule& r = rules.rules[i];
+    const int64_t row = int64_t(i);
+    if (r.measure < 0 || std::size_t(r.measure) >= rules.measures.size())
+      issues.push_back(
+          Issue{row, "measure", std::to_string(r.measure), "rule '" + r.name + "': no such measure"});
+    if (r.share.is_negative())
+      issues.push_back(Issue{row, "share", r.share.to_string(), "rule '" + r.name + "': share must be >= 0"});
+    if (r.kind == CreditKind::RollUp) {
+      if (r.depth < 1 || r.depth > 64)
+        issues.push_back(
+            Issue{row, "depth", std::to_string(r.depth), "rule '" + r.name + "': depth must be 1..64"});
+      if (r.rolls_up & credit_kind_bit(CreditKind::RollUp))
+        issues.push_back(Issue{row, "rolls_up", "roll_up",
+                               "rule '" + r.name + "': roll-ups of roll-ups double count; use depth"});
+    }
+    if (r.kind == CreditKind::MarketingSourced) {
+      if (r.sourced == SourcedDefinition::FirstTouch && deals.first_touch_source.empty())
+        issues.push_back(Issue{row, "sourced", "first_touch",
+                               "rule '" + r.name + "': the deals have no first_touch_source column"});
+      if (r.sourced == SourcedDefinition::MarketingTouchBeforeSales && deals.first_marketing_touch.empty())
+        issues.push_back(Issue{row, "sourced", "marketing_touch_before_sales",
+                               "rule '" + r.name + "': the deals have no first_marketing_touch column"});
+      if (r.person >= 0 && std::size_t(r.person) >= people)
+        issues.push_back(
+            Issue{row, "person", std::to_string(r.person), "rule '" + r.name + "': not a roster index"});
+    }
+    if (r.kind == CreditKind::Territory && deals.territory.empty())
+      issues.push_back(
+          Issue{row, "kind", "territory", "rule '" + r.name + "': the deals have no territory column"});
+  }
+  if (settings.currency == CreditCurrency::Reporting && !settings.reporting_currency.valid())
+    issues.push_back(
+        Issue{std::nullopt, "reporting_currency", "", "needed when credits are in a reporting currency"});
+  if (!issues.empty()) throw ValidationError("SC-CREDIT-RULES", std::move(issues));
+}
+
+}  // namespace
+
+void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people) {
+  std::vector<Issue> issues;
+  const std::size_t n = s.size();
+  if (s.person.size() != n || s.share.size() != n || s.kind.size() != n)
+    throw ValidationError("SC-SPLIT-SHAPE", Issue{std::nullopt, "splits", std::to_string(n),
+                                                  "every split column needs one value per row"});
+  std::vector<uint32_t> ok;
+  for (std::size_t r = 0; r < n; ++r) {
+    const int64_t row = int64_t(r);
+    bool good = true;
+    if (s.deal[r] < 0 || std::size_t(s.deal[r]) >= deals.size()) {
+      issues.push_back(Issue{row, "deal", std::to_string(s.deal[r]), "not a deal row"});
+      good = false;
+    }
+    if (s.person[r] < 0 || std::size_t(s.person[r]) >= people) {
+      issues.push_back(Issue{row, "person", std::to_string(s.person[r]), "not a roster index"});
+      good = false;
+    }
+    if (s.share[r].is_negative() || (s.kind[r] == SplitKind::Revenue && s.share[r].is_zero())) {
+      issues.push_back(Issue{
+          row, "share", s.share[r].to_short_string(),
+          s.kind[r] == SplitKind::Revenue ? "revenue shares must be > 0" : "overlay shares must be >= 0"});
+      good = false;
+    }
+    if (good) ok.push_back(uint32_t(r));
+  }
+  std::sort(ok.begin(), ok.end(), [&](uint32_t a, uint32_t b) {
+    if (s.deal[a] != s.deal[b]) return s.deal[a] < s.deal[b];
+    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
+    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
+    return a < b;
+  });
+  for (std::size_t k = 0; k < ok.size();) {
+    std::size_t e = k;
+    detail::int128 sum = 0;
+    bool revenue = s.kind[ok[k]] == SplitKind::Revenue;
+    while (e < ok.size() && s.deal[ok[e]] == s.deal[ok[k]] && s.kind[ok[e]] == s.kind[ok[k]]) {
+      if (e > k && s.person[ok[e]] == s.person[ok[e - 1]])
+        issues.push_back(Issue{int64_t(ok[e]), "person", std::to_string(s.person[ok[e]]),
+                               "deal " + std::to_string(deals.id[std::size_t(s.deal[ok[e]])]) +
+                                   " names this person twice in its " +
+                                   (revenue ? "revenue split" : "overlays")});
+      sum += s.share[ok[e]].raw();
+      ++e;
+    }
+    if (revenue && sum != Rate::kOne) {
+      const std::string total = detail::fits_int64(sum) ? Rate::from_raw(int64_t(sum)).to_short_string()
+                                                        : detail::to_string(sum) + "e-12";
+      issues.push_back(Issue{int64_t(ok[k]), "share", total,
+                             "revenue split of deal " + std::to_string(deals.id[std::size_t(s.deal[ok[k]])]) +
+                                 " sums to " + total + ", not exactly 1 (100%)"});
+    }
+    k = e;
+  }
+  if (!issues.empty()) throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+}
+
+CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
+                         const CreditingSettings& settings, const CreditingSources& sources) {
+  if (sources.splits) validate_splits(*sources.splits, deals, org.size());
+  validate_credit_rules(rules, settings, deals, org.size());
+  const FiscalCalendar default_calendar;
+  const FiscalCalendar& cal = sources.calendar ? *sources.calendar : default_calendar;
+  const CreditingRun run(deals, org, rules, settings, sources, cal);
+
+  const std::size_t n = deals.size();
+  std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                              : std::size_t(settings.threads);
+  threads = std::max<std::size_t>(1, std::min(threads, n / 10000 + 1));
+  std::vector<std::vector<CreditRow>> parts(threads);
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](std::size_t t) {
+    try {
+      const std::size_t from = n * t / threads, to = n * (t + 1) / threads;
+      parts[t].reserve((to - from) * 2);
+      run.credit_range(from, to, parts[t]);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  if (threads == 1)
+    work(0);
+  else {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (auto& th : pool) th.join();
+  }
+  // The first failing chunk in deal order: the same error whatever the thread count.
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+
+  // Counting sort by person: scatter whole rows (freeing each thread part as
+  // it is consumed), then sort each person's contiguous credits by (date, deal
+  // id, rule, depth, via). Stable, and parts are in deal order, so ties keep
+  // the rule order within a deal. Rows stay contiguous: the sort is cache-friendly.
+  std::size_t total = 0;
+  for (auto& p : parts) total += p.size();
+  const std::size_t people = org.size();
+  std::vector<std::size_t> start(people + 1, 0);
+  for (const auto& p : parts)
+    for (const CreditRow& r : p) ++start[std::size_t(r.person) + 1];
+  for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
+  std::vector<CreditRow> sorted(total);
+  {
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (auto& part : parts) {
+      for (const CreditRow& r : part) sorted[fill[std::size_t(r.person)]++] = r;
+      std::vector<CreditRow>().swap(part);
+    }
+  }
+  auto before = [&](const CreditRow& x, const CreditRow& y) {
+    if (x.date != y.date) return x.date < y.date;
+    if (x.deal != y.deal) {
+      const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
+      if (xi != yi) return xi < yi;
+    }
+    if (x.rule != y.rule) return x.rule < y.rule;
+    if (x.depth != y.depth) return x.depth < y.depth;
+    return x.via < y.via;
+  };
+  for (std::size_t p = 0; p < people; ++p) {
+    const auto b = sorted.begin() + std::ptrdiff_t(start[p]),
+               e = sorted.begin() + std::ptrdiff_t(start[p + 1]);
+    if (!std::is_sorted(b, e, before)) std::stable_sort(b, e, before);
+  }
+
+  CreditTable out;
+  const std::size_t n_out = sorted.size();
+  out.person.resize(n_out);
+  out.deal.resize(n_out);
+  out.date.resize(n_out);
+  out.amount.resize(n_out);
+  out.currency.resize(n_out);
+  out.kind.resize(n_out);
+  out.deal_type.resize(n_out);
+  out.rule.resize(n_out);
+  out.depth.resize(n_out);
+  out.period.resize(n_out);
+  out.measure.resize(n_out);
+  out.via.resize(n_out);
+  out.source_amount.resize(n_out);
+  out.source_currency.resize(n_out);
+  for (std::size_t k = 0; k < n_out; ++k) {
+    const CreditRow& r = sorted[k];
+    const std::size_t d = std::size_t(r.deal);
+    out.person[k] = r.person;
+    out.deal[k] = r.deal;
+    out.date[k] = r.date;
+    out.amount[k] = r.amount;
+    out.currency[k] = r.currency;
+    out.kind[k] = r.kind;
+    out.deal_type[k] = deals.type[d];
+    out.rule[k] = r.rule;
+    out.depth[k] = r.depth;
+    out.period[k] = r.period;
+    out.measure[k] = rules.rules[std::size_t(r.rule)].measure;
+    out.via[k] = r.via;
+    out.source_amount[k] = r.source_amount;
+    out.source_currency[k] = deals.currency[d];
+  }
+  return out;
+}
+
+}  // namespace salescomp

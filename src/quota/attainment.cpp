@@ -1,0 +1,239 @@
+#include "salescomp/quota/attainment.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <tuple>
+
+#include "salescomp/core/error.hpp"
+#include "salescomp/core/exact_compare.hpp"
+#include "salescomp/detail/int128.hpp"
+
+namespace salescomp {
+
+namespace {
+
+using detail::int128;
+
+struct AttainmentQuotaRow {
+  SubjectKind kind;
+  int32_t subject;
+  int32_t measure;
+  Period period;
+  Currency currency;
+  int64_t quota;
+};
+
+int64_t narrow_attainment(int128 v, const char* what) {
+  if (!detail::fits_int64(v))
+    throw OverflowError("SC-OVERFLOW",
+                        std::string(what) + " " + detail::to_string(v) + " does not fit in 64 bits");
+  return int64_t(v);
+}
+
+Rate attainment_display_ratio(int64_t credited, int64_t quota) {
+  return quota > 0 ? Rate::from_fraction(credited, quota) : Rate();
+}
+
+}  // namespace
+
+AttainmentTable compute_attainment(const CreditTable& c, const EffectiveQuotaTable& q,
+                                   const Organisation& org, const FiscalCalendar& calendar,
+                                   const AttainmentSettings& s) {
+  const std::size_t people = org.size();
+  const std::size_t teams = org.dictionary(AssignmentField::Team).size();
+  // A person's credits are contiguous and dated in order (the CreditTable contract).
+  std::vector<std::size_t> start(people + 1, 0);
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    if (c.person[k] < 0 || std::size_t(c.person[k]) >= people)
+      throw ValidationError("SC-ATTAIN-CREDITS",
+                            Issue{int64_t(k), "person", std::to_string(c.person[k]), "not a roster index"});
+    if (k > 0 &&
+        (c.person[k] < c.person[k - 1] || (c.person[k] == c.person[k - 1] && c.date[k] < c.date[k - 1])))
+      throw ValidationError("SC-ATTAIN-CREDITS",
+                            Issue{int64_t(k), "person", std::to_string(c.person[k]),
+                                  "credits must be sorted by (person, date), as crediting produces them"});
+    ++start[std::size_t(c.person[k]) + 1];
+  }
+  for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
+
+  // Team credit lists (indexes into c), sorted by date.
+  std::vector<std::vector<uint32_t>> team_credits(teams);
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    if (c.depth[k] != 0 || !(s.team_kinds & credit_kind_bit(c.kind[k]))) continue;
+    const int32_t t = org.as_of(c.person[k], AssignmentField::Team, c.date[k]);
+    if (t >= 0) team_credits[std::size_t(t)].push_back(uint32_t(k));
+  }
+  for (auto& v : team_credits)
+    std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return c.date[a] < c.date[b]; });
+
+  // The rows to report: the effective quotas plus derived team quotas.
+  std::vector<AttainmentQuotaRow> rows;
+  rows.reserve(q.size());
+  using Key = std::tuple<SubjectKind, int32_t, int32_t, PeriodKind, Date, Date>;
+  std::map<Key, std::size_t> explicit_team;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    rows.push_back(AttainmentQuotaRow{q.subject_kind[i], q.subject[i], q.measure[i], q.period[i],
+                                      q.currency[i], q.final_amount[i]});
+    if (q.subject_kind[i] == SubjectKind::Team)
+      explicit_team[{SubjectKind::Team, q.subject[i], q.measure[i], q.period[i].kind, q.period[i].first,
+                     q.period[i].last}] = i;
+  }
+  std::vector<Issue> issues;
+  if (s.team_quota == TeamQuotaSource::SumOfMembers) {
+    std::map<Key, std::pair<int128, Currency>> derived;
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      if (q.subject_kind[i] != SubjectKind::Person) continue;
+      const int32_t t = org.as_of(q.subject[i], AssignmentField::Team, q.period[i].last);
+      if (t < 0) continue;
+      const Key key{SubjectKind::Team, t, q.measure[i], q.period[i].kind, q.period[i].first,
+                    q.period[i].last};
+      if (explicit_team.count(key)) continue;
+      auto [it, fresh] = derived.emplace(key, std::make_pair(int128(0), q.currency[i]));
+      if (!(it->second.second == q.currency[i]))
+        issues.push_back(Issue{int64_t(i), "currency", std::string(q.currency[i].code()),
+                               "team '" + org.dictionary(AssignmentField::Team)[std::size_t(t)] +
+                                   "' has member quotas in " + std::string(it->second.second.code()) +
+                                   " and " + std::string(q.currency[i].code()) + " in " +
+                                   q.period[i].label()});
+      it->second.first += q.final_amount[i];
+      (void)fresh;
+    }
+    for (const auto& [key, v] : derived)
+      rows.push_back(AttainmentQuotaRow{SubjectKind::Team, std::get<1>(key), std::get<2>(key),
+                                        Period{std::get<3>(key), 0, 0, std::get<4>(key), std::get<5>(key)},
+                                        v.second, narrow_attainment(v.first, "team quota")});
+  }
+  // Derived rows need their fiscal year and number back.
+  for (AttainmentQuotaRow& r : rows)
+    if (r.period.fiscal_year == 0) {
+      const Period p = calendar.period_of(r.period.first, r.period.kind);
+      if (p.first == r.period.first && p.last == r.period.last)
+        r.period = p;
+      else
+        r.period.fiscal_year = calendar.fiscal_year_of(r.period.first);
+    }
+  std::sort(rows.begin(), rows.end(), [](const AttainmentQuotaRow& a, const AttainmentQuotaRow& b) {
+    return std::tie(a.kind, a.subject, a.measure, a.period.kind, a.period.first, a.period.last) <
+           std::tie(b.kind, b.subject, b.measure, b.period.kind, b.period.first, b.period.last);
+  });
+
+  AttainmentTable out;
+  const std::size_t n = rows.size();
+  out.subject_kind.resize(n);
+  out.subject.resize(n);
+  out.measure.resize(n);
+  out.period.resize(n);
+  out.currency.resize(n);
+  out.credited.resize(n);
+  out.quota.resize(n);
+  out.attainment.resize(n);
+  out.attained.resize(n);
+  out.qtd_credited.resize(n);
+  out.qtd_quota.resize(n);
+  out.ytd_credited.resize(n);
+  out.ytd_quota.resize(n);
+  out.qtd_attainment.resize(n);
+  out.ytd_attainment.resize(n);
+  out.credit_count.resize(n);
+
+  // Adds credit k to the row's total when its measure and kind count.
+  int128 sum = 0;
+  int32_t count = 0;
+  auto add = [&](std::size_t k, const AttainmentQuotaRow& r, uint16_t kinds) {
+    if (c.measure.empty() ? r.measure != 0 : c.measure[k] != r.measure) return;
+    if (!(kinds & credit_kind_bit(c.kind[k]))) return;
+    if (!(c.currency[k] == r.currency)) {
+      issues.push_back(Issue{int64_t(k), "currency", std::string(c.currency[k].code()),
+                             "credit of person '" + org.roster().id(c.person[k]) +
+                                 "' is not in the quota currency " + std::string(r.currency.code()) + " (" +
+                                 r.period.label() + ")"});
+      return;
+    }
+    sum += c.amount[k];
+    ++count;
+  };
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const AttainmentQuotaRow& r = rows[i];
+    Date last = r.period.last;
+    if (s.through && *s.through < last) last = *s.through;
+    sum = 0;
+    count = 0;
+    if (r.kind == SubjectKind::Person) {
+      const std::size_t b = start[std::size_t(r.subject)], e = start[std::size_t(r.subject) + 1];
+      auto date_at = [&](std::size_t k) { return c.date[k]; };
+      std::size_t lo = b, hi = e;
+      // first credit dated >= period.first
+      {
+        std::size_t L = b, R = e;
+        while (L < R) {
+          std::size_t m = (L + R) / 2;
+          if (date_at(m) < r.period.first)
+            L = m + 1;
+          else
+            R = m;
+        }
+        lo = L;
+      }
+      {
+        std::size_t L = lo, R = e;
+        while (L < R) {
+          std::size_t m = (L + R) / 2;
+          if (date_at(m) <= last)
+            L = m + 1;
+          else
+            R = m;
+        }
+        hi = L;
+      }
+      for (std::size_t k = lo; k < hi; ++k) add(k, r, s.person_kinds);
+    } else {
+      const auto& v = team_credits[std::size_t(r.subject)];
+      auto lo = std::lower_bound(v.begin(), v.end(), r.period.first,
+                                 [&](uint32_t k, Date d) { return c.date[k] < d; });
+      auto hi = std::upper_bound(lo, v.end(), last, [&](Date d, uint32_t k) { return d < c.date[k]; });
+      for (auto it = lo; it != hi; ++it) add(*it, r, 0xFFFF);
+    }
+    out.credited[i] = narrow_attainment(sum, "credited");
+    out.credit_count[i] = count;
+    out.subject_kind[i] = r.kind;
+    out.subject[i] = r.subject;
+    out.measure[i] = r.measure;
+    out.period[i] = r.period;
+    out.currency[i] = r.currency;
+    out.quota[i] = r.quota;
+  }
+  if (!issues.empty()) throw ValidationError("SC-ATTAIN-CURRENCY", std::move(issues));
+
+  // Cumulative figures within (subject, measure, period kind, fiscal year / quarter).
+  for (std::size_t i = 0; i < n; ++i) {
+    const AttainmentQuotaRow& r = rows[i];
+    const bool same_group = i > 0 && rows[i - 1].kind == r.kind && rows[i - 1].subject == r.subject &&
+                            rows[i - 1].measure == r.measure && rows[i - 1].period.kind == r.period.kind;
+    const bool same_year = same_group && rows[i - 1].period.fiscal_year == r.period.fiscal_year;
+    const bool short_period = r.period.kind == PeriodKind::Week || r.period.kind == PeriodKind::Month;
+    const bool same_quarter = same_year && short_period &&
+                              calendar.period_of(rows[i - 1].period.first, PeriodKind::Quarter).number ==
+                                  calendar.period_of(r.period.first, PeriodKind::Quarter).number;
+    out.ytd_credited[i] = same_year
+                              ? narrow_attainment(int128(out.ytd_credited[i - 1]) + out.credited[i], "ytd")
+                              : out.credited[i];
+    out.ytd_quota[i] =
+        same_year ? narrow_attainment(int128(out.ytd_quota[i - 1]) + out.quota[i], "ytd") : out.quota[i];
+    out.qtd_credited[i] = same_quarter
+                              ? narrow_attainment(int128(out.qtd_credited[i - 1]) + out.credited[i], "qtd")
+                              : out.credited[i];
+    out.qtd_quota[i] =
+        same_quarter ? narrow_attainment(int128(out.qtd_quota[i - 1]) + out.quota[i], "qtd") : out.quota[i];
+    out.attainment[i] = attainment_display_ratio(out.credited[i], out.quota[i]);
+    out.qtd_attainment[i] = attainment_display_ratio(out.qtd_credited[i], out.qtd_quota[i]);
+    out.ytd_attainment[i] = attainment_display_ratio(out.ytd_credited[i], out.ytd_quota[i]);
+    // Exact: credited >= quota, without any rounded ratio.
+    out.attained[i] = out.quota[i] > 0 ? compare_ratio(out.credited[i], out.quota[i], Rate::from_int(1)) >= 0
+                                       : out.credited[i] >= 0;
+  }
+  return out;
+}
+
+}  // namespace salescomp

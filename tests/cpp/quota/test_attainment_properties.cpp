@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <salescomp/credit/crediting.hpp>
+#include <salescomp/data/synthetic.hpp>
+#include <salescomp/quota/attainment.hpp>
+#include <salescomp/quota/effective_quota.hpp>
+
+using namespace salescomp;
+
+namespace {
+struct World {
+  SyntheticData d;
+  CreditTable credits;
+  EffectiveQuotaTable quotas;
+};
+
+World world() {
+  SyntheticSpec spec;
+  spec.people = 300;
+  spec.deals = 5000;
+  spec.manager_move_percent = 25;
+  spec.seed = 11;
+  World w{make_synthetic(spec), {}, {}};
+  CreditingSources src;
+  src.splits = &w.d.splits;
+  src.fx = &w.d.fx;
+  src.calendar = &w.d.calendar;
+  w.credits = credit_deals(w.d.deals, w.d.org, w.d.rules, CreditingSettings{}, src);
+  w.quotas = effective_quotas(w.d.quotas, QuotaInputs{w.d.org, w.d.calendar});
+  return w;
+}
+}  // namespace
+
+TEST(AttainmentProperties, TeamTotalsEqualTheSumOfTheirMembersCredits) {
+  const World w = world();
+  const AttainmentTable a = compute_attainment(w.credits, w.quotas, w.d.org, w.d.calendar);
+  // Per month: Σ team credited = Σ direct/split credits of people who had a team on the credit date.
+  std::map<int32_t, int64_t> teams, members, persons, person_credits;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.subject_kind[i] == SubjectKind::Team)
+      teams[a.period[i].key()] += a.credited[i];
+    else
+      persons[a.period[i].key()] += a.credited[i];
+  }
+  for (std::size_t k = 0; k < w.credits.size(); ++k) {
+    person_credits[w.credits.period[k]] += w.credits.amount[k];
+    const bool counts =
+        w.credits.kind[k] == CreditKind::Direct || w.credits.kind[k] == CreditKind::RevenueSplit;
+    if (counts && w.d.org.as_of(w.credits.person[k], AssignmentField::Team, w.credits.date[k]) >= 0)
+      members[w.credits.period[k]] += w.credits.amount[k];
+  }
+  ASSERT_EQ(teams.size(), 12u);
+  EXPECT_EQ(teams, members);
+  // Every person has a quota every month, so the person rows hold every credit.
+  EXPECT_EQ(persons, person_credits);
+}
+
+TEST(AttainmentProperties, YearToDateIsTheSumOfTheMonths) {
+  const World w = world();
+  const AttainmentTable a = compute_attainment(w.credits, w.quotas, w.d.org, w.d.calendar);
+  std::map<std::pair<int, int32_t>, std::pair<int64_t, int64_t>> sums;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto& s = sums[{int(a.subject_kind[i]), a.subject[i]}];
+    s.first += a.credited[i];
+    s.second += a.quota[i];
+    EXPECT_EQ(a.ytd_credited[i], s.first);
+    EXPECT_EQ(a.ytd_quota[i], s.second);
+    // The exact decision agrees with the exact comparison of the integers.
+    EXPECT_EQ(a.attained[i] == 1, a.credited[i] >= a.quota[i]);
+  }
+}
