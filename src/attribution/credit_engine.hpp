@@ -1,0 +1,66 @@
+#pragma once
+// Private: turns per-path weights into exact credits.
+//
+// Paths whose weight vectors are proportional are merged first (weights are
+// divided by their gcd and hashed), so the result depends only on the
+// multiset of (weights, conversions, value) and never on how journeys were
+// grouped into rows or in which order they came. Each merged group's
+// conversions and value are then split by largest remainder (ties to the
+// smaller slot); per-journey credits split the group's credits again,
+// journey by journey in row-id order, so journey credits sum exactly to the
+// channel totals as well as to each journey's own conversions and value.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "salescomp/attribution/attribution_result.hpp"
+#include "salescomp/detail/int128.hpp"
+
+namespace salescomp::attribution_detail {
+
+// Largest remainder with signed weights (sum must be positive): floor shares,
+// then the leftover units to the largest remainders (ties: smaller key, then index).
+void apportion_signed(int64_t total, std::span<const int64_t> weights, std::span<int64_t> out,
+                      std::span<const int64_t> tie_keys = {});
+
+class CreditAccumulator {
+ public:
+  // slot_count: number of output slots (channels, or channel x position).
+  CreditAccumulator(std::size_t slot_count, bool per_journey);
+
+  // One path row: distinct slots ascending, weights >= 0 with a positive sum.
+  void add(std::span<const int32_t> slots, std::span<const int64_t> weights, int64_t conversions,
+           int64_t value, int64_t row_id);
+
+  // Slot s is reported as (channel_of[s], position_of[s]); slots with no
+  // weight anywhere are left out unless keep_all_slots.
+  AttributionResult finish(Currency currency, std::span<const int32_t> channel_of,
+                           std::span<const int32_t> position_of, bool keep_all_slots);
+
+ private:
+  struct Group {
+    uint64_t hash;
+    uint32_t key_begin;
+    uint32_t key_size;
+    detail::int128 conversions;
+    detail::int128 value;
+  };
+  uint32_t find_or_insert(uint64_t hash, std::span<const int32_t> slots,
+                          std::span<const int64_t> weights);
+  void grow();
+
+  std::size_t slot_count_;
+  bool per_journey_;
+  std::vector<Group> groups_;
+  std::vector<int32_t> key_slots_;
+  std::vector<int64_t> key_weights_;
+  std::vector<uint32_t> table_;  // group index + 1; 0 is empty
+  // Per added row, when per_journey.
+  std::vector<uint32_t> row_group_;
+  std::vector<int64_t> row_conversions_;
+  std::vector<int64_t> row_value_;
+  std::vector<int64_t> row_id_;
+  std::vector<int64_t> scratch_weights_;
+};
+
+}  // namespace salescomp::attribution_detail
