@@ -65,6 +65,21 @@ void apportion_signed(int64_t total, std::span<const int64_t> weights, std::span
   for (std::size_t k = 0; k < leftover; ++k) out[order[k]] += 1;
 }
 
+void first_touch_ranks(std::span<const int32_t> path, std::span<const int32_t> slots,
+                       std::vector<int32_t>& ranks) {
+  ranks.assign(slots.size(), -1);
+  int32_t next = 0;
+  for (int32_t c : path) {
+    const auto it = std::lower_bound(slots.begin(), slots.end(), c);
+    if (it == slots.end() || *it != c) continue;
+    int32_t& r = ranks[std::size_t(it - slots.begin())];
+    if (r < 0) r = next++;
+    if (std::size_t(next) == slots.size()) break;
+  }
+  for (int32_t& r : ranks)
+    if (r < 0) r = 0;
+}
+
 CreditAccumulator::CreditAccumulator(std::size_t slot_count, bool per_journey)
     : slot_count_(slot_count), per_journey_(per_journey), table_(1024, 0) {}
 
@@ -80,14 +95,16 @@ void CreditAccumulator::grow() {
 }
 
 uint32_t CreditAccumulator::find_or_insert(uint64_t hash, std::span<const int32_t> slots,
-                                           std::span<const int64_t> weights) {
+                                           std::span<const int64_t> weights,
+                                           std::span<const int32_t> tie_rank) {
   const std::size_t mask = table_.size() - 1;
   std::size_t i = hash & mask;
   while (table_[i] != 0) {
     const Group& g = groups_[table_[i] - 1];
     if (g.hash == hash && g.key_size == slots.size() &&
         std::equal(slots.begin(), slots.end(), key_slots_.begin() + g.key_begin) &&
-        std::equal(weights.begin(), weights.end(), key_weights_.begin() + g.key_begin))
+        std::equal(weights.begin(), weights.end(), key_weights_.begin() + g.key_begin) &&
+        std::equal(tie_rank.begin(), tie_rank.end(), key_ranks_.begin() + g.key_begin))
       return table_[i] - 1;
     i = (i + 1) & mask;
   }
@@ -95,13 +112,15 @@ uint32_t CreditAccumulator::find_or_insert(uint64_t hash, std::span<const int32_
   groups_.push_back(Group{hash, uint32_t(key_slots_.size()), uint32_t(slots.size()), 0, 0});
   key_slots_.insert(key_slots_.end(), slots.begin(), slots.end());
   key_weights_.insert(key_weights_.end(), weights.begin(), weights.end());
+  key_ranks_.insert(key_ranks_.end(), tie_rank.begin(), tie_rank.end());
   table_[i] = id + 1;
   if (groups_.size() * 2 > table_.size()) grow();
   return id;
 }
 
 void CreditAccumulator::add(std::span<const int32_t> slots, std::span<const int64_t> weights,
-                            int64_t conversions, int64_t value, int64_t row_id) {
+                            std::span<const int32_t> tie_rank, int64_t conversions, int64_t value,
+                            int64_t row_id) {
   if (conversions == 0 && value == 0) return;  // nothing to credit
   // Proportional weight vectors are the same split: divide by the gcd.
   int64_t g = 0;
@@ -113,8 +132,9 @@ void CreditAccumulator::add(std::span<const int32_t> slots, std::span<const int6
   for (std::size_t i = 0; i < slots.size(); ++i) {
     h = mix(h, uint64_t(uint32_t(slots[i])));
     h = mix(h, uint64_t(scratch_weights_[i]));
+    h = mix(h, uint64_t(uint32_t(tie_rank[i])));
   }
-  const uint32_t id = find_or_insert(h, slots, scratch_weights_);
+  const uint32_t id = find_or_insert(h, slots, scratch_weights_, tie_rank);
   groups_[id].conversions += conversions;
   groups_[id].value += value;
   if (per_journey_) {
@@ -138,7 +158,7 @@ AttributionResult CreditAccumulator::finish(Currency currency, std::span<const i
   for (const Group& g : groups_) {
     std::span<const int32_t> slots(key_slots_.data() + g.key_begin, g.key_size);
     std::span<const int64_t> weights(key_weights_.data() + g.key_begin, g.key_size);
-    keys.assign(slots.begin(), slots.end());
+    keys.assign(key_ranks_.begin() + g.key_begin, key_ranks_.begin() + g.key_begin + g.key_size);
     std::span<int64_t> conv(group_conv.data() + g.key_begin, g.key_size);
     std::span<int64_t> val(group_val.data() + g.key_begin, g.key_size);
     allocate_minor_into(scaled_conversions(g.conversions), weights, conv, keys);
@@ -181,7 +201,7 @@ AttributionResult CreditAccumulator::finish(Currency currency, std::span<const i
       std::span<const int32_t> slots(key_slots_.data() + g.key_begin, g.key_size);
       std::span<int64_t> remaining_conv(group_conv.data() + g.key_begin, g.key_size);
       std::span<int64_t> remaining_val(group_val.data() + g.key_begin, g.key_size);
-      keys.assign(slots.begin(), slots.end());
+      keys.assign(key_ranks_.begin() + g.key_begin, key_ranks_.begin() + g.key_begin + g.key_size);
       parts.assign(slots.size(), 0);
       const std::size_t base = j.row_id.size();
       for (std::size_t k = 0; k < slots.size(); ++k) {

@@ -23,14 +23,22 @@ namespace salescomp::attribution_detail {
 void apportion_signed(int64_t total, std::span<const int64_t> weights, std::span<int64_t> out,
                       std::span<const int64_t> tie_keys = {});
 
+// Tie rank of each slot (sorted distinct channels) by first touch in `path`:
+// 0 for the channel touched first. Channels not in `path` get rank 0.
+void first_touch_ranks(std::span<const int32_t> path, std::span<const int32_t> slots,
+                       std::vector<int32_t>& ranks);
+
 class CreditAccumulator {
  public:
   // slot_count: number of output slots (channels, or channel x position).
   CreditAccumulator(std::size_t slot_count, bool per_journey);
 
-  // One path row: distinct slots ascending, weights >= 0 with a positive sum.
-  void add(std::span<const int32_t> slots, std::span<const int64_t> weights, int64_t conversions,
-           int64_t value, int64_t row_id);
+  // One path row: distinct slots ascending, weights >= 0 with a positive sum,
+  // and each slot's tie rank (0 = touched first): a leftover unit of a split
+  // goes to the larger remainder, then to the smaller rank, so relabelling
+  // channels never moves a cent. Rows merge only when all three agree.
+  void add(std::span<const int32_t> slots, std::span<const int64_t> weights,
+           std::span<const int32_t> tie_rank, int64_t conversions, int64_t value, int64_t row_id);
 
   // Slot s is reported as (channel_of[s], position_of[s]); slots with no
   // weight anywhere are left out unless keep_all_slots.
@@ -46,7 +54,7 @@ class CreditAccumulator {
     detail::int128 value;
   };
   uint32_t find_or_insert(uint64_t hash, std::span<const int32_t> slots,
-                          std::span<const int64_t> weights);
+                          std::span<const int64_t> weights, std::span<const int32_t> tie_rank);
   void grow();
 
   std::size_t slot_count_;
@@ -54,6 +62,7 @@ class CreditAccumulator {
   std::vector<Group> groups_;
   std::vector<int32_t> key_slots_;
   std::vector<int64_t> key_weights_;
+  std::vector<int32_t> key_ranks_;
   std::vector<uint32_t> table_;  // group index + 1; 0 is empty
   // Per added row, when per_journey.
   std::vector<uint32_t> row_group_;

@@ -329,12 +329,14 @@ MarkovResult markov_attribution(const PathTable& paths, const MarkovOptions& opt
       if (slots.empty()) throw Error("SC-ATTR-MARKOV-SOLVE", "conversions but every removal effect is 0");
       if (!detail::fits_int64(y) || !detail::fits_int64(v))
         throw OverflowError("SC-OVERFLOW", "total conversions or value does not fit in 64 bits");
-      acc.add(slots, weights, int64_t(y), int64_t(v), 0);
+      // No path here: ties go to the smaller channel code.
+      std::vector<int32_t> ranks(slots.begin(), slots.end());
+      acc.add(slots, weights, ranks, int64_t(y), int64_t(v), 0);
     }
     result.credits = acc.finish(paths.currency, channel_of, position_of, true);
   } else {
     CreditAccumulator acc(C, options.per_journey);
-    std::vector<int32_t> slots;
+    std::vector<int32_t> slots, ranks;
     std::vector<int64_t> weights;
     for (std::size_t r = 0; r < paths.rows(); ++r) {
       if (paths.conversions[r] == 0) continue;
@@ -349,7 +351,8 @@ MarkovResult markov_attribution(const PathTable& paths, const MarkovOptions& opt
         any = any || weights.back() > 0;
       }
       if (!any) std::fill(weights.begin(), weights.end(), 1);  // documented fallback: even split
-      acc.add(slots, weights, paths.conversions[r], paths.value[r], paths.row_id[r]);
+      first_touch_ranks(path, slots, ranks);
+      acc.add(slots, weights, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
     }
     result.credits = acc.finish(paths.currency, channel_of, position_of, true);
   }

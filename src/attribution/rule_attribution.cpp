@@ -263,6 +263,7 @@ AttributionResult attribute_rule(const PathTable& paths, const RuleOptions& opti
   std::vector<std::pair<int32_t, int64_t>> pairs;
   std::vector<int32_t> slots;
   std::vector<int64_t> weights;
+  std::vector<int32_t> ranks;
   std::vector<Issue> issues;
   const bool per_channel = options.model == RuleModel::LinearPerChannel;
   for (std::size_t r = 0; r < paths.rows(); ++r) {
@@ -288,7 +289,8 @@ AttributionResult attribute_rule(const PathTable& paths, const RuleOptions& opti
       }
     }
     if (per_channel) std::fill(weights.begin(), weights.end(), 1);
-    acc.add(slots, weights, paths.conversions[r], paths.value[r], paths.row_id[r]);
+    attribution_detail::first_touch_ranks(paths.path(r), slots, ranks);
+    acc.add(slots, weights, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
   }
   if (!issues.empty()) throw ValidationError("SC-ATTR-RULE", std::move(issues));
   std::vector<int32_t> channel_of(std::size_t(paths.channel_count)), position_of(channel_of.size(), -1);

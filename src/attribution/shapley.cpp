@@ -68,13 +68,14 @@ AttributionResult simplified_shapley(const PathTable& paths, bool per_journey) {
   validate_path_table(paths);
   const std::size_t C = std::size_t(paths.channel_count);
   CreditAccumulator acc(C, per_journey);
-  std::vector<int32_t> set;
+  std::vector<int32_t> set, ranks;
   std::vector<int64_t> ones;
   for (std::size_t r = 0; r < paths.rows(); ++r) {
     if (paths.conversions[r] == 0) continue;
     distinct_sorted(paths.path(r), set);  // R(T) / |T| to each member of T
     ones.assign(set.size(), 1);
-    acc.add(set, ones, paths.conversions[r], paths.value[r], paths.row_id[r]);
+    first_touch_ranks(paths.path(r), set, ranks);
+    acc.add(set, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
   }
   std::vector<int32_t> channel_of(C), position_of(C, -1);
   std::iota(channel_of.begin(), channel_of.end(), 0);
@@ -103,7 +104,7 @@ AttributionResult ordered_shapley(const PathTable& paths, bool per_journey) {
     throw ValidationError("SC-ATTR-SHAPE", Issue{std::nullopt, "paths", std::to_string(P), "too many channel positions"});
   CreditAccumulator acc(C * P, per_journey);
   std::fill(seen_stamp.begin(), seen_stamp.end(), -1);
-  std::vector<int32_t> slots;
+  std::vector<int32_t> slots, ranks;
   std::vector<int64_t> ones;
   for (std::size_t r = 0; r < paths.rows(); ++r) {
     if (paths.conversions[r] == 0) continue;
@@ -116,7 +117,9 @@ AttributionResult ordered_shapley(const PathTable& paths, bool per_journey) {
       }
     std::sort(slots.begin(), slots.end());
     ones.assign(slots.size(), 1);
-    acc.add(slots, ones, paths.conversions[r], paths.value[r], paths.row_id[r]);
+    ranks.resize(slots.size());
+    for (std::size_t k = 0; k < slots.size(); ++k) ranks[k] = int32_t(std::size_t(slots[k]) % P);
+    acc.add(slots, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
   }
   std::vector<int32_t> channel_of(C * P), position_of(C * P);
   for (std::size_t s = 0; s < C * P; ++s) {
