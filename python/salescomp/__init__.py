@@ -36,7 +36,7 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import batch
+from . import attribution, batch
 
 __all__ = [
     "__version__",
@@ -46,6 +46,7 @@ __all__ = [
     "Rate",
     "RoundingMode",
     "allocate",
+    "attribution",
     "batch",
     "compare_ratio",
     "compare_scaled",
