@@ -142,13 +142,19 @@ def _decimal_minor(arr, exponent: int, what: str) -> np.ndarray:
     return low.copy()
 
 
-def _money(col: Any, exponent: int, what: str, minor_units: bool, null_as_zero: np.ndarray | None) -> np.ndarray:
+def _money(col: Any, exponent: int, what: str, minor_units: bool, null_allowed: np.ndarray | None) -> np.ndarray:
+    """Exact minor units; a missing value counts as 0 only where `null_allowed` (rows without conversions)."""
     pa = _pa()
-    arr = _arrow(col)
+    try:
+        arr = _arrow(col)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValidationError(f"{what}: not exact amounts (NaN, infinity or mixed types): {exc}") from None
     t = arr.type
-    if null_as_zero is not None and arr.null_count:
-        nulls = np.flatnonzero(_pa().compute.is_null(arr).to_numpy(zero_copy_only=False))
-        bad = [int(r) for r in nulls if not null_as_zero[r]]
+    if null_allowed is not None and arr.null_count:
+        import pyarrow.compute as pc
+
+        nulls = np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False))
+        bad = [int(r) for r in nulls if not null_allowed[r]]
         if bad:
             raise ValidationError(f"{what}: missing value for converted rows {bad[:20]}")
         arr = arr.fill_null(0 if (pa.types.is_integer(t) or minor_units) else (Decimal(0) if pa.types.is_decimal(t) else "0"))
@@ -185,6 +191,8 @@ def _timestamps(col: Any, what: str) -> np.ndarray:
         return arr.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64) * 86400
     if pa.types.is_integer(t):
         return arr.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    if pa.types.is_floating(t):
+        raise InputTypeError(f"{what}: float column ({t}) is not an exact clock; pass datetimes or integer seconds")
     raise InputTypeError(f"{what}: expected datetimes, dates or integer seconds, got {t}")
 
 
@@ -267,7 +275,7 @@ class Paths:
         rows = len(y)
         n = _counts(_column(data, nulls, "nulls"), "nulls") if nulls is not None else np.zeros(rows, np.int64)
         v = (
-            _money(_column(data, value, "value"), cur.exponent, "value", value_minor_units, y > 0)
+            _money(_column(data, value, "value"), cur.exponent, "value", value_minor_units, y == 0)
             if value is not None
             else np.zeros(rows, np.int64)
         )
@@ -327,7 +335,7 @@ class Paths:
                 raise ValidationError(f"converted: must be 0/1 or bool; bad rows {bad}")
             oc = oc.astype(np.uint8)
             ov = (
-                _money(_column(outcomes, value, "value"), cur.exponent, "value", value_minor_units, oc > 0)
+                _money(_column(outcomes, value, "value"), cur.exponent, "value", value_minor_units, oc == 0)
                 if value is not None
                 else np.zeros(len(oj), np.int64)
             )
