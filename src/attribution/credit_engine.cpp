@@ -145,6 +145,26 @@ void CreditAccumulator::add(std::span<const int32_t> slots, std::span<const int6
   }
 }
 
+void CreditAccumulator::merge(const CreditAccumulator& other) {
+  std::vector<uint32_t> remap(other.groups_.size());
+  for (std::size_t g = 0; g < other.groups_.size(); ++g) {
+    const Group& o = other.groups_[g];
+    std::span<const int32_t> slots(other.key_slots_.data() + o.key_begin, o.key_size);
+    std::span<const int64_t> weights(other.key_weights_.data() + o.key_begin, o.key_size);
+    std::span<const int32_t> ranks(other.key_ranks_.data() + o.key_begin, o.key_size);
+    const uint32_t id = find_or_insert(o.hash, slots, weights, ranks);
+    groups_[id].conversions += o.conversions;
+    groups_[id].value += o.value;
+    remap[g] = id;
+  }
+  for (std::size_t r = 0; r < other.row_group_.size(); ++r) {
+    row_group_.push_back(remap[other.row_group_[r]]);
+    row_conversions_.push_back(other.row_conversions_[r]);
+    row_value_.push_back(other.row_value_[r]);
+    row_id_.push_back(other.row_id_[r]);
+  }
+}
+
 AttributionResult CreditAccumulator::finish(Currency currency, std::span<const int32_t> channel_of,
                                             std::span<const int32_t> position_of,
                                             bool keep_all_slots) {

@@ -9,9 +9,13 @@
 // smaller slot); per-journey credits split the group's credits again,
 // journey by journey in row-id order, so journey credits sum exactly to the
 // channel totals as well as to each journey's own conversions and value.
+#include <algorithm>
 #include <cstdint>
 #include <span>
+#include <thread>
 #include <vector>
+
+#include "salescomp/core/error.hpp"
 
 #include "salescomp/attribution/attribution_result.hpp"
 #include "salescomp/detail/int128.hpp"
@@ -45,6 +49,11 @@ class CreditAccumulator {
   AttributionResult finish(Currency currency, std::span<const int32_t> channel_of,
                            std::span<const int32_t> position_of, bool keep_all_slots);
 
+  // Adds everything `other` collected. Sums are exact integers and splits
+  // happen only in finish(), so the result never depends on how rows were
+  // divided between threads.
+  void merge(const CreditAccumulator& other);
+
  private:
   struct Group {
     uint64_t hash;
@@ -71,5 +80,41 @@ class CreditAccumulator {
   std::vector<int64_t> row_id_;
   std::vector<int64_t> scratch_weights_;
 };
+
+// Runs body(begin, end, accumulator, issues) over contiguous row ranges on up
+// to hardware_concurrency threads (one for small inputs) and merges the
+// accumulators and the issues in row order.
+template <class Body>
+CreditAccumulator accumulate_rows(std::size_t rows, std::size_t slot_count, bool per_journey,
+                                  std::vector<Issue>& issues, Body body) {
+  constexpr std::size_t kRowsPerThread = 200'000;
+  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = std::min<std::size_t>({hw, 8, std::max<std::size_t>(1, rows / kRowsPerThread)});
+  std::vector<CreditAccumulator> parts(threads, CreditAccumulator(slot_count, per_journey));
+  std::vector<std::vector<Issue>> part_issues(threads);
+  std::vector<std::exception_ptr> errors(threads);
+  auto run = [&](std::size_t t) {
+    try {
+      body(rows * t / threads, rows * (t + 1) / threads, parts[t], part_issues[t]);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  if (threads == 1) {
+    run(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
+    run(0);
+    for (auto& th : pool) th.join();
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (std::size_t t = 0; t < threads; ++t) {
+    issues.insert(issues.end(), part_issues[t].begin(), part_issues[t].end());
+    if (t > 0) parts[0].merge(parts[t]);
+  }
+  return std::move(parts[0]);
+}
 
 }  // namespace salescomp::attribution_detail

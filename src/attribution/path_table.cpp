@@ -45,6 +45,28 @@ void validate_path_table(const PathTable& p) {
     issues.push_back(Issue{std::nullopt, "currency", "", "a currency is required"});
   if (!issues.empty()) throw ValidationError("SC-ATTR-SHAPE", std::move(issues));
 
+  // Fast path: branch-free scans that vectorise; the detailed pass below only
+  // runs when something is wrong, to name every bad row.
+  {
+    bool bad = false;
+    int32_t lo = 0, hi = 0;
+    if (!p.channel.empty()) {
+      lo = hi = p.channel[0];
+      for (int32_t c : p.channel) {
+        lo = std::min(lo, c);
+        hi = std::max(hi, c);
+      }
+      bad = lo < 0 || hi >= p.channel_count;
+    }
+    uint64_t flags = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const int64_t y = p.conversions[r], n = p.nulls[r], v = p.value[r];
+      flags |= uint64_t(p.offsets[r + 1] <= p.offsets[r]) | uint64_t(y < 0) | uint64_t(n < 0) | uint64_t(v < 0) |
+               (uint64_t(v != 0) & uint64_t(y == 0)) | (uint64_t(y == 0) & uint64_t(n == 0)) |
+               uint64_t(y > INT64_MAX / 2) | uint64_t(n > INT64_MAX / 2);
+    }
+    if (!bad && flags == 0) return;
+  }
   std::size_t more = 0;
   auto report = [&](int64_t row, const char* field, std::string value, std::string rule) {
     if (issues.size() < kMaxIssues)
@@ -71,8 +93,8 @@ void validate_path_table(const PathTable& p) {
     if (v < 0) report(row, "value", std::to_string(v), "must not be negative (refunds are not attributed)");
     if (v != 0 && y == 0) report(row, "value", std::to_string(v), "value without conversions");
     if (y == 0 && n == 0) report(row, "conversions", "0", "row has no journeys (conversions and nulls both 0)");
-    if (y > 0 && n > 0 && (y > INT64_MAX - n))
-      report(row, "nulls", std::to_string(n), "conversions + nulls overflows 64 bits");
+    if (y > INT64_MAX / 2 || n > INT64_MAX / 2)
+      report(row, "conversions", std::to_string(y) + " + " + std::to_string(n), "counts above 2^62 are not supported");
   }
   if (more > 0) issues.push_back(Issue{std::nullopt, "rows", std::to_string(more), "more problems not listed"});
   if (!issues.empty()) throw ValidationError("SC-ATTR-PATHS", std::move(issues));

@@ -257,41 +257,45 @@ class RuleWeigher {
 
 AttributionResult attribute_rule(const PathTable& paths, const RuleOptions& options) {
   validate_path_table(paths);
-  RuleWeigher weigher(paths, options);
-  attribution_detail::CreditAccumulator acc(std::size_t(paths.channel_count), options.per_journey);
-  std::vector<int64_t> touch_weight;
-  std::vector<std::pair<int32_t, int64_t>> pairs;
-  std::vector<int32_t> slots;
-  std::vector<int64_t> weights;
-  std::vector<int32_t> ranks;
+  { RuleWeigher check(paths, options); }  // option errors before any thread starts
   std::vector<Issue> issues;
   const bool per_channel = options.model == RuleModel::LinearPerChannel;
-  for (std::size_t r = 0; r < paths.rows(); ++r) {
-    const bool reject_check = options.one_touch == OneTouchConvention::Reject;
-    if (paths.conversions[r] == 0 && !reject_check) continue;  // nothing to credit
-    if (!weigher.weigh(r, touch_weight, issues)) continue;
-    if (paths.conversions[r] == 0) continue;
-    // Touches of one channel are summed: slots are distinct channels.
-    const int32_t* ch = paths.channel.data() + paths.offsets[r];
-    pairs.clear();
-    for (std::size_t i = 0; i < touch_weight.size(); ++i)
-      if (touch_weight[i] != 0) pairs.emplace_back(ch[i], touch_weight[i]);
-    std::sort(pairs.begin(), pairs.end());
-    slots.clear();
-    weights.clear();
-    for (const auto& [c, wt] : pairs) {
-      if (!slots.empty() && slots.back() == c) {
-        const int128 sum = int128(weights.back()) + wt;
-        weights.back() = checked(sum, int64_t(r), "channel");
-      } else {
-        slots.push_back(c);
-        weights.push_back(wt);
-      }
-    }
-    if (per_channel) std::fill(weights.begin(), weights.end(), 1);
-    attribution_detail::first_touch_ranks(paths.path(r), slots, ranks);
-    acc.add(slots, weights, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
-  }
+  const bool reject_check = options.one_touch == OneTouchConvention::Reject;
+  auto acc = attribution_detail::accumulate_rows(
+      paths.rows(), std::size_t(paths.channel_count), options.per_journey, issues,
+      [&](std::size_t begin, std::size_t end, attribution_detail::CreditAccumulator& part,
+          std::vector<Issue>& part_issues) {
+        RuleWeigher weigher(paths, options);
+        std::vector<int64_t> touch_weight;
+        std::vector<std::pair<int32_t, int64_t>> pairs;
+        std::vector<int32_t> slots, ranks;
+        std::vector<int64_t> weights;
+        for (std::size_t r = begin; r < end; ++r) {
+          if (paths.conversions[r] == 0 && !reject_check) continue;  // nothing to credit
+          if (!weigher.weigh(r, touch_weight, part_issues)) continue;
+          if (paths.conversions[r] == 0) continue;
+          // Touches of one channel are summed: slots are distinct channels.
+          const int32_t* ch = paths.channel.data() + paths.offsets[r];
+          pairs.clear();
+          for (std::size_t i = 0; i < touch_weight.size(); ++i)
+            if (touch_weight[i] != 0) pairs.emplace_back(ch[i], touch_weight[i]);
+          std::sort(pairs.begin(), pairs.end());
+          slots.clear();
+          weights.clear();
+          for (const auto& [c, wt] : pairs) {
+            if (!slots.empty() && slots.back() == c) {
+              const int128 sum = int128(weights.back()) + wt;
+              weights.back() = checked(sum, int64_t(r), "channel");
+            } else {
+              slots.push_back(c);
+              weights.push_back(wt);
+            }
+          }
+          if (per_channel) std::fill(weights.begin(), weights.end(), 1);
+          attribution_detail::first_touch_ranks(paths.path(r), slots, ranks);
+          part.add(slots, weights, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
+        }
+      });
   if (!issues.empty()) throw ValidationError("SC-ATTR-RULE", std::move(issues));
   std::vector<int32_t> channel_of(std::size_t(paths.channel_count)), position_of(channel_of.size(), -1);
   std::iota(channel_of.begin(), channel_of.end(), 0);

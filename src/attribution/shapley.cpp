@@ -67,16 +67,19 @@ double game_value(ShapleyGame game, double conversions, double journeys) {
 AttributionResult simplified_shapley(const PathTable& paths, bool per_journey) {
   validate_path_table(paths);
   const std::size_t C = std::size_t(paths.channel_count);
-  CreditAccumulator acc(C, per_journey);
-  std::vector<int32_t> set, ranks;
-  std::vector<int64_t> ones;
-  for (std::size_t r = 0; r < paths.rows(); ++r) {
-    if (paths.conversions[r] == 0) continue;
-    distinct_sorted(paths.path(r), set);  // R(T) / |T| to each member of T
-    ones.assign(set.size(), 1);
-    first_touch_ranks(paths.path(r), set, ranks);
-    acc.add(set, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
-  }
+  std::vector<Issue> issues;
+  auto acc = accumulate_rows(paths.rows(), C, per_journey, issues,
+                             [&](std::size_t begin, std::size_t end, CreditAccumulator& part, std::vector<Issue>&) {
+                               std::vector<int32_t> set, ranks;
+                               std::vector<int64_t> ones;
+                               for (std::size_t r = begin; r < end; ++r) {
+                                 if (paths.conversions[r] == 0) continue;
+                                 distinct_sorted(paths.path(r), set);  // R(T) / |T| to each member of T
+                                 ones.assign(set.size(), 1);
+                                 first_touch_ranks(paths.path(r), set, ranks);
+                                 part.add(set, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
+                               }
+                             });
   std::vector<int32_t> channel_of(C), position_of(C, -1);
   std::iota(channel_of.begin(), channel_of.end(), 0);
   return acc.finish(paths.currency, channel_of, position_of, true);

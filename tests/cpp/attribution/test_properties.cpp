@@ -9,6 +9,8 @@
 #include <salescomp/attribution/markov.hpp>
 #include <salescomp/attribution/rule_attribution.hpp>
 #include <salescomp/attribution/shapley.hpp>
+#include <salescomp/attribution/synthetic_journeys.hpp>
+#include <array>
 #include <salescomp/data/touchpoint_table.hpp>
 
 #include "attribution_fixtures.hpp"
@@ -207,4 +209,36 @@ TEST(Properties, ReversingPathsSwapsFirstAndLastTouch) {
   EXPECT_EQ(f.channels.value, l_rev.channels.value);
   EXPECT_EQ(f.channels.conversions, l_rev.channels.conversions);
   EXPECT_NE(f.channels.value, attribute_rule(p, last).channels.value);  // the data distinguishes them
+}
+
+TEST(Properties, ThreadedRunsEqualSingleThreadedOnes) {
+  // 450k journey rows run on several threads (200k rows per thread); the same
+  // journeys aggregated into distinct path rows run on one. Results must be equal.
+  SyntheticJourneyOptions o;
+  o.journeys = 450'000;
+  o.channels = 12;
+  o.mean_length = 3;
+  o.conversion_rate = 0.3;
+  o.seed = 5;
+  const PathTable journeys = synthetic_journeys(o);
+  std::map<std::vector<int32_t>, std::array<int64_t, 3>> rows;
+  for (std::size_t r = 0; r < journeys.rows(); ++r) {
+    auto& t = rows[std::vector<int32_t>(journeys.path(r).begin(), journeys.path(r).end())];
+    t[0] += journeys.conversions[r];
+    t[1] += journeys.nulls[r];
+    t[2] += journeys.value[r];
+  }
+  PathTable aggregated;
+  aggregated.channel_count = 12;
+  for (const auto& [path, t] : rows) aggregated.add_row(path, t[0], t[1], t[2]);
+  ASSERT_LT(aggregated.rows(), 200'000u);
+  RuleOptions linear;
+  linear.model = RuleModel::LinearPerTouch;
+  EXPECT_EQ(attribute_rule(journeys, linear).channels.value, attribute_rule(aggregated, linear).channels.value);
+  EXPECT_EQ(simplified_shapley(journeys).channels.conversions, simplified_shapley(aggregated).channels.conversions);
+  linear.per_journey = true;
+  const AttributionResult per = attribute_rule(journeys, linear);
+  int64_t sum = 0;
+  for (int64_t v : per.journeys.value) sum += v;
+  EXPECT_EQ(sum, std::accumulate(journeys.value.begin(), journeys.value.end(), int64_t(0)));
 }
