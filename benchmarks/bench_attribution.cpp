@@ -83,7 +83,11 @@ BENCHMARK(BM_Rule<RuleModel::PositionBased>)->Apply(journey_grid)->Unit(benchmar
 BENCHMARK(BM_Rule<RuleModel::TimeDecay>)->Args({k1M, 50})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_SimplifiedShapley)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_MarkovExact)
-    ->ArgsProduct({{k1M}, {10, 50, 200}, {1, 2, 3}})
+    ->ArgsProduct({{k1M}, {10, 50, 200}, {1, 2}})
+    ->Args({k1M, 10, 3})
+    ->Args({k1M, 50, 3})  // order 3 x 200 channels: see benchmarks/README.md
+    ->Args({k10M, 10, 1})
     ->Args({k10M, 50, 1})
+    ->Args({k10M, 200, 1})
     ->Unit(benchmark::kMillisecond)->UseRealTime()
     ->Iterations(2);

@@ -2,6 +2,7 @@
 // (dense LU reused across channels for small chains, sparse LU otherwise),
 // simulate as an independent check, and turn removal effects into credits.
 #include <Eigen/Dense>
+#include <Eigen/IterativeLinearSolvers>
 #include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,64 @@ namespace salescomp {
 namespace attribution_detail {
 
 namespace {
+
+// Open-addressing map from non-zero uint64 keys to int64 values: the chain
+// fit does one lookup per touch, and std::unordered_map's node chasing
+// dominated it.
+class FlatMap {
+ public:
+  FlatMap() : keys_(1024, 0), values_(1024, 0) {}
+  int64_t& operator[](uint64_t key) {
+    std::size_t mask = keys_.size() - 1;
+    std::size_t i = hash(key) & mask;
+    while (keys_[i] != 0) {
+      if (keys_[i] == key) return values_[i];
+      i = (i + 1) & mask;
+    }
+    if ((size_ + 1) * 2 > keys_.size()) {
+      grow();
+      return (*this)[key];
+    }
+    keys_[i] = key;
+    ++size_;
+    return values_[i];
+  }
+  bool contains(uint64_t key, int64_t& value) const {
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t i = hash(key) & mask; keys_[i] != 0; i = (i + 1) & mask)
+      if (keys_[i] == key) {
+        value = values_[i];
+        return true;
+      }
+    return false;
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] != 0) f(keys_[i], values_[i]);
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  static std::size_t hash(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return std::size_t(k);
+  }
+  void grow() {
+    std::vector<uint64_t> old_keys(keys_.size() * 2, 0);
+    std::vector<int64_t> old_values(values_.size() * 2, 0);
+    old_keys.swap(keys_);
+    old_values.swap(values_);
+    size_ = 0;
+    for (std::size_t i = 0; i < old_keys.size(); ++i)
+      if (old_keys[i] != 0) (*this)[old_keys[i]] = old_values[i];
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<int64_t> values_;
+  std::size_t size_ = 0;
+};
 
 void check_order(int order, int32_t channel_count) {
   if (order < 1 || order > 4)
@@ -44,17 +103,20 @@ MarkovChain fit_markov_chain(const PathTable& p, int order, const std::vector<in
 
   // State ids while counting: order 1 uses the channel code; higher orders
   // number windows in first-seen order and are relabelled canonically below.
-  std::unordered_map<uint64_t, int32_t> state_of_key;
+  FlatMap state_of_key;  // value: state id + 1 (0 = new)
   std::vector<uint64_t> key_of_state;
   auto state_id = [&](uint64_t key) -> int32_t {
-    auto [it, inserted] = state_of_key.try_emplace(key, int32_t(key_of_state.size()));
-    if (inserted) key_of_state.push_back(key);
-    return it->second;
+    int64_t& id = state_of_key[key];
+    if (id == 0) {
+      key_of_state.push_back(key);
+      id = int64_t(key_of_state.size());
+    }
+    return int32_t(id - 1);
   };
   const std::size_t dense_states = order == 1 ? C : 0;
   const bool dense = order == 1 && (C + 1) * (C + 3) <= (std::size_t(1) << 22);
   std::vector<int64_t> dense_counts(dense ? (C + 1) * (C + 3) : 0, 0);
-  std::unordered_map<uint64_t, int64_t> sparse_counts;
+  FlatMap sparse_counts;
   // Internal ids: 0 start, 1 conv, 2 null, 3 + state.
   auto count = [&](int32_t from, int32_t to, int64_t w) {
     if (w == 0) return;
@@ -138,8 +200,9 @@ MarkovChain fit_markov_chain(const PathTable& p, int order, const std::vector<in
       }
   } else {
     edges.reserve(sparse_counts.size());
-    for (const auto& [key, v] : sparse_counts)
+    sparse_counts.for_each([&](uint64_t key, int64_t v) {
       edges.push_back({canonical(int32_t(key >> 32)), canonical(int32_t(key & 0xffffffffu)), v});
+    });
   }
   std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
     return a.from != b.from ? a.from < b.from : a.to < b.to;
@@ -234,38 +297,52 @@ std::vector<double> solve_removal_effects(const MarkovChain& chain, int32_t chan
     return effect;
   }
 
-  // Large chains: sparse LU of the full system, then of each restricted one.
-  Eigen::SparseMatrix<double> A(T, T);
+  // Large chains: sparse solves. Each removal is the full system with the
+  // states of c forced to 0, warm-started from the full solution. I - Q has a
+  // unit diagonal and Q is substochastic, so BiCGSTAB converges in few
+  // iterations; every solution is checked (residual < 1e-12) and falls back
+  // to a sparse LU when it is not.
+  Eigen::SparseMatrix<double, Eigen::RowMajor> A(T, T);
   A.setFromTriplets(entries.begin(), entries.end());
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-  lu.compute(A);
-  if (lu.info() != Eigen::Success) throw Error("SC-ATTR-MARKOV-SOLVE", "sparse LU of the Markov chain failed");
-  const Eigen::VectorXd x = lu.solve(to_conversion);
+  // Solves A_ x = b to a residual below 1e-12 (BiCGSTAB, then sparse LU if it stalls).
+  auto solve = [](const Eigen::SparseMatrix<double, Eigen::RowMajor>& A_, const Eigen::VectorXd& b,
+                  const Eigen::VectorXd& guess) -> Eigen::VectorXd {
+    Eigen::BiCGSTAB<Eigen::SparseMatrix<double, Eigen::RowMajor>> solver;
+    solver.setTolerance(1e-15);
+    solver.setMaxIterations(5000);
+    solver.compute(A_);
+    Eigen::VectorXd z = solver.solveWithGuess(b, guess);
+    if ((A_ * z - b).lpNorm<Eigen::Infinity>() < 1e-12) return z;
+    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu_;
+    const Eigen::SparseMatrix<double> col = A_;
+    lu_.compute(col);
+    if (lu_.info() != Eigen::Success) throw Error("SC-ATTR-MARKOV-SOLVE", "sparse LU of a Markov chain failed");
+    return lu_.solve(b);
+  };
+  const Eigen::VectorXd x = solve(A, to_conversion, to_conversion);
   conversion_probability = x(start);
   if (!(conversion_probability > 0)) return effect;
   std::vector<uint8_t> removed(static_cast<std::size_t>(T));
-  std::vector<Eigen::Index> keep_index(static_cast<std::size_t>(T));
   for (std::size_t c = 0; c < holding.size(); ++c) {
     if (holding[c].empty()) continue;
     std::fill(removed.begin(), removed.end(), 0);
     for (Eigen::Index i : holding[c]) removed[std::size_t(i)] = 1;
-    Eigen::Index kept = 0;
-    for (Eigen::Index i = 0; i < T; ++i) keep_index[std::size_t(i)] = removed[std::size_t(i)] ? -1 : kept++;
     std::vector<Eigen::Triplet<double>> sub;
     sub.reserve(entries.size());
-    for (const auto& e : entries)
-      if (!removed[std::size_t(e.row())] && !removed[std::size_t(e.col())])
-        sub.emplace_back(keep_index[std::size_t(e.row())], keep_index[std::size_t(e.col())], e.value());
-    Eigen::SparseMatrix<double> A_c(kept, kept);
+    for (const auto& e : entries) {
+      const bool row_removed = removed[std::size_t(e.row())], col_removed = removed[std::size_t(e.col())];
+      if (row_removed) {
+        if (e.row() == e.col()) sub.push_back(e);  // x_s = 0 for the removed states
+      } else if (!col_removed) {
+        sub.push_back(e);  // transitions into removed states go to null: dropped
+      }
+    }
+    Eigen::SparseMatrix<double, Eigen::RowMajor> A_c(T, T);
     A_c.setFromTriplets(sub.begin(), sub.end());
-    Eigen::VectorXd r_c(kept);
-    for (Eigen::Index i = 0; i < T; ++i)
-      if (!removed[std::size_t(i)]) r_c(keep_index[std::size_t(i)]) = to_conversion(i);
-    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu_c;
-    lu_c.compute(A_c);
-    if (lu_c.info() != Eigen::Success) throw Error("SC-ATTR-MARKOV-SOLVE", "sparse LU of a removal chain failed");
-    const Eigen::VectorXd z = lu_c.solve(r_c);
-    effect[c] = std::clamp(1.0 - z(keep_index[std::size_t(start)]) / conversion_probability, 0.0, 1.0);
+    Eigen::VectorXd r_c = to_conversion, guess = x;
+    for (Eigen::Index i : holding[c]) r_c(i) = guess(i) = 0;
+    const Eigen::VectorXd z = solve(A_c, r_c, guess);
+    effect[c] = std::clamp(1.0 - z(start) / conversion_probability, 0.0, 1.0);
   }
   return effect;
 }
