@@ -309,10 +309,15 @@ std::vector<double> solve_removal_effects(const MarkovChain& chain, int32_t chan
                   const Eigen::VectorXd& guess) -> Eigen::VectorXd {
     Eigen::BiCGSTAB<Eigen::SparseMatrix<double, Eigen::RowMajor>> solver;
     solver.setTolerance(1e-15);
-    solver.setMaxIterations(5000);
+    solver.setMaxIterations(2000);
     solver.compute(A_);
-    Eigen::VectorXd z = solver.solveWithGuess(b, guess);
-    if ((A_ * z - b).lpNorm<Eigen::Infinity>() < 1e-12) return z;
+    Eigen::VectorXd z = guess;
+    // BiCGSTAB can stall short of the tolerance in doubles; restarting from
+    // the last iterate usually finishes the job.
+    for (int restart = 0; restart < 8; ++restart) {
+      z = solver.solveWithGuess(b, z);
+      if ((A_ * z - b).lpNorm<Eigen::Infinity>() < 1e-13) return z;
+    }
     Eigen::SparseLU<Eigen::SparseMatrix<double>> lu_;
     const Eigen::SparseMatrix<double> col = A_;
     lu_.compute(col);
