@@ -15,7 +15,6 @@ import time
 
 import numpy as np
 import pyarrow as pa
-
 import salescomp.attribution as sa
 
 
@@ -30,8 +29,13 @@ def synthetic(journeys: int, channels: int, mean_length: float, seed: int):
     timestamp = np.arange(len(journey), dtype=np.int64)  # ascending within a journey
     converted = rng.random(journeys) < 0.05
     cents = rng.integers(1000, 1_000_000, size=journeys)
-    touches = pa.table({"journey_id": journey, "timestamp": timestamp,
-                        "channel": pa.array(names[channel].tolist(), type=pa.string()).dictionary_encode()})
+    touches = pa.table(
+        {
+            "journey_id": journey,
+            "timestamp": timestamp,
+            "channel": pa.array(names[channel].tolist(), type=pa.string()).dictionary_encode(),
+        }
+    )
     ids = np.flatnonzero(converted)
     outcomes = {"journey_id": ids, "converted": np.ones(len(ids), dtype=bool), "value": cents[ids]}
     return touches, outcomes
@@ -54,9 +58,14 @@ def main() -> None:
     args = ap.parse_args()
     n = args.journeys
     touches, outcomes = synthetic(n, args.channels, args.mean_length, args.seed)
-    print(f"{n} journeys, {touches.num_rows} touches, {args.channels} channels, load {os.getloadavg()[0]:.1f}")
-    paths = timed("Paths.from_journeys", n, lambda: sa.Paths.from_journeys(
-        touches, outcomes, currency="USD", value_minor_units=True))
+    print(
+        f"{n} journeys, {touches.num_rows} touches, {args.channels} channels, load {os.getloadavg()[0]:.1f}"
+    )
+    paths = timed(
+        "Paths.from_journeys",
+        n,
+        lambda: sa.Paths.from_journeys(touches, outcomes, currency="USD", value_minor_units=True),
+    )
     for model in ("last_touch", "linear", "position_based"):
         timed(f"rule_based {model}", n, lambda m=model: sa.rule_based(paths, m))
     timed("simplified_shapley", n, lambda: sa.simplified_shapley(paths))

@@ -34,7 +34,8 @@ const PathTable& journeys(int64_t count, int64_t channels, bool timestamps = fal
 
 void report(benchmark::State& state, int64_t journeys_count) {
   state.SetItemsProcessed(state.iterations() * journeys_count);
-  state.counters["journeys/s"] = benchmark::Counter(double(state.iterations() * journeys_count), benchmark::Counter::kIsRate);
+  state.counters["journeys/s"] =
+      benchmark::Counter(double(state.iterations() * journeys_count), benchmark::Counter::kIsRate);
 }
 
 template <RuleModel M>
@@ -77,11 +78,31 @@ void journey_grid(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(BM_ValidateOnly)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_Rule<RuleModel::LastTouch>)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_Rule<RuleModel::LinearPerTouch>)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_Rule<RuleModel::PositionBased>)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_Rule<RuleModel::TimeDecay>)->Args({k1M, 50})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
-BENCHMARK(BM_SimplifiedShapley)->Apply(journey_grid)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_Rule<RuleModel::LastTouch>)
+    ->Apply(journey_grid)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_Rule<RuleModel::LinearPerTouch>)
+    ->Apply(journey_grid)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_Rule<RuleModel::PositionBased>)
+    ->Apply(journey_grid)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_Rule<RuleModel::TimeDecay>)
+    ->Args({k1M, 50})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+BENCHMARK(BM_SimplifiedShapley)
+    ->Apply(journey_grid)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 BENCHMARK(BM_MarkovExact)
     ->ArgsProduct({{k1M}, {10, 50, 200}, {1, 2}})
     ->Args({k1M, 10, 3})
@@ -89,5 +110,6 @@ BENCHMARK(BM_MarkovExact)
     ->Args({k10M, 10, 1})
     ->Args({k10M, 50, 1})
     ->Args({k10M, 200, 1})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
     ->Iterations(2);

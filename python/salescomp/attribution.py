@@ -24,9 +24,10 @@ docs/attribution.md documents every model and convention with arithmetic.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +59,7 @@ CONVERSION_DECIMALS = 9
 
 
 # ----------------------------------------------------------------------------- columns in
+
 
 def _pa():
     import pyarrow as pa
@@ -132,7 +134,9 @@ def _decimal_minor(arr, exponent: int, what: str) -> np.ndarray:
     try:
         scaled = arr.cast(pa.decimal128(38, exponent))
     except pa.ArrowInvalid as exc:
-        raise ValidationError(f"{what}: more decimals than the currency has ({exponent}) or out of range: {exc}") from None
+        raise ValidationError(
+            f"{what}: more decimals than the currency has ({exponent}) or out of range: {exc}"
+        ) from None
     words = np.frombuffer(scaled.buffers()[1], dtype=np.int64)
     words = words[2 * scaled.offset : 2 * (scaled.offset + len(scaled))]
     low, high = words[0::2], words[1::2]
@@ -142,13 +146,17 @@ def _decimal_minor(arr, exponent: int, what: str) -> np.ndarray:
     return low.copy()
 
 
-def _money(col: Any, exponent: int, what: str, minor_units: bool, null_allowed: np.ndarray | None) -> np.ndarray:
+def _money(
+    col: Any, exponent: int, what: str, minor_units: bool, null_allowed: np.ndarray | None
+) -> np.ndarray:
     """Exact minor units; a missing value counts as 0 only where `null_allowed` (rows without conversions)."""
     pa = _pa()
     try:
         arr = _arrow(col)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise ValidationError(f"{what}: not exact amounts (NaN, infinity or mixed types): {exc}") from None
+        raise ValidationError(
+            f"{what}: not exact amounts (NaN, infinity or mixed types): {exc}"
+        ) from None
     t = arr.type
     if null_allowed is not None and arr.null_count:
         import pyarrow.compute as pc
@@ -157,9 +165,15 @@ def _money(col: Any, exponent: int, what: str, minor_units: bool, null_allowed: 
         bad = [int(r) for r in nulls if not null_allowed[r]]
         if bad:
             raise ValidationError(f"{what}: missing value for converted rows {bad[:20]}")
-        arr = arr.fill_null(0 if (pa.types.is_integer(t) or minor_units) else (Decimal(0) if pa.types.is_decimal(t) else "0"))
+        arr = arr.fill_null(
+            0
+            if (pa.types.is_integer(t) or minor_units)
+            else (Decimal(0) if pa.types.is_decimal(t) else "0")
+        )
     if pa.types.is_floating(t):
-        raise InputTypeError(f"{what}: float column ({t}) is not exact money; pass Decimal, decimal128 or str")
+        raise InputTypeError(
+            f"{what}: float column ({t}) is not exact money; pass Decimal, decimal128 or str"
+        )
     if pa.types.is_boolean(t):
         raise InputTypeError(f"{what}: bool column is not an amount")
     if minor_units:
@@ -186,13 +200,22 @@ def _timestamps(col: Any, what: str) -> np.ndarray:
     t = arr.type
     _reject_nulls(arr, what)
     if pa.types.is_timestamp(t):
-        return arr.cast(pa.timestamp("s", t.tz), safe=False).cast(pa.int64()).to_numpy(zero_copy_only=False)
+        return (
+            arr.cast(pa.timestamp("s", t.tz), safe=False)
+            .cast(pa.int64())
+            .to_numpy(zero_copy_only=False)
+        )
     if pa.types.is_date(t):
-        return arr.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64) * 86400
+        return (
+            arr.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+            * 86400
+        )
     if pa.types.is_integer(t):
         return arr.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     if pa.types.is_floating(t):
-        raise InputTypeError(f"{what}: float column ({t}) is not an exact clock; pass datetimes or integer seconds")
+        raise InputTypeError(
+            f"{what}: float column ({t}) is not an exact clock; pass datetimes or integer seconds"
+        )
     raise InputTypeError(f"{what}: expected datetimes, dates or integer seconds, got {t}")
 
 
@@ -205,7 +228,11 @@ def _encode_channels(col: Any, what: str) -> tuple[np.ndarray, list[str]]:
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
     _reject_nulls(arr, what)
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) or pa.types.is_integer(arr.type)):
+    if not (
+        pa.types.is_string(arr.type)
+        or pa.types.is_large_string(arr.type)
+        or pa.types.is_integer(arr.type)
+    ):
         raise InputTypeError(f"{what}: expected channel names (str) or integer ids, got {arr.type}")
     uniques = pc.unique(arr)
     uniques = uniques.take(pc.sort_indices(uniques))
@@ -220,7 +247,9 @@ def _seconds(value: Any, what: str) -> int:
             raise ValidationError(f"{what}: {value!r} is not a whole number of seconds")
         return total
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{what}: expected datetime.timedelta or int seconds, got {type(value).__name__}")
+        raise InputTypeError(
+            f"{what}: expected datetime.timedelta or int seconds, got {type(value).__name__}"
+        )
     return value
 
 
@@ -260,7 +289,7 @@ class Paths:
         nulls: str | None = "total_null",
         separator: str = ">",
         value_minor_units: bool = False,
-    ) -> "Paths":
+    ) -> Paths:
         """The aggregated format: one row per distinct path with totals.
 
         Column names default to ChannelAttribution's. ``value`` and ``nulls``
@@ -273,7 +302,11 @@ class Paths:
         parsed = _attr.parse_path_texts(texts.to_pylist(), separator)
         y = _counts(_column(data, conversions, "conversions"), "conversions")
         rows = len(y)
-        n = _counts(_column(data, nulls, "nulls"), "nulls") if nulls is not None else np.zeros(rows, np.int64)
+        n = (
+            _counts(_column(data, nulls, "nulls"), "nulls")
+            if nulls is not None
+            else np.zeros(rows, np.int64)
+        )
         v = (
             _money(_column(data, value, "value"), cur.exponent, "value", value_minor_units, y == 0)
             if value is not None
@@ -282,8 +315,15 @@ class Paths:
         if not (len(n) == len(v) == rows == len(parsed["offsets"]) - 1):
             raise ValidationError("paths: columns have different lengths")
         table = _attr.PathTable(
-            parsed["offsets"], parsed["channel"], y, n, v, np.arange(rows, dtype=np.int64),
-            len(parsed["channel_names"]), cur, channel_names=parsed["channel_names"],
+            parsed["offsets"],
+            parsed["channel"],
+            y,
+            n,
+            v,
+            np.arange(rows, dtype=np.int64),
+            len(parsed["channel_names"]),
+            cur,
+            channel_names=parsed["channel_names"],
         )
         return cls(_sorted_codes(table))
 
@@ -303,7 +343,7 @@ class Paths:
         value: str | None = "value",
         conversion_time: str | None = None,
         value_minor_units: bool = False,
-    ) -> "Paths":
+    ) -> Paths:
         """Touchpoint journeys: one row per touch, and one outcome row per journey.
 
         ``milestones`` maps ``lead_created`` / ``opportunity_created`` /
@@ -320,31 +360,51 @@ class Paths:
             flags = np.zeros(len(j), np.uint8)
             for name, col in milestones.items():
                 if name not in MILESTONE_FLAGS:
-                    raise ValidationError(f"milestones: unknown milestone {name!r}; expected one of {sorted(MILESTONE_FLAGS)}")
-                flags |= _counts(_column(touchpoints, col, name), name, allow_bool=True).astype(bool).astype(np.uint8) * np.uint8(MILESTONE_FLAGS[name])
+                    raise ValidationError(
+                        f"milestones: unknown milestone {name!r}; expected one of {sorted(MILESTONE_FLAGS)}"
+                    )
+                flags |= _counts(_column(touchpoints, col, name), name, allow_bool=True).astype(
+                    bool
+                ).astype(np.uint8) * np.uint8(MILESTONE_FLAGS[name])
         if outcomes is None:
             oj = np.zeros(0, np.int64)
             oc = np.zeros(0, np.uint8)
             ov = np.zeros(0, np.int64)
             ot = None
         else:
-            oj = _counts(_column(outcomes, outcome_journey or journey, "outcome journey"), "outcome journey")
+            oj = _counts(
+                _column(outcomes, outcome_journey or journey, "outcome journey"), "outcome journey"
+            )
             oc = _counts(_column(outcomes, converted, "converted"), "converted", allow_bool=True)
             if np.any((oc < 0) | (oc > 1)):
                 bad = np.flatnonzero((oc < 0) | (oc > 1))[:20].tolist()
                 raise ValidationError(f"converted: must be 0/1 or bool; bad rows {bad}")
             oc = oc.astype(np.uint8)
             ov = (
-                _money(_column(outcomes, value, "value"), cur.exponent, "value", value_minor_units, oc == 0)
+                _money(
+                    _column(outcomes, value, "value"),
+                    cur.exponent,
+                    "value",
+                    value_minor_units,
+                    oc == 0,
+                )
                 if value is not None
                 else np.zeros(len(oj), np.int64)
             )
-            ot = _timestamps(_column(outcomes, conversion_time, "conversion_time"), "conversion_time") if conversion_time else None
-        table = _attr.paths_from_touchpoints(j, ts, codes, flags, oj, oc, ov, ot, cur, len(names), names)
+            ot = (
+                _timestamps(
+                    _column(outcomes, conversion_time, "conversion_time"), "conversion_time"
+                )
+                if conversion_time
+                else None
+            )
+        table = _attr.paths_from_touchpoints(
+            j, ts, codes, flags, oj, oc, ov, ot, cur, len(names), names
+        )
         return cls(table)
 
     @classmethod
-    def from_table(cls, table: Any) -> "Paths":
+    def from_table(cls, table: Any) -> Paths:
         return cls(table)
 
 
@@ -357,8 +417,15 @@ def _sorted_codes(table: Any) -> Any:
     new_code = np.empty(len(names), np.int32)
     new_code[np.asarray(order, dtype=np.int64)] = np.arange(len(names), dtype=np.int32)
     return _attr.PathTable(
-        table.offsets, new_code[table.channel], table.conversions, table.nulls, table.value, table.row_id,
-        table.channel_count, table.currency, channel_names=[names[i] for i in order],
+        table.offsets,
+        new_code[table.channel],
+        table.conversions,
+        table.nulls,
+        table.value,
+        table.row_id,
+        table.channel_count,
+        table.currency,
+        channel_names=[names[i] for i in order],
     )
 
 
@@ -372,7 +439,9 @@ def _decimal_array(minor: np.ndarray, scale: int):
     words = np.empty(2 * len(minor), dtype=np.int64)
     words[0::2] = minor
     words[1::2] = minor >> 63
-    return pa.Array.from_buffers(pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())]
+    )
 
 
 def _finish(table: Any, output: str) -> Any:
@@ -400,7 +469,9 @@ class AttributionResult:
     currency: str
 
 
-def _result(raw: dict, paths: Paths, output: str, with_position: bool = False, per_journey: bool = False) -> AttributionResult:
+def _result(
+    raw: dict, paths: Paths, output: str, with_position: bool = False, per_journey: bool = False
+) -> AttributionResult:
     pa = _pa()
     names = np.asarray(paths.channel_names + [""], dtype=object)
     exponent = paths.currency.exponent
@@ -410,7 +481,9 @@ def _result(raw: dict, paths: Paths, output: str, with_position: bool = False, p
         cols: dict[str, Any] = {}
         if row_id:
             cols["row_id"] = pa.array(d["row_id"])
-        cols["channel"] = pa.array(names[d["channel"]].tolist() if len(d["channel"]) else [], type=pa.string())
+        cols["channel"] = pa.array(
+            names[d["channel"]].tolist() if len(d["channel"]) else [], type=pa.string()
+        )
         if with_position:
             cols["position"] = pa.array(d["position"])
         cols["conversions"] = _decimal_array(d["conversions"], CONVERSION_DECIMALS)
@@ -440,8 +513,17 @@ def _channel_codes(paths: Paths, names: Sequence[str], what: str) -> list[int]:
 # ----------------------------------------------------------------------------- models
 
 _RULE_MODELS = (
-    "first_touch", "last_touch", "last_non_direct", "linear", "linear_per_channel", "position_based",
-    "w_shaped", "full_path", "time_decay", "step_decay", "custom_positions",
+    "first_touch",
+    "last_touch",
+    "last_non_direct",
+    "linear",
+    "linear_per_channel",
+    "position_based",
+    "w_shaped",
+    "full_path",
+    "time_decay",
+    "step_decay",
+    "custom_positions",
 )
 
 
@@ -475,25 +557,45 @@ def rule_based(
     channels last_non_direct skips (names not in the data are ignored only for
     the default ``("direct",)``)."""
     if model not in _RULE_MODELS:
-        raise ValidationError(f"model: unknown rule model {model!r}; expected one of {', '.join(_RULE_MODELS)}")
+        raise ValidationError(
+            f"model: unknown rule model {model!r}; expected one of {', '.join(_RULE_MODELS)}"
+        )
     if model == "last_non_direct":
         known = set(paths.channel_names)
-        names = [n for n in direct_channels if n in known] if tuple(direct_channels) == ("direct",) else list(direct_channels)
+        names = (
+            [n for n in direct_channels if n in known]
+            if tuple(direct_channels) == ("direct",)
+            else list(direct_channels)
+        )
         direct = _channel_codes(paths, names, "direct_channels")
     else:
         direct = []
     raw = _attr.rule(
-        paths._table, model, direct, first, middle, last, two_touch, one_touch, w_shaped_shares, full_path_shares,
-        _seconds(half_life, "half_life"), step_factor, _seconds(step_length, "step_length"), weights_from_start,
-        weights_from_end, other_weight, per_journey,
+        paths._table,
+        model,
+        direct,
+        first,
+        middle,
+        last,
+        two_touch,
+        one_touch,
+        w_shaped_shares,
+        full_path_shares,
+        _seconds(half_life, "half_life"),
+        step_factor,
+        _seconds(step_length, "step_length"),
+        weights_from_start,
+        weights_from_end,
+        other_weight,
+        per_journey,
     )
     return _result(raw, paths, output, per_journey=per_journey)
 
 
 @dataclass
 class MarkovResult(AttributionResult):
-    removal_effects: Any = None        # channel, removal_effect (float), weight (12-place Decimal)
-    transitions: Any = None            # from, to (state labels), count, probability
+    removal_effects: Any = None  # channel, removal_effect (float), weight (12-place Decimal)
+    transitions: Any = None  # from, to (state labels), count, probability
     conversion_probability: float = 0.0
 
 
@@ -506,7 +608,14 @@ def _state_labels(t: dict, paths: Paths) -> list[str]:
     return labels
 
 
-def markov(paths: Paths, order: int = 1, *, basis: str = "global", per_journey: bool = False, output: str = "pandas") -> MarkovResult:
+def markov(
+    paths: Paths,
+    order: int = 1,
+    *,
+    basis: str = "global",
+    per_journey: bool = False,
+    output: str = "pandas",
+) -> MarkovResult:
     """Markov removal effects of order 1..4, solved exactly.
 
     ``basis="global"`` splits the totals by RE_c / sum RE (ChannelAttribution's
@@ -540,7 +649,9 @@ def markov(paths: Paths, order: int = 1, *, basis: str = "global", per_journey: 
     )
 
 
-def markov_simulation(paths: Paths, order: int = 1, *, walks: int = 100_000, seed: int = 1, output: str = "pandas") -> Any:
+def markov_simulation(
+    paths: Paths, order: int = 1, *, walks: int = 100_000, seed: int = 1, output: str = "pandas"
+) -> Any:
     """Seeded random walks on the fitted chain: removal effects estimated as
     P(visit | conversion) with binomial standard errors. An independent check
     of :func:`markov`, not a replacement."""
@@ -562,24 +673,46 @@ def markov_simulation(paths: Paths, order: int = 1, *, walks: int = 100_000, see
     )
     out = _finish(t, output)
     if output == "pandas":
-        out.attrs.update({k: raw[k] for k in ("walks", "converted_walks", "conversion_probability", "conversion_probability_error")})
+        out.attrs.update(
+            {
+                k: raw[k]
+                for k in (
+                    "walks",
+                    "converted_walks",
+                    "conversion_probability",
+                    "conversion_probability_error",
+                )
+            }
+        )
     return out
 
 
-def simplified_shapley(paths: Paths, *, per_journey: bool = False, output: str = "pandas") -> AttributionResult:
+def simplified_shapley(
+    paths: Paths, *, per_journey: bool = False, output: str = "pandas"
+) -> AttributionResult:
     """Zhao et al. (2018) simplified Shapley value: R(T)/|T| to each channel of
     the set T; equal to linear attribution per distinct channel."""
-    return _result(_attr.simplified_shapley(paths._table, per_journey), paths, output, per_journey=per_journey)
+    return _result(
+        _attr.simplified_shapley(paths._table, per_journey), paths, output, per_journey=per_journey
+    )
 
 
-def ordered_shapley(paths: Paths, *, per_journey: bool = False, output: str = "pandas") -> AttributionResult:
+def ordered_shapley(
+    paths: Paths, *, per_journey: bool = False, output: str = "pandas"
+) -> AttributionResult:
     """Simplified Shapley kept apart by the position at which each channel was first touched."""
-    return _result(_attr.ordered_shapley(paths._table, per_journey), paths, output, with_position=True, per_journey=per_journey)
+    return _result(
+        _attr.ordered_shapley(paths._table, per_journey),
+        paths,
+        output,
+        with_position=True,
+        per_journey=per_journey,
+    )
 
 
 @dataclass
 class ShapleyResult(AttributionResult):
-    values: Any = None   # channel, phi (float), standard_error
+    values: Any = None  # channel, phi (float), standard_error
     exact: bool = True
     permutations: int = 0
     players: int = 0
@@ -643,7 +776,18 @@ def bootstrap(
     pa = _pa()
     if isinstance(level, bool) or not isinstance(level, (float, int, Decimal)):
         raise InputTypeError("level: expected a number such as 0.95")
-    raw = _attr.bootstrap(paths._table, model, order, game, method, max_players, permutations, replicates, float(level), seed)
+    raw = _attr.bootstrap(
+        paths._table,
+        model,
+        order,
+        game,
+        method,
+        max_players,
+        permutations,
+        replicates,
+        float(level),
+        seed,
+    )
     t = pa.table(
         {
             "channel": pa.array(paths.channel_names, type=pa.string()),

@@ -12,7 +12,8 @@
 namespace salescomp {
 
 std::vector<double> shapley_game_values_weighted(const PathTable& paths, const ShapleyGameOptions& options,
-                                                 const std::vector<int64_t>& ys, const std::vector<int64_t>& ns);
+                                                 const std::vector<int64_t>& ys,
+                                                 const std::vector<int64_t>& ns);
 
 namespace {
 
@@ -86,9 +87,11 @@ double quantile(std::vector<double>& v, double q) {
 BootstrapResult bootstrap_credits(const PathTable& p, const BootstrapOptions& o) {
   validate_path_table(p);
   if (o.replicates < 2)
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "replicates", std::to_string(o.replicates), "must be at least 2"});
+    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "replicates", std::to_string(o.replicates),
+                                                  "must be at least 2"});
   if (!(o.level > 0 && o.level < 1))
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "level", std::to_string(o.level), "must lie in (0, 1)"});
+    throw ValidationError("SC-ATTR-OPTION",
+                          Issue{std::nullopt, "level", std::to_string(o.level), "must lie in (0, 1)"});
   const std::size_t C = std::size_t(p.channel_count), R = p.rows();
   BootstrapResult out;
   out.replicates = o.replicates;

@@ -21,8 +21,8 @@ inline uint64_t mix(uint64_t h, uint64_t v) {
 
 int64_t narrow(int128 v, const char* what) {
   if (!detail::fits_int64(v))
-    throw OverflowError("SC-OVERFLOW", std::string("attribution ") + what + " " +
-                                           detail::to_string(v) + " does not fit in 64 bits");
+    throw OverflowError("SC-OVERFLOW", std::string("attribution ") + what + " " + detail::to_string(v) +
+                                           " does not fit in 64 bits");
   return int64_t(v);
 }
 
@@ -166,8 +166,7 @@ void CreditAccumulator::merge(const CreditAccumulator& other) {
 }
 
 AttributionResult CreditAccumulator::finish(Currency currency, std::span<const int32_t> channel_of,
-                                            std::span<const int32_t> position_of,
-                                            bool keep_all_slots) {
+                                            std::span<const int32_t> position_of, bool keep_all_slots) {
   AttributionResult result;
   std::vector<int128> slot_conversions(slot_count_, 0), slot_value(slot_count_, 0);
   std::vector<uint8_t> slot_used(slot_count_, 0);
@@ -207,8 +206,7 @@ AttributionResult CreditAccumulator::finish(Currency currency, std::span<const i
     // Rows in row-id order; each takes its split of what is left of its group.
     std::vector<uint32_t> order(row_id_.size());
     std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return row_id_[a] < row_id_[b]; });
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return row_id_[a] < row_id_[b]; });
     std::vector<int128> left_conv(groups_.size()), left_val(groups_.size());
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
       left_conv[gi] = groups_[gi].conversions * kConversionScale;
@@ -243,8 +241,7 @@ AttributionResult CreditAccumulator::finish(Currency currency, std::span<const i
         }
         left -= amount;
       };
-      split(scaled_conversions(row_conversions_[r]), remaining_conv, left_conv[row_group_[r]],
-            j.conversions);
+      split(scaled_conversions(row_conversions_[r]), remaining_conv, left_conv[row_group_[r]], j.conversions);
       split(row_value_[r], remaining_val, left_val[row_group_[r]], j.value);
     }
   }

@@ -62,8 +62,8 @@ class CreditAccumulator {
     detail::int128 conversions;
     detail::int128 value;
   };
-  uint32_t find_or_insert(uint64_t hash, std::span<const int32_t> slots,
-                          std::span<const int64_t> weights, std::span<const int32_t> tie_rank);
+  uint32_t find_or_insert(uint64_t hash, std::span<const int32_t> slots, std::span<const int64_t> weights,
+                          std::span<const int32_t> tie_rank);
   void grow();
 
   std::size_t slot_count_;

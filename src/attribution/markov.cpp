@@ -123,7 +123,9 @@ MarkovChain fit_markov_chain(const PathTable& p, int order, const std::vector<in
     if (dense) {
       // rows: start + channels; columns: conv, null, channels
       const std::size_t row = from == kStart ? 0 : std::size_t(from - kFirstChannelState + 1);
-      const std::size_t col = to == kConversion ? 0 : to == kNull ? 1 : std::size_t(to - kFirstChannelState + 2);
+      const std::size_t col = to == kConversion ? 0
+                              : to == kNull     ? 1
+                                                : std::size_t(to - kFirstChannelState + 2);
       dense_counts[row * (C + 2) + col] += w;
     } else {
       sparse_counts[(uint64_t(uint32_t(from)) << 32) | uint32_t(to)] += w;
@@ -171,18 +173,22 @@ MarkovChain fit_markov_chain(const PathTable& p, int order, const std::vector<in
   } else {
     std::vector<int32_t> by_key(key_of_state.size());
     std::iota(by_key.begin(), by_key.end(), 0);
-    std::sort(by_key.begin(), by_key.end(), [&](int32_t a, int32_t b) { return key_of_state[a] < key_of_state[b]; });
+    std::sort(by_key.begin(), by_key.end(),
+              [&](int32_t a, int32_t b) { return key_of_state[a] < key_of_state[b]; });
     relabel.resize(key_of_state.size());
     chain.window.resize(key_of_state.size());
     for (std::size_t i = 0; i < by_key.size(); ++i) {
       relabel[std::size_t(by_key[i])] = int32_t(i);
       std::vector<int32_t> win;
-      for (uint64_t k = key_of_state[std::size_t(by_key[i])]; k != 0; k >>= 16) win.push_back(int32_t(k & 0xffff) - 1);
+      for (uint64_t k = key_of_state[std::size_t(by_key[i])]; k != 0; k >>= 16)
+        win.push_back(int32_t(k & 0xffff) - 1);
       std::reverse(win.begin(), win.end());
       chain.window[i] = std::move(win);
     }
   }
-  auto canonical = [&](int32_t s) { return s < kFirstChannelState ? s : kFirstChannelState + relabel[std::size_t(s - kFirstChannelState)]; };
+  auto canonical = [&](int32_t s) {
+    return s < kFirstChannelState ? s : kFirstChannelState + relabel[std::size_t(s - kFirstChannelState)];
+  };
 
   struct Edge {
     int32_t from, to;
@@ -204,9 +210,8 @@ MarkovChain fit_markov_chain(const PathTable& p, int order, const std::vector<in
       edges.push_back({canonical(int32_t(key >> 32)), canonical(int32_t(key & 0xffffffffu)), v});
     });
   }
-  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& a, const Edge& b) { return a.from != b.from ? a.from < b.from : a.to < b.to; });
   const std::size_t S = chain.states();
   chain.out_offsets.assign(S + 1, 0);
   chain.out_total.assign(S, 0);
@@ -321,7 +326,8 @@ std::vector<double> solve_removal_effects(const MarkovChain& chain, int32_t chan
     Eigen::SparseLU<Eigen::SparseMatrix<double>> lu_;
     const Eigen::SparseMatrix<double> col = A_;
     lu_.compute(col);
-    if (lu_.info() != Eigen::Success) throw Error("SC-ATTR-MARKOV-SOLVE", "sparse LU of a Markov chain failed");
+    if (lu_.info() != Eigen::Success)
+      throw Error("SC-ATTR-MARKOV-SOLVE", "sparse LU of a Markov chain failed");
     return lu_.solve(b);
   };
   const Eigen::VectorXd x = solve(A, to_conversion, to_conversion);
@@ -369,7 +375,8 @@ int64_t uniform_below(std::mt19937_64& rng, int64_t n) {
 
 using namespace attribution_detail;
 
-std::vector<double> markov_removal_effects(const PathTable& paths, int order, double* conversion_probability) {
+std::vector<double> markov_removal_effects(const PathTable& paths, int order,
+                                           double* conversion_probability) {
   validate_path_table(paths);
   const MarkovChain chain = fit_markov_chain(paths, order);
   double p = 0;
@@ -388,7 +395,8 @@ MarkovResult markov_attribution(const PathTable& paths, const MarkovOptions& opt
   result.removal_effect = solve_removal_effects(chain, paths.channel_count, result.conversion_probability);
   const std::size_t C = std::size_t(paths.channel_count);
   result.removal_weight.resize(C);
-  for (std::size_t c = 0; c < C; ++c) result.removal_weight[c] = std::llround(result.removal_effect[c] * double(Rate::kOne));
+  for (std::size_t c = 0; c < C; ++c)
+    result.removal_weight[c] = std::llround(result.removal_effect[c] * double(Rate::kOne));
 
   std::vector<int32_t> channel_of(C), position_of(C, -1);
   std::iota(channel_of.begin(), channel_of.end(), 0);
@@ -461,7 +469,8 @@ MarkovResult markov_attribution(const PathTable& paths, const MarkovOptions& opt
 MarkovSimulation markov_simulation(const PathTable& paths, int order, int64_t walks, uint64_t seed) {
   validate_path_table(paths);
   if (walks <= 0)
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "walks", std::to_string(walks), "must be positive"});
+    throw ValidationError("SC-ATTR-OPTION",
+                          Issue{std::nullopt, "walks", std::to_string(walks), "must be positive"});
   const MarkovChain chain = fit_markov_chain(paths, order);
   const std::size_t C = std::size_t(paths.channel_count);
   MarkovSimulation sim;

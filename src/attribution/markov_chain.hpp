@@ -19,7 +19,7 @@ struct MarkovChain {
   std::vector<int64_t> out_offsets;  // states() + 1
   std::vector<int32_t> out_to;
   std::vector<int64_t> out_count;
-  std::vector<int64_t> out_total;    // per state
+  std::vector<int64_t> out_total;  // per state
 
   std::size_t states() const noexcept { return kFirstChannelState + window.size(); }
 };

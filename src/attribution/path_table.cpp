@@ -16,8 +16,8 @@ void check_length(std::vector<Issue>& issues, const char* field, std::size_t got
                   bool optional) {
   if (optional && got == 0) return;
   if (got != want)
-    issues.push_back(Issue{std::nullopt, field, std::to_string(got),
-                           "column length must be " + std::to_string(want)});
+    issues.push_back(
+        Issue{std::nullopt, field, std::to_string(got), "column length must be " + std::to_string(want)});
 }
 constexpr std::size_t kMaxIssues = 1000;  // enough to fix a file; the count says how many more
 }  // namespace
@@ -25,8 +25,7 @@ constexpr std::size_t kMaxIssues = 1000;  // enough to fix a file; the count say
 void validate_path_table(const PathTable& p) {
   std::vector<Issue> issues;
   if (p.offsets.empty() || p.offsets.front() != 0)
-    throw ValidationError("SC-ATTR-SHAPE",
-                          Issue{std::nullopt, "offsets", "", "offsets must start with 0"});
+    throw ValidationError("SC-ATTR-SHAPE", Issue{std::nullopt, "offsets", "", "offsets must start with 0"});
   const std::size_t rows = p.rows();
   check_length(issues, "channel", p.channel.size(), std::size_t(p.offsets.back()), false);
   check_length(issues, "timestamp", p.timestamp.size(), p.channel.size(), true);
@@ -37,12 +36,12 @@ void validate_path_table(const PathTable& p) {
   check_length(issues, "conversion_time", p.conversion_time.size(), rows, true);
   check_length(issues, "row_id", p.row_id.size(), rows, false);
   if (p.channel_count < 0)
-    issues.push_back(Issue{std::nullopt, "channel_count", std::to_string(p.channel_count), "must not be negative"});
+    issues.push_back(
+        Issue{std::nullopt, "channel_count", std::to_string(p.channel_count), "must not be negative"});
   if (!p.channel_names.empty() && p.channel_names.size() != std::size_t(p.channel_count))
     issues.push_back(Issue{std::nullopt, "channel_names", std::to_string(p.channel_names.size()),
                            "must name every channel code (" + std::to_string(p.channel_count) + ")"});
-  if (!p.currency.valid())
-    issues.push_back(Issue{std::nullopt, "currency", "", "a currency is required"});
+  if (!p.currency.valid()) issues.push_back(Issue{std::nullopt, "currency", "", "a currency is required"});
   if (!issues.empty()) throw ValidationError("SC-ATTR-SHAPE", std::move(issues));
 
   // Fast path: branch-free scans that vectorise; the detailed pass below only
@@ -61,9 +60,10 @@ void validate_path_table(const PathTable& p) {
     uint64_t flags = 0;
     for (std::size_t r = 0; r < rows; ++r) {
       const int64_t y = p.conversions[r], n = p.nulls[r], v = p.value[r];
-      flags |= uint64_t(p.offsets[r + 1] <= p.offsets[r]) | uint64_t(y < 0) | uint64_t(n < 0) | uint64_t(v < 0) |
-               (uint64_t(v != 0) & uint64_t(y == 0)) | (uint64_t(y == 0) & uint64_t(n == 0)) |
-               uint64_t(y > INT64_MAX / 2) | uint64_t(n > INT64_MAX / 2);
+      flags |= uint64_t(p.offsets[r + 1] <= p.offsets[r]) | uint64_t(y < 0) | uint64_t(n < 0) |
+               uint64_t(v < 0) | (uint64_t(v != 0) & uint64_t(y == 0)) |
+               (uint64_t(y == 0) & uint64_t(n == 0)) | uint64_t(y > INT64_MAX / 2) |
+               uint64_t(n > INT64_MAX / 2);
     }
     if (!bad && flags == 0) return;
   }
@@ -80,7 +80,8 @@ void validate_path_table(const PathTable& p) {
       report(row, "offsets", std::to_string(p.offsets[r + 1]), "offsets must not decrease");
       continue;
     }
-    if (p.offsets[r + 1] == p.offsets[r]) report(row, "path", "", "empty path: a path needs at least one touch");
+    if (p.offsets[r + 1] == p.offsets[r])
+      report(row, "path", "", "empty path: a path needs at least one touch");
     for (int64_t t = p.offsets[r]; t < p.offsets[r + 1]; ++t)
       if (p.channel[t] < 0 || p.channel[t] >= p.channel_count) {
         report(row, "channel", std::to_string(p.channel[t]),
@@ -92,25 +93,28 @@ void validate_path_table(const PathTable& p) {
     if (n < 0) report(row, "nulls", std::to_string(n), "must not be negative");
     if (v < 0) report(row, "value", std::to_string(v), "must not be negative (refunds are not attributed)");
     if (v != 0 && y == 0) report(row, "value", std::to_string(v), "value without conversions");
-    if (y == 0 && n == 0) report(row, "conversions", "0", "row has no journeys (conversions and nulls both 0)");
+    if (y == 0 && n == 0)
+      report(row, "conversions", "0", "row has no journeys (conversions and nulls both 0)");
     if (y > INT64_MAX / 2 || n > INT64_MAX / 2)
-      report(row, "conversions", std::to_string(y) + " + " + std::to_string(n), "counts above 2^62 are not supported");
+      report(row, "conversions", std::to_string(y) + " + " + std::to_string(n),
+             "counts above 2^62 are not supported");
   }
-  if (more > 0) issues.push_back(Issue{std::nullopt, "rows", std::to_string(more), "more problems not listed"});
+  if (more > 0)
+    issues.push_back(Issue{std::nullopt, "rows", std::to_string(more), "more problems not listed"});
   if (!issues.empty()) throw ValidationError("SC-ATTR-PATHS", std::move(issues));
 }
 
 PathTable parse_path_texts(const std::vector<std::string_view>& texts, const PathTextOptions& options) {
   const std::string& sep = options.separator;
   if (sep.empty() || sep.find_first_not_of(' ') == std::string::npos)
-    throw ValidationError("SC-ATTR-SEPARATOR",
-                          Issue{std::nullopt, "separator", sep, "separator must contain a non-space character"});
+    throw ValidationError("SC-ATTR-SEPARATOR", Issue{std::nullopt, "separator", sep,
+                                                     "separator must contain a non-space character"});
   PathTable out;
   std::unordered_map<std::string, int32_t> codes;
   for (std::size_t i = 0; i < options.channel_names.size(); ++i) {
     if (!codes.emplace(options.channel_names[i], int32_t(i)).second)
-      throw ValidationError("SC-ATTR-DICTIONARY",
-                            Issue{int64_t(i), "channel_names", options.channel_names[i], "duplicate channel name"});
+      throw ValidationError("SC-ATTR-DICTIONARY", Issue{int64_t(i), "channel_names", options.channel_names[i],
+                                                        "duplicate channel name"});
     out.channel_names.push_back(options.channel_names[i]);
   }
   // Separators that mean the data uses another convention than the setting.
@@ -127,7 +131,8 @@ PathTable parse_path_texts(const std::vector<std::string_view>& texts, const Pat
     const std::size_t before = out.channel.size();
     bool bad = false;
     if (text.empty()) {
-      issues.push_back(Issue{int64_t(r), "path", std::string(texts[r]), "empty path: a path needs at least one touch"});
+      issues.push_back(
+          Issue{int64_t(r), "path", std::string(texts[r]), "empty path: a path needs at least one touch"});
       bad = true;
     }
     while (!bad) {
@@ -173,7 +178,8 @@ PathTable paths_from_touchpoints(const TouchpointTable& touches, const JourneyOu
   check_length(issues, "converted", outcomes.converted.size(), m, false);
   check_length(issues, "value", outcomes.value.size(), m, false);
   check_length(issues, "conversion_time", outcomes.conversion_time.size(), m, true);
-  if (!outcomes.currency.valid()) issues.push_back(Issue{std::nullopt, "currency", "", "a currency is required"});
+  if (!outcomes.currency.valid())
+    issues.push_back(Issue{std::nullopt, "currency", "", "a currency is required"});
   if (!issues.empty()) throw ValidationError("SC-ATTR-SHAPE", std::move(issues));
   for (std::size_t i = 0; i < n && issues.size() < kMaxIssues; ++i)
     if (touches.channel[i] < 0 || touches.channel[i] >= channel_count)
@@ -228,8 +234,11 @@ PathTable paths_from_touchpoints(const TouchpointTable& touches, const JourneyOu
     const uint8_t c = outcomes.converted[i];
     const int64_t v = outcomes.value[i];
     if (c > 1) issues.push_back(Issue{row, "converted", std::to_string(c), "must be 0 or 1"});
-    if (v < 0) issues.push_back(Issue{row, "value", std::to_string(v), "must not be negative (refunds are not attributed)"});
-    if (c == 0 && v != 0) issues.push_back(Issue{row, "value", std::to_string(v), "value without conversion"});
+    if (v < 0)
+      issues.push_back(
+          Issue{row, "value", std::to_string(v), "must not be negative (refunds are not attributed)"});
+    if (c == 0 && v != 0)
+      issues.push_back(Issue{row, "value", std::to_string(v), "value without conversion"});
     p.conversions[r] = c ? 1 : 0;
     p.nulls[r] = c ? 0 : 1;
     p.value[r] = v;

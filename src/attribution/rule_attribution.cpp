@@ -36,7 +36,8 @@ Rate time_decay_weight(int64_t dt, int64_t half_life) {
     throw ValidationError("SC-ATTR-HALF-LIFE",
                           Issue{std::nullopt, "half_life", std::to_string(half_life), "must be positive"});
   if (dt < 0)
-    throw ValidationError("SC-ATTR-TIME", Issue{std::nullopt, "dt", std::to_string(dt), "must not be negative"});
+    throw ValidationError("SC-ATTR-TIME",
+                          Issue{std::nullopt, "dt", std::to_string(dt), "must not be negative"});
   // Whole half-lives are exact binary fractions: no transcendental needed.
   if (dt % half_life == 0) {
     const int64_t k = dt / half_life;
@@ -52,7 +53,9 @@ Rate step_decay_weight(Rate factor, int64_t k) {
   if (factor.is_negative() || factor > Rate::from_int(1))
     throw ValidationError("SC-ATTR-STEP-FACTOR",
                           Issue{std::nullopt, "step_factor", factor.to_string(), "must lie in [0, 1]"});
-  if (k < 0) throw ValidationError("SC-ATTR-TIME", Issue{std::nullopt, "steps", std::to_string(k), "must not be negative"});
+  if (k < 0)
+    throw ValidationError("SC-ATTR-TIME",
+                          Issue{std::nullopt, "steps", std::to_string(k), "must not be negative"});
   if (k == 0) return Rate::from_int(1);
   const Dec50 base = Dec50(factor.raw()) / Dec50(Rate::kOne);
   return Rate::from_raw(snap_to_raw(boost::multiprecision::pow(base, Dec50(k))));
@@ -86,22 +89,25 @@ class RuleWeigher {
     }
     const bool needs_time = o.model == RuleModel::TimeDecay || o.model == RuleModel::StepDecay;
     if (needs_time && p.timestamp.empty())
-      throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "timestamp", "",
-                                                    "time-decay models need touch timestamps"});
+      throw ValidationError("SC-ATTR-OPTION",
+                            Issue{std::nullopt, "timestamp", "", "time-decay models need touch timestamps"});
     if ((o.model == RuleModel::WShaped || o.model == RuleModel::FullPath) && p.milestones.empty())
       throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "milestones", "",
                                                     "W-shaped and full-path models need milestone flags"});
     if (o.model == RuleModel::TimeDecay && o.half_life <= 0)
-      throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "half_life", std::to_string(o.half_life), "must be positive"});
+      throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "half_life", std::to_string(o.half_life),
+                                                    "must be positive"});
     if (o.model == RuleModel::StepDecay) {
       if (o.step_length <= 0)
-        throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "step_length", std::to_string(o.step_length), "must be positive"});
+        throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "step_length",
+                                                      std::to_string(o.step_length), "must be positive"});
       (void)step_decay_weight(o.step_factor, 0);
       (void)step_decay_weight(o.step_factor, 1);
     }
     auto non_negative = [](Rate r, const char* field) {
       if (r.is_negative())
-        throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, field, r.to_string(), "must not be negative"});
+        throw ValidationError("SC-ATTR-OPTION",
+                              Issue{std::nullopt, field, r.to_string(), "must not be negative"});
     };
     non_negative(o.first_share, "first_share");
     non_negative(o.middle_share, "middle_share");
@@ -127,15 +133,20 @@ class RuleWeigher {
     w.assign(L, 0);
     if (L == 1 && distinguishes_positions(o_.model)) {
       if (o_.one_touch == OneTouchConvention::Reject) {
-        issues.push_back(Issue{row, "path", "1 touch", "one-touch journeys are rejected by the one_touch setting"});
+        issues.push_back(
+            Issue{row, "path", "1 touch", "one-touch journeys are rejected by the one_touch setting"});
         return false;
       }
       w[0] = 1;
       return true;
     }
     switch (o_.model) {
-      case RuleModel::FirstTouch: w[0] = 1; break;
-      case RuleModel::LastTouch: w[L - 1] = 1; break;
+      case RuleModel::FirstTouch:
+        w[0] = 1;
+        break;
+      case RuleModel::LastTouch:
+        w[L - 1] = 1;
+        break;
       case RuleModel::LastNonDirect: {
         std::size_t pick = L - 1;  // all direct: the last touch keeps it
         for (std::size_t i = L; i-- > 0;)
@@ -147,7 +158,9 @@ class RuleWeigher {
         break;
       }
       case RuleModel::LinearPerTouch:
-      case RuleModel::LinearPerChannel: std::fill(w.begin(), w.end(), 1); break;
+      case RuleModel::LinearPerChannel:
+        std::fill(w.begin(), w.end(), 1);
+        break;
       case RuleModel::PositionBased: {
         const int128 f = o_.first_share.raw(), m = o_.middle_share.raw(), l = o_.last_share.raw();
         if (L == 2) {
@@ -167,30 +180,36 @@ class RuleWeigher {
         break;
       }
       case RuleModel::WShaped:
-      case RuleModel::FullPath: milestone_weights(r, L, w); break;
+      case RuleModel::FullPath:
+        milestone_weights(r, L, w);
+        break;
       case RuleModel::TimeDecay: {
         const int64_t* t = p_.timestamp.data() + p_.offsets[r];
         const int64_t latest = *std::max_element(t, t + L);
         for (std::size_t i = 0; i < L; ++i) {
           const int64_t dt = latest - t[i];
           auto it = decay_cache_.find(dt);
-          if (it == decay_cache_.end()) it = decay_cache_.emplace(dt, time_decay_weight(dt, o_.half_life).raw()).first;
+          if (it == decay_cache_.end())
+            it = decay_cache_.emplace(dt, time_decay_weight(dt, o_.half_life).raw()).first;
           w[i] = it->second;
         }
         break;
       }
       case RuleModel::StepDecay: {
         const int64_t* t = p_.timestamp.data() + p_.offsets[r];
-        const int64_t conversion = p_.conversion_time.empty() ? *std::max_element(t, t + L) : p_.conversion_time[r];
+        const int64_t conversion =
+            p_.conversion_time.empty() ? *std::max_element(t, t + L) : p_.conversion_time[r];
         for (std::size_t i = 0; i < L; ++i) {
           const int64_t dt = conversion - t[i];
           if (dt < 0) {
-            issues.push_back(Issue{row, "timestamp", std::to_string(t[i]), "touch after the conversion time " + std::to_string(conversion)});
+            issues.push_back(Issue{row, "timestamp", std::to_string(t[i]),
+                                   "touch after the conversion time " + std::to_string(conversion)});
             return false;
           }
           const int64_t k = dt / o_.step_length;
           auto it = decay_cache_.find(k);
-          if (it == decay_cache_.end()) it = decay_cache_.emplace(k, step_decay_weight(o_.step_factor, k).raw()).first;
+          if (it == decay_cache_.end())
+            it = decay_cache_.emplace(k, step_decay_weight(o_.step_factor, k).raw()).first;
           w[i] = it->second;
         }
         break;
@@ -208,7 +227,8 @@ class RuleWeigher {
     int128 total = 0;
     for (int64_t x : w) total += x;
     if (total <= 0) {
-      issues.push_back(Issue{row, "path", std::to_string(L) + " touches", "every touch has weight 0 under this model"});
+      issues.push_back(
+          Issue{row, "path", std::to_string(L) + " touches", "every touch has weight 0 under this model"});
       return false;
     }
     return true;
@@ -241,7 +261,8 @@ class RuleWeigher {
       if (others == 0)
         w[i] = checked(share[i], int64_t(r), "milestone");
       else
-        w[i] = checked(is_milestone[i] ? share[i] * int128(others) : int128(s.rest.raw()), int64_t(r), "milestone");
+        w[i] = checked(is_milestone[i] ? share[i] * int128(others) : int128(s.rest.raw()), int64_t(r),
+                       "milestone");
     }
   }
 

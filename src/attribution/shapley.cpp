@@ -68,18 +68,19 @@ AttributionResult simplified_shapley(const PathTable& paths, bool per_journey) {
   validate_path_table(paths);
   const std::size_t C = std::size_t(paths.channel_count);
   std::vector<Issue> issues;
-  auto acc = accumulate_rows(paths.rows(), C, per_journey, issues,
-                             [&](std::size_t begin, std::size_t end, CreditAccumulator& part, std::vector<Issue>&) {
-                               std::vector<int32_t> set, ranks;
-                               std::vector<int64_t> ones;
-                               for (std::size_t r = begin; r < end; ++r) {
-                                 if (paths.conversions[r] == 0) continue;
-                                 distinct_sorted(paths.path(r), set);  // R(T) / |T| to each member of T
-                                 ones.assign(set.size(), 1);
-                                 first_touch_ranks(paths.path(r), set, ranks);
-                                 part.add(set, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
-                               }
-                             });
+  auto acc =
+      accumulate_rows(paths.rows(), C, per_journey, issues,
+                      [&](std::size_t begin, std::size_t end, CreditAccumulator& part, std::vector<Issue>&) {
+                        std::vector<int32_t> set, ranks;
+                        std::vector<int64_t> ones;
+                        for (std::size_t r = begin; r < end; ++r) {
+                          if (paths.conversions[r] == 0) continue;
+                          distinct_sorted(paths.path(r), set);  // R(T) / |T| to each member of T
+                          ones.assign(set.size(), 1);
+                          first_touch_ranks(paths.path(r), set, ranks);
+                          part.add(set, ones, ranks, paths.conversions[r], paths.value[r], paths.row_id[r]);
+                        }
+                      });
   std::vector<int32_t> channel_of(C), position_of(C, -1);
   std::iota(channel_of.begin(), channel_of.end(), 0);
   return acc.finish(paths.currency, channel_of, position_of, true);
@@ -104,7 +105,8 @@ AttributionResult ordered_shapley(const PathTable& paths, bool per_journey) {
   }
   const std::size_t P = std::max<std::size_t>(max_distinct, 1);
   if (C * P > std::size_t(INT32_MAX))
-    throw ValidationError("SC-ATTR-SHAPE", Issue{std::nullopt, "paths", std::to_string(P), "too many channel positions"});
+    throw ValidationError("SC-ATTR-SHAPE",
+                          Issue{std::nullopt, "paths", std::to_string(P), "too many channel positions"});
   CreditAccumulator acc(C * P, per_journey);
   std::fill(seen_stamp.begin(), seen_stamp.end(), -1);
   std::vector<int32_t> slots, ranks;
@@ -141,7 +143,8 @@ std::vector<double> exact_game(const ChannelSets& sets, const std::vector<int32_
   std::vector<double> conv(N, 0.0), jour(N, 0.0);
   for (std::size_t s = 0; s < sets.size(); ++s) {
     std::size_t mask = 0;
-    for (int64_t k = sets.offsets[s]; k < sets.offsets[s + 1]; ++k) mask |= std::size_t(1) << bit_of[std::size_t(sets.members[std::size_t(k)])];
+    for (int64_t k = sets.offsets[s]; k < sets.offsets[s + 1]; ++k)
+      mask |= std::size_t(1) << bit_of[std::size_t(sets.members[std::size_t(k)])];
     conv[mask] += sets.conversions[s];
     jour[mask] += sets.journeys[s];
   }
@@ -157,13 +160,15 @@ std::vector<double> exact_game(const ChannelSets& sets, const std::vector<int32_
   // weight(s) = s! (n-s-1)! / n!
   std::vector<double> weight(n);
   for (std::size_t s = 0; s < n; ++s)
-    weight[s] = std::exp(std::lgamma(double(s) + 1) + std::lgamma(double(n - s)) - std::lgamma(double(n) + 1));
+    weight[s] =
+        std::exp(std::lgamma(double(s) + 1) + std::lgamma(double(n - s)) - std::lgamma(double(n) + 1));
   std::vector<double> phi(n, 0.0);
   for (std::size_t mask = 0; mask < N; ++mask) {
     const std::size_t size = std::size_t(__builtin_popcountll(mask));
     if (size == n) continue;
     for (std::size_t j = 0; j < n; ++j)
-      if (!(mask & (std::size_t(1) << j))) phi[j] += weight[size] * (v[mask | (std::size_t(1) << j)] - v[mask]);
+      if (!(mask & (std::size_t(1) << j)))
+        phi[j] += weight[size] * (v[mask | (std::size_t(1) << j)] - v[mask]);
   }
   return phi;
 }
@@ -223,7 +228,8 @@ std::vector<double> game_values_of(const PathTable& paths, const ShapleyGameOpti
                                    const std::vector<int64_t>* ys, const std::vector<int64_t>* ns,
                                    std::vector<double>* standard_error, bool* exact, int* players_out) {
   if (o.max_players < 1 || o.max_players > 26)
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "max_players", std::to_string(o.max_players), "must be 1..26"});
+    throw ValidationError("SC-ATTR-OPTION",
+                          Issue{std::nullopt, "max_players", std::to_string(o.max_players), "must be 1..26"});
   const ChannelSets sets = channel_sets(paths, ys, ns);
   const std::size_t C = std::size_t(paths.channel_count);
   std::vector<int32_t> bit_of(C, -1), players;
@@ -243,7 +249,8 @@ std::vector<double> game_values_of(const PathTable& paths, const ShapleyGameOpti
                                 "more channels than max_players (" + std::to_string(o.max_players) +
                                     ") for the exact game; use method Sampling or raise the cap (<= 26)"});
   if (!use_exact && o.permutations <= 0)
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "permutations", std::to_string(o.permutations), "must be positive"});
+    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "permutations",
+                                                  std::to_string(o.permutations), "must be positive"});
   std::vector<double> phi_players, err_players(players.size(), 0.0);
   if (players.empty()) {
   } else if (use_exact) {
@@ -271,14 +278,16 @@ std::vector<double> shapley_game_values(const PathTable& paths, const ShapleyGam
 
 // Bootstrap hook (declared in bootstrap.cpp).
 std::vector<double> shapley_game_values_weighted(const PathTable& paths, const ShapleyGameOptions& options,
-                                                 const std::vector<int64_t>& ys, const std::vector<int64_t>& ns) {
+                                                 const std::vector<int64_t>& ys,
+                                                 const std::vector<int64_t>& ns) {
   return game_values_of(paths, options, &ys, &ns, nullptr, nullptr, nullptr);
 }
 
 ShapleyGameResult shapley_game(const PathTable& paths, const ShapleyGameOptions& options) {
   validate_path_table(paths);
   ShapleyGameResult result;
-  result.phi = game_values_of(paths, options, nullptr, nullptr, &result.standard_error, &result.exact, &result.players);
+  result.phi = game_values_of(paths, options, nullptr, nullptr, &result.standard_error, &result.exact,
+                              &result.players);
   result.permutations = result.exact ? 0 : options.permutations;
   const std::size_t C = std::size_t(paths.channel_count);
   double total = 0, scale = 0;
@@ -290,8 +299,7 @@ ShapleyGameResult shapley_game(const PathTable& paths, const ShapleyGameOptions&
   // phi snapped once to integer weights (15 significant digits of the
   // largest), then the totals are split exactly; negative phi get negative credit.
   std::vector<int64_t> weights(C, 0);
-  for (std::size_t c = 0; c < C; ++c)
-    weights[c] = scale > 0 ? std::llround(result.phi[c] / scale * 1e15) : 0;
+  for (std::size_t c = 0; c < C; ++c) weights[c] = scale > 0 ? std::llround(result.phi[c] / scale * 1e15) : 0;
   detail::int128 y = 0, v = 0;
   for (std::size_t r = 0; r < paths.rows(); ++r) {
     y += paths.conversions[r];

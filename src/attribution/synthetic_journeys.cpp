@@ -17,8 +17,9 @@ double unit(std::mt19937_64& rng) { return (double(rng() >> 11) + 0.5) * 0x1.0p-
 
 PathTable synthetic_journeys(const SyntheticJourneyOptions& o) {
   if (o.channels <= 0 || o.mean_length < 1 || !(o.conversion_rate >= 0 && o.conversion_rate <= 1))
-    throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "synthetic", std::to_string(o.channels),
-                                                  "need channels > 0, mean_length >= 1, conversion_rate in [0, 1]"});
+    throw ValidationError("SC-ATTR-OPTION",
+                          Issue{std::nullopt, "synthetic", std::to_string(o.channels),
+                                "need channels > 0, mean_length >= 1, conversion_rate in [0, 1]"});
   std::mt19937_64 rng(o.seed);
   // Zipf cumulative weights for the channel draw.
   std::vector<double> cumulative(std::size_t(o.channels));
@@ -55,7 +56,8 @@ PathTable synthetic_journeys(const SyntheticJourneyOptions& o) {
     const bool converted = unit(rng) < o.conversion_rate;
     p.conversions.push_back(converted ? 1 : 0);
     p.nulls.push_back(converted ? 0 : 1);
-    p.value.push_back(converted ? (10 + int64_t(rng() % 9991)) * scale + int64_t(rng() % uint64_t(scale)) : 0);
+    p.value.push_back(converted ? (10 + int64_t(rng() % 9991)) * scale + int64_t(rng() % uint64_t(scale))
+                                : 0);
     p.row_id.push_back(int64_t(j));
   }
   return p;

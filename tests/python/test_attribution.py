@@ -12,11 +12,10 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import salescomp as sc
 import salescomp.attribution as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 D = Decimal
 
@@ -38,8 +37,8 @@ def paths_of(rows, currency="USD", **kw):
 def credits(result, column="value"):
     df = result.channels
     if isinstance(df, pa.Table):
-        return dict(zip(df["channel"].to_pylist(), df[column].to_pylist()))
-    return {c: v for c, v in zip(df["channel"], df[column])}
+        return dict(zip(df["channel"].to_pylist(), df[column].to_pylist(), strict=True))
+    return {c: v for c, v in zip(df["channel"], df[column], strict=True)}
 
 
 # --------------------------------------------------------------------------- hand-computed
@@ -47,11 +46,17 @@ def credits(result, column="value"):
 
 def test_first_last_last_non_direct():
     p = paths_of([("search > email > direct", 1, "100.00", 0)])
-    assert credits(sa.rule_based(p, "first_touch")) == {"direct": D("0"), "email": D("0"), "search": D("100.00")}
+    assert credits(sa.rule_based(p, "first_touch")) == {
+        "direct": D("0"),
+        "email": D("0"),
+        "search": D("100.00"),
+    }
     assert credits(sa.rule_based(p, "last_touch"))["direct"] == D("100.00")
     # "direct" is skipped by default: email gets it.
     assert credits(sa.rule_based(p, "last_non_direct"))["email"] == D("100.00")
-    assert credits(sa.rule_based(p, "last_non_direct", direct_channels=["direct", "email"]))["search"] == D("100.00")
+    assert credits(sa.rule_based(p, "last_non_direct", direct_channels=["direct", "email"]))[
+        "search"
+    ] == D("100.00")
 
 
 def test_linear_per_touch_and_per_channel():
@@ -59,17 +64,27 @@ def test_linear_per_touch_and_per_channel():
     # 2/3 and 1/3 of 100.00: 66.666.. and 33.333.. -> 66.67 and 33.33 (leftover cent to .67)
     assert credits(sa.rule_based(p, "linear")) == {"email": D("33.33"), "search": D("66.67")}
     assert credits(sa.rule_based(p, "linear", output="arrow"), "conversions") == {
-        "email": D("0.333333333"), "search": D("0.666666667")}
-    assert credits(sa.rule_based(p, "linear_per_channel")) == {"email": D("50.00"), "search": D("50.00")}
+        "email": D("0.333333333"),
+        "search": D("0.666666667"),
+    }
+    assert credits(sa.rule_based(p, "linear_per_channel")) == {
+        "email": D("50.00"),
+        "search": D("50.00"),
+    }
 
 
 def test_position_based_conventions():
     two = paths_of([("a > b", 1, "100.00", 0)])
     # 40/20/30 on two touches: split the middle -> 0.5 : 0.4 (55.56 / 44.44);
     # renormalise -> 0.4 : 0.3 = 4/7, 3/7 (57.14 / 42.86).
-    assert credits(sa.rule_based(two, "position_based", last="0.3")) == {"a": D("55.56"), "b": D("44.44")}
+    assert credits(sa.rule_based(two, "position_based", last="0.3")) == {
+        "a": D("55.56"),
+        "b": D("44.44"),
+    }
     assert credits(sa.rule_based(two, "position_based", last="0.3", two_touch="renormalise")) == {
-        "a": D("57.14"), "b": D("42.86")}
+        "a": D("57.14"),
+        "b": D("42.86"),
+    }
     one = paths_of([("a", 1, "7.00", 0)])
     assert credits(sa.rule_based(one, "position_based")) == {"a": D("7.00")}
     with pytest.raises(sc.ValidationError, match="one-touch"):
@@ -93,7 +108,9 @@ def test_time_decay_from_journeys_with_datetimes():
     r = sa.rule_based(p, "time_decay", half_life=dt.timedelta(days=7))
     assert credits(r) == {"direct": D("40.00"), "email": D("20.00"), "search": D("10.00")}
     assert r.currency == "EUR" and r.total_value == D("70.00")
-    assert sa.time_decay_weight(dt.timedelta(days=7) / 2, dt.timedelta(days=7)) == sc.Rate("0.707106781187")
+    assert sa.time_decay_weight(dt.timedelta(days=7) / 2, dt.timedelta(days=7)) == sc.Rate(
+        "0.707106781187"
+    )
 
 
 def test_w_shaped_from_milestone_columns():
@@ -105,11 +122,19 @@ def test_w_shaped_from_milestone_columns():
         "opp": np.array([False, False, False, True, False]),
     }
     outcomes = {"journey_id": [1], "converted": [1], "value": ["100.00"]}
-    p = sa.Paths.from_journeys(touches, outcomes, currency="USD",
-                               milestones={"lead_created": "lead", "opportunity_created": "opp"})
+    p = sa.Paths.from_journeys(
+        touches,
+        outcomes,
+        currency="USD",
+        milestones={"lead_created": "lead", "opportunity_created": "opp"},
+    )
     # 30 / 30 / 30 and 10 over the two social touches
     assert credits(sa.rule_based(p, "w_shaped")) == {
-        "direct": D("30.00"), "email": D("30.00"), "search": D("30.00"), "social": D("10.00")}
+        "direct": D("30.00"),
+        "email": D("30.00"),
+        "search": D("30.00"),
+        "social": D("10.00"),
+    }
     with pytest.raises(sc.ValidationError, match="milestone"):
         sa.rule_based(paths_of([("a > b", 1, "1.00", 0)]), "w_shaped")
 
@@ -119,7 +144,7 @@ def test_markov_order_one_by_hand():
     p = paths_of([("a > b", 1, "50.00", 1), ("b", 1, "30.00", 0), ("a", 0, "0", 1)])
     m = sa.markov(p)
     assert m.conversion_probability == pytest.approx(0.5, abs=1e-14)
-    re = dict(zip(m.removal_effects["channel"], m.removal_effects["removal_effect"]))
+    re = dict(zip(m.removal_effects["channel"], m.removal_effects["removal_effect"], strict=True))
     assert re["a"] == pytest.approx(2 / 3, abs=1e-14) and re["b"] == pytest.approx(1.0)
     assert credits(m) == {"a": D("32.00"), "b": D("48.00")}
     t = m.transitions
@@ -135,16 +160,25 @@ def test_markov_removal_effect_is_visit_probability_by_simulation():
     texts = [" > ".join(rng.choice(names, size=rng.integers(1, 5))) for _ in range(300)]
     y = rng.integers(0, 4, size=300)
     n = rng.integers(1, 4, size=300)
-    p = sa.Paths.from_path_strings({"path": texts, "total_conversions": y, "total_null": n}, value=None, currency="USD")
+    p = sa.Paths.from_path_strings(
+        {"path": texts, "total_conversions": y, "total_null": n}, value=None, currency="USD"
+    )
     for order in (1, 2):
         exact = sa.markov(p, order)
         sim = sa.markov_simulation(p, order, walks=100_000, seed=5)
-        for c, re, est, err in zip(exact.removal_effects["channel"], exact.removal_effects["removal_effect"],
-                                   sim["removal_effect"], sim["standard_error"]):
+        for c, re, est, err in zip(
+            exact.removal_effects["channel"],
+            exact.removal_effects["removal_effect"],
+            sim["removal_effect"],
+            sim["standard_error"],
+            strict=True,
+        ):
             assert abs(est - re) <= 4.5 * err + 1e-9, (order, c)
         assert sim.attrs["walks"] == 100_000
     # order 1: P(conv) = sum y / sum (y + n)
-    assert sa.markov(p).conversion_probability == pytest.approx(y.sum() / (y.sum() + n.sum()), abs=1e-12)
+    assert sa.markov(p).conversion_probability == pytest.approx(
+        y.sum() / (y.sum() + n.sum()), abs=1e-12
+    )
 
 
 def test_shapley_models():
@@ -152,18 +186,33 @@ def test_shapley_models():
     # Hand-computed in test_shapley.cpp: phi_a 0.55, phi_b 0.05 -> 110.00 / 10.00.
     s = sa.shapley(p)
     assert s.exact and s.players == 2
-    assert dict(zip(s.values["channel"], s.values["phi"])) == pytest.approx({"a": 0.55, "b": 0.05})
+    assert dict(zip(s.values["channel"], s.values["phi"], strict=True)) == pytest.approx(
+        {"a": 0.55, "b": 0.05}
+    )
     assert credits(s) == {"a": D("110.00"), "b": D("10.00")}
     assert credits(sa.simplified_shapley(p)) == credits(sa.rule_based(p, "linear_per_channel"))
     o = sa.ordered_shapley(paths_of([("a > b > a", 1, "90.00", 0), ("b > a", 1, "10.00", 0)]))
-    assert list(zip(o.channels["channel"], o.channels["position"], o.channels["value"])) == [
-        ("a", 0, D("45.00")), ("a", 1, D("5.00")), ("b", 0, D("5.00")), ("b", 1, D("45.00"))]
+    assert list(
+        zip(o.channels["channel"], o.channels["position"], o.channels["value"], strict=True)
+    ) == [
+        ("a", 0, D("45.00")),
+        ("a", 1, D("5.00")),
+        ("b", 0, D("5.00")),
+        ("b", 1, D("45.00")),
+    ]
     sampled = sa.shapley(p, method="sampling", permutations=500, seed=2)
     assert not sampled.exact and sampled.permutations == 500
 
 
 def test_bootstrap_is_seeded():
-    p = paths_of([("a > b", 3, "30.00", 5), ("b", 2, "20.00", 4), ("a", 1, "5.00", 7), ("c > a", 2, "8.00", 1)])
+    p = paths_of(
+        [
+            ("a > b", 3, "30.00", 5),
+            ("b", 2, "20.00", 4),
+            ("a", 1, "5.00", 7),
+            ("c > a", 2, "8.00", 1),
+        ]
+    )
     for model in ("markov", "simplified_shapley", "shapley_game"):
         b1 = sa.bootstrap(p, model, replicates=50, seed=9)
         b2 = sa.bootstrap(p, model, replicates=50, seed=9)
@@ -172,10 +221,20 @@ def test_bootstrap_is_seeded():
 
 
 def test_per_journey_credits_reconcile():
-    touches = pa.table({"journey_id": [1, 1, 2, 2, 3], "timestamp": [0, 1, 0, 1, 0],
-                        "channel": ["a", "b", "a", "b", "c"]})
-    outcomes = pa.table({"journey_id": [1, 2, 3], "converted": [True, True, False],
-                         "value": pa.array([D("1.00"), D("2.00"), None], type=pa.decimal128(10, 2))})
+    touches = pa.table(
+        {
+            "journey_id": [1, 1, 2, 2, 3],
+            "timestamp": [0, 1, 0, 1, 0],
+            "channel": ["a", "b", "a", "b", "c"],
+        }
+    )
+    outcomes = pa.table(
+        {
+            "journey_id": [1, 2, 3],
+            "converted": [True, True, False],
+            "value": pa.array([D("1.00"), D("2.00"), None], type=pa.decimal128(10, 2)),
+        }
+    )
     p = sa.Paths.from_journeys(touches, outcomes, currency="USD")
     r = sa.rule_based(p, "linear", per_journey=True)
     j = r.journeys
@@ -187,10 +246,19 @@ def test_per_journey_credits_reconcile():
 
 
 def test_every_frame_library_gives_the_same_result():
-    data = {"path": ["a > b", "b > c > a", "c"], "total_conversions": [2, 1, 0],
-            "total_conversion_value": [D("10.01"), D("3.33"), D("0")], "total_null": [1, 0, 4]}
+    data = {
+        "path": ["a > b", "b > c > a", "c"],
+        "total_conversions": [2, 1, 0],
+        "total_conversion_value": [D("10.01"), D("3.33"), D("0")],
+        "total_null": [1, 0, 4],
+    }
     frames = [data, pd.DataFrame(data), pa.table(data), pl.DataFrame(data)]
-    results = [sa.rule_based(sa.Paths.from_path_strings(f, currency="USD"), "linear", output="arrow").channels for f in frames]
+    results = [
+        sa.rule_based(
+            sa.Paths.from_path_strings(f, currency="USD"), "linear", output="arrow"
+        ).channels
+        for f in frames
+    ]
     for r in results[1:]:
         assert r.equals(results[0])
     assert results[0].schema.field("value").type == pa.decimal128(38, 2)
@@ -198,11 +266,17 @@ def test_every_frame_library_gives_the_same_result():
 
 def test_string_and_minor_unit_values():
     base = {"path": ["a > b"], "total_conversions": [1], "total_null": [0]}
-    as_text = sa.Paths.from_path_strings({**base, "total_conversion_value": ["1.01"]}, currency="USD")
-    as_minor = sa.Paths.from_path_strings({**base, "total_conversion_value": np.array([101])}, currency="USD",
-                                          value_minor_units=True)
-    assert credits(sa.rule_based(as_text, "linear")) == credits(sa.rule_based(as_minor, "linear")) == {
-        "a": D("0.51"), "b": D("0.50")}
+    as_text = sa.Paths.from_path_strings(
+        {**base, "total_conversion_value": ["1.01"]}, currency="USD"
+    )
+    as_minor = sa.Paths.from_path_strings(
+        {**base, "total_conversion_value": np.array([101])}, currency="USD", value_minor_units=True
+    )
+    assert (
+        credits(sa.rule_based(as_text, "linear"))
+        == credits(sa.rule_based(as_minor, "linear"))
+        == {"a": D("0.51"), "b": D("0.50")}
+    )
     jpy = sa.Paths.from_path_strings({**base, "total_conversion_value": ["1001"]}, currency="JPY")
     assert credits(sa.rule_based(jpy, "linear")) == {"a": D("501"), "b": D("500")}
 
@@ -216,22 +290,44 @@ def test_string_and_minor_unit_values():
         ({"path": ["a > b", None]}, sc.ValidationError, "missing"),
         ({"total_conversions": [1, -1]}, sc.ValidationError, "must not be negative"),
         ({"total_null": [0, -3]}, sc.ValidationError, "must not be negative"),
-        ({"total_conversions": [1, 0], "total_null": [0, 2], "total_conversion_value": ["1.00", "2.00"]},
-         sc.ValidationError, "value without conversions"),
+        (
+            {
+                "total_conversions": [1, 0],
+                "total_null": [0, 2],
+                "total_conversion_value": ["1.00", "2.00"],
+            },
+            sc.ValidationError,
+            "value without conversions",
+        ),
         ({"total_conversions": [1.0, 2.0]}, sc.InputTypeError, "float"),
         ({"total_conversion_value": [1.5, 2.5]}, sc.InputTypeError, "float"),
         ({"total_conversion_value": [D("NaN"), D("1")]}, sc.ValidationError, "NaN"),
         ({"total_conversion_value": [1, 2]}, sc.InputTypeError, "minor"),
         ({"total_conversion_value": ["1.001", "2"]}, sc.ParseError, "more than 2 decimal places"),
         ({"total_conversion_value": [D("1.001"), D("2")]}, sc.ValidationError, "more decimals"),
-        ({"total_conversion_value": [None, "2.00"]}, sc.ValidationError, "missing value for converted rows"),
-        ({"total_conversions": [0, 0], "total_null": [0, 1], "total_conversion_value": ["0", "0"]},
-         sc.ValidationError, "no journeys"),
+        (
+            {"total_conversion_value": [None, "2.00"]},
+            sc.ValidationError,
+            "missing value for converted rows",
+        ),
+        (
+            {
+                "total_conversions": [0, 0],
+                "total_null": [0, 1],
+                "total_conversion_value": ["0", "0"],
+            },
+            sc.ValidationError,
+            "no journeys",
+        ),
     ],
 )
 def test_bad_path_input(change, error, match):
-    data = {"path": ["a > b", "b"], "total_conversions": [1, 2], "total_conversion_value": ["1.00", "2.00"],
-            "total_null": [0, 1]}
+    data = {
+        "path": ["a > b", "b"],
+        "total_conversions": [1, 2],
+        "total_conversion_value": ["1.00", "2.00"],
+        "total_null": [0, 1],
+    }
     data.update(change)
     with pytest.raises(error, match=match):
         sa.Paths.from_path_strings(data, currency="USD")
@@ -248,41 +344,59 @@ def test_bad_options_and_journeys():
     with pytest.raises(sc.ValidationError, match="separator"):
         paths_of([("a > b", 1, "1.00", 0)], separator=" ")
     with pytest.raises(sc.ValidationError, match="no touches"):
-        sa.Paths.from_journeys({"journey_id": [1], "timestamp": [0], "channel": ["a"]},
-                               {"journey_id": [2], "converted": [1], "value": ["1.00"]}, currency="USD")
+        sa.Paths.from_journeys(
+            {"journey_id": [1], "timestamp": [0], "channel": ["a"]},
+            {"journey_id": [2], "converted": [1], "value": ["1.00"]},
+            currency="USD",
+        )
     with pytest.raises(sc.ValidationError, match="value without conversion"):
-        sa.Paths.from_journeys({"journey_id": [1], "timestamp": [0], "channel": ["a"]},
-                               {"journey_id": [1], "converted": [0], "value": ["1.00"]}, currency="USD")
+        sa.Paths.from_journeys(
+            {"journey_id": [1], "timestamp": [0], "channel": ["a"]},
+            {"journey_id": [1], "converted": [0], "value": ["1.00"]},
+            currency="USD",
+        )
     with pytest.raises(sc.InputTypeError, match="float"):
-        sa.Paths.from_journeys({"journey_id": [1], "timestamp": [0.5], "channel": ["a"]}, None, currency="USD")
+        sa.Paths.from_journeys(
+            {"journey_id": [1], "timestamp": [0.5], "channel": ["a"]}, None, currency="USD"
+        )
 
 
 # --------------------------------------------------------------------------- properties
 
 channel_names = st.sampled_from(["search", "email", "direct", "social", "display"])
 path_rows = st.lists(
-    st.tuples(st.lists(channel_names, min_size=1, max_size=6), st.integers(0, 4), st.integers(0, 3),
-              st.integers(0, 10**6)),
-    min_size=1, max_size=25,
+    st.tuples(
+        st.lists(channel_names, min_size=1, max_size=6),
+        st.integers(0, 4),
+        st.integers(0, 3),
+        st.integers(0, 10**6),
+    ),
+    min_size=1,
+    max_size=25,
 ).map(lambda rows: [(p, y, v if y else 0, n if (y or n) else 1) for p, y, n, v in rows])
 
 
 def to_paths(rows, rename=None):
     rename = rename or {}
     return sa.Paths.from_path_strings(
-        {"path": [" > ".join(rename.get(c, c) for c in p) for p, *_ in rows],
-         "total_conversions": np.array([y for _, y, _, _ in rows], dtype=np.int64),
-         "total_conversion_value": np.array([v for _, _, v, _ in rows], dtype=np.int64),
-         "total_null": np.array([n for _, _, _, n in rows], dtype=np.int64)},
-        currency="USD", value_minor_units=True)
+        {
+            "path": [" > ".join(rename.get(c, c) for c in p) for p, *_ in rows],
+            "total_conversions": np.array([y for _, y, _, _ in rows], dtype=np.int64),
+            "total_conversion_value": np.array([v for _, _, v, _ in rows], dtype=np.int64),
+            "total_null": np.array([n for _, _, _, n in rows], dtype=np.int64),
+        },
+        currency="USD",
+        value_minor_units=True,
+    )
 
 
 MODELS = {
     "first_touch": lambda p: sa.rule_based(p, "first_touch"),
     "linear": lambda p: sa.rule_based(p, "linear"),
     "position_based": lambda p: sa.rule_based(p, "position_based"),
-    "custom_positions": lambda p: sa.rule_based(p, "custom_positions", weights_from_start=["3"],
-                                                weights_from_end=["2"], other_weight="1"),
+    "custom_positions": lambda p: sa.rule_based(
+        p, "custom_positions", weights_from_start=["3"], weights_from_end=["2"], other_weight="1"
+    ),
     "simplified_shapley": lambda p: sa.simplified_shapley(p),
     "markov_per_path": lambda p: sa.markov(p, 2, basis="per_path"),
 }
@@ -310,14 +424,16 @@ def test_efficiency_and_aggregation(rows):
 @settings(max_examples=40, deadline=None)
 @given(path_rows, st.permutations(["search", "email", "direct", "social", "display"]))
 def test_relabelling_permutes(rows, perm):
-    rename = dict(zip(["search", "email", "direct", "social", "display"], perm))
+    rename = dict(zip(["search", "email", "direct", "social", "display"], perm, strict=True))
     a, b = to_paths(rows), to_paths(rows, rename)
     for name, model in MODELS.items():
         ca, cb = credits(model(a)), credits(model(b))
         assert {rename[c]: v for c, v in ca.items()} == cb, name
 
 
-def largest_remainder(total: int, shares: dict[str, Fraction], rank: dict[str, int]) -> dict[str, int]:
+def largest_remainder(
+    total: int, shares: dict[str, Fraction], rank: dict[str, int]
+) -> dict[str, int]:
     """Oracle: floors of exact Fraction shares, leftover units to the largest
     remainders, ties to the channel touched first."""
     s = sum(shares.values())
@@ -358,4 +474,6 @@ def test_single_row_matches_fraction_oracle(path, cents):
 @given(path_rows)
 def test_reversal_swaps_first_and_last(rows):
     rev = [(list(reversed(p)), y, v, n) for p, y, v, n in rows]
-    assert credits(sa.rule_based(to_paths(rows), "first_touch")) == credits(sa.rule_based(to_paths(rev), "last_touch"))
+    assert credits(sa.rule_based(to_paths(rows), "first_touch")) == credits(
+        sa.rule_based(to_paths(rev), "last_touch")
+    )

@@ -40,9 +40,9 @@ struct JourneyCredits {
 
 struct AttributionResult {
   ChannelCredits channels;
-  JourneyCredits journeys;            // empty unless asked for
-  int64_t total_conversions = 0;      // in units of kConversionScale
-  int64_t total_value = 0;            // minor units
+  JourneyCredits journeys;        // empty unless asked for
+  int64_t total_conversions = 0;  // in units of kConversionScale
+  int64_t total_value = 0;        // minor units
 };
 
 }  // namespace salescomp

@@ -27,8 +27,8 @@ enum class MarkovCreditBasis {
 struct MarkovOptions {
   int order = 1;  // 1..4
   MarkovCreditBasis basis = MarkovCreditBasis::Global;
-  bool per_journey = false;       // JourneyCredits (PerPath basis only)
-  bool keep_transitions = true;   // fill MarkovResult::transitions
+  bool per_journey = false;      // JourneyCredits (PerPath basis only)
+  bool keep_transitions = true;  // fill MarkovResult::transitions
 };
 
 // The fitted chain. State 0 is start, 1 conversion, 2 null; state s >= 3 is
@@ -38,8 +38,8 @@ struct MarkovTransitions {
   std::vector<int32_t> state_channel;
   std::vector<int32_t> from;
   std::vector<int32_t> to;
-  std::vector<int64_t> count;        // journeys (y + n, or y / n into the absorbing states)
-  std::vector<double> probability;   // count / out-count of `from`
+  std::vector<int64_t> count;       // journeys (y + n, or y / n into the absorbing states)
+  std::vector<double> probability;  // count / out-count of `from`
 
   std::size_t states() const noexcept { return state_offsets.size() - 1; }
   std::size_t size() const noexcept { return from.size(); }
@@ -47,9 +47,9 @@ struct MarkovTransitions {
 
 struct MarkovResult {
   AttributionResult credits;
-  std::vector<double> removal_effect;       // per channel code
-  std::vector<int64_t> removal_weight;      // RE snapped once to 12 places (the credit weights)
-  double conversion_probability = 0;        // P(conv) from the exact solve
+  std::vector<double> removal_effect;   // per channel code
+  std::vector<int64_t> removal_weight;  // RE snapped once to 12 places (the credit weights)
+  double conversion_probability = 0;    // P(conv) from the exact solve
   MarkovTransitions transitions;
 };
 
@@ -67,8 +67,7 @@ struct MarkovSimulation {
   std::vector<double> removal_effect_error;
 };
 
-MarkovSimulation markov_simulation(const PathTable& paths, int order, int64_t walks,
-                                   uint64_t seed);
+MarkovSimulation markov_simulation(const PathTable& paths, int order, int64_t walks, uint64_t seed);
 
 // Removal effects only (no credits): the kernel the bootstrap reuses.
 std::vector<double> markov_removal_effects(const PathTable& paths, int order,

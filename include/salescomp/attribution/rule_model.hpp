@@ -59,13 +59,13 @@ struct RuleOptions {
   TwoTouchConvention two_touch = TwoTouchConvention::SplitMiddleEvenly;
   OneTouchConvention one_touch = OneTouchConvention::FullCredit;
 
-  MilestoneShares w_shaped{Rate::parse("0.3"), Rate::parse("0.3"), Rate::parse("0.3"),
-                           Rate::from_int(0), Rate::parse("0.1")};
+  MilestoneShares w_shaped{Rate::parse("0.3"), Rate::parse("0.3"), Rate::parse("0.3"), Rate::from_int(0),
+                           Rate::parse("0.1")};
   MilestoneShares full_path{Rate::parse("0.225"), Rate::parse("0.225"), Rate::parse("0.225"),
                             Rate::parse("0.225"), Rate::parse("0.1")};
 
-  int64_t half_life = 7 * 86400;           // TimeDecay, in timestamp units (7 days of seconds)
-  Rate step_factor = Rate::parse("0.5");   // StepDecay: weight factor^floor(dt / step_length)
+  int64_t half_life = 7 * 86400;          // TimeDecay, in timestamp units (7 days of seconds)
+  Rate step_factor = Rate::parse("0.5");  // StepDecay: weight factor^floor(dt / step_length)
   int64_t step_length = 7 * 86400;
 
   // CustomPositions: touch i of L gets weights_from_start[i] if i is in range,

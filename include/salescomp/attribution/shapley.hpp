@@ -51,14 +51,13 @@ struct ShapleyGameResult {
   bool exact = true;
   int64_t permutations = 0;
   int players = 0;
-  double grand_coalition_value = 0;    // v(all channels) = sum phi
+  double grand_coalition_value = 0;  // v(all channels) = sum phi
 };
 
 ShapleyGameResult shapley_game(const PathTable& paths, const ShapleyGameOptions& options = {});
 
 // phi only (no credits): the kernel the bootstrap reuses.
 std::vector<double> shapley_game_values(const PathTable& paths, const ShapleyGameOptions& options,
-                                        std::vector<double>* standard_error = nullptr,
-                                        bool* exact = nullptr);
+                                        std::vector<double>* standard_error = nullptr, bool* exact = nullptr);
 
 }  // namespace salescomp

@@ -15,24 +15,22 @@ namespace salescomp {
 struct PathTable {
   // Touches of row r are [offsets[r], offsets[r+1]) in the touch columns.
   std::vector<int64_t> offsets{0};
-  std::vector<int32_t> channel;      // dictionary code per touch
-  std::vector<int64_t> timestamp;    // empty, or per touch (time decay)
-  std::vector<uint8_t> milestones;   // empty, or MilestoneFlag bits per touch (W-shaped, full path)
+  std::vector<int32_t> channel;     // dictionary code per touch
+  std::vector<int64_t> timestamp;   // empty, or per touch (time decay)
+  std::vector<uint8_t> milestones;  // empty, or MilestoneFlag bits per touch (W-shaped, full path)
   // Per row.
-  std::vector<int64_t> conversions;  // y >= 0
-  std::vector<int64_t> nulls;        // n >= 0 (non-converting journeys of this path)
-  std::vector<int64_t> value;        // minor units of `currency`, >= 0; 0 unless conversions > 0
+  std::vector<int64_t> conversions;      // y >= 0
+  std::vector<int64_t> nulls;            // n >= 0 (non-converting journeys of this path)
+  std::vector<int64_t> value;            // minor units of `currency`, >= 0; 0 unless conversions > 0
   std::vector<int64_t> conversion_time;  // empty, or per row (step-wise time decay)
-  std::vector<int64_t> row_id;       // journey id or input row number (lineage, tie order)
+  std::vector<int64_t> row_id;           // journey id or input row number (lineage, tie order)
   Currency currency = Currency::of("USD");
   int32_t channel_count = 0;
   std::vector<std::string> channel_names;  // optional, channel_count names
 
   std::size_t rows() const noexcept { return offsets.size() - 1; }
   std::size_t touches() const noexcept { return channel.size(); }
-  std::size_t length(std::size_t r) const noexcept {
-    return std::size_t(offsets[r + 1] - offsets[r]);
-  }
+  std::size_t length(std::size_t r) const noexcept { return std::size_t(offsets[r + 1] - offsets[r]); }
   std::span<const int32_t> path(std::size_t r) const noexcept {
     return {channel.data() + offsets[r], length(r)};
   }

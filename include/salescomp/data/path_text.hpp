@@ -22,7 +22,6 @@ struct PathTextOptions {
 // ("a >> b", trailing separator), an empty separator, and tokens that contain
 // another common separator (">", "|", ",", "->", "→") which means the
 // separator setting does not match the data.
-PathTable parse_path_texts(const std::vector<std::string_view>& texts,
-                           const PathTextOptions& options = {});
+PathTable parse_path_texts(const std::vector<std::string_view>& texts, const PathTextOptions& options = {});
 
 }  // namespace salescomp

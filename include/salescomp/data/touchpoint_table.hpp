@@ -31,10 +31,10 @@ struct TouchpointTable {
 // convert; an outcome row whose journey has no touches is an error.
 struct JourneyOutcomeTable {
   std::vector<int64_t> journey;
-  std::vector<uint8_t> converted;     // 0 or 1
-  std::vector<int64_t> value;         // minor units of `currency`; 0 when not converted
+  std::vector<uint8_t> converted;        // 0 or 1
+  std::vector<int64_t> value;            // minor units of `currency`; 0 when not converted
   std::vector<int64_t> conversion_time;  // empty, or the conversion's clock value per row
-  Currency currency;                  // one currency per attribution run
+  Currency currency;                     // one currency per attribution run
 
   std::size_t size() const noexcept { return journey.size(); }
 };

@@ -34,12 +34,14 @@ inline PathTable table(int32_t channel_count, const std::vector<Row>& rows) {
 // Conversions (units) and value per channel code; 0 when absent.
 inline std::vector<int64_t> conversions_by_channel(const AttributionResult& r, int32_t channels) {
   std::vector<int64_t> out(std::size_t(channels), 0);
-  for (std::size_t i = 0; i < r.channels.size(); ++i) out[std::size_t(r.channels.channel[i])] += r.channels.conversions[i];
+  for (std::size_t i = 0; i < r.channels.size(); ++i)
+    out[std::size_t(r.channels.channel[i])] += r.channels.conversions[i];
   return out;
 }
 inline std::vector<int64_t> value_by_channel(const AttributionResult& r, int32_t channels) {
   std::vector<int64_t> out(std::size_t(channels), 0);
-  for (std::size_t i = 0; i < r.channels.size(); ++i) out[std::size_t(r.channels.channel[i])] += r.channels.value[i];
+  for (std::size_t i = 0; i < r.channels.size(); ++i)
+    out[std::size_t(r.channels.channel[i])] += r.channels.value[i];
   return out;
 }
 

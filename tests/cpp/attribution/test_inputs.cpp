@@ -49,8 +49,13 @@ TEST(PathText, BadTextListsEveryRow) {
 }
 
 TEST(PathTable, BadRowsAreAllReported) {
-  PathTable p = table(2, {{{0}, 1, 0, 100}, {{0, 5}, 1, 0, 0}, {{1}, -1, 0, 0}, {{1}, 0, -2, 0},
-                          {{1}, 0, 1, 500}, {{0}, 0, 0, 0}, {{0}, 1, 0, -5}});
+  PathTable p = table(2, {{{0}, 1, 0, 100},
+                          {{0, 5}, 1, 0, 0},
+                          {{1}, -1, 0, 0},
+                          {{1}, 0, -2, 0},
+                          {{1}, 0, 1, 500},
+                          {{0}, 0, 0, 0},
+                          {{0}, 1, 0, -5}});
   p.offsets.push_back(p.offsets.back());  // an empty path
   p.conversions.push_back(1);
   p.nulls.push_back(0);
@@ -58,13 +63,13 @@ TEST(PathTable, BadRowsAreAllReported) {
   p.row_id.push_back(7);
   const auto issues = issues_of([&] { validate_path_table(p); });
   ASSERT_EQ(issues.size(), 7u);
-  EXPECT_EQ(issues[0].field, "channel");      // row 1: code 5 out of range
-  EXPECT_EQ(issues[1].field, "conversions");  // row 2: negative
-  EXPECT_EQ(issues[2].field, "nulls");        // row 3: negative
+  EXPECT_EQ(issues[0].field, "channel");                   // row 1: code 5 out of range
+  EXPECT_EQ(issues[1].field, "conversions");               // row 2: negative
+  EXPECT_EQ(issues[2].field, "nulls");                     // row 3: negative
   EXPECT_EQ(issues[3].rule, "value without conversions");  // row 4
-  EXPECT_EQ(*issues[4].row, 5);               // row 5: no journeys
-  EXPECT_EQ(issues[5].field, "value");        // row 6: negative value
-  EXPECT_EQ(*issues[6].row, 7);               // row 7: empty path
+  EXPECT_EQ(*issues[4].row, 5);                            // row 5: no journeys
+  EXPECT_EQ(issues[5].field, "value");                     // row 6: negative value
+  EXPECT_EQ(*issues[6].row, 7);                            // row 7: empty path
 }
 
 TEST(Touchpoints, JourneysAreSortedByTimeAndJoinedToOutcomes) {

@@ -14,9 +14,7 @@ using namespace attribution_test;
 namespace {
 constexpr int32_t a = 0, b = 1;
 // a > b (y 1, n 1, 50.00), b (y 1, 30.00), a (n 1).
-PathTable small() {
-  return table(2, {{{a, b}, 1, 1, 5000}, {{b}, 1, 0, 3000}, {{a}, 0, 1, 0}});
-}
+PathTable small() { return table(2, {{{a, b}, 1, 1, 5000}, {{b}, 1, 0, 3000}, {{a}, 0, 1, 0}}); }
 
 // P(conversion) from start on the fitted transitions with the states that
 // contain `removed` sent to null, by plain value iteration (independent of
@@ -89,7 +87,8 @@ TEST(Markov, OrderTwoByHand) {
 
 TEST(Markov, RepeatsAreMerged) {
   // "a a b" is the chain of "a b": same removal effects.
-  const auto merged = markov_removal_effects(table(2, {{{a, a, b}, 1, 1, 0}, {{b}, 1, 0, 0}, {{a}, 0, 1, 0}}), 1);
+  const auto merged =
+      markov_removal_effects(table(2, {{{a, a, b}, 1, 1, 0}, {{b}, 1, 0, 0}, {{a}, 0, 1, 0}}), 1);
   const auto plain = markov_removal_effects(table(2, {{{a, b}, 1, 1, 0}, {{b}, 1, 0, 0}, {{a}, 0, 1, 0}}), 1);
   EXPECT_EQ(merged, plain);
 }
@@ -112,7 +111,8 @@ TEST(Markov, RemovalEffectEqualsVisitProbabilityBySimulation) {
     o.order = order;
     const MarkovResult exact = markov_attribution(p, o);
     const MarkovSimulation sim = markov_simulation(p, order, 200000, 42);
-    EXPECT_NEAR(sim.conversion_probability, exact.conversion_probability, 4.5 * sim.conversion_probability_error + 1e-12);
+    EXPECT_NEAR(sim.conversion_probability, exact.conversion_probability,
+                4.5 * sim.conversion_probability_error + 1e-12);
     for (int32_t c = 0; c < 6; ++c) {
       EXPECT_GT(exact.removal_effect[std::size_t(c)], 0.0);
       EXPECT_NEAR(sim.removal_effect[std::size_t(c)], exact.removal_effect[std::size_t(c)],
@@ -143,7 +143,8 @@ TEST(Markov, LargeChainsUseTheSparseSolveAndMatchIteration) {
     EXPECT_NEAR(r.removal_effect[std::size_t(c)], 1 - absorb_by_iteration(r.transitions, c) / pc, 1e-8);
   // And the dense path (order 1) against the same oracle.
   const MarkovResult d = markov_attribution(p);
-  EXPECT_NEAR(d.removal_effect[4], 1 - absorb_by_iteration(d.transitions, 4) / d.conversion_probability, 1e-9);
+  EXPECT_NEAR(d.removal_effect[4], 1 - absorb_by_iteration(d.transitions, 4) / d.conversion_probability,
+              1e-9);
 }
 
 TEST(Markov, CreditsAreExact) {
@@ -155,7 +156,8 @@ TEST(Markov, CreditsAreExact) {
     const MarkovResult r = markov_attribution(p, o);
     const auto v = value_by_channel(r.credits, 9);
     const auto y = conversions_by_channel(r.credits, 9);
-    EXPECT_EQ(std::accumulate(v.begin(), v.end(), int64_t(0)), std::accumulate(p.value.begin(), p.value.end(), int64_t(0)));
+    EXPECT_EQ(std::accumulate(v.begin(), v.end(), int64_t(0)),
+              std::accumulate(p.value.begin(), p.value.end(), int64_t(0)));
     EXPECT_EQ(std::accumulate(y.begin(), y.end(), int64_t(0)),
               std::accumulate(p.conversions.begin(), p.conversions.end(), int64_t(0)) * kConversionScale);
   }

@@ -2,6 +2,7 @@
 // input order, path reversal.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -10,7 +11,6 @@
 #include <salescomp/attribution/rule_attribution.hpp>
 #include <salescomp/attribution/shapley.hpp>
 #include <salescomp/attribution/synthetic_journeys.hpp>
-#include <array>
 #include <salescomp/data/touchpoint_table.hpp>
 
 #include "attribution_fixtures.hpp"
@@ -24,9 +24,10 @@ using Model = std::function<AttributionResult(const PathTable&)>;
 
 std::vector<std::pair<std::string, Model>> models() {
   std::vector<std::pair<std::string, Model>> out;
-  for (RuleModel m : {RuleModel::FirstTouch, RuleModel::LastTouch, RuleModel::LastNonDirect, RuleModel::LinearPerTouch,
-                      RuleModel::LinearPerChannel, RuleModel::PositionBased, RuleModel::WShaped, RuleModel::FullPath,
-                      RuleModel::TimeDecay, RuleModel::StepDecay, RuleModel::CustomPositions}) {
+  for (RuleModel m :
+       {RuleModel::FirstTouch, RuleModel::LastTouch, RuleModel::LastNonDirect, RuleModel::LinearPerTouch,
+        RuleModel::LinearPerChannel, RuleModel::PositionBased, RuleModel::WShaped, RuleModel::FullPath,
+        RuleModel::TimeDecay, RuleModel::StepDecay, RuleModel::CustomPositions}) {
     out.emplace_back("rule " + std::to_string(int(m)), [m](const PathTable& p) {
       RuleOptions o;
       o.model = m;
@@ -84,8 +85,10 @@ PathTable expand(const PathTable& p) {
     const auto path = p.path(r);
     const std::size_t L = path.size();
     auto copy_touches = [&]() {
-      out.timestamp.insert(out.timestamp.end(), p.timestamp.begin() + p.offsets[r], p.timestamp.begin() + p.offsets[r] + int64_t(L));
-      out.milestones.insert(out.milestones.end(), p.milestones.begin() + p.offsets[r], p.milestones.begin() + p.offsets[r] + int64_t(L));
+      out.timestamp.insert(out.timestamp.end(), p.timestamp.begin() + p.offsets[r],
+                           p.timestamp.begin() + p.offsets[r] + int64_t(L));
+      out.milestones.insert(out.milestones.end(), p.milestones.begin() + p.offsets[r],
+                            p.milestones.begin() + p.offsets[r] + int64_t(L));
     };
     for (int64_t k = 0; k < p.conversions[r]; ++k) {
       const int64_t v = p.value[r] / p.conversions[r] + (k == 0 ? p.value[r] % p.conversions[r] : 0);
@@ -111,8 +114,10 @@ PathTable shuffled(const PathTable& p, uint64_t seed) {
   for (std::size_t r : order) {
     out.add_row(p.path(r), p.conversions[r], p.nulls[r], p.value[r]);
     out.row_id.back() = p.row_id[r];
-    out.timestamp.insert(out.timestamp.end(), p.timestamp.begin() + p.offsets[r], p.timestamp.begin() + p.offsets[r + 1]);
-    out.milestones.insert(out.milestones.end(), p.milestones.begin() + p.offsets[r], p.milestones.begin() + p.offsets[r + 1]);
+    out.timestamp.insert(out.timestamp.end(), p.timestamp.begin() + p.offsets[r],
+                         p.timestamp.begin() + p.offsets[r + 1]);
+    out.milestones.insert(out.milestones.end(), p.milestones.begin() + p.offsets[r],
+                          p.milestones.begin() + p.offsets[r + 1]);
   }
   return out;
 }
@@ -122,13 +127,15 @@ PathTable shuffled(const PathTable& p, uint64_t seed) {
 TEST(Properties, EfficiencyIsExactForEveryModel) {
   PathTable p = random_paths(700, 8, 123);
   decorate(p, 1);
-  const int64_t y = std::accumulate(p.conversions.begin(), p.conversions.end(), int64_t(0)) * kConversionScale;
+  const int64_t y =
+      std::accumulate(p.conversions.begin(), p.conversions.end(), int64_t(0)) * kConversionScale;
   const int64_t v = std::accumulate(p.value.begin(), p.value.end(), int64_t(0));
   for (const auto& [name, model] : models()) {
     const AttributionResult r = model(p);
     EXPECT_EQ(r.total_conversions, y) << name;
     EXPECT_EQ(r.total_value, v) << name;
-    EXPECT_EQ(std::accumulate(r.channels.conversions.begin(), r.channels.conversions.end(), int64_t(0)), y) << name;
+    EXPECT_EQ(std::accumulate(r.channels.conversions.begin(), r.channels.conversions.end(), int64_t(0)), y)
+        << name;
     EXPECT_EQ(std::accumulate(r.channels.value.begin(), r.channels.value.end(), int64_t(0)), v) << name;
     // Per journey: each row's credits sum to its conversions and value, and
     // journey credits add up to the channel totals.
@@ -194,7 +201,8 @@ TEST(Properties, RelabellingChannelsPermutesTheOutput) {
   }
   // Markov removal effects permute too (doubles, same chain up to labels).
   const auto re_p = markov_removal_effects(p, 2), re_q = markov_removal_effects(q, 2);
-  for (int32_t c = 0; c < 7; ++c) EXPECT_NEAR(re_p[std::size_t(c)], re_q[std::size_t(perm[std::size_t(c)])], 1e-12);
+  for (int32_t c = 0; c < 7; ++c)
+    EXPECT_NEAR(re_p[std::size_t(c)], re_q[std::size_t(perm[std::size_t(c)])], 1e-12);
 }
 
 TEST(Properties, ReversingPathsSwapsFirstAndLastTouch) {
@@ -234,8 +242,10 @@ TEST(Properties, ThreadedRunsEqualSingleThreadedOnes) {
   ASSERT_LT(aggregated.rows(), 200'000u);
   RuleOptions linear;
   linear.model = RuleModel::LinearPerTouch;
-  EXPECT_EQ(attribute_rule(journeys, linear).channels.value, attribute_rule(aggregated, linear).channels.value);
-  EXPECT_EQ(simplified_shapley(journeys).channels.conversions, simplified_shapley(aggregated).channels.conversions);
+  EXPECT_EQ(attribute_rule(journeys, linear).channels.value,
+            attribute_rule(aggregated, linear).channels.value);
+  EXPECT_EQ(simplified_shapley(journeys).channels.conversions,
+            simplified_shapley(aggregated).channels.conversions);
   linear.per_journey = true;
   const AttributionResult per = attribute_rule(journeys, linear);
   int64_t sum = 0;

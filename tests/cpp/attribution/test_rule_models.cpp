@@ -86,30 +86,42 @@ TEST(RuleModels, WShapedAndFullPath) {
   using F = uint8_t;
   // 5 touches: first (search), lead (email), other (social), opportunity
   // (direct), other (social): 30/30/30 and 10 over the two others (5 + 5).
-  const PathTable w = table(4, {{{kSearch, kEmail, kSocial, kDirect, kSocial}, 1, 0, 10000, {},
+  const PathTable w = table(4, {{{kSearch, kEmail, kSocial, kDirect, kSocial},
+                                 1,
+                                 0,
+                                 10000,
+                                 {},
                                  {F(0), F(kLeadCreated), F(0), F(kOpportunityCreated), F(0)}}});
   EXPECT_EQ(values(w, with(RuleModel::WShaped)), (V{3000, 3000, 3000, 1000}));
   // Coincident: the first touch also created the lead -> 0.3 + 0.3 = 0.6;
   // opportunity 0.3; one other touch takes the 0.1: 60 / 10 / 30.
-  const PathTable co = table(4, {{{kSearch, kEmail, kDirect}, 1, 0, 10000, {},
-                                  {F(kLeadCreated), F(0), F(kOpportunityCreated)}}});
+  const PathTable co = table(
+      4, {{{kSearch, kEmail, kDirect}, 1, 0, 10000, {}, {F(kLeadCreated), F(0), F(kOpportunityCreated)}}});
   EXPECT_EQ(values(co, with(RuleModel::WShaped)), (V{6000, 1000, 3000, 0}));
   // No other touches: the rest share drops out, 0.6 : 0.3 -> 2/3, 1/3:
   // 6666.67, 3333.33 -> 6667, 3333.
-  const PathTable none = table(4, {{{kSearch, kDirect}, 1, 0, 10000, {}, {F(kLeadCreated), F(kOpportunityCreated)}}});
+  const PathTable none =
+      table(4, {{{kSearch, kDirect}, 1, 0, 10000, {}, {F(kLeadCreated), F(kOpportunityCreated)}}});
   EXPECT_EQ(values(none, with(RuleModel::WShaped)), (V{6667, 0, 3333, 0}));
   // Missing opportunity milestone: 0.3, 0.3, 0.1 -> 3/7, 3/7, 1/7 of 100.00
   // = 4285.71, 4285.71, 1428.57 -> floors sum 9998, leftovers to the two .71s.
-  const PathTable missing = table(4, {{{kSearch, kEmail, kSocial}, 1, 0, 10000, {}, {F(0), F(kLeadCreated), F(0)}}});
+  const PathTable missing =
+      table(4, {{{kSearch, kEmail, kSocial}, 1, 0, 10000, {}, {F(0), F(kLeadCreated), F(0)}}});
   EXPECT_EQ(values(missing, with(RuleModel::WShaped)), (V{4286, 4286, 0, 1428}));
   // Full path, 6 touches: first, lead, other, opportunity, other, won:
   // 22.5 x 4 + 10 over two others (5 + 5). Channels: search, email, social,
   // direct, social, search -> search 45, email 22.5, social 10, direct 22.5.
-  const PathTable full = table(4, {{{kSearch, kEmail, kSocial, kDirect, kSocial, kSearch}, 1, 0, 10000, {},
-                                    {F(0), F(kLeadCreated), F(0), F(kOpportunityCreated), F(0), F(kClosedWon)}}});
+  const PathTable full =
+      table(4, {{{kSearch, kEmail, kSocial, kDirect, kSocial, kSearch},
+                 1,
+                 0,
+                 10000,
+                 {},
+                 {F(0), F(kLeadCreated), F(0), F(kOpportunityCreated), F(0), F(kClosedWon)}}});
   EXPECT_EQ(values(full, with(RuleModel::FullPath)), (V{4500, 2250, 2250, 1000}));
   // Without milestone flags the model cannot run.
-  EXPECT_THROW(attribute_rule(table(4, {{{kSearch, kEmail}, 1, 0, 100}}), with(RuleModel::WShaped)), ValidationError);
+  EXPECT_THROW(attribute_rule(table(4, {{{kSearch, kEmail}, 1, 0, 100}}), with(RuleModel::WShaped)),
+               ValidationError);
 }
 
 TEST(RuleModels, TimeDecayWeightsAreSnappedOnce) {

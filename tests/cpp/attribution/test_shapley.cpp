@@ -69,7 +69,8 @@ TEST(Shapley, SamplingAgreesWithExactWithinItsError) {
   const ShapleyGameResult exact = shapley_game(p, exact_o), sampled = shapley_game(p, sample_o);
   EXPECT_FALSE(sampled.exact);
   for (int c = 0; c < 9; ++c)
-    EXPECT_NEAR(sampled.phi[std::size_t(c)], exact.phi[std::size_t(c)], 4.5 * sampled.standard_error[std::size_t(c)] + 1e-12);
+    EXPECT_NEAR(sampled.phi[std::size_t(c)], exact.phi[std::size_t(c)],
+                4.5 * sampled.standard_error[std::size_t(c)] + 1e-12);
   // Each permutation telescopes to v(N): the sampled values sum to it exactly (up to doubles).
   EXPECT_NEAR(sampled.grand_coalition_value, exact.grand_coalition_value, 1e-12);
   // The cap: too many players for Exact is an error; Auto samples instead.
@@ -97,7 +98,8 @@ TEST(Shapley, OrderedSplitsByFirstTouchPosition) {
 
 TEST(Bootstrap, SeededAndCoversTheEstimate) {
   const PathTable p = random_paths(300, 5, 8);
-  for (BootstrapModel m : {BootstrapModel::Markov, BootstrapModel::SimplifiedShapley, BootstrapModel::ShapleyGame}) {
+  for (BootstrapModel m :
+       {BootstrapModel::Markov, BootstrapModel::SimplifiedShapley, BootstrapModel::ShapleyGame}) {
     BootstrapOptions o;
     o.model = m;
     o.replicates = 60;
