@@ -57,21 +57,37 @@ std::vector<double> credit_of(const PathTable& p, const BootstrapOptions& o, con
   return credit;
 }
 
-// Binomial(n, q) from mt19937_64 by inversion on doubles; exact for the
-// small counts of path rows and deterministic with every standard library.
+double unit(std::mt19937_64& rng) { return (double(rng() >> 11) + 0.5) * 0x1.0p-53; }
+
+// Binomial(n, q) from mt19937_64's fully specified stream, so a seed gives
+// the same replicates with every standard library: Bernoulli sums for small
+// n, inversion (walking the pmf) when the mean or its mirror is small, and a
+// normal approximation with continuity correction otherwise (n q (1-q) > 30).
 int64_t binomial(std::mt19937_64& rng, int64_t n, double q) {
   if (n <= 0 || q <= 0) return 0;
   if (q >= 1) return n;
-  if (n > 64) {
-    // Normal approximation with continuity correction for large rows.
-    const double mean = double(n) * q, sd = std::sqrt(double(n) * q * (1 - q));
-    const double u1 = (double(rng() >> 11) + 0.5) * 0x1.0p-53, u2 = (double(rng() >> 11) + 0.5) * 0x1.0p-53;
-    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    return std::clamp<int64_t>(std::llround(mean + sd * z), 0, n);
+  if (n <= 64) {
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; ++i) k += unit(rng) < q ? 1 : 0;
+    return k;
   }
-  int64_t k = 0;
-  for (int64_t i = 0; i < n; ++i) k += (double(rng() >> 11) * 0x1.0p-53) < q ? 1 : 0;
-  return k;
+  const double mean = double(n) * q;
+  if (mean < 30) {
+    double pmf = std::pow(1 - q, double(n)), cdf = pmf;
+    const double u = unit(rng);
+    int64_t k = 0;
+    while (u > cdf && k < n) {
+      pmf *= double(n - k) / double(k + 1) * q / (1 - q);
+      ++k;
+      cdf += pmf;
+      if (pmf == 0 && k > mean) break;
+    }
+    return k;
+  }
+  if (double(n) * (1 - q) < 30) return n - binomial(rng, n, 1 - q);
+  const double sd = std::sqrt(mean * (1 - q));
+  const double z = std::sqrt(-2 * std::log(unit(rng))) * std::cos(6.283185307179586 * unit(rng));
+  return std::clamp<int64_t>(std::llround(mean + sd * z), 0, n);
 }
 
 double quantile(std::vector<double>& v, double q) {
