@@ -46,6 +46,7 @@ void bind_accounting(py::module_& m);
 void bind_org(py::module_& m);        // org.cpp: calendars, organisation
 void bind_crediting(py::module_& m);  // crediting.cpp: deals, rules, credits
 void bind_quota(py::module_& m);      // quota.cpp: quotas, attainment, pacing, distribution
+void bind_attribution(py::module_& m);
 
 // Translates salescomp C++ exceptions into salescomp._errors classes.
 void translate(std::exception_ptr p);

@@ -82,4 +82,5 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_org(m);
   sp::bind_crediting(m);
   sp::bind_quota(m);
+  sp::bind_attribution(m);
 }

@@ -51,6 +51,7 @@ __all__ = [
     "RoundingMode",
     "accounting",
     "allocate",
+    "attribution",
     "batch",
     "compare_ratio",
     "compare_scaled",
@@ -83,7 +84,7 @@ __all__ = [
 ]
 
 # Area submodules come last: they import the names above.
-from . import accounting  # noqa: E402
+from . import accounting, attribution  # noqa: E402
 
 # The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
 # extra); they are imported on first use so `import salescomp` needs only numpy.
