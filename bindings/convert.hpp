@@ -38,6 +38,8 @@ py::object make_date(Date d);
 // Registers every area's bindings; each lives in its own .cpp.
 void bind_core(py::module_& m);
 void bind_batch(py::module_& m);
+void bind_plan(py::module_& m);
+void bind_engine(py::module_& m);
 
 // Translates salescomp C++ exceptions into salescomp._errors classes.
 void translate(std::exception_ptr p);

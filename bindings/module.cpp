@@ -77,4 +77,6 @@ PYBIND11_MODULE(_core, m) {
   pybind11::register_exception_translator(&sp::translate);
   sp::bind_core(m);
   sp::bind_batch(m);
+  sp::bind_plan(m);
+  sp::bind_engine(m);
 }

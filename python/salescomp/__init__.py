@@ -36,7 +36,8 @@ from ._core import (
     parse_date,
     ratio,
 )
-from . import batch
+from . import batch, engine, plan
+from .plan import Plan
 
 __all__ = [
     "__version__",
@@ -47,6 +48,9 @@ __all__ = [
     "RoundingMode",
     "allocate",
     "batch",
+    "engine",
+    "plan",
+    "Plan",
     "compare_ratio",
     "compare_scaled",
     "parse_date",

@@ -25,7 +25,7 @@ MilestoneResult calculate_milestones(const MilestoneComponent& mc, const std::st
     ex.component_type = "milestone_bonus";
     ex.measure = measure;
     ex.quota = quota;
-    ex.attainment = display_rate(exact_minor(measure) / exact_minor(quota));
+    ex.attainment = display_ratio(exact_minor(measure) / exact_minor(quota));
     ex.band = "milestone " + m.id + " at attainment " + m.attainment.to_short_string() + " (" +
               std::string(to_string(mc.accumulation)) + "), paid once";
     ex.formula = m.amount.to_string();

@@ -4,6 +4,7 @@
 // Rationals (Boost cpp_rational) never overflow and never round, so a
 // calculator can chain rates, multipliers and interpolations and narrow once.
 #include <boost/multiprecision/cpp_int.hpp>
+#include <optional>
 #include <string>
 
 #include "salescomp/core/error.hpp"
@@ -36,6 +37,12 @@ inline Money round_money(const Exact& minor, Currency c, RoundingMode mode) {
 // A rate rounded HalfEven to 12 places, for display.
 inline Rate display_rate(const Exact& v) {
   return Rate::from_raw(round_minor(v * exact_int(Rate::kOne), RoundingMode::HalfEven));
+}
+
+// A ratio for display (attainment), or nothing beyond Rate's range.
+inline std::optional<Rate> display_ratio(const Exact& v) {
+  if (abs(v) >= Exact(BigInt(9'000'000))) return std::nullopt;
+  return display_rate(v);
 }
 
 // Exact decimal text of `v` scaled by 10^-exponent (minor units -> amount).

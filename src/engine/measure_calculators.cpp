@@ -176,7 +176,7 @@ Explanation base_explanation(const ComponentInput& in, std::string type) {
   ex.amount = Money::zero(in.measure.currency());
   if (in.quota) {
     ex.quota = in.quota;
-    if (in.quota->minor_units() > 0) ex.attainment = display_rate(exact_minor(in.measure) / exact_minor(*in.quota));
+    if (in.quota->minor_units() > 0) ex.attainment = display_ratio(exact_minor(in.measure) / exact_minor(*in.quota));
   }
   return ex;
 }
