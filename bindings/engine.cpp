@@ -1,6 +1,7 @@
 // Bindings for the component calculators and their explanations. Amounts
 // cross as Decimal/str/int in the plan currency (floats refused) and come
 // back as Decimal.
+#include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -9,9 +10,13 @@
 #include <salescomp/engine/draw_calculator.hpp>
 #include <salescomp/engine/measure_calculators.hpp>
 #include <salescomp/engine/payout_timing_calculator.hpp>
+#include <salescomp/engine/period_run.hpp>
 #include <salescomp/plan/plan.hpp>
 
 #include "convert.hpp"
+
+// The run state crosses to Python as an opaque handle, not a converted dict.
+PYBIND11_MAKE_OPAQUE(salescomp::RunState)
 
 namespace salescomp::py_bindings {
 
@@ -46,9 +51,188 @@ const T& component_as(const Plan& plan, const std::string& id, const char* type)
   return *spec;
 }
 
+// Column `name` of a dict of sequences, or None when absent.
+py::object column(const py::dict& table, const char* name) {
+  return table.contains(name) ? py::reinterpret_borrow<py::object>(table[name]) : py::object(py::none());
+}
+std::size_t length_of(const py::dict& table, const char* required) {
+  if (!table.contains(required))
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, required, "", "required column is missing"});
+  return py::len(table[required]);
+}
+
+CreditTable credits_from(const py::dict& t) {
+  CreditTable c;
+  const std::size_t n = length_of(t, "person");
+  c.reserve(n);
+  const py::sequence person = t["person"], deal = t["deal"], date = t["date"], amount = t["amount"],
+                     currency = t["currency"];
+  const py::object kind = column(t, "kind"), type = column(t, "deal_type"), rule = column(t, "rule");
+  for (std::size_t i = 0; i < n; ++i) {
+    const Currency cur = to_currency(currency[i]);
+    c.person.push_back(person[i].cast<int32_t>());
+    c.deal.push_back(deal[i].cast<int64_t>());
+    c.date.push_back(to_date(date[i], "date"));
+    c.amount.push_back(parse_scaled(decimal_text(amount[i], "amount"), cur.exponent(), std::nullopt, "amount"));
+    c.currency.push_back(cur);
+    c.kind.push_back(kind.is_none() ? CreditKind::Direct : py::sequence(kind)[i].cast<CreditKind>());
+    c.deal_type.push_back(type.is_none() ? DealType::NewBusiness
+                                         : deal_type_from_string(py::sequence(type)[i].cast<std::string>()));
+    c.rule.push_back(rule.is_none() ? 0 : py::sequence(rule)[i].cast<int32_t>());
+    c.depth.push_back(0);
+  }
+  return c;
+}
+
+DealTable deals_from(const py::dict& t) {
+  DealTable d;
+  const std::size_t n = length_of(t, "close_date");
+  const py::sequence close = t["close_date"];
+  const py::object cancel = column(t, "cancellation_date"), term = column(t, "term_months"),
+                   product = column(t, "product");
+  for (std::size_t i = 0; i < n; ++i) {
+    d.id.push_back(int64_t(i));
+    d.owner.push_back(-1);
+    d.close_date.push_back(to_date(close[i], "close_date"));
+    d.invoice_date.push_back(std::nullopt);
+    d.collection_date.push_back(std::nullopt);
+    const py::object c = cancel.is_none() ? py::object(py::none()) : py::object(py::sequence(cancel)[i]);
+    d.cancellation_date.push_back(c.is_none() ? std::nullopt : std::optional<Date>(to_date(c, "cancellation_date")));
+    d.amount.push_back(0);
+    d.currency.push_back(Currency::of("USD"));
+    d.type.push_back(DealType::NewBusiness);
+    d.product.push_back(product.is_none() ? -1 : py::sequence(product)[i].cast<int32_t>());
+    d.customer.push_back(-1);
+    d.source.push_back(DealSource::None);
+    d.source_person.push_back(-1);
+    d.term_months.push_back(term.is_none() ? 0 : py::sequence(term)[i].cast<int32_t>());
+  }
+  return d;
+}
+
+py::dict line_dict(const PayoutLine& l) {
+  py::dict d;
+  d["person"] = l.person;
+  d["period_start"] = make_date(l.period_start);
+  d["component"] = l.component;
+  d["deal"] = l.deal >= 0 ? py::object(py::int_(l.deal)) : py::object(py::none());
+  d["amount"] = decimal_of(l.amount);
+  d["currency"] = std::string(l.amount.currency().code());
+  d["explanation"] = l.explanation;
+  d["adjustment"] = l.adjustment;
+  return d;
+}
+
 }  // namespace
 
+static void bind_run(py::module_& m) {
+  py::native_enum<CreditKind>(m, "CreditKind", "enum.Enum", "Why a person holds a credit.")
+      .value("Direct", CreditKind::Direct)
+      .value("RevenueSplit", CreditKind::RevenueSplit)
+      .value("Overlay", CreditKind::Overlay)
+      .value("RollUp", CreditKind::RollUp)
+      .value("SdrSourced", CreditKind::SdrSourced)
+      .value("AccountManager", CreditKind::AccountManager)
+      .value("MarketingSourced", CreditKind::MarketingSourced)
+      .value("Territory", CreditKind::Territory)
+      .finalize();
+
+  py::class_<RunState>(m, "_RunState", "What a run leaves for the next period (opaque).")
+      .def(py::init<>())
+      .def("__len__", [](const RunState& s) { return s.size(); });
+
+  py::class_<RunResult>(m, "_RunResult")
+      .def_property_readonly("lines", [](const RunResult& r) {
+        py::list out;
+        for (const PayoutLine& l : r.lines) out.append(line_dict(l));
+        return out;
+      })
+      .def("explanation", [](const RunResult& r, std::size_t i) {
+        if (i >= r.explanations.size()) throw py::index_error("no explanation " + std::to_string(i));
+        return r.explanations[i];
+      })
+      .def_property_readonly("statements", [](const RunResult& r) {
+        py::list out;
+        for (const Statement& s : r.statements) {
+          py::dict d;
+          d["person"] = s.person;
+          d["plan"] = s.plan;
+          d["lines"] = s.lines;
+          py::list subtotals;
+          for (const auto& [component, amount] : s.subtotals) subtotals.append(py::make_tuple(component, decimal_of(amount)));
+          d["subtotals"] = subtotals;
+          d["recoverable_balance"] = decimal_of(s.recoverable_balance);
+          d["guarantee_balance"] = decimal_of(s.guarantee_balance);
+          d["total"] = decimal_of(s.total);
+          d["currency"] = std::string(s.total.currency().code());
+          out.append(d);
+        }
+        return out;
+      })
+      .def_property_readonly("next_state", [](const RunResult& r) { return r.next_state; });
+
+  m.def("_run_period",
+        [](std::vector<Plan> plans, py::list assignments, py::dict credits, py::object deals, py::list quotas,
+           py::list mbo, py::tuple period, const RunState& prior, int threads, py::object what_if_credit) -> py::object {
+          RunInput in;
+          in.plans = std::move(plans);
+          for (py::handle a : assignments) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(a);
+            in.assignments.push_back(PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                                                    t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+          }
+          const CreditTable credit_table = credits_from(credits);
+          in.credits = &credit_table;
+          const std::optional<DealTable> deal_table =
+              deals.is_none() ? std::nullopt : std::optional<DealTable>(deals_from(deals.cast<py::dict>()));
+          in.deals = deal_table ? &*deal_table : nullptr;
+          for (py::handle q : quotas) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(q);
+            const Currency c = to_currency(t[4]);
+            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), to_date(t[2], "period_start"),
+                                           money_in(t[3], c, "quota")});
+          }
+          for (py::handle e : mbo) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(e);
+            in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
+                                      to_rate(t[3], std::nullopt, "achievement")});
+          }
+          in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"), to_date(period[2], "quarter_start"),
+                                to_date(period[3], "year_start")};
+          if (!what_if_credit.is_none()) {
+            py::tuple t = what_if_credit.cast<py::tuple>();
+            const int32_t person = t[0].cast<int32_t>();
+            const Plan* plan = nullptr;
+            for (const PlanAssignment& a : in.assignments)
+              if (a.person == person && a.plan < in.plans.size()) plan = &in.plans[a.plan];
+            if (!plan) throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan");
+            const int64_t minor = parse_scaled(decimal_text(t[2], "amount"), plan->currency.exponent(), std::nullopt, "amount");
+            WhatIf w = what_if(in, prior, person, to_date(t[1], "date"), minor, deal_type_from_string(t[3].cast<std::string>()),
+                               t[4].cast<CreditKind>(), t[5].cast<int32_t>());
+            py::dict d;
+            d["without"] = decimal_of(w.without);
+            d["with"] = decimal_of(w.with);
+            d["marginal"] = decimal_of(w.marginal);
+            return d;
+          }
+          RunResult r;
+          {
+            py::gil_scoped_release release;
+            r = run_period(in, prior, threads);
+          }
+          return py::cast(std::move(r));
+        });
+
+  m.def("_restatement_adjustments", [](const RunResult& closed, const RunResult& recomputed, py::object open_start) {
+    py::list out;
+    for (const PayoutLine& l : restatement_adjustments(closed, recomputed, to_date(open_start, "open_period_start")))
+      out.append(line_dict(l));
+    return out;
+  });
+}
+
 void bind_engine(py::module_& m) {
+  bind_run(m);
   py::class_<Explanation>(m, "Explanation", "How one amount was reached: structured fields and to_text().")
       .def_readonly("component_id", &Explanation::component_id)
       .def_readonly("component_type", &Explanation::component_type)

@@ -130,3 +130,194 @@ def calculate_payable(
     return _core._calculate_payable(
         plan._plan, component_id, earned, close, invoice, deal_amount, collected, period_end, paid_before
     )
+
+
+# ---- the period run ---------------------------------------------------------
+
+__all__ += ["CreditKind", "RunResult", "Statement", "run_period", "restatement_adjustments", "what_if"]
+
+from ._core import CreditKind  # type: ignore[import-not-found]  # noqa: E402
+
+
+def _columns(table: Any) -> dict:
+    """A dict of sequences from a pandas/polars DataFrame, a pyarrow Table or a dict."""
+    if table is None:
+        return None
+    if isinstance(table, Mapping):
+        return {k: list(v) for k, v in table.items()}
+    if hasattr(table, "to_pydict"):  # pyarrow
+        return table.to_pydict()
+    if hasattr(table, "to_dict"):
+        try:  # pandas
+            return {k: list(v) for k, v in table.to_dict(orient="list").items()}
+        except TypeError:  # polars
+            return {k: list(v) for k, v in table.to_dict(as_series=False).items()}
+    raise TypeError(f"expected a DataFrame, pyarrow Table or dict of columns, got {type(table).__name__}")
+
+
+class Statement:
+    """One person's statement: lines, subtotals by component, draw balances and the total
+    (the exact sum of the lines). Renders as a table in Jupyter."""
+
+    def __init__(self, result: "RunResult", data: dict) -> None:
+        self._result = result
+        self.person: int = data["person"]
+        self.plan: str = data["plan"]
+        self.currency: str = data["currency"]
+        self.lines: list[dict] = [result.lines[i] for i in data["lines"]]
+        self.subtotals: list[tuple[str, Decimal]] = [tuple(s) for s in data["subtotals"]]
+        self.recoverable_balance: Decimal = data["recoverable_balance"]
+        self.guarantee_balance: Decimal = data["guarantee_balance"]
+        self.total: Decimal = data["total"]
+
+    def to_pandas(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.lines, columns=["component", "deal", "amount", "currency", "explanation"])
+
+    def explain(self, line: int) -> Explanation:
+        """The explanation of the statement's `line`-th line."""
+        return self._result.explain(self.lines[line])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(l['component'])}</td><td>{'' if l['deal'] is None else l['deal']}</td>"
+            f"<td style='text-align:right'>{l['amount']}</td></tr>"
+            for l in self.lines
+        )
+        subtotals = "".join(
+            f"<tr><td colspan=2><i>{html.escape(c)}</i></td><td style='text-align:right'><i>{a}</i></td></tr>"
+            for c, a in self.subtotals
+        )
+        return (
+            f"<table><caption>Person {self.person}, plan {html.escape(self.plan)} ({self.currency})</caption>"
+            f"<tr><th>component</th><th>deal</th><th>amount</th></tr>{rows}{subtotals}"
+            f"<tr><td colspan=2>recoverable / guarantee balance</td><td style='text-align:right'>"
+            f"{self.recoverable_balance} / {self.guarantee_balance}</td></tr>"
+            f"<tr><th colspan=2>total</th><th style='text-align:right'>{self.total}</th></tr></table>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Statement(person={self.person}, plan={self.plan!r}, total={self.total} {self.currency})"
+
+
+class RunResult:
+    """Payout lines (amounts as Decimal), explanations, statements and the state for the next period."""
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+        self.lines: list[dict] = list(core.lines)
+        self.statements: list[Statement] = [Statement(self, s) for s in core.statements]
+
+    def explain(self, line: Union[int, Mapping[str, Any]]) -> Explanation:
+        """The explanation of a line (its index or the line itself)."""
+        index = line["explanation"] if isinstance(line, Mapping) else self.lines[line]["explanation"]
+        return self._core.explanation(index)
+
+    def statement(self, person: int) -> Statement:
+        for s in self.statements:
+            if s.person == person:
+                return s
+        raise KeyError(person)
+
+    def to_pandas(self):
+        """The payout lines as a DataFrame; amounts are exact ``Decimal`` objects."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            self.lines, columns=["person", "period_start", "component", "deal", "amount", "currency", "explanation"]
+        )
+
+    @property
+    def next_state(self) -> Any:
+        return self._core.next_state
+
+
+def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
+    plans = list(plans)
+    index = {p.id: i for i, p in enumerate(plans)}
+    rows = [(a["person"], index[a["plan"]], a["from"], a.get("to")) for a in assignments]
+    # A quota's currency defaults to the currency of the person's (first) plan.
+    currency_of = {}
+    for person, plan, _, _ in rows:
+        currency_of.setdefault(person, plans[plan].currency.code)
+    quota_rows = [
+        (q["person"], q["measure"], q["period_start"], q["amount"], q.get("currency") or currency_of.get(q["person"], "USD"))
+        for q in quotas
+    ]
+    mbo_rows = [(e["person"], e["component"], e["objective"], e["achievement"]) for e in mbo]
+    period_tuple = (
+        period["start"],
+        period["end"],
+        period.get("quarter_start", period["start"]),
+        period.get("year_start", period["start"]),
+    )
+    return (
+        [p._plan for p in plans],
+        rows,
+        _columns(credits),
+        _columns(deals),
+        quota_rows,
+        mbo_rows,
+        period_tuple,
+        state if state is not None else _core._RunState(),
+    )
+
+
+def run_period(
+    *,
+    plans: Sequence[Plan],
+    assignments: Sequence[Mapping[str, Any]],
+    credits: Any,
+    period: Mapping[str, DateLike],
+    quotas: Sequence[Mapping[str, Any]] = (),
+    deals: Any = None,
+    mbo: Sequence[Mapping[str, Any]] = (),
+    state: Any = None,
+    threads: int = 1,
+) -> RunResult:
+    """Run one period for every person with a plan in force on the period's last day.
+
+    - ``assignments``: ``{"person", "plan" (plan id), "from", "to" (None: open)}``.
+    - ``credits``: columns ``person``, ``deal`` (deal row), ``date``, ``amount`` (Decimal/str),
+      ``currency``, optional ``kind`` (:class:`CreditKind`), ``deal_type``, ``rule``; the
+      fiscal year to date.
+    - ``deals``: columns ``close_date``, optional ``cancellation_date``, ``term_months``,
+      ``product`` (row = the credits' ``deal``), needed for clawbacks and product filters.
+    - ``quotas``: ``{"person", "measure", "period_start", "amount"}`` per pay period.
+    - ``period``: ``{"start", "end", "quarter_start", "year_start"}``.
+    - ``state``: ``next_state`` of the previous period's result.
+    The same inputs give the same result for any ``threads`` and any row order.
+    """
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
+    return RunResult(_core._run_period(*args, threads, None))
+
+
+def restatement_adjustments(closed: RunResult, recomputed: RunResult, open_period_start: DateLike) -> list[dict]:
+    """Deltas (recomputed - closed) per person, component and deal, posted in the open period."""
+    return list(_core._restatement_adjustments(closed._core, recomputed._core, open_period_start))
+
+
+def what_if(
+    *,
+    person: int,
+    date: DateLike,
+    amount: Amount,
+    deal_type: str = "new_business",
+    kind: Any = None,
+    product: int = -1,
+    plans: Sequence[Plan],
+    assignments: Sequence[Mapping[str, Any]],
+    credits: Any,
+    period: Mapping[str, DateLike],
+    quotas: Sequence[Mapping[str, Any]] = (),
+    deals: Any = None,
+    mbo: Sequence[Mapping[str, Any]] = (),
+    state: Any = None,
+) -> dict[str, Decimal]:
+    """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``."""
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
+    extra = (person, date, amount, deal_type, kind if kind is not None else CreditKind.Direct, product)
+    return _core._run_period(*args, 1, extra)
