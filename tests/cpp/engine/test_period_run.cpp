@@ -265,3 +265,67 @@ TEST(PeriodRun, ReportsEveryBadPerson) {
     EXPECT_EQ(e.issues()[1].row, 3);
   }
 }
+
+TEST(PeriodRun, MeasureFiltersMultipliersAndAttainmentReversal) {
+  World w;
+  const int64_t multi_year = w.deal("2026-01-15", "10000");
+  w.deals.term_months[std::size_t(multi_year)] = 36;
+  w.deals.product[std::size_t(multi_year)] = 7;
+  const int64_t other_product = w.deal("2026-01-20", "10000");
+  w.deals.product[std::size_t(other_product)] = 8;
+  const int64_t cancelled = w.deal("2026-02-01", "5000", "2026-03-15");
+  w.deals.product[std::size_t(cancelled)] = 7;
+  w.credit(0, multi_year, "10000");
+  w.credit(0, other_product, "10000");
+  w.credit(0, cancelled, "5000");
+  RunInput in;
+  in.plans = {plan_from_json(R"({"id": "p", "currency": "USD", "period": "quarter",
+    "measures": [{"id": "m", "products": [7], "multipliers": [{"min_term_months": 24, "factor": "1.2"}]}],
+    "components": [{"id": "c", "type": "flat_rate", "measure": "m", "rate": "0.10"},
+                   {"id": "cb", "type": "clawback", "window_days": 90, "reverse_attainment": true}]})")};
+  in.assignments = {{0, 0, day("2026-01-01"), std::nullopt}};
+  in.credits = &w.credits;
+  in.deals = &w.deals;
+  in.period = RunPeriod{day("2026-01-01"), day("2026-03-31"), day("2026-01-01"), day("2026-01-01")};
+  // Product 7 only: the 36-month deal counts 1.2 x 10,000 = 12,000; the
+  // cancelled deal (product 7) is reversed out of the measure; product 8
+  // does not count. 0.10 x 12,000 = 1,200.
+  const RunResult r = run_period(in, {});
+  EXPECT_EQ(sum_of(r, 0, "c"), usd("1200"));
+  // Without reversal the cancelled 5,000 counts: 0.10 x 17,000 = 1,700.
+  std::get<ClawbackComponent>(in.plans[0].components[1].spec).reverse_attainment = false;
+  EXPECT_EQ(sum_of(run_period(in, {}), 0, "c"), usd("1700"));
+}
+
+// Property: for plans without decelerators, adding a credit never lowers the
+// period payout (what-if marginal >= 0), whatever the credit and the person.
+TEST(PeriodRun, AddingACreditNeverLowersPayout) {
+  World w;
+  std::mt19937_64 rng(99);
+  RunInput in;
+  in.plans = {plan_from_json(R"({"id": "p", "currency": "USD", "period": "quarter",
+    "measures": [{"id": "m"}],
+    "components": [
+      {"id": "t", "type": "tiered", "measure": "m", "mode": "retroactive",
+       "tiers": [{"from": "0", "to": "0.5", "rate": "0.02"}, {"from": "0.5", "to": "1", "rate": "0.05"}, {"from": "1", "rate": "0.09"}],
+       "adjustments": [{"direction": "above", "level": "1.2", "multiplier": "1.5"}],
+       "gate": {"basis": "attainment", "level": "0.3"}, "caps": {"per_period": "20000"}},
+      {"id": "ti", "type": "target_incentive", "measure": "m", "target": "5000",
+       "curve": {"points": [{"attainment": "0", "factor": "0"}, {"attainment": "1", "factor": "1"}, {"attainment": "2", "factor": "3"}]}},
+      {"id": "bonus", "type": "milestone_bonus", "measure": "m", "milestones": [{"id": "m1", "attainment": "1", "amount": "1000"}]}]})")};
+  for (int32_t p = 0; p < 20; ++p) {
+    in.assignments.push_back({p, 0, day("2026-01-01"), std::nullopt});
+    in.quotas.push_back({p, "m", day("2026-01-01"), usd("100000")});
+    for (int k = 0; k < int(rng() % 6); ++k)
+      w.credit(p, w.deal("2026-02-01", "1"), Money::from_minor(int64_t(rng() % 6'000'000), Currency::of("USD")).to_string().c_str());
+  }
+  in.credits = &w.credits;
+  in.deals = &w.deals;
+  in.period = RunPeriod{day("2026-01-01"), day("2026-03-31"), day("2026-01-01"), day("2026-01-01")};
+  for (int trial = 0; trial < 200; ++trial) {
+    const int32_t person = int32_t(rng() % 20);
+    const int64_t amount = int64_t(rng() % 8'000'000);
+    const WhatIf r = what_if(in, {}, person, day("2026-03-01"), amount, DealType::NewBusiness, CreditKind::Direct);
+    ASSERT_GE(r.marginal, usd("0")) << "person " << person << " credit " << amount;
+  }
+}
