@@ -51,7 +51,8 @@ Synthetic make(int32_t people, int32_t per_person) {
   for (int32_t p = 0; p < people; ++p) {
     const std::size_t plan = p % 10 == 9 ? 3 : std::size_t(p % 3);
     s.input.assignments.push_back({p, plan, q1, std::nullopt});
-    s.input.quotas.push_back({p, plan == 2 ? "renewals" : "bookings", q1, Money::from_minor(50'000'000, usd)});
+    s.input.quotas.push_back(
+        {p, plan == 2 ? "renewals" : "bookings", q1, Money::from_minor(50'000'000, usd)});
     const int32_t n = int32_t(rng() % uint64_t(2 * per_person + 1));
     for (int32_t k = 0; k < n; ++k) {
       s.credits.person.push_back(p);
@@ -59,7 +60,9 @@ Synthetic make(int32_t people, int32_t per_person) {
       s.credits.date.push_back(q1.plus_days(int32_t(rng() % 90)));
       s.credits.amount.push_back(int64_t(rng() % 2'000'000));
       s.credits.currency.push_back(usd);
-      s.credits.kind.push_back(plan == 3 ? CreditKind::RollUp : plan == 1 ? CreditKind::SdrSourced : CreditKind::Direct);
+      s.credits.kind.push_back(plan == 3   ? CreditKind::RollUp
+                               : plan == 1 ? CreditKind::SdrSourced
+                                           : CreditKind::Direct);
       s.credits.deal_type.push_back(plan == 2 ? DealType::Renewal : DealType::NewBusiness);
       s.credits.rule.push_back(0);
       s.credits.depth.push_back(plan == 3 ? 1 : 0);

@@ -46,8 +46,9 @@ template <class T>
 const T& component_as(const Plan& plan, const std::string& id, const char* type) {
   const T* spec = std::get_if<T>(&find_component(plan, id).spec);
   if (!spec)
-    throw ValidationError("SC-PLAN-COMPONENT", Issue{std::nullopt, id, std::string(component_type(find_component(plan, id))),
-                                                     std::string("this calculator needs a ") + type + " component"});
+    throw ValidationError("SC-PLAN-COMPONENT",
+                          Issue{std::nullopt, id, std::string(component_type(find_component(plan, id))),
+                                std::string("this calculator needs a ") + type + " component"});
   return *spec;
 }
 
@@ -73,7 +74,8 @@ CreditTable credits_from(const py::dict& t) {
     c.person.push_back(person[i].cast<int32_t>());
     c.deal.push_back(deal[i].cast<int64_t>());
     c.date.push_back(to_date(date[i], "date"));
-    c.amount.push_back(parse_scaled(decimal_text(amount[i], "amount"), cur.exponent(), std::nullopt, "amount"));
+    c.amount.push_back(
+        parse_scaled(decimal_text(amount[i], "amount"), cur.exponent(), std::nullopt, "amount"));
     c.currency.push_back(cur);
     c.kind.push_back(kind.is_none() ? CreditKind::Direct : py::sequence(kind)[i].cast<CreditKind>());
     c.deal_type.push_back(type.is_none() ? DealType::NewBusiness
@@ -97,7 +99,8 @@ DealTable deals_from(const py::dict& t) {
     d.invoice_date.push_back(std::nullopt);
     d.collection_date.push_back(std::nullopt);
     const py::object c = cancel.is_none() ? py::object(py::none()) : py::object(py::sequence(cancel)[i]);
-    d.cancellation_date.push_back(c.is_none() ? std::nullopt : std::optional<Date>(to_date(c, "cancellation_date")));
+    d.cancellation_date.push_back(c.is_none() ? std::nullopt
+                                              : std::optional<Date>(to_date(c, "cancellation_date")));
     d.amount.push_back(0);
     d.currency.push_back(Currency::of("USD"));
     d.type.push_back(DealType::NewBusiness);
@@ -142,44 +145,50 @@ static void bind_run(py::module_& m) {
       .def("__len__", [](const RunState& s) { return s.size(); });
 
   py::class_<RunResult>(m, "_RunResult")
-      .def_property_readonly("lines", [](const RunResult& r) {
-        py::list out;
-        for (const PayoutLine& l : r.lines) out.append(line_dict(l));
-        return out;
-      })
-      .def("explanation", [](const RunResult& r, std::size_t i) {
-        if (i >= r.explanations.size()) throw py::index_error("no explanation " + std::to_string(i));
-        return r.explanations[i];
-      })
-      .def_property_readonly("statements", [](const RunResult& r) {
-        py::list out;
-        for (const Statement& s : r.statements) {
-          py::dict d;
-          d["person"] = s.person;
-          d["plan"] = s.plan;
-          d["lines"] = s.lines;
-          py::list subtotals;
-          for (const auto& [component, amount] : s.subtotals) subtotals.append(py::make_tuple(component, decimal_of(amount)));
-          d["subtotals"] = subtotals;
-          d["recoverable_balance"] = decimal_of(s.recoverable_balance);
-          d["guarantee_balance"] = decimal_of(s.guarantee_balance);
-          d["total"] = decimal_of(s.total);
-          d["currency"] = std::string(s.total.currency().code());
-          out.append(d);
-        }
-        return out;
-      })
+      .def_property_readonly("lines",
+                             [](const RunResult& r) {
+                               py::list out;
+                               for (const PayoutLine& l : r.lines) out.append(line_dict(l));
+                               return out;
+                             })
+      .def("explanation",
+           [](const RunResult& r, std::size_t i) {
+             if (i >= r.explanations.size()) throw py::index_error("no explanation " + std::to_string(i));
+             return r.explanations[i];
+           })
+      .def_property_readonly("statements",
+                             [](const RunResult& r) {
+                               py::list out;
+                               for (const Statement& s : r.statements) {
+                                 py::dict d;
+                                 d["person"] = s.person;
+                                 d["plan"] = s.plan;
+                                 d["lines"] = s.lines;
+                                 py::list subtotals;
+                                 for (const auto& [component, amount] : s.subtotals)
+                                   subtotals.append(py::make_tuple(component, decimal_of(amount)));
+                                 d["subtotals"] = subtotals;
+                                 d["recoverable_balance"] = decimal_of(s.recoverable_balance);
+                                 d["guarantee_balance"] = decimal_of(s.guarantee_balance);
+                                 d["total"] = decimal_of(s.total);
+                                 d["currency"] = std::string(s.total.currency().code());
+                                 out.append(d);
+                               }
+                               return out;
+                             })
       .def_property_readonly("next_state", [](const RunResult& r) { return r.next_state; });
 
   m.def("_run_period",
         [](std::vector<Plan> plans, py::list assignments, py::dict credits, py::object deals, py::list quotas,
-           py::list mbo, py::tuple period, const RunState& prior, int threads, py::object what_if_credit) -> py::object {
+           py::list mbo, py::tuple period, const RunState& prior, int threads,
+           py::object what_if_credit) -> py::object {
           RunInput in;
           in.plans = std::move(plans);
           for (py::handle a : assignments) {
             py::tuple t = py::reinterpret_borrow<py::tuple>(a);
-            in.assignments.push_back(PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
-                                                    t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+            in.assignments.push_back(
+                PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                               t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
           }
           const CreditTable credit_table = credits_from(credits);
           in.credits = &credit_table;
@@ -189,26 +198,29 @@ static void bind_run(py::module_& m) {
           for (py::handle q : quotas) {
             py::tuple t = py::reinterpret_borrow<py::tuple>(q);
             const Currency c = to_currency(t[4]);
-            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), to_date(t[2], "period_start"),
-                                           money_in(t[3], c, "quota")});
+            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                           to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
           }
           for (py::handle e : mbo) {
             py::tuple t = py::reinterpret_borrow<py::tuple>(e);
-            in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
-                                      to_rate(t[3], std::nullopt, "achievement")});
+            in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                      t[2].cast<std::string>(), to_rate(t[3], std::nullopt, "achievement")});
           }
-          in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"), to_date(period[2], "quarter_start"),
-                                to_date(period[3], "year_start")};
+          in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
+                                to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
           if (!what_if_credit.is_none()) {
             py::tuple t = what_if_credit.cast<py::tuple>();
             const int32_t person = t[0].cast<int32_t>();
             const Plan* plan = nullptr;
             for (const PlanAssignment& a : in.assignments)
               if (a.person == person && a.plan < in.plans.size()) plan = &in.plans[a.plan];
-            if (!plan) throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan");
-            const int64_t minor = parse_scaled(decimal_text(t[2], "amount"), plan->currency.exponent(), std::nullopt, "amount");
-            WhatIf w = what_if(in, prior, person, to_date(t[1], "date"), minor, deal_type_from_string(t[3].cast<std::string>()),
-                               t[4].cast<CreditKind>(), t[5].cast<int32_t>());
+            if (!plan)
+              throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan");
+            const int64_t minor =
+                parse_scaled(decimal_text(t[2], "amount"), plan->currency.exponent(), std::nullopt, "amount");
+            WhatIf w = what_if(in, prior, person, to_date(t[1], "date"), minor,
+                               deal_type_from_string(t[3].cast<std::string>()), t[4].cast<CreditKind>(),
+                               t[5].cast<int32_t>());
             py::dict d;
             d["without"] = decimal_of(w.without);
             d["with"] = decimal_of(w.with);
@@ -223,12 +235,14 @@ static void bind_run(py::module_& m) {
           return py::cast(std::move(r));
         });
 
-  m.def("_restatement_adjustments", [](const RunResult& closed, const RunResult& recomputed, py::object open_start) {
-    py::list out;
-    for (const PayoutLine& l : restatement_adjustments(closed, recomputed, to_date(open_start, "open_period_start")))
-      out.append(line_dict(l));
-    return out;
-  });
+  m.def("_restatement_adjustments",
+        [](const RunResult& closed, const RunResult& recomputed, py::object open_start) {
+          py::list out;
+          for (const PayoutLine& l :
+               restatement_adjustments(closed, recomputed, to_date(open_start, "open_period_start")))
+            out.append(line_dict(l));
+          return out;
+        });
 }
 
 void bind_engine(py::module_& m) {
@@ -239,88 +253,101 @@ void bind_engine(py::module_& m) {
       .def_property_readonly("measure", [](const Explanation& e) { return decimal_of(e.measure); })
       .def_readonly("count", &Explanation::count)
       .def_property_readonly("quota", [](const Explanation& e) { return decimal_of(e.quota); })
-      .def_property_readonly("attainment", [](const Explanation& e) -> py::object {
-        return e.attainment ? make_decimal(e.attainment->to_short_string()) : py::object(py::none());
-      }, "display only (12 places); decisions used the exact ratio")
+      .def_property_readonly(
+          "attainment",
+          [](const Explanation& e) -> py::object {
+            return e.attainment ? make_decimal(e.attainment->to_short_string()) : py::object(py::none());
+          },
+          "display only (12 places); decisions used the exact ratio")
       .def_readonly("band", &Explanation::band)
-      .def_property_readonly("rate", [](const Explanation& e) -> py::object {
-        return e.rate ? make_decimal(e.rate->to_short_string()) : py::object(py::none());
-      })
+      .def_property_readonly("rate",
+                             [](const Explanation& e) -> py::object {
+                               return e.rate ? make_decimal(e.rate->to_short_string())
+                                             : py::object(py::none());
+                             })
       .def_readonly("formula", &Explanation::formula)
       .def_readonly("exact_value", &Explanation::exact_value)
       .def_readonly("rounding", &Explanation::rounding)
       .def_readonly("applied", &Explanation::applied)
       .def_property_readonly("prior_paid", [](const Explanation& e) { return decimal_of(e.prior_paid); })
       .def_property_readonly("amount", [](const Explanation& e) { return decimal_of(e.amount); })
-      .def_property_readonly("currency", [](const Explanation& e) { return std::string(e.amount.currency().code()); })
+      .def_property_readonly("currency",
+                             [](const Explanation& e) { return std::string(e.amount.currency().code()); })
       .def("to_text", &Explanation::to_text)
       .def("__repr__", [](const Explanation& e) {
         return "<Explanation " + e.component_id + " " + e.amount.format() + ">";
       });
 
-  m.def("_calculate_component",
-        [](const Plan& plan, const std::string& id, py::object measure, py::object quota, int64_t count,
-           py::object paid_before, py::object paid_in_year, py::object gate_measure, py::object gate_quota,
-           std::vector<py::object> deal_credits) {
-          const Currency c = plan.currency;
-          ComponentInput in;
-          in.component_id = id;
-          in.measure = money_in(measure, c, "measure");
-          in.quota = optional_money(quota, c, "quota");
-          in.count = count;
-          in.paid_before = money_in(paid_before, c, "paid_before");
-          in.paid_in_year = money_in(paid_in_year, c, "paid_in_year");
-          in.gate_measure = optional_money(gate_measure, c, "gate_measure");
-          in.gate_quota = optional_money(gate_quota, c, "gate_quota");
-          for (const py::object& d : deal_credits) in.deal_credits.push_back(money_in(d, c, "deal_credits"));
-          in.rounding = plan.rounding.mode;
-          const Component& comp = find_component(plan, id);
-          py::gil_scoped_release release;
-          if (const auto* r = std::get_if<RateComponent>(&comp.spec)) return calculate_rate_component(*r, in).explanation;
-          if (const auto* t = std::get_if<TargetIncentiveComponent>(&comp.spec))
-            return calculate_target_incentive(*t, in).explanation;
-          if (const auto* u = std::get_if<PerUnitComponent>(&comp.spec)) return calculate_per_unit(*u, in).explanation;
-          if (const auto* o = std::get_if<OverrideComponent>(&comp.spec)) return calculate_override(*o, in).explanation;
-          throw ValidationError("SC-PLAN-COMPONENT",
-                                Issue{std::nullopt, id, std::string(component_type(comp)),
-                                      "not a measure-based component; use the calculator for its type"});
-        },
-        py::arg("plan"), py::arg("component_id"), py::arg("measure"), py::arg("quota"), py::arg("count"),
-        py::arg("paid_before"), py::arg("paid_in_year"), py::arg("gate_measure"), py::arg("gate_quota"),
-        py::arg("deal_credits"));
+  m.def(
+      "_calculate_component",
+      [](const Plan& plan, const std::string& id, py::object measure, py::object quota, int64_t count,
+         py::object paid_before, py::object paid_in_year, py::object gate_measure, py::object gate_quota,
+         std::vector<py::object> deal_credits) {
+        const Currency c = plan.currency;
+        ComponentInput in;
+        in.component_id = id;
+        in.measure = money_in(measure, c, "measure");
+        in.quota = optional_money(quota, c, "quota");
+        in.count = count;
+        in.paid_before = money_in(paid_before, c, "paid_before");
+        in.paid_in_year = money_in(paid_in_year, c, "paid_in_year");
+        in.gate_measure = optional_money(gate_measure, c, "gate_measure");
+        in.gate_quota = optional_money(gate_quota, c, "gate_quota");
+        for (const py::object& d : deal_credits) in.deal_credits.push_back(money_in(d, c, "deal_credits"));
+        in.rounding = plan.rounding.mode;
+        const Component& comp = find_component(plan, id);
+        py::gil_scoped_release release;
+        if (const auto* r = std::get_if<RateComponent>(&comp.spec))
+          return calculate_rate_component(*r, in).explanation;
+        if (const auto* t = std::get_if<TargetIncentiveComponent>(&comp.spec))
+          return calculate_target_incentive(*t, in).explanation;
+        if (const auto* u = std::get_if<PerUnitComponent>(&comp.spec))
+          return calculate_per_unit(*u, in).explanation;
+        if (const auto* o = std::get_if<OverrideComponent>(&comp.spec))
+          return calculate_override(*o, in).explanation;
+        throw ValidationError("SC-PLAN-COMPONENT",
+                              Issue{std::nullopt, id, std::string(component_type(comp)),
+                                    "not a measure-based component; use the calculator for its type"});
+      },
+      py::arg("plan"), py::arg("component_id"), py::arg("measure"), py::arg("quota"), py::arg("count"),
+      py::arg("paid_before"), py::arg("paid_in_year"), py::arg("gate_measure"), py::arg("gate_quota"),
+      py::arg("deal_credits"));
 
-  m.def("_calculate_milestones",
-        [](const Plan& plan, const std::string& id, py::object measure, py::object quota, std::vector<std::string> paid) {
-          const auto& mc = component_as<MilestoneComponent>(plan, id, "milestone_bonus");
-          MilestoneResult r = calculate_milestones(mc, id, money_in(measure, plan.currency, "measure"),
-                                                   money_in(quota, plan.currency, "quota"), paid);
-          std::vector<Explanation> lines;
-          for (auto& l : r.lines) lines.push_back(std::move(l.explanation));
-          return py::make_tuple(lines, r.newly_paid);
-        });
+  m.def("_calculate_milestones", [](const Plan& plan, const std::string& id, py::object measure,
+                                    py::object quota, std::vector<std::string> paid) {
+    const auto& mc = component_as<MilestoneComponent>(plan, id, "milestone_bonus");
+    MilestoneResult r = calculate_milestones(mc, id, money_in(measure, plan.currency, "measure"),
+                                             money_in(quota, plan.currency, "quota"), paid);
+    std::vector<Explanation> lines;
+    for (auto& l : r.lines) lines.push_back(std::move(l.explanation));
+    return py::make_tuple(lines, r.newly_paid);
+  });
 
   m.def("_calculate_spif", [](const Plan& plan, const std::string& id, py::sequence credits) {
     const auto& sc = component_as<SpifComponent>(plan, id, "spif");
     std::vector<SpifCredit> in;
     for (py::handle row : credits) {
       py::tuple t = py::reinterpret_borrow<py::tuple>(row);
-      in.push_back(SpifCredit{t[0].cast<int64_t>(), to_date(t[1], "date"), deal_type_from_string(t[2].cast<std::string>()),
-                              t[3].cast<int32_t>(), money_in(t[4], plan.currency, "credit")});
+      in.push_back(SpifCredit{t[0].cast<int64_t>(), to_date(t[1], "date"),
+                              deal_type_from_string(t[2].cast<std::string>()), t[3].cast<int32_t>(),
+                              money_in(t[4], plan.currency, "credit")});
     }
     std::vector<std::pair<int64_t, Explanation>> out;
-    for (auto& [deal, r] : calculate_spif(sc, id, in, plan.rounding.mode)) out.emplace_back(deal, std::move(r.explanation));
+    for (auto& [deal, r] : calculate_spif(sc, id, in, plan.rounding.mode))
+      out.emplace_back(deal, std::move(r.explanation));
     return out;
   });
 
   m.def("_calculate_mbo", [](const Plan& plan, const std::string& id, py::dict achievements) {
     const auto& mc = component_as<MboComponent>(plan, id, "mbo");
     std::vector<std::pair<std::string, Rate>> in;
-    for (auto [k, v] : achievements) in.emplace_back(k.cast<std::string>(), to_rate(v, std::nullopt, "achievement"));
+    for (auto [k, v] : achievements)
+      in.emplace_back(k.cast<std::string>(), to_rate(v, std::nullopt, "achievement"));
     return calculate_mbo(mc, id, in, plan.rounding.mode).explanation;
   });
 
-  m.def("_calculate_draw", [](const Plan& plan, const std::string& id, py::object earnings, py::object recoverable,
-                              py::object guarantee, int32_t periods_elapsed) {
+  m.def("_calculate_draw", [](const Plan& plan, const std::string& id, py::object earnings,
+                              py::object recoverable, py::object guarantee, int32_t periods_elapsed) {
     const auto& dc = component_as<DrawComponent>(plan, id, "draw");
     const Currency c = plan.currency;
     DrawResult r = calculate_draw(dc, id, money_in(earnings, c, "earnings"),
@@ -337,26 +364,29 @@ void bind_engine(py::module_& m) {
     return out;
   });
 
-  m.def("_calculate_clawback", [](const Plan& plan, const std::string& id, py::object close, py::object cancellation,
-                                  int32_t term_months, py::object paid) -> py::object {
-    const auto& cc = component_as<ClawbackComponent>(plan, id, "clawback");
-    auto r = calculate_clawback(cc, id, to_date(close, "close"), to_date(cancellation, "cancellation"), term_months,
-                                money_in(paid, plan.currency, "paid"), plan.rounding.mode);
-    if (!r) return py::none();
-    return py::cast(r->explanation);
-  });
+  m.def("_calculate_clawback",
+        [](const Plan& plan, const std::string& id, py::object close, py::object cancellation,
+           int32_t term_months, py::object paid) -> py::object {
+          const auto& cc = component_as<ClawbackComponent>(plan, id, "clawback");
+          auto r = calculate_clawback(cc, id, to_date(close, "close"), to_date(cancellation, "cancellation"),
+                                      term_months, money_in(paid, plan.currency, "paid"), plan.rounding.mode);
+          if (!r) return py::none();
+          return py::cast(r->explanation);
+        });
 
-  m.def("_calculate_payable", [](const Plan& plan, const std::string& id, py::object earned, py::object close,
-                                 py::object invoice, py::object deal_amount, py::object collected, py::object period_end,
-                                 py::object paid_before) {
-    const Currency c = plan.currency;
-    DealPaymentEvents deal{to_date(close, "close"),
-                           invoice.is_none() ? std::nullopt : std::optional<Date>(to_date(invoice, "invoice")),
-                           money_in(deal_amount, c, "deal_amount"), money_in(collected, c, "collected")};
-    return calculate_payable(plan.payout_timing, id, money_in(earned, c, "earned"), deal, to_date(period_end, "period_end"),
-                             money_in(paid_before, c, "paid_before"), plan.rounding.mode)
-        .explanation;
-  });
+  m.def("_calculate_payable",
+        [](const Plan& plan, const std::string& id, py::object earned, py::object close, py::object invoice,
+           py::object deal_amount, py::object collected, py::object period_end, py::object paid_before) {
+          const Currency c = plan.currency;
+          DealPaymentEvents deal{
+              to_date(close, "close"),
+              invoice.is_none() ? std::nullopt : std::optional<Date>(to_date(invoice, "invoice")),
+              money_in(deal_amount, c, "deal_amount"), money_in(collected, c, "collected")};
+          return calculate_payable(plan.payout_timing, id, money_in(earned, c, "earned"), deal,
+                                   to_date(period_end, "period_end"), money_in(paid_before, c, "paid_before"),
+                                   plan.rounding.mode)
+              .explanation;
+        });
 }
 
 }  // namespace salescomp::py_bindings

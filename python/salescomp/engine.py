@@ -17,11 +17,12 @@ Decimal('617.28')
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any
 
 from . import _core
-from ._core import Explanation  # type: ignore[import-not-found]
+from ._core import CreditKind, Explanation  # type: ignore[import-not-found]
 from .plan import Plan
 
 __all__ = [
@@ -35,8 +36,8 @@ __all__ = [
     "calculate_payable",
 ]
 
-Amount = Union[Decimal, str, int]
-DateLike = Union[_dt.date, str]
+Amount = Decimal | str | int
+DateLike = _dt.date | str
 
 
 def calculate_component(
@@ -44,12 +45,12 @@ def calculate_component(
     component_id: str,
     *,
     measure: Amount = 0,
-    quota: Optional[Amount] = None,
+    quota: Amount | None = None,
     count: int = 0,
     paid_before: Amount = 0,
     paid_in_year: Amount = 0,
-    gate_measure: Optional[Amount] = None,
-    gate_quota: Optional[Amount] = None,
+    gate_measure: Amount | None = None,
+    gate_quota: Amount | None = None,
     deal_credits: Sequence[Amount] = (),
 ) -> Explanation:
     """A measure-based component (flat_rate, tiered, target_incentive, per_unit, manager_override).
@@ -60,16 +61,31 @@ def calculate_component(
     looks at another measure or span. ``deal_credits`` feed a per-deal cap.
     """
     return _core._calculate_component(
-        plan._plan, component_id, measure, quota, count, paid_before, paid_in_year,
-        gate_measure, gate_quota, list(deal_credits),
+        plan._plan,
+        component_id,
+        measure,
+        quota,
+        count,
+        paid_before,
+        paid_in_year,
+        gate_measure,
+        gate_quota,
+        list(deal_credits),
     )
 
 
 def calculate_milestones(
-    plan: Plan, component_id: str, *, measure: Amount, quota: Amount, already_paid: Iterable[str] = ()
+    plan: Plan,
+    component_id: str,
+    *,
+    measure: Amount,
+    quota: Amount,
+    already_paid: Iterable[str] = (),
 ) -> tuple[list[Explanation], list[str]]:
     """Newly reached milestones (one explanation each) and their ids."""
-    lines, ids = _core._calculate_milestones(plan._plan, component_id, measure, quota, list(already_paid))
+    lines, ids = _core._calculate_milestones(
+        plan._plan, component_id, measure, quota, list(already_paid)
+    )
     return list(lines), list(ids)
 
 
@@ -80,7 +96,13 @@ def calculate_spif(
     with ``deal`` (int), ``date``, ``deal_type`` (e.g. ``"new_business"``),
     ``product`` (int, -1 for none) and ``credit`` (amount)."""
     rows = [
-        (int(c["deal"]), c["date"], c.get("deal_type", "new_business"), int(c.get("product", -1)), c["credit"])
+        (
+            int(c["deal"]),
+            c["date"],
+            c.get("deal_type", "new_business"),
+            int(c.get("product", -1)),
+            c["credit"],
+        )
         for c in credits
     ]
     return list(_core._calculate_spif(plan._plan, component_id, rows))
@@ -108,10 +130,18 @@ def calculate_draw(
 
 
 def calculate_clawback(
-    plan: Plan, component_id: str, *, close: DateLike, cancellation: DateLike, paid: Amount, term_months: int = 0
-) -> Optional[Explanation]:
+    plan: Plan,
+    component_id: str,
+    *,
+    close: DateLike,
+    cancellation: DateLike,
+    paid: Amount,
+    term_months: int = 0,
+) -> Explanation | None:
     """The clawback (a negative amount) of a cancelled deal, or None outside the window."""
-    return _core._calculate_clawback(plan._plan, component_id, close, cancellation, term_months, paid)
+    return _core._calculate_clawback(
+        plan._plan, component_id, close, cancellation, term_months, paid
+    )
 
 
 def calculate_payable(
@@ -121,22 +151,36 @@ def calculate_payable(
     earned: Amount,
     close: DateLike,
     period_end: DateLike,
-    invoice: Optional[DateLike] = None,
+    invoice: DateLike | None = None,
     deal_amount: Amount = 0,
     collected: Amount = 0,
     paid_before: Amount = 0,
 ) -> Explanation:
     """What of ``earned`` is payable this period under the plan's payout timing."""
     return _core._calculate_payable(
-        plan._plan, component_id, earned, close, invoice, deal_amount, collected, period_end, paid_before
+        plan._plan,
+        component_id,
+        earned,
+        close,
+        invoice,
+        deal_amount,
+        collected,
+        period_end,
+        paid_before,
     )
 
 
 # ---- the period run ---------------------------------------------------------
 
-__all__ += ["CreditKind", "RunResult", "Statement", "run_period", "restatement_adjustments", "what_if"]
+__all__ += [
+    "CreditKind",
+    "RunResult",
+    "Statement",
+    "run_period",
+    "restatement_adjustments",
+    "what_if",
+]
 
-from ._core import CreditKind  # type: ignore[import-not-found]  # noqa: E402
 
 
 def _columns(table: Any) -> dict:
@@ -152,14 +196,16 @@ def _columns(table: Any) -> dict:
             return {k: list(v) for k, v in table.to_dict(orient="list").items()}
         except TypeError:  # polars
             return {k: list(v) for k, v in table.to_dict(as_series=False).items()}
-    raise TypeError(f"expected a DataFrame, pyarrow Table or dict of columns, got {type(table).__name__}")
+    raise TypeError(
+        f"expected a DataFrame, pyarrow Table or dict of columns, got {type(table).__name__}"
+    )
 
 
 class Statement:
     """One person's statement: lines, subtotals by component, draw balances and the total
     (the exact sum of the lines). Renders as a table in Jupyter."""
 
-    def __init__(self, result: "RunResult", data: dict) -> None:
+    def __init__(self, result: RunResult, data: dict) -> None:
         self._result = result
         self.person: int = data["person"]
         self.plan: str = data["plan"]
@@ -173,7 +219,9 @@ class Statement:
     def to_pandas(self):
         import pandas as pd
 
-        return pd.DataFrame(self.lines, columns=["component", "deal", "amount", "currency", "explanation"])
+        return pd.DataFrame(
+            self.lines, columns=["component", "deal", "amount", "currency", "explanation"]
+        )
 
     def explain(self, line: int) -> Explanation:
         """The explanation of the statement's `line`-th line."""
@@ -183,9 +231,10 @@ class Statement:
         import html
 
         rows = "".join(
-            f"<tr><td>{html.escape(l['component'])}</td><td>{'' if l['deal'] is None else l['deal']}</td>"
-            f"<td style='text-align:right'>{l['amount']}</td></tr>"
-            for l in self.lines
+            f"<tr><td>{html.escape(line['component'])}</td>"
+            f"<td>{'' if line['deal'] is None else line['deal']}</td>"
+            f"<td style='text-align:right'>{line['amount']}</td></tr>"
+            for line in self.lines
         )
         subtotals = "".join(
             f"<tr><td colspan=2><i>{html.escape(c)}</i></td><td style='text-align:right'><i>{a}</i></td></tr>"
@@ -211,9 +260,11 @@ class RunResult:
         self.lines: list[dict] = list(core.lines)
         self.statements: list[Statement] = [Statement(self, s) for s in core.statements]
 
-    def explain(self, line: Union[int, Mapping[str, Any]]) -> Explanation:
+    def explain(self, line: int | Mapping[str, Any]) -> Explanation:
         """The explanation of a line (its index or the line itself)."""
-        index = line["explanation"] if isinstance(line, Mapping) else self.lines[line]["explanation"]
+        index = (
+            line["explanation"] if isinstance(line, Mapping) else self.lines[line]["explanation"]
+        )
         return self._core.explanation(index)
 
     def statement(self, person: int) -> Statement:
@@ -227,7 +278,16 @@ class RunResult:
         import pandas as pd
 
         return pd.DataFrame(
-            self.lines, columns=["person", "period_start", "component", "deal", "amount", "currency", "explanation"]
+            self.lines,
+            columns=[
+                "person",
+                "period_start",
+                "component",
+                "deal",
+                "amount",
+                "currency",
+                "explanation",
+            ],
         )
 
     @property
@@ -244,7 +304,13 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
     for person, plan, _, _ in rows:
         currency_of.setdefault(person, plans[plan].currency.code)
     quota_rows = [
-        (q["person"], q["measure"], q["period_start"], q["amount"], q.get("currency") or currency_of.get(q["person"], "USD"))
+        (
+            q["person"],
+            q["measure"],
+            q["period_start"],
+            q["amount"],
+            q.get("currency") or currency_of.get(q["person"], "USD"),
+        )
         for q in quotas
     ]
     mbo_rows = [(e["person"], e["component"], e["objective"], e["achievement"]) for e in mbo]
@@ -295,7 +361,9 @@ def run_period(
     return RunResult(_core._run_period(*args, threads, None))
 
 
-def restatement_adjustments(closed: RunResult, recomputed: RunResult, open_period_start: DateLike) -> list[dict]:
+def restatement_adjustments(
+    closed: RunResult, recomputed: RunResult, open_period_start: DateLike
+) -> list[dict]:
     """Deltas (recomputed - closed) per person, component and deal, posted in the open period."""
     return list(_core._restatement_adjustments(closed._core, recomputed._core, open_period_start))
 
@@ -319,5 +387,12 @@ def what_if(
 ) -> dict[str, Decimal]:
     """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``."""
     args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
-    extra = (person, date, amount, deal_type, kind if kind is not None else CreditKind.Direct, product)
+    extra = (
+        person,
+        date,
+        amount,
+        deal_type,
+        kind if kind is not None else CreditKind.Direct,
+        product,
+    )
     return _core._run_period(*args, 1, extra)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ._core import _Plan  # type: ignore[import-not-found]
 from ._errors import InputTypeError
@@ -68,11 +69,11 @@ class Plan:
         self._plan = core
 
     @classmethod
-    def from_json(cls, text: str) -> "Plan":
+    def from_json(cls, text: str) -> Plan:
         return cls(_Plan.from_json(text))
 
     @classmethod
-    def from_dict(cls, document: Mapping[str, Any]) -> "Plan":
+    def from_dict(cls, document: Mapping[str, Any]) -> Plan:
         return cls(_Plan.from_json(json.dumps(_jsonable(document, "$"))))
 
     def to_json(self) -> str:

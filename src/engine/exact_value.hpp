@@ -62,7 +62,8 @@ inline std::string exact_text(const Exact& v, int exponent) {
   places = std::max(places, exponent);
   BigInt scale = 1;
   for (int i = 0; i < places; ++i) scale *= 10;
-  const BigInt units = divide_rounded<BigInt>(numerator(scaled) * scale, denominator(scaled), RoundingMode::HalfEven);
+  const BigInt units =
+      divide_rounded<BigInt>(numerator(scaled) * scale, denominator(scaled), RoundingMode::HalfEven);
   const bool negative = units < 0;
   std::string digits = (negative ? BigInt(-units) : units).str();
   if (int(digits.size()) <= places) digits.insert(0, std::size_t(places + 1 - int(digits.size())), '0');
@@ -79,8 +80,8 @@ template <class Explanation>
 Money round_into(const Exact& minor, Currency c, RoundingMode mode, Explanation& ex) {
   const Money amount = round_money(minor, c, mode);
   ex.exact_value = money_text(minor, c);
-  ex.rounding = std::string(to_string(mode)) + " to " + money_text(Exact(1), c) + ": " + ex.exact_value + " -> " +
-                amount.to_string();
+  ex.rounding = std::string(to_string(mode)) + " to " + money_text(Exact(1), c) + ": " + ex.exact_value +
+                " -> " + amount.to_string();
   ex.amount = amount;
   return amount;
 }

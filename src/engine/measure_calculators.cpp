@@ -65,7 +65,6 @@ std::string describe(const std::vector<Segment>& segments, Currency c) {
   return f;
 }
 
-
 // The common end of every measure-based calculator: per-deal cap, true-up,
 // period and year caps, the one rounding, and the explanation's last fields.
 ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps, Explanation ex) {
@@ -74,9 +73,10 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     Exact total_credit = 0;
     for (const Money& d : in.deal_credits) total_credit += exact_minor(d);
     if (in.deal_credits.empty() || total_credit != exact_minor(in.measure))
-      throw ValidationError("SC-ENGINE-DEALS",
-                            Issue{std::nullopt, in.component_id, std::to_string(in.deal_credits.size()) + " deal credits",
-                                  "a per-deal cap needs the deal credits, summing to the measure"});
+      throw ValidationError(
+          "SC-ENGINE-DEALS",
+          Issue{std::nullopt, in.component_id, std::to_string(in.deal_credits.size()) + " deal credits",
+                "a per-deal cap needs the deal credits, summing to the measure"});
     const Exact effective = earned / exact_minor(in.measure);
     const Exact cap = exact_minor(*caps.per_deal);
     Exact capped = 0;
@@ -99,15 +99,17 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     ex.formula += " - " + in.paid_before.to_string() + " paid before";
   }
   if (caps.per_period && payout > exact_minor(*caps.per_period)) {
-    ex.applied.push_back("per_period cap " + caps.per_period->to_string() + " (uncapped " + money_text(payout, c) + ")");
+    ex.applied.push_back("per_period cap " + caps.per_period->to_string() + " (uncapped " +
+                         money_text(payout, c) + ")");
     payout = exact_minor(*caps.per_period);
   }
   if (caps.per_year) {
     Exact room = exact_minor(*caps.per_year) - exact_minor(in.paid_in_year);
     if (room < 0) room = 0;
     if (payout > room) {
-      ex.applied.push_back("per_year cap " + caps.per_year->to_string() + " with " + in.paid_in_year.to_string() +
-                           " paid this year (uncapped " + money_text(payout, c) + ")");
+      ex.applied.push_back("per_year cap " + caps.per_year->to_string() + " with " +
+                           in.paid_in_year.to_string() + " paid this year (uncapped " +
+                           money_text(payout, c) + ")");
       payout = room;
     }
   }
@@ -125,20 +127,21 @@ bool gate_open(const Gate& g, const ComponentInput& in, std::string& note) {
     value.require_same_currency(*q, "compare");
     open = exact_minor(value) >= exact_raw_rate(g.level) * exact_minor(*q);
     note = "gate at attainment " + Rate::from_raw(g.level).to_short_string() + " of " +
-           (g.measure.empty() ? std::string("this measure") : g.measure) + " (" + std::string(to_string(g.accumulation)) +
-           "): " + value.to_string() + " / " + q->to_string();
+           (g.measure.empty() ? std::string("this measure") : g.measure) + " (" +
+           std::string(to_string(g.accumulation)) + "): " + value.to_string() + " / " + q->to_string();
   } else {
     open = value.minor_units() >= g.level;
     note = "gate at " + Money::from_minor(g.level, value.currency()).to_string() + " of " +
-           (g.measure.empty() ? std::string("this measure") : g.measure) + " (" + std::string(to_string(g.accumulation)) +
-           "): " + value.to_string();
+           (g.measure.empty() ? std::string("this measure") : g.measure) + " (" +
+           std::string(to_string(g.accumulation)) + "): " + value.to_string();
   }
   note += open ? " reached" : " not reached";
   return open;
 }
 
 std::string bound_text(int64_t b, TierBasis basis, Currency c) {
-  return basis == TierBasis::Attainment ? Rate::from_raw(b).to_short_string() : Money::from_minor(b, c).to_string();
+  return basis == TierBasis::Attainment ? Rate::from_raw(b).to_short_string()
+                                        : Money::from_minor(b, c).to_string();
 }
 
 // The piecewise-linear curve at `a`.
@@ -176,7 +179,8 @@ Explanation base_explanation(const ComponentInput& in, std::string type) {
   ex.amount = Money::zero(in.measure.currency());
   if (in.quota) {
     ex.quota = in.quota;
-    if (in.quota->minor_units() > 0) ex.attainment = display_ratio(exact_minor(in.measure) / exact_minor(*in.quota));
+    if (in.quota->minor_units() > 0)
+      ex.attainment = display_ratio(exact_minor(in.measure) / exact_minor(*in.quota));
   }
   return ex;
 }
@@ -186,10 +190,10 @@ Explanation base_explanation(const ComponentInput& in, std::string type) {
 ComponentResult calculate_rate_component(const RateComponent& rc, const ComponentInput& in) {
   const Currency c = in.measure.currency();
   Explanation ex = base_explanation(in, rc.table ? "tiered" : "flat_rate");
-  const bool needs_quota = (rc.table && rc.table->basis == TierBasis::Attainment) || !rc.adjustments.empty() ||
-                           rc.caps.attainment || rc.caps.soft || rc.kicker;
-  const std::optional<Exact> q = needs_quota ? std::optional<Exact>(require_quota(in, "attainment-based options"))
-                                             : std::nullopt;
+  const bool needs_quota = (rc.table && rc.table->basis == TierBasis::Attainment) ||
+                           !rc.adjustments.empty() || rc.caps.attainment || rc.caps.soft || rc.kicker;
+  const std::optional<Exact> q =
+      needs_quota ? std::optional<Exact>(require_quota(in, "attainment-based options")) : std::nullopt;
   const Exact x_full = exact_minor(in.measure);
 
   bool accelerators_allowed = true;
@@ -211,8 +215,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   if (rc.caps.attainment) {
     const Exact limit = exact_rate(*rc.caps.attainment) * *q;
     if (x > limit) {
-      ex.applied.push_back("attainment cap " + rc.caps.attainment->to_short_string() + ": measure counted up to " +
-                           money_text(limit, c));
+      ex.applied.push_back("attainment cap " + rc.caps.attainment->to_short_string() +
+                           ": measure counted up to " + money_text(limit, c));
       x = limit;
     }
   }
@@ -224,7 +228,9 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   } else {
     const TierTable& t = *rc.table;
     const std::size_t n = t.tiers.size();
-    auto minor_of = [&](int64_t b) { return t.basis == TierBasis::Attainment ? exact_raw_rate(b) * *q : exact_int(b); };
+    auto minor_of = [&](int64_t b) {
+      return t.basis == TierBasis::Attainment ? exact_raw_rate(b) * *q : exact_int(b);
+    };
     std::vector<Exact> from(n);
     std::vector<std::optional<Exact>> to(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -245,7 +251,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     ex.band = "tier " + std::to_string(k + 1) + " of " + std::to_string(n) + " " +
               (t.edge == BandEdge::LowerInclusive ? "[" : "(") + bound_text(band.from, t.basis, c) + ", " +
               (band.to ? bound_text(*band.to, t.basis, c) : std::string("inf")) +
-              (t.edge == BandEdge::LowerInclusive || !band.to ? ")" : "]") + ", " + std::string(to_string(t.mode));
+              (t.edge == BandEdge::LowerInclusive || !band.to ? ")" : "]") + ", " +
+              std::string(to_string(t.mode));
     auto marginal_from = [&](std::size_t first) {
       for (std::size_t i = first; i <= k; ++i)
         segments.push_back(Segment{from[i], i == k ? x : *to[i], exact_rate(t.tiers[i].rate)});
@@ -284,8 +291,9 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (above && !accelerators_allowed) continue;
     const Exact level = exact_rate(a.level) * *q;
     if (above ? x > level : level > 0) {
-      ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") + a.multiplier.to_short_string() +
-                           " on the part " + (above ? "above" : "below") + " attainment " + a.level.to_short_string());
+      ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
+                           a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +
+                           " attainment " + a.level.to_short_string());
       segments = multiply_part(segments, level, exact_rate(a.multiplier), above);
     }
   }
@@ -307,9 +315,9 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (above == reached) {
       earned *= exact_rate(a.multiplier);
       ex.formula = "(" + ex.formula + ") x " + a.multiplier.to_short_string();
-      ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") + a.multiplier.to_short_string() +
-                           " on the whole payout (attainment " + (above ? "at or above " : "below ") +
-                           a.level.to_short_string() + ")");
+      ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
+                           a.multiplier.to_short_string() + " on the whole payout (attainment " +
+                           (above ? "at or above " : "below ") + a.level.to_short_string() + ")");
     }
   }
   if (rc.kicker && accelerators_allowed && x_full >= exact_rate(rc.kicker->level) * *q) {
@@ -343,7 +351,8 @@ ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, c
   }
   const Exact f = curve_at(tc.curve, a, ex.band);
   ex.rate = display_rate(f);
-  ex.formula = tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " + rate_text(f);
+  ex.formula =
+      tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " + rate_text(f);
   return settle(exact_minor(tc.target) * f, in, tc.caps, std::move(ex));
 }
 
@@ -364,7 +373,8 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
     case OverrideBasis::FirstDollar:
       earned = exact_rate(*oc.rate) * x;
       ex.rate = *oc.rate;
-      ex.formula = oc.rate->to_short_string() + " x " + in.measure.to_string() + " (team credit from the first dollar)";
+      ex.formula = oc.rate->to_short_string() + " x " + in.measure.to_string() +
+                   " (team credit from the first dollar)";
       break;
     case OverrideBasis::AboveThreshold: {
       const Exact over = x > exact_minor(*oc.threshold) ? x - exact_minor(*oc.threshold) : Exact(0);
@@ -372,7 +382,8 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
       ex.rate = *oc.rate;
       ex.band = "above threshold " + oc.threshold->to_string();
       ex.formula = oc.rate->to_short_string() + " x max(0, " + in.measure.to_string() + " - " +
-                   oc.threshold->to_string() + ") = " + oc.rate->to_short_string() + " x " + money_text(over, c);
+                   oc.threshold->to_string() + ") = " + oc.rate->to_short_string() + " x " +
+                   money_text(over, c);
       break;
     }
     case OverrideBasis::TeamAttainment: {
@@ -380,7 +391,8 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
       const Exact f = curve_at(*oc.curve, a, ex.band);
       earned = exact_minor(*oc.target) * f;
       ex.rate = display_rate(f);
-      ex.formula = oc.target->to_string() + " x f(" + rate_text(a) + ") = " + oc.target->to_string() + " x " + rate_text(f);
+      ex.formula = oc.target->to_string() + " x f(" + rate_text(a) + ") = " + oc.target->to_string() + " x " +
+                   rate_text(f);
       break;
     }
   }

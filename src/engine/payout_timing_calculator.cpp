@@ -33,7 +33,8 @@ ComponentResult calculate_payable(const PayoutTiming& timing, const std::string&
       basis_share = exact_minor(deal.collected_to_date) / exact_minor(deal.deal_amount);
       if (basis_share > 1) basis_share = 1;
       if (basis_share < 0) basis_share = 0;
-      ex.band = "on collection: " + deal.collected_to_date.to_string() + " of " + deal.deal_amount.to_string();
+      ex.band =
+          "on collection: " + deal.collected_to_date.to_string() + " of " + deal.deal_amount.to_string();
       break;
     }
   }
@@ -42,7 +43,8 @@ ComponentResult calculate_payable(const PayoutTiming& timing, const std::string&
     const Date release = deal.close.plus_days(timing.holdback->release_after_days);
     if (release > period_end) {
       released = 1 - exact_rate(timing.holdback->share);
-      ex.applied.push_back("holdback " + timing.holdback->share.to_short_string() + " until " + release.to_string());
+      ex.applied.push_back("holdback " + timing.holdback->share.to_short_string() + " until " +
+                           release.to_string());
     } else {
       ex.applied.push_back("holdback released on " + release.to_string());
     }

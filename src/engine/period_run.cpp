@@ -31,7 +31,8 @@ struct CreditRow {
 };
 
 bool row_before(const CreditRow& a, const CreditRow& b) {
-  return std::tie(a.date, a.deal, a.rule, a.kind, a.amount) < std::tie(b.date, b.deal, b.rule, b.kind, b.amount);
+  return std::tie(a.date, a.deal, a.rule, a.kind, a.amount) <
+         std::tie(b.date, b.deal, b.rule, b.kind, b.amount);
 }
 
 // Assignments, quotas and MBO entries grouped by person, so each person's
@@ -52,7 +53,8 @@ struct RunIndex {
   }
   template <class T>
   static std::span<const T* const> of(const std::vector<const T*>& v, int32_t person) {
-    auto lo = std::lower_bound(v.begin(), v.end(), person, [](const T* e, int32_t p) { return e->person < p; });
+    auto lo =
+        std::lower_bound(v.begin(), v.end(), person, [](const T* e, int32_t p) { return e->person < p; });
     auto hi = std::upper_bound(lo, v.end(), person, [](int32_t p, const T* e) { return p < e->person; });
     return {v.data() + (lo - v.begin()), std::size_t(hi - lo)};
   }
@@ -72,8 +74,8 @@ bool contains(const std::vector<T>& v, const T& x) {
 
 class PersonRun {
  public:
-  PersonRun(const RunInput& in, const RunIndex& index, const Plan& plan, int32_t person, std::vector<CreditRow> rows,
-            const PersonState* prior)
+  PersonRun(const RunInput& in, const RunIndex& index, const Plan& plan, int32_t person,
+            std::vector<CreditRow> rows, const PersonState* prior)
       : in_(in),
         quotas_(RunIndex::of(index.quotas, person)),
         mbo_(RunIndex::of(index.mbo, person)),
@@ -84,9 +86,10 @@ class PersonRun {
     std::sort(rows_.begin(), rows_.end(), row_before);
     for (const CreditRow& r : rows_)
       if (!(r.currency == plan.currency))
-        throw ValidationError("SC-RUN-CURRENCY",
-                              Issue{int64_t(person), "credit currency", std::string(r.currency.code()),
-                                    "credits must be in the plan currency " + std::string(plan.currency.code())});
+        throw ValidationError(
+            "SC-RUN-CURRENCY",
+            Issue{int64_t(person), "credit currency", std::string(r.currency.code()),
+                  "credits must be in the plan currency " + std::string(plan.currency.code())});
     const RunPeriod& p = in.period;
     state_ = prior ? *prior : PersonState{};
     if (!(state_.year_start == p.year_start)) {
@@ -112,11 +115,14 @@ class PersonRun {
         if (r->caps.per_deal) ci.deal_credits = deal_credits(r->measure, span_start(r->accumulation));
         add_measured(id, r->measure, calculate_rate_component(*r, ci));
       } else if (const auto* t = std::get_if<TargetIncentiveComponent>(&c.spec)) {
-        add_measured(id, t->measure, calculate_target_incentive(*t, input_for(id, t->measure, t->accumulation, t->gate)));
+        add_measured(id, t->measure,
+                     calculate_target_incentive(*t, input_for(id, t->measure, t->accumulation, t->gate)));
       } else if (const auto* u = std::get_if<PerUnitComponent>(&c.spec)) {
-        add_measured(id, u->measure, calculate_per_unit(*u, input_for(id, u->measure, Accumulation::Period, std::nullopt)));
+        add_measured(id, u->measure,
+                     calculate_per_unit(*u, input_for(id, u->measure, Accumulation::Period, std::nullopt)));
       } else if (const auto* o = std::get_if<OverrideComponent>(&c.spec)) {
-        add_measured(id, o->measure, calculate_override(*o, input_for(id, o->measure, Accumulation::Period, std::nullopt)));
+        add_measured(id, o->measure,
+                     calculate_override(*o, input_for(id, o->measure, Accumulation::Period, std::nullopt)));
       } else if (const auto* m = std::get_if<MilestoneComponent>(&c.spec)) {
         const Date from = span_start(m->accumulation);
         const Money x = measure(m->measure, from, p.end).first;
@@ -130,8 +136,10 @@ class PersonRun {
         std::vector<SpifCredit> credits;
         for (const CreditRow& r : rows_)
           if (r.date >= p.start && r.date <= p.end && counts(r))
-            credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency)});
-        for (auto& [deal, line] : calculate_spif(*s, id, credits, plan_.rounding.mode)) add_line(id, deal, std::move(line));
+            credits.push_back(
+                SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency)});
+        for (auto& [deal, line] : calculate_spif(*s, id, credits, plan_.rounding.mode))
+          add_line(id, deal, std::move(line));
       } else if (const auto* b = std::get_if<MboComponent>(&c.spec)) {
         std::vector<std::pair<std::string, Rate>> achieved;
         for (const MboEntry* e : mbo_)
@@ -154,9 +162,12 @@ class PersonRun {
 
   Date span_start(Accumulation a) const {
     switch (a) {
-      case Accumulation::Period: return in_.period.start;
-      case Accumulation::QuarterToDate: return in_.period.quarter_start;
-      case Accumulation::YearToDate: return in_.period.year_start;
+      case Accumulation::Period:
+        return in_.period.start;
+      case Accumulation::QuarterToDate:
+        return in_.period.quarter_start;
+      case Accumulation::YearToDate:
+        return in_.period.year_start;
     }
     return in_.period.start;
   }
@@ -193,7 +204,8 @@ class PersonRun {
         ++count;
       }
     if (!detail::fits_int64(sum))
-      throw OverflowError("SC-OVERFLOW", "measure " + id + " of person " + std::to_string(person_) + " overflows");
+      throw OverflowError("SC-OVERFLOW",
+                          "measure " + id + " of person " + std::to_string(person_) + " overflows");
     return {Money::from_minor(int64_t(sum), plan_.currency), count};
   }
 
@@ -210,12 +222,14 @@ class PersonRun {
     const Measure& m = *plan_.find_measure(id);
     std::map<int64_t, int64_t> by_deal;
     for (const CreditRow& r : rows_)
-      if (r.date >= from && r.date <= in_.period.end && counts(r) && matches(m, r)) by_deal[r.deal] += weighted(m, r);
+      if (r.date >= from && r.date <= in_.period.end && counts(r) && matches(m, r))
+        by_deal[r.deal] += weighted(m, r);
     return {by_deal.begin(), by_deal.end()};
   }
   std::vector<Money> deal_credits(const std::string& id, Date from) const {
     std::vector<Money> out;
-    for (const auto& [deal, amount] : per_deal(id, from)) out.push_back(Money::from_minor(amount, plan_.currency));
+    for (const auto& [deal, amount] : per_deal(id, from))
+      out.push_back(Money::from_minor(amount, plan_.currency));
     return out;
   }
 
@@ -246,7 +260,8 @@ class PersonRun {
   }
 
   void add_line(const std::string& component, int64_t deal, ComponentResult r) {
-    out_.lines.push_back(PayoutLine{person_, in_.period.start, component, deal, r.amount, out_.explanations.size(), false});
+    out_.lines.push_back(
+        PayoutLine{person_, in_.period.start, component, deal, r.amount, out_.explanations.size(), false});
     out_.explanations.push_back(std::move(r.explanation));
     state_.paid_in_year[component] = paid_in(state_.paid_in_year, component) + r.amount;
     state_.paid_in_quarter[component] = paid_in(state_.paid_in_quarter, component) + r.amount;
@@ -297,9 +312,11 @@ class PersonRun {
     state_.draw = r.next;
     const std::size_t ex = out_.explanations.size();
     out_.explanations.push_back(r.explanation);
-    if (!r.paid.is_zero()) out_.lines.push_back(PayoutLine{person_, in_.period.start, id, -1, r.paid, ex, false});
+    if (!r.paid.is_zero())
+      out_.lines.push_back(PayoutLine{person_, in_.period.start, id, -1, r.paid, ex, false});
     if (!r.recovered.is_zero())
-      out_.lines.push_back(PayoutLine{person_, in_.period.start, id + ".recovery", -1, r.recovered, ex, false});
+      out_.lines.push_back(
+          PayoutLine{person_, in_.period.start, id + ".recovery", -1, r.recovered, ex, false});
   }
 
   PersonOutput finish() {
@@ -311,9 +328,12 @@ class PersonRun {
       const PayoutLine& l = out_.lines[i];
       s.lines.push_back(i);
       s.total += l.amount;
-      auto it = std::find_if(s.subtotals.begin(), s.subtotals.end(), [&](const auto& st) { return st.first == l.component; });
-      if (it == s.subtotals.end()) s.subtotals.emplace_back(l.component, l.amount);
-      else it->second += l.amount;
+      auto it = std::find_if(s.subtotals.begin(), s.subtotals.end(),
+                             [&](const auto& st) { return st.first == l.component; });
+      if (it == s.subtotals.end())
+        s.subtotals.emplace_back(l.component, l.amount);
+      else
+        it->second += l.amount;
     }
     s.recoverable_balance = state_.draw.recoverable_balance;
     s.guarantee_balance = state_.draw.guarantee_balance;
@@ -363,7 +383,8 @@ CreditRow row_of(const RunInput& in, std::size_t i) {
 }
 
 void check_input(const RunInput& in) {
-  if (!in.credits) throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "credits", "null", "the run needs credits"});
+  if (!in.credits)
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "credits", "null", "the run needs credits"});
   for (const Plan& p : in.plans)
     if (p.rounding.scope == RoundingScope::PerStatement)
       throw ValidationError("SC-RUN-ROUNDING", Issue{std::nullopt, p.id, "per_statement",
@@ -382,7 +403,8 @@ std::vector<std::pair<int32_t, std::vector<CreditRow>>> people_of(const RunInput
   const CreditTable& t = *in.credits;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t.date[i] < in.period.year_start || t.date[i] > in.period.end) continue;
-    auto it = std::lower_bound(out.begin(), out.end(), t.person[i], [](const auto& e, int32_t p) { return e.first < p; });
+    auto it = std::lower_bound(out.begin(), out.end(), t.person[i],
+                               [](const auto& e, int32_t p) { return e.first < p; });
     if (it != out.end() && it->first == t.person[i]) it->second.push_back(row_of(in, i));
   }
   return out;
@@ -392,7 +414,8 @@ PersonOutput run_person(const RunInput& in, const RunIndex& index, const RunStat
                         std::vector<CreditRow> rows) {
   const Plan* plan = plan_for(in, index, person, in.period.end);
   const auto it = prior.find(person);
-  return PersonRun(in, index, *plan, person, std::move(rows), it == prior.end() ? nullptr : &it->second).run();
+  return PersonRun(in, index, *plan, person, std::move(rows), it == prior.end() ? nullptr : &it->second)
+      .run();
 }
 
 }  // namespace
@@ -403,7 +426,8 @@ RunResult run_period(const RunInput& in, const RunState& prior, int threads) {
   auto people = people_of(in, index);
   std::vector<PersonOutput> outputs(people.size());
   std::vector<std::exception_ptr> errors(people.size());
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), people.size()));
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), people.size()));
   auto work = [&](std::size_t w) {
     // Contiguous chunks: worker w computes people [w*n/W, (w+1)*n/W).
     const std::size_t from = w * people.size() / workers, to = (w + 1) * people.size() / workers;

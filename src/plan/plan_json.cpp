@@ -27,33 +27,50 @@ struct Names {
   }
 };
 
-const Names<PlanPeriod> kPeriods{{{"month", PlanPeriod::Month}, {"quarter", PlanPeriod::Quarter}, {"year", PlanPeriod::Year}}};
-const Names<RoundingScope> kScopes{{{"per_line", RoundingScope::PerLine}, {"per_statement", RoundingScope::PerStatement}}};
-const Names<RoundingMode> kModes{{{"HalfEven", RoundingMode::HalfEven}, {"HalfUp", RoundingMode::HalfUp},
-                                  {"HalfDown", RoundingMode::HalfDown}, {"Up", RoundingMode::Up},
-                                  {"Down", RoundingMode::Down}, {"Ceiling", RoundingMode::Ceiling},
-                                  {"Floor", RoundingMode::Floor}, {"Unnecessary", RoundingMode::Unnecessary}}};
+const Names<PlanPeriod> kPeriods{
+    {{"month", PlanPeriod::Month}, {"quarter", PlanPeriod::Quarter}, {"year", PlanPeriod::Year}}};
+const Names<RoundingScope> kScopes{
+    {{"per_line", RoundingScope::PerLine}, {"per_statement", RoundingScope::PerStatement}}};
+const Names<RoundingMode> kModes{{{"HalfEven", RoundingMode::HalfEven},
+                                  {"HalfUp", RoundingMode::HalfUp},
+                                  {"HalfDown", RoundingMode::HalfDown},
+                                  {"Up", RoundingMode::Up},
+                                  {"Down", RoundingMode::Down},
+                                  {"Ceiling", RoundingMode::Ceiling},
+                                  {"Floor", RoundingMode::Floor},
+                                  {"Unnecessary", RoundingMode::Unnecessary}}};
 const Names<Accumulation> kAccumulations{{{"period", Accumulation::Period},
                                           {"quarter_to_date", Accumulation::QuarterToDate},
                                           {"year_to_date", Accumulation::YearToDate}}};
-const Names<MeasureAggregation> kAggregations{{{"sum", MeasureAggregation::Sum}, {"count", MeasureAggregation::Count}}};
-const Names<DealType> kDealTypes{{{"new_business", DealType::NewBusiness}, {"renewal", DealType::Renewal},
-                                  {"upsell", DealType::Upsell}, {"cross_sell", DealType::CrossSell},
-                                  {"cancellation", DealType::Cancellation}, {"refund", DealType::Refund}}};
-const Names<CreditKind> kCreditKinds{{{"direct", CreditKind::Direct}, {"revenue_split", CreditKind::RevenueSplit},
-                                      {"overlay", CreditKind::Overlay}, {"roll_up", CreditKind::RollUp},
+const Names<MeasureAggregation> kAggregations{
+    {{"sum", MeasureAggregation::Sum}, {"count", MeasureAggregation::Count}}};
+const Names<DealType> kDealTypes{{{"new_business", DealType::NewBusiness},
+                                  {"renewal", DealType::Renewal},
+                                  {"upsell", DealType::Upsell},
+                                  {"cross_sell", DealType::CrossSell},
+                                  {"cancellation", DealType::Cancellation},
+                                  {"refund", DealType::Refund}}};
+const Names<CreditKind> kCreditKinds{{{"direct", CreditKind::Direct},
+                                      {"revenue_split", CreditKind::RevenueSplit},
+                                      {"overlay", CreditKind::Overlay},
+                                      {"roll_up", CreditKind::RollUp},
                                       {"sdr_sourced", CreditKind::SdrSourced},
                                       {"account_manager", CreditKind::AccountManager},
                                       {"marketing_sourced", CreditKind::MarketingSourced},
                                       {"territory", CreditKind::Territory}}};
 const Names<TierBasis> kTierBases{{{"attainment", TierBasis::Attainment}, {"amount", TierBasis::Amount}}};
-const Names<TierMode> kTierModes{{{"marginal", TierMode::Marginal}, {"retroactive", TierMode::Retroactive},
-                                  {"hybrid", TierMode::Hybrid}, {"interpolated", TierMode::Interpolated}}};
-const Names<BandEdge> kEdges{{{"lower_inclusive", BandEdge::LowerInclusive}, {"upper_inclusive", BandEdge::UpperInclusive}}};
-const Names<AdjustmentDirection> kDirections{{{"above", AdjustmentDirection::Above}, {"below", AdjustmentDirection::Below}}};
+const Names<TierMode> kTierModes{{{"marginal", TierMode::Marginal},
+                                  {"retroactive", TierMode::Retroactive},
+                                  {"hybrid", TierMode::Hybrid},
+                                  {"interpolated", TierMode::Interpolated}}};
+const Names<BandEdge> kEdges{
+    {{"lower_inclusive", BandEdge::LowerInclusive}, {"upper_inclusive", BandEdge::UpperInclusive}}};
+const Names<AdjustmentDirection> kDirections{
+    {{"above", AdjustmentDirection::Above}, {"below", AdjustmentDirection::Below}}};
 const Names<AdjustmentScope> kAdjScopes{{{"band", AdjustmentScope::Band}, {"whole", AdjustmentScope::Whole}}};
 const Names<GateBasis> kGateBases{{{"attainment", GateBasis::Attainment}, {"amount", GateBasis::Amount}}};
-const Names<GateEffect> kGateEffects{{{"no_payout", GateEffect::NoPayout}, {"no_accelerator", GateEffect::NoAccelerator}}};
+const Names<GateEffect> kGateEffects{
+    {{"no_payout", GateEffect::NoPayout}, {"no_accelerator", GateEffect::NoAccelerator}}};
 const Names<CurveBeyond> kBeyond{{{"flat", CurveBeyond::Flat}, {"extend", CurveBeyond::Extend}}};
 const Names<OverrideBasis> kOverrideBases{{{"first_dollar", OverrideBasis::FirstDollar},
                                            {"above_threshold", OverrideBasis::AboveThreshold},
@@ -64,8 +81,10 @@ const Names<DrawKind> kDrawKinds{{{"non_recoverable_guarantee", DrawKind::NonRec
 const Names<ClawbackMethod> kClawbackMethods{{{"full", ClawbackMethod::Full},
                                               {"pro_rata_unserved_term", ClawbackMethod::ProRataUnservedTerm},
                                               {"stepped", ClawbackMethod::Stepped}}};
-const Names<WindowEnd> kWindowEnds{{{"inclusive", WindowEnd::Inclusive}, {"exclusive", WindowEnd::Exclusive}}};
-const Names<PayoutBasis> kPayoutBases{{{"booking", PayoutBasis::Booking}, {"invoice", PayoutBasis::Invoice},
+const Names<WindowEnd> kWindowEnds{
+    {{"inclusive", WindowEnd::Inclusive}, {"exclusive", WindowEnd::Exclusive}}};
+const Names<PayoutBasis> kPayoutBases{{{"booking", PayoutBasis::Booking},
+                                       {"invoice", PayoutBasis::Invoice},
                                        {"collection", PayoutBasis::Collection}}};
 
 template <class E>
@@ -78,7 +97,7 @@ std::string_view name_of(const Names<E>& names, E e) {
 class Reader {
  public:
   std::vector<Issue> issues;
-  std::vector<std::string> unreadable;  // components whose type could not be read
+  std::vector<std::string> unreadable;      // components whose type could not be read
   Currency currency = Currency::of("USD");  // until the plan's own is read; a bad one is reported
 
   void add(const std::string& path, std::string value, std::string rule) {
@@ -125,7 +144,8 @@ class Reader {
   std::optional<std::string> decimal_text(const JsonValue* v, const std::string& path) {
     if (!v) return std::nullopt;
     if (!v->is_string() && !v->is_number()) {
-      add(path, shown(*v), std::string("expected a decimal (string or number), got ") + detail::kind_name(v->kind));
+      add(path, shown(*v),
+          std::string("expected a decimal (string or number), got ") + detail::kind_name(v->kind));
       return std::nullopt;
     }
     return v->text;
@@ -160,7 +180,8 @@ class Reader {
     }
     const std::string& t = v->text;
     bool digits = !t.empty() && t.size() <= 10;
-    for (std::size_t i = t[0] == '-' ? 1 : 0; i < t.size(); ++i) digits = digits && t[i] >= '0' && t[i] <= '9';
+    for (std::size_t i = t[0] == '-' ? 1 : 0; i < t.size(); ++i)
+      digits = digits && t[i] >= '0' && t[i] <= '9';
     if (!digits) {
       add(path, t, "expected an integer of at most 9 digits");
       return std::nullopt;
@@ -211,8 +232,10 @@ class Reader {
     std::vector<int32_t> out;
     array(v, path, [&](const JsonValue& item, const std::string& p) {
       if (auto i = integer(&item, p)) {
-        if (*i < 0 || *i > INT32_MAX) add(p, item.text, "product codes are non-negative 32-bit integers");
-        else out.push_back(int32_t(*i));
+        if (*i < 0 || *i > INT32_MAX)
+          add(p, item.text, "product codes are non-negative 32-bit integers");
+        else
+          out.push_back(int32_t(*i));
       }
     });
     return out;
@@ -231,21 +254,24 @@ class Reader {
 
   Measure measure(const JsonValue& v, const std::string& p) {
     Measure m;
-    if (!object(v, p, {"id", "aggregation", "deal_types", "products", "credit_kinds", "multipliers"})) return m;
+    if (!object(v, p, {"id", "aggregation", "deal_types", "products", "credit_kinds", "multipliers"}))
+      return m;
     m.id = string(field(v, "id", p, true), p + ".id").value_or("");
-    m.aggregation = choice(field(v, "aggregation", p, false), p + ".aggregation", kAggregations).value_or(MeasureAggregation::Sum);
+    m.aggregation = choice(field(v, "aggregation", p, false), p + ".aggregation", kAggregations)
+                        .value_or(MeasureAggregation::Sum);
     m.deal_types = choices(field(v, "deal_types", p, false), p + ".deal_types", kDealTypes);
     m.products = codes(field(v, "products", p, false), p + ".products");
     m.credit_kinds = choices(field(v, "credit_kinds", p, false), p + ".credit_kinds", kCreditKinds);
-    array(field(v, "multipliers", p, false), p + ".multipliers", [&](const JsonValue& mv, const std::string& mp) {
-      MeasureMultiplier mm;
-      if (!object(mv, mp, {"deal_types", "products", "min_term_months", "factor"})) return;
-      mm.deal_types = choices(field(mv, "deal_types", mp, false), mp + ".deal_types", kDealTypes);
-      mm.products = codes(field(mv, "products", mp, false), mp + ".products");
-      mm.min_term_months = days(field(mv, "min_term_months", mp, false), mp + ".min_term_months", 0);
-      mm.factor = rate(field(mv, "factor", mp, true), mp + ".factor").value_or(Rate::from_int(1));
-      m.multipliers.push_back(mm);
-    });
+    array(field(v, "multipliers", p, false), p + ".multipliers",
+          [&](const JsonValue& mv, const std::string& mp) {
+            MeasureMultiplier mm;
+            if (!object(mv, mp, {"deal_types", "products", "min_term_months", "factor"})) return;
+            mm.deal_types = choices(field(mv, "deal_types", mp, false), mp + ".deal_types", kDealTypes);
+            mm.products = codes(field(mv, "products", mp, false), mp + ".products");
+            mm.min_term_months = days(field(mv, "min_term_months", mp, false), mp + ".min_term_months", 0);
+            mm.factor = rate(field(mv, "factor", mp, true), mp + ".factor").value_or(Rate::from_int(1));
+            m.multipliers.push_back(mm);
+          });
     return m;
   }
 
@@ -283,9 +309,13 @@ class Reader {
     g.measure = string(field(*v, "measure", p, false), p + ".measure").value_or("");
     g.basis = choice(field(*v, "basis", p, false), p + ".basis", kGateBases).value_or(GateBasis::Attainment);
     const JsonValue* level = field(*v, "level", p, true);
-    g.level = bound(level, p + ".level", g.basis == GateBasis::Attainment ? TierBasis::Attainment : TierBasis::Amount).value_or(0);
-    g.accumulation = choice(field(*v, "accumulation", p, false), p + ".accumulation", kAccumulations).value_or(Accumulation::Period);
-    g.effect = choice(field(*v, "effect", p, false), p + ".effect", kGateEffects).value_or(GateEffect::NoPayout);
+    g.level = bound(level, p + ".level",
+                    g.basis == GateBasis::Attainment ? TierBasis::Attainment : TierBasis::Amount)
+                  .value_or(0);
+    g.accumulation = choice(field(*v, "accumulation", p, false), p + ".accumulation", kAccumulations)
+                         .value_or(Accumulation::Period);
+    g.effect =
+        choice(field(*v, "effect", p, false), p + ".effect", kGateEffects).value_or(GateEffect::NoPayout);
     return g;
   }
 
@@ -296,10 +326,12 @@ class Reader {
     c.per_period = money(field(*v, "per_period", p, false), p + ".per_period");
     c.per_year = money(field(*v, "per_year", p, false), p + ".per_year");
     c.attainment = rate(field(*v, "attainment", p, false), p + ".attainment");
-    if (const JsonValue* s = field(*v, "soft", p, false); s && object(*s, p + ".soft", {"level", "multiplier"})) {
+    if (const JsonValue* s = field(*v, "soft", p, false);
+        s && object(*s, p + ".soft", {"level", "multiplier"})) {
       SoftCap soft;
       soft.level = rate(field(*s, "level", p + ".soft", true), p + ".soft.level").value_or(Rate());
-      soft.multiplier = rate(field(*s, "multiplier", p + ".soft", true), p + ".soft.multiplier").value_or(Rate());
+      soft.multiplier =
+          rate(field(*s, "multiplier", p + ".soft", true), p + ".soft.multiplier").value_or(Rate());
       c.soft = soft;
     }
     return c;
@@ -333,30 +365,40 @@ class Reader {
     if (*type == "flat_rate" || *type == "tiered") {
       const bool tiered = *type == "tiered";
       if (tiered)
-        object(v, p, {"id", "type", "measure", "basis", "mode", "edge", "hybrid_threshold", "tiers", "accumulation",
-                      "adjustments", "gate", "caps", "kicker"});
+        object(v, p,
+               {"id", "type", "measure", "basis", "mode", "edge", "hybrid_threshold", "tiers", "accumulation",
+                "adjustments", "gate", "caps", "kicker"});
       else
-        object(v, p, {"id", "type", "measure", "rate", "accumulation", "adjustments", "gate", "caps", "kicker"});
+        object(v, p,
+               {"id", "type", "measure", "rate", "accumulation", "adjustments", "gate", "caps", "kicker"});
       RateComponent r;
       r.measure = string(get("measure", true), path("measure")).value_or("");
-      if (tiered) r.table = table(v, p);
-      else r.rate = rate(get("rate", true), path("rate")).value_or(Rate());
-      r.accumulation = choice(get("accumulation"), path("accumulation"), kAccumulations).value_or(Accumulation::Period);
+      if (tiered)
+        r.table = table(v, p);
+      else
+        r.rate = rate(get("rate", true), path("rate")).value_or(Rate());
+      r.accumulation =
+          choice(get("accumulation"), path("accumulation"), kAccumulations).value_or(Accumulation::Period);
       array(get("adjustments"), path("adjustments"), [&](const JsonValue& av, const std::string& ap) {
         if (!object(av, ap, {"direction", "level", "multiplier", "scope"})) return;
         RateAdjustment a;
-        a.direction = choice(field(av, "direction", ap, true), ap + ".direction", kDirections).value_or(AdjustmentDirection::Above);
+        a.direction = choice(field(av, "direction", ap, true), ap + ".direction", kDirections)
+                          .value_or(AdjustmentDirection::Above);
         a.level = rate(field(av, "level", ap, true), ap + ".level").value_or(Rate());
-        a.multiplier = rate(field(av, "multiplier", ap, true), ap + ".multiplier").value_or(Rate::from_int(1));
-        a.scope = choice(field(av, "scope", ap, false), ap + ".scope", kAdjScopes).value_or(AdjustmentScope::Band);
+        a.multiplier =
+            rate(field(av, "multiplier", ap, true), ap + ".multiplier").value_or(Rate::from_int(1));
+        a.scope =
+            choice(field(av, "scope", ap, false), ap + ".scope", kAdjScopes).value_or(AdjustmentScope::Band);
         r.adjustments.push_back(a);
       });
       r.gate = gate(get("gate"), path("gate"));
       r.caps = caps(get("caps"), path("caps"));
       if (const JsonValue* k = get("kicker"); k && object(*k, path("kicker"), {"level", "multiplier"})) {
         Kicker kick;
-        kick.level = rate(field(*k, "level", path("kicker"), true), path("kicker") + ".level").value_or(Rate());
-        kick.multiplier = rate(field(*k, "multiplier", path("kicker"), true), path("kicker") + ".multiplier").value_or(Rate::from_int(1));
+        kick.level =
+            rate(field(*k, "level", path("kicker"), true), path("kicker") + ".level").value_or(Rate());
+        kick.multiplier = rate(field(*k, "multiplier", path("kicker"), true), path("kicker") + ".multiplier")
+                              .value_or(Rate::from_int(1));
         r.kicker = kick;
       }
       c.spec = std::move(r);
@@ -366,7 +408,8 @@ class Reader {
       t.measure = string(get("measure", true), path("measure")).value_or("");
       t.target = money(get("target", true), path("target")).value_or(Money::zero(currency));
       if (const JsonValue* cv = get("curve", true)) t.curve = curve(*cv, path("curve"));
-      t.accumulation = choice(get("accumulation"), path("accumulation"), kAccumulations).value_or(Accumulation::Period);
+      t.accumulation =
+          choice(get("accumulation"), path("accumulation"), kAccumulations).value_or(Accumulation::Period);
       t.gate = gate(get("gate"), path("gate"));
       t.caps = caps(get("caps"), path("caps"));
       c.spec = std::move(t);
@@ -374,14 +417,16 @@ class Reader {
       object(v, p, {"id", "type", "measure", "amount_per_unit", "caps"});
       PerUnitComponent u;
       u.measure = string(get("measure", true), path("measure")).value_or("");
-      u.amount_per_unit = money(get("amount_per_unit", true), path("amount_per_unit")).value_or(Money::zero(currency));
+      u.amount_per_unit =
+          money(get("amount_per_unit", true), path("amount_per_unit")).value_or(Money::zero(currency));
       u.caps = caps(get("caps"), path("caps"));
       c.spec = std::move(u);
     } else if (*type == "milestone_bonus") {
       object(v, p, {"id", "type", "measure", "accumulation", "milestones"});
       MilestoneComponent m;
       m.measure = string(get("measure", true), path("measure")).value_or("");
-      m.accumulation = choice(get("accumulation"), path("accumulation"), kAccumulations).value_or(Accumulation::YearToDate);
+      m.accumulation = choice(get("accumulation"), path("accumulation"), kAccumulations)
+                           .value_or(Accumulation::YearToDate);
       array(get("milestones", true), path("milestones"), [&](const JsonValue& mv, const std::string& mp) {
         if (!object(mv, mp, {"id", "attainment", "amount"})) return;
         Milestone s;
@@ -392,7 +437,8 @@ class Reader {
       });
       c.spec = std::move(m);
     } else if (*type == "spif") {
-      object(v, p, {"id", "type", "deal_types", "products", "from", "to", "min_credit", "amount_per_deal", "rate"});
+      object(v, p,
+             {"id", "type", "deal_types", "products", "from", "to", "min_credit", "amount_per_deal", "rate"});
       SpifComponent s;
       s.deal_types = choices(get("deal_types"), path("deal_types"), kDealTypes);
       s.products = codes(get("products"), path("products"));
@@ -431,13 +477,15 @@ class Reader {
       d.kind = choice(get("kind", true), path("kind"), kDrawKinds).value_or(DrawKind::RecoverableDraw);
       d.amount = money(get("amount", true), path("amount")).value_or(Money::zero(currency));
       d.term_periods = days(get("term_periods", true), path("term_periods"), 1);
-      d.forgive_at_term_end = boolean(get("forgive_at_term_end"), path("forgive_at_term_end")).value_or(false);
+      d.forgive_at_term_end =
+          boolean(get("forgive_at_term_end"), path("forgive_at_term_end")).value_or(false);
       c.spec = std::move(d);
     } else if (*type == "clawback") {
       object(v, p, {"id", "type", "window_days", "window_end", "method", "steps", "reverse_attainment"});
       ClawbackComponent k;
       k.window_days = days(get("window_days", true), path("window_days"), 0);
-      k.window_end = choice(get("window_end"), path("window_end"), kWindowEnds).value_or(WindowEnd::Inclusive);
+      k.window_end =
+          choice(get("window_end"), path("window_end"), kWindowEnds).value_or(WindowEnd::Inclusive);
       k.method = choice(get("method"), path("method"), kClawbackMethods).value_or(ClawbackMethod::Full);
       array(get("steps"), path("steps"), [&](const JsonValue& sv, const std::string& sp) {
         if (!object(sv, sp, {"within_days", "share"})) return;
@@ -450,7 +498,8 @@ class Reader {
       c.spec = std::move(k);
     } else {
       add(path("type"), *type,
-          "unknown component type; expected one of flat_rate, tiered, target_incentive, per_unit, milestone_bonus, "
+          "unknown component type; expected one of flat_rate, tiered, target_incentive, per_unit, "
+          "milestone_bonus, "
           "spif, mbo, manager_override, draw, clawback");
       return std::nullopt;
     }
@@ -460,7 +509,8 @@ class Reader {
   Plan plan(const JsonValue& doc) {
     Plan plan;
     const std::string p = "$";
-    if (!object(doc, p, {"id", "currency", "period", "rounding", "payout_timing", "measures", "components"})) return plan;
+    if (!object(doc, p, {"id", "currency", "period", "rounding", "payout_timing", "measures", "components"}))
+      return plan;
     plan.id = string(field(doc, "id", p, true), "$.id").value_or("");
     if (auto code = string(field(doc, "currency", p, true), "$.currency")) {
       if (auto c = guarded<Currency>("$.currency", *code, [&] { return Currency::of(*code); })) {
@@ -469,17 +519,25 @@ class Reader {
       }
     }
     plan.period = choice(field(doc, "period", p, true), "$.period", kPeriods).value_or(PlanPeriod::Quarter);
-    if (const JsonValue* r = field(doc, "rounding", p, false); r && object(*r, "$.rounding", {"mode", "scope"})) {
-      plan.rounding.mode = choice(field(*r, "mode", "$.rounding", false), "$.rounding.mode", kModes).value_or(RoundingMode::HalfEven);
-      plan.rounding.scope = choice(field(*r, "scope", "$.rounding", false), "$.rounding.scope", kScopes).value_or(RoundingScope::PerLine);
+    if (const JsonValue* r = field(doc, "rounding", p, false);
+        r && object(*r, "$.rounding", {"mode", "scope"})) {
+      plan.rounding.mode = choice(field(*r, "mode", "$.rounding", false), "$.rounding.mode", kModes)
+                               .value_or(RoundingMode::HalfEven);
+      plan.rounding.scope = choice(field(*r, "scope", "$.rounding", false), "$.rounding.scope", kScopes)
+                                .value_or(RoundingScope::PerLine);
     }
-    if (const JsonValue* t = field(doc, "payout_timing", p, false); t && object(*t, "$.payout_timing", {"basis", "holdback"})) {
-      plan.payout_timing.basis = choice(field(*t, "basis", "$.payout_timing", false), "$.payout_timing.basis", kPayoutBases).value_or(PayoutBasis::Booking);
+    if (const JsonValue* t = field(doc, "payout_timing", p, false);
+        t && object(*t, "$.payout_timing", {"basis", "holdback"})) {
+      plan.payout_timing.basis =
+          choice(field(*t, "basis", "$.payout_timing", false), "$.payout_timing.basis", kPayoutBases)
+              .value_or(PayoutBasis::Booking);
       const std::string hp = "$.payout_timing.holdback";
-      if (const JsonValue* h = field(*t, "holdback", "$.payout_timing", false); h && object(*h, hp, {"share", "release_after_days"})) {
+      if (const JsonValue* h = field(*t, "holdback", "$.payout_timing", false);
+          h && object(*h, hp, {"share", "release_after_days"})) {
         Holdback hb;
         hb.share = rate(field(*h, "share", hp, true), hp + ".share").value_or(Rate());
-        hb.release_after_days = days(field(*h, "release_after_days", hp, true), hp + ".release_after_days", 0);
+        hb.release_after_days =
+            days(field(*h, "release_after_days", hp, true), hp + ".release_after_days", 0);
         plan.payout_timing.holdback = hb;
       }
     }
@@ -509,11 +567,21 @@ class Writer {
     out += '"';
     for (char c : s) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -554,8 +622,10 @@ class Writer {
 };
 
 void write_bound(Writer& w, std::string_view k, int64_t v, TierBasis basis, Currency c) {
-  if (basis == TierBasis::Attainment) w.kv_rate(k, Rate::from_raw(v));
-  else w.kv_money(k, Money::from_minor(v, c));
+  if (basis == TierBasis::Attainment)
+    w.kv_rate(k, Rate::from_raw(v));
+  else
+    w.kv_money(k, Money::from_minor(v, c));
 }
 
 void write_caps(Writer& w, const Caps& c) {
@@ -576,7 +646,8 @@ void write_gate(Writer& w, const Gate& g, Currency c) {
   w.key("gate"), w.raw("{");
   if (!g.measure.empty()) w.kv("measure", g.measure);
   w.kv("basis", name_of(kGateBases, g.basis));
-  write_bound(w, "level", g.level, g.basis == GateBasis::Attainment ? TierBasis::Attainment : TierBasis::Amount, c);
+  write_bound(w, "level", g.level,
+              g.basis == GateBasis::Attainment ? TierBasis::Attainment : TierBasis::Amount, c);
   w.kv("accumulation", name_of(kAccumulations, g.accumulation));
   w.kv("effect", name_of(kGateEffects, g.effect));
   w.raw("}");

@@ -27,8 +27,10 @@ class Checker {
     for (std::size_t i = 0; i < plan_.measures.size(); ++i) {
       const Measure& m = plan_.measures[i];
       const std::string p = at("$.measures", i);
-      if (m.id.empty()) add(p + ".id", "", "a measure needs a non-empty id");
-      else if (!seen.insert(m.id).second) add(p + ".id", m.id, "duplicate measure id");
+      if (m.id.empty())
+        add(p + ".id", "", "a measure needs a non-empty id");
+      else if (!seen.insert(m.id).second)
+        add(p + ".id", m.id, "duplicate measure id");
       for (std::size_t k = 0; k < m.multipliers.size(); ++k) {
         const MeasureMultiplier& mm = m.multipliers[k];
         if (mm.factor < kZero || mm.factor > kMaxMultiplier)
@@ -44,8 +46,10 @@ class Checker {
     for (std::size_t i = 0; i < plan_.components.size(); ++i) {
       const Component& c = plan_.components[i];
       const std::string p = at("$.components", i);
-      if (c.id.empty()) add(p + ".id", "", "a component needs a non-empty id");
-      else if (!seen.insert(c.id).second) add(p + ".id", c.id, "duplicate component id");
+      if (c.id.empty())
+        add(p + ".id", "", "a component needs a non-empty id");
+      else if (!seen.insert(c.id).second)
+        add(p + ".id", c.id, "duplicate component id");
       if (std::holds_alternative<DrawComponent>(c.spec) && ++draws == 2)
         add(p, "draw", "a plan has at most one draw component");
       if (std::holds_alternative<ClawbackComponent>(c.spec) && ++clawbacks == 2)
@@ -62,8 +66,10 @@ class Checker {
 
   void measure_ref(const std::string& id, const std::string& path, bool must_count = false) {
     const Measure* m = plan_.find_measure(id);
-    if (id.empty()) add(path, "", "a measure id is required");
-    else if (!m) add(path, id, "unknown measure; declare it under $.measures");
+    if (id.empty())
+      add(path, "", "a measure id is required");
+    else if (!m)
+      add(path, id, "unknown measure; declare it under $.measures");
     else if (must_count && m->aggregation != MeasureAggregation::Count)
       add(path, id, "per_unit needs a count measure");
   }
@@ -110,8 +116,7 @@ class Checker {
       rate(tier.rate, tp + ".rate");
       if (tier.to && *tier.to <= tier.from)
         add(tp + ".to", shown(*tier.to), "must be greater than from (" + shown(tier.from) + ")");
-      if (!tier.to && i + 1 != t.tiers.size())
-        add(tp + ".to", "", "only the last tier may be unbounded");
+      if (!tier.to && i + 1 != t.tiers.size()) add(tp + ".to", "", "only the last tier may be unbounded");
       if (i > 0 && t.tiers[i - 1].to) {
         const int64_t prev_to = *t.tiers[i - 1].to;
         if (tier.from < prev_to)
@@ -154,7 +159,8 @@ class Checker {
   void check_caps(const Caps& c, const std::string& p, bool allows_per_deal) {
     if (c.per_deal) {
       money(*c.per_deal, p + ".per_deal", true);
-      if (!allows_per_deal) add(p + ".per_deal", c.per_deal->to_string(), "a per-deal cap needs a flat_rate component");
+      if (!allows_per_deal)
+        add(p + ".per_deal", c.per_deal->to_string(), "a per-deal cap needs a flat_rate component");
     }
     if (c.per_period) money(*c.per_period, p + ".per_period", true);
     if (c.per_year) money(*c.per_year, p + ".per_year", true);
@@ -163,18 +169,22 @@ class Checker {
     if (c.soft) {
       level(c.soft->level, p + ".soft.level");
       if (c.soft->multiplier < kZero || c.soft->multiplier > kOne)
-        add(p + ".soft.multiplier", c.soft->multiplier.to_short_string(), "a soft cap multiplier is between 0 and 1");
+        add(p + ".soft.multiplier", c.soft->multiplier.to_short_string(),
+            "a soft cap multiplier is between 0 and 1");
     }
   }
 
   void check_curve(const PayCurve& c, const std::string& p) {
-    if (c.points.size() < 2) add(p + ".points", std::to_string(c.points.size()), "a pay curve needs at least two points");
+    if (c.points.size() < 2)
+      add(p + ".points", std::to_string(c.points.size()), "a pay curve needs at least two points");
     for (std::size_t i = 0; i < c.points.size(); ++i) {
       const std::string pp = at(p + ".points", i);
       if (i == 0 && !c.points[0].attainment.is_zero())
-        add(pp + ".attainment", c.points[0].attainment.to_short_string(), "the first point must be at attainment 0");
+        add(pp + ".attainment", c.points[0].attainment.to_short_string(),
+            "the first point must be at attainment 0");
       if (i > 0 && c.points[i].attainment <= c.points[i - 1].attainment)
-        add(pp + ".attainment", c.points[i].attainment.to_short_string(), "points must have strictly increasing attainment");
+        add(pp + ".attainment", c.points[i].attainment.to_short_string(),
+            "points must have strictly increasing attainment");
       if (c.points[i].factor < kZero || c.points[i].factor > kMaxMultiplier)
         add(pp + ".factor", c.points[i].factor.to_short_string(), "factor must be between 0 and 10");
     }
@@ -191,16 +201,19 @@ class Checker {
       const std::string ap = at(p + ".adjustments", i);
       level(a.level, ap + ".level");
       if (a.direction == AdjustmentDirection::Above && (a.multiplier < kOne || a.multiplier > kMaxMultiplier))
-        add(ap + ".multiplier", a.multiplier.to_short_string(), "an accelerator multiplier is between 1 and 10");
+        add(ap + ".multiplier", a.multiplier.to_short_string(),
+            "an accelerator multiplier is between 1 and 10");
       if (a.direction == AdjustmentDirection::Below && (a.multiplier < kZero || a.multiplier > kOne))
-        add(ap + ".multiplier", a.multiplier.to_short_string(), "a decelerator multiplier is between 0 and 1");
+        add(ap + ".multiplier", a.multiplier.to_short_string(),
+            "a decelerator multiplier is between 0 and 1");
     }
     if (r.gate) check_gate(*r.gate, p + ".gate");
     check_caps(r.caps, p + ".caps", r.rate.has_value());
     if (r.kicker) {
       level(r.kicker->level, p + ".kicker.level");
       if (r.kicker->multiplier < kOne || r.kicker->multiplier > kMaxMultiplier)
-        add(p + ".kicker.multiplier", r.kicker->multiplier.to_short_string(), "a kicker multiplier is between 1 and 10");
+        add(p + ".kicker.multiplier", r.kicker->multiplier.to_short_string(),
+            "a kicker multiplier is between 1 and 10");
     }
   }
   void check(const TargetIncentiveComponent& t, const std::string& p) {
@@ -222,15 +235,18 @@ class Checker {
     for (std::size_t i = 0; i < m.milestones.size(); ++i) {
       const Milestone& s = m.milestones[i];
       const std::string sp = at(p + ".milestones", i);
-      if (s.id.empty() || !ids.insert(s.id).second) add(sp + ".id", s.id, "milestone ids must be non-empty and unique");
+      if (s.id.empty() || !ids.insert(s.id).second)
+        add(sp + ".id", s.id, "milestone ids must be non-empty and unique");
       level(s.attainment, sp + ".attainment");
       if (i > 0 && s.attainment <= m.milestones[i - 1].attainment)
-        add(sp + ".attainment", s.attainment.to_short_string(), "milestones must have strictly increasing attainment");
+        add(sp + ".attainment", s.attainment.to_short_string(),
+            "milestones must have strictly increasing attainment");
       money(s.amount, sp + ".amount", true);
     }
   }
   void check(const SpifComponent& s, const std::string& p) {
-    if (s.to < s.from) add(p + ".to", s.to.to_string(), "the window ends before it starts (" + s.from.to_string() + ")");
+    if (s.to < s.from)
+      add(p + ".to", s.to.to_string(), "the window ends before it starts (" + s.from.to_string() + ")");
     if (!s.amount_per_deal && !s.rate) add(p, "", "a spif needs amount_per_deal, rate or both");
     if (s.amount_per_deal) money(*s.amount_per_deal, p + ".amount_per_deal", true);
     if (s.rate) rate(*s.rate, p + ".rate");
@@ -256,19 +272,28 @@ class Checker {
   void check(const OverrideComponent& o, const std::string& p) {
     measure_ref(o.measure, p + ".measure");
     if (o.basis == OverrideBasis::TeamAttainment) {
-      if (!o.target) add(p + ".target", "", "basis 'team_attainment' needs target");
-      else money(*o.target, p + ".target", true);
-      if (!o.curve) add(p + ".curve", "", "basis 'team_attainment' needs curve");
-      else check_curve(*o.curve, p + ".curve");
-      if (o.rate) add(p + ".rate", o.rate->to_short_string(), "basis 'team_attainment' pays by curve, not rate");
+      if (!o.target)
+        add(p + ".target", "", "basis 'team_attainment' needs target");
+      else
+        money(*o.target, p + ".target", true);
+      if (!o.curve)
+        add(p + ".curve", "", "basis 'team_attainment' needs curve");
+      else
+        check_curve(*o.curve, p + ".curve");
+      if (o.rate)
+        add(p + ".rate", o.rate->to_short_string(), "basis 'team_attainment' pays by curve, not rate");
     } else {
-      if (!o.rate) add(p + ".rate", "", "an override on team credits needs rate");
-      else rate(*o.rate, p + ".rate");
+      if (!o.rate)
+        add(p + ".rate", "", "an override on team credits needs rate");
+      else
+        rate(*o.rate, p + ".rate");
       if (o.curve || o.target) add(p + ".curve", "", "curve and target are only for basis 'team_attainment'");
     }
     if (o.basis == OverrideBasis::AboveThreshold) {
-      if (!o.threshold) add(p + ".threshold", "", "basis 'above_threshold' needs threshold");
-      else money(*o.threshold, p + ".threshold", false);
+      if (!o.threshold)
+        add(p + ".threshold", "", "basis 'above_threshold' needs threshold");
+      else
+        money(*o.threshold, p + ".threshold", false);
     } else if (o.threshold) {
       add(p + ".threshold", o.threshold->to_string(), "only for basis 'above_threshold'");
     }
@@ -288,7 +313,8 @@ class Checker {
       if (c.steps[i].within_days < 0 || c.steps[i].within_days > c.window_days)
         add(sp + ".within_days", std::to_string(c.steps[i].within_days), "must be between 0 and window_days");
       if (i > 0 && c.steps[i].within_days <= c.steps[i - 1].within_days)
-        add(sp + ".within_days", std::to_string(c.steps[i].within_days), "steps must have strictly increasing within_days");
+        add(sp + ".within_days", std::to_string(c.steps[i].within_days),
+            "steps must have strictly increasing within_days");
       if (c.steps[i].share < kZero || c.steps[i].share > kOne)
         add(sp + ".share", c.steps[i].share.to_short_string(), "share must be between 0 and 1");
     }

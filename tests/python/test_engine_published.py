@@ -11,16 +11,25 @@ from salescomp.plan import Plan
 
 def amount_tiers(*bands):
     tiers = [{"from": lo, **({"to": hi} if hi else {}), "rate": r} for lo, hi, r in bands]
-    return Plan.from_dict({
-        "id": "p", "currency": "USD", "period": "month", "measures": [{"id": "m"}],
-        "components": [{"id": "t", "type": "tiered", "measure": "m", "basis": "amount", "tiers": tiers}],
-    })
+    return Plan.from_dict(
+        {
+            "id": "p",
+            "currency": "USD",
+            "period": "month",
+            "measures": [{"id": "m"}],
+            "components": [
+                {"id": "t", "type": "tiered", "measure": "m", "basis": "amount", "tiers": tiers}
+            ],
+        }
+    )
 
 
 def test_sparrowgenie_non_retroactive():
     # https://www.sparrowgenie.com/sales-commission-models/non-retroactive-commission
     # 3% to 300k, 5% to 500k, 7% above; 600k -> 9,000 + 10,000 + 7,000 = 26,000
-    plan = amount_tiers(("0", "300000", "0.03"), ("300000", "500000", "0.05"), ("500000", None, "0.07"))
+    plan = amount_tiers(
+        ("0", "300000", "0.03"), ("300000", "500000", "0.05"), ("500000", None, "0.07")
+    )
     assert calculate_component(plan, "t", measure="600000").amount == D("26000.00")
 
 
@@ -36,12 +45,28 @@ def test_mytime_tiers_and_its_slip():
 def test_xactly_draw_example():
     # https://www.xactlycorp.com/blog/non-recoverable-draw/ : draw 1,500; August earns 500 -> paid 1,500,
     # 1,000 carried; September earns 3,000 -> 2,000 after repaying 1,000 (non-recoverable: 3,000).
-    for kind, september_pay in (("recoverable_guarantee", D("2000")), ("non_recoverable_guarantee", D("3000"))):
-        plan = Plan.from_dict({
-            "id": "p", "currency": "USD", "period": "month", "measures": [],
-            "components": [{"id": "d", "type": "draw", "kind": kind, "amount": "1500", "term_periods": 12}],
-        })
+    for kind, september_pay in (
+        ("recoverable_guarantee", D("2000")),
+        ("non_recoverable_guarantee", D("3000")),
+    ):
+        plan = Plan.from_dict(
+            {
+                "id": "p",
+                "currency": "USD",
+                "period": "month",
+                "measures": [],
+                "components": [
+                    {"id": "d", "type": "draw", "kind": kind, "amount": "1500", "term_periods": 12}
+                ],
+            }
+        )
         aug = calculate_draw(plan, "d", earnings="500")
         assert D("500") + aug["paid"] + aug["recovered"] == D("1500")
-        sep = calculate_draw(plan, "d", earnings="3000", guarantee_balance=aug["guarantee_balance"], periods_elapsed=1)
+        sep = calculate_draw(
+            plan,
+            "d",
+            earnings="3000",
+            guarantee_balance=aug["guarantee_balance"],
+            periods_elapsed=1,
+        )
         assert D("3000") + sep["paid"] + sep["recovered"] == september_pay

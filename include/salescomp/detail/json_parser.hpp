@@ -32,8 +32,7 @@ class JsonParser {
   [[noreturn]] void fail(const std::string& rule) const {
     throw ParseError("SC-JSON-SYNTAX",
                      Issue{std::nullopt, "json",
-                           "line " + std::to_string(line_) + " column " + std::to_string(column_),
-                           rule});
+                           "line " + std::to_string(line_) + " column " + std::to_string(column_), rule});
   }
   bool at_end() const noexcept { return pos_ >= text_.size(); }
   char peek() const noexcept { return at_end() ? '\0' : text_[pos_]; }
@@ -155,10 +154,14 @@ class JsonParser {
     for (int i = 0; i < 4; ++i) {
       const char h = next();
       u <<= 4;
-      if (h >= '0' && h <= '9') u |= unsigned(h - '0');
-      else if (h >= 'a' && h <= 'f') u |= unsigned(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') u |= unsigned(h - 'A' + 10);
-      else fail("invalid \\u escape");
+      if (h >= '0' && h <= '9')
+        u |= unsigned(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        u |= unsigned(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        u |= unsigned(h - 'A' + 10);
+      else
+        fail("invalid \\u escape");
     }
     return u;
   }
@@ -193,14 +196,30 @@ class JsonParser {
       }
       const char e = next();
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -214,7 +233,8 @@ class JsonParser {
           append_utf8(out, cp);
           break;
         }
-        default: fail(std::string("invalid escape '\\") + e + "'");
+        default:
+          fail(std::string("invalid escape '\\") + e + "'");
       }
     }
   }

@@ -14,8 +14,8 @@ struct JsonValue {
 
   Kind kind = Kind::Null;
   bool boolean = false;
-  std::string text;  // a Number's source text or a String's decoded value
-  std::vector<JsonValue> items;                            // Array
+  std::string text;              // a Number's source text or a String's decoded value
+  std::vector<JsonValue> items;  // Array
   std::vector<std::pair<std::string, JsonValue>> members;  // Object, in document order
   int line = 1;
   int column = 1;
@@ -37,12 +37,18 @@ struct JsonValue {
 
 constexpr const char* kind_name(JsonValue::Kind k) noexcept {
   switch (k) {
-    case JsonValue::Kind::Null: return "null";
-    case JsonValue::Kind::Bool: return "boolean";
-    case JsonValue::Kind::Number: return "number";
-    case JsonValue::Kind::String: return "string";
-    case JsonValue::Kind::Array: return "array";
-    case JsonValue::Kind::Object: return "object";
+    case JsonValue::Kind::Null:
+      return "null";
+    case JsonValue::Kind::Bool:
+      return "boolean";
+    case JsonValue::Kind::Number:
+      return "number";
+    case JsonValue::Kind::String:
+      return "string";
+    case JsonValue::Kind::Array:
+      return "array";
+    case JsonValue::Kind::Object:
+      return "object";
   }
   return "?";
 }

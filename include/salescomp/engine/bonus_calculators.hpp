@@ -44,6 +44,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
 // target x sum(weight_i x min(achievement_i, max_achievement)). Every
 // objective needs an achievement (>= 0); unknown or missing ids are errors.
 ComponentResult calculate_mbo(const MboComponent& component, const std::string& component_id,
-                              const std::vector<std::pair<std::string, Rate>>& achievements, RoundingMode mode);
+                              const std::vector<std::pair<std::string, Rate>>& achievements,
+                              RoundingMode mode);
 
 }  // namespace salescomp

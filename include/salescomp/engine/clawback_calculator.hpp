@@ -23,8 +23,9 @@
 namespace salescomp {
 
 // Absent when the cancellation falls outside the window.
-std::optional<ComponentResult> calculate_clawback(const ClawbackComponent& component, const std::string& component_id,
-                                                  Date close, Date cancellation, int32_t term_months,
+std::optional<ComponentResult> calculate_clawback(const ClawbackComponent& component,
+                                                  const std::string& component_id, Date close,
+                                                  Date cancellation, int32_t term_months,
                                                   const Money& paid_on_deal, RoundingMode mode);
 
 // `date` plus `months` calendar months, the day clamped to the month's end

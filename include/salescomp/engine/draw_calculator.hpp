@@ -34,7 +34,7 @@ struct DrawResult {
   Explanation explanation;
 };
 
-DrawResult calculate_draw(const DrawComponent& component, const std::string& component_id, const Money& earnings,
-                          const DrawState& state);
+DrawResult calculate_draw(const DrawComponent& component, const std::string& component_id,
+                          const Money& earnings, const DrawState& state);
 
 }  // namespace salescomp

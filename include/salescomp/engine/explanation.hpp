@@ -13,18 +13,18 @@ namespace salescomp {
 struct Explanation {
   std::string component_id;
   std::string component_type;
-  std::optional<Money> measure;     // the measured value the component paid on
-  std::optional<int64_t> count;     // count measures (per_unit)
+  std::optional<Money> measure;  // the measured value the component paid on
+  std::optional<int64_t> count;  // count measures (per_unit)
   std::optional<Money> quota;
   // Display only, HalfEven to 12 places: decisions compared the exact ratio.
   std::optional<Rate> attainment;
-  std::string band;                 // which band / curve segment / milestone / step applied
-  std::optional<Rate> rate;         // the rate (or factor) that applied, when there is one
-  std::string formula;              // the arithmetic, with the values
-  std::string exact_value;          // the unrounded result (exact decimal, or ~12 places if it repeats)
-  std::string rounding;             // the one rounding: mode, unit, before -> after
-  std::vector<std::string> applied; // gates, caps, accelerators, kickers that changed the result
-  std::optional<Money> prior_paid;  // paid earlier in the span and netted (true-up)
+  std::string band;                  // which band / curve segment / milestone / step applied
+  std::optional<Rate> rate;          // the rate (or factor) that applied, when there is one
+  std::string formula;               // the arithmetic, with the values
+  std::string exact_value;           // the unrounded result (exact decimal, or ~12 places if it repeats)
+  std::string rounding;              // the one rounding: mode, unit, before -> after
+  std::vector<std::string> applied;  // gates, caps, accelerators, kickers that changed the result
+  std::optional<Money> prior_paid;   // paid earlier in the span and netted (true-up)
   Money amount;
 
   std::string to_text() const {

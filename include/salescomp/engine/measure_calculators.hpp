@@ -37,7 +37,8 @@ ComponentResult calculate_rate_component(const RateComponent& component, const C
 
 // target x f(A), f the pay curve; gates and caps as for rate components
 // (caps.attainment limits A), then the true-up.
-ComponentResult calculate_target_incentive(const TargetIncentiveComponent& component, const ComponentInput& input);
+ComponentResult calculate_target_incentive(const TargetIncentiveComponent& component,
+                                           const ComponentInput& input);
 
 // count x amount_per_unit, then the per_period / per_year caps.
 ComponentResult calculate_per_unit(const PerUnitComponent& component, const ComponentInput& input);

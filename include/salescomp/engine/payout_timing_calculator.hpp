@@ -25,8 +25,8 @@ struct DealPaymentEvents {
   Money collected_to_date;  // cash collected by the period end (deal currency)
 };
 
-ComponentResult calculate_payable(const PayoutTiming& timing, const std::string& component_id, const Money& earned,
-                                  const DealPaymentEvents& deal, Date period_end, const Money& paid_before,
-                                  RoundingMode mode);
+ComponentResult calculate_payable(const PayoutTiming& timing, const std::string& component_id,
+                                  const Money& earned, const DealPaymentEvents& deal, Date period_end,
+                                  const Money& paid_before, RoundingMode mode);
 
 }  // namespace salescomp

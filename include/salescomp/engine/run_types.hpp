@@ -69,12 +69,12 @@ struct RunInput {
 
 // What earlier periods left behind, per person. Keys are component ids.
 struct PersonState {
-  Date year_start;                              // the year the *_in_year maps refer to
-  Date quarter_start;                           // the quarter the *_in_quarter map refers to
-  std::map<std::string, Money> paid_in_year;    // per component
-  std::map<std::string, Money> paid_in_quarter; // per component
+  Date year_start;                               // the year the *_in_year maps refer to
+  Date quarter_start;                            // the quarter the *_in_quarter map refers to
+  std::map<std::string, Money> paid_in_year;     // per component
+  std::map<std::string, Money> paid_in_quarter;  // per component
   std::map<std::string, std::vector<std::string>> milestones_paid;  // per component
-  std::map<int64_t, Money> paid_on_deal;        // deal row -> commission paid on it (clawbacks)
+  std::map<int64_t, Money> paid_on_deal;  // deal row -> commission paid on it (clawbacks)
   DrawState draw;
 };
 
@@ -95,7 +95,7 @@ struct PayoutLine {
 struct Statement {
   int32_t person = 0;
   std::string plan;
-  std::vector<std::size_t> lines;                         // indexes into RunResult::lines
+  std::vector<std::size_t> lines;                        // indexes into RunResult::lines
   std::vector<std::pair<std::string, Money>> subtotals;  // by component, in plan order
   Money recoverable_balance;                             // after the period
   Money guarantee_balance;

@@ -170,7 +170,7 @@ struct OverrideComponent {
 enum class DrawKind : uint8_t { NonRecoverableGuarantee, RecoverableGuarantee, RecoverableDraw };
 struct DrawComponent {
   DrawKind kind = DrawKind::RecoverableDraw;
-  Money amount;           // per period
+  Money amount;              // per period
   int32_t term_periods = 0;  // periods the draw is paid (counted from the first)
   bool forgive_at_term_end = false;
 };
@@ -192,9 +192,9 @@ struct ClawbackComponent {
   bool reverse_attainment = false;
 };
 
-using ComponentSpec = std::variant<RateComponent, TargetIncentiveComponent, PerUnitComponent,
-                                   MilestoneComponent, SpifComponent, MboComponent,
-                                   OverrideComponent, DrawComponent, ClawbackComponent>;
+using ComponentSpec =
+    std::variant<RateComponent, TargetIncentiveComponent, PerUnitComponent, MilestoneComponent, SpifComponent,
+                 MboComponent, OverrideComponent, DrawComponent, ClawbackComponent>;
 
 struct Component {
   std::string id;
@@ -204,9 +204,7 @@ struct Component {
 // The document's "type" of a component.
 inline std::string_view component_type(const Component& c) {
   struct {
-    std::string_view operator()(const RateComponent& r) const {
-      return r.table ? "tiered" : "flat_rate";
-    }
+    std::string_view operator()(const RateComponent& r) const { return r.table ? "tiered" : "flat_rate"; }
     std::string_view operator()(const TargetIncentiveComponent&) const { return "target_incentive"; }
     std::string_view operator()(const PerUnitComponent&) const { return "per_unit"; }
     std::string_view operator()(const MilestoneComponent&) const { return "milestone_bonus"; }

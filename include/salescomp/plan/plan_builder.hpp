@@ -40,14 +40,14 @@ class PlanBuilder {
   // Sum of credited amounts of the given deal types and credit kinds (empty: any).
   PlanBuilder& sum_measure(std::string id, std::vector<DealType> deal_types = {},
                            std::vector<CreditKind> credit_kinds = {}) {
-    return measure(Measure{std::move(id), std::move(deal_types), {}, std::move(credit_kinds),
-                           MeasureAggregation::Sum, {}});
+    return measure(Measure{
+        std::move(id), std::move(deal_types), {}, std::move(credit_kinds), MeasureAggregation::Sum, {}});
   }
   // Count of credit rows of the given deal types and credit kinds (empty: any).
   PlanBuilder& count_measure(std::string id, std::vector<DealType> deal_types = {},
                              std::vector<CreditKind> credit_kinds = {}) {
-    return measure(Measure{std::move(id), std::move(deal_types), {}, std::move(credit_kinds),
-                           MeasureAggregation::Count, {}});
+    return measure(Measure{
+        std::move(id), std::move(deal_types), {}, std::move(credit_kinds), MeasureAggregation::Count, {}});
   }
   PlanBuilder& component(std::string id, ComponentSpec spec) {
     plan_.components.push_back(Component{std::move(id), std::move(spec)});

@@ -11,9 +11,12 @@ enum class PlanPeriod : uint8_t { Month, Quarter, Year };
 
 constexpr std::string_view to_string(PlanPeriod p) noexcept {
   switch (p) {
-    case PlanPeriod::Month: return "month";
-    case PlanPeriod::Quarter: return "quarter";
-    case PlanPeriod::Year: return "year";
+    case PlanPeriod::Month:
+      return "month";
+    case PlanPeriod::Quarter:
+      return "quarter";
+    case PlanPeriod::Year:
+      return "year";
   }
   return "?";
 }
@@ -39,9 +42,12 @@ enum class Accumulation : uint8_t { Period, QuarterToDate, YearToDate };
 
 constexpr std::string_view to_string(Accumulation a) noexcept {
   switch (a) {
-    case Accumulation::Period: return "period";
-    case Accumulation::QuarterToDate: return "quarter_to_date";
-    case Accumulation::YearToDate: return "year_to_date";
+    case Accumulation::Period:
+      return "period";
+    case Accumulation::QuarterToDate:
+      return "quarter_to_date";
+    case Accumulation::YearToDate:
+      return "year_to_date";
   }
   return "?";
 }

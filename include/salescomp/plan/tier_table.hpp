@@ -26,10 +26,14 @@ constexpr std::string_view to_string(TierBasis b) noexcept {
 }
 constexpr std::string_view to_string(TierMode m) noexcept {
   switch (m) {
-    case TierMode::Marginal: return "marginal";
-    case TierMode::Retroactive: return "retroactive";
-    case TierMode::Hybrid: return "hybrid";
-    case TierMode::Interpolated: return "interpolated";
+    case TierMode::Marginal:
+      return "marginal";
+    case TierMode::Retroactive:
+      return "retroactive";
+    case TierMode::Hybrid:
+      return "hybrid";
+    case TierMode::Interpolated:
+      return "interpolated";
   }
   return "?";
 }

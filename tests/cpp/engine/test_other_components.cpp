@@ -23,7 +23,8 @@ Date day(const char* iso) { return Date::parse(iso); }
 }  // namespace
 
 TEST(TargetIncentive, PiecewiseLinearCurve) {
-  TargetIncentiveComponent t{"m", usd("10000"), curve(CurveBeyond::Flat), Accumulation::Period, std::nullopt, {}};
+  TargetIncentiveComponent t{"m", usd("10000"), curve(CurveBeyond::Flat), Accumulation::Period, std::nullopt,
+                             {}};
   // A = 1.15: f = 1 + 1.5 x 0.15 = 1.225 -> 10,000 x 1.225 = 12,250
   EXPECT_EQ(calculate_target_incentive(t, input("115000", "100000")).amount, usd("12250.00"));
   // A = 0.5: f = 0.5 -> 5,000
@@ -33,7 +34,8 @@ TEST(TargetIncentive, PiecewiseLinearCurve) {
   t.curve.beyond = CurveBeyond::Extend;
   EXPECT_EQ(calculate_target_incentive(t, input("150000", "100000")).amount, usd("17500.00"));
   // A gate with no_accelerator keeps A at 1 while closed: 10,000 x 1 = 10,000
-  t.gate = Gate{"", GateBasis::Amount, usd("200000").minor_units(), Accumulation::Period, GateEffect::NoAccelerator};
+  t.gate = Gate{"", GateBasis::Amount, usd("200000").minor_units(), Accumulation::Period,
+                GateEffect::NoAccelerator};
   EXPECT_EQ(calculate_target_incentive(t, input("150000", "100000")).amount, usd("10000.00"));
 }
 
@@ -48,7 +50,8 @@ TEST(PerUnit, CountTimesAmountThenCaps) {
 }
 
 TEST(Milestones, PaidOnce) {
-  MilestoneComponent m{"bookings", Accumulation::YearToDate,
+  MilestoneComponent m{"bookings",
+                       Accumulation::YearToDate,
                        {{"q100", rate("1.0"), usd("2000")}, {"q150", rate("1.5"), usd("3000")}}};
   // YTD 160,000 of 100,000 = 160%: both reached, q100 was paid earlier -> only q150, 3,000
   const MilestoneResult r = calculate_milestones(m, "bonus", usd("160000"), usd("100000"), {"q100"});
@@ -70,12 +73,13 @@ TEST(Spif, PerMatchingDealInTheWindow) {
   s.amount_per_deal = usd("500");
   s.rate = rate("0.01");
   const std::vector<SpifCredit> credits = {
-      {1, day("2026-03-31"), DealType::NewBusiness, 7, usd("20000")},  // 500 + 0.01 x 20,000 = 700
-      {2, day("2026-04-01"), DealType::NewBusiness, 7, usd("20000")},  // after the window
-      {3, day("2026-02-28"), DealType::NewBusiness, 7, usd("20000")},  // before it
-      {4, day("2026-03-15"), DealType::Renewal, 7, usd("20000")},      // wrong type
+      {1, day("2026-03-31"), DealType::NewBusiness, 7, usd("20000")},   // 500 + 0.01 x 20,000 = 700
+      {2, day("2026-04-01"), DealType::NewBusiness, 7, usd("20000")},   // after the window
+      {3, day("2026-02-28"), DealType::NewBusiness, 7, usd("20000")},   // before it
+      {4, day("2026-03-15"), DealType::Renewal, 7, usd("20000")},       // wrong type
       {5, day("2026-03-15"), DealType::NewBusiness, 7, usd("999.99")},  // below min_credit
-      {6, day("2026-03-01"), DealType::NewBusiness, 7, usd("1000.50")},  // 500 + 10.005 = 510.005 -> 510.00 (HalfEven)
+      {6, day("2026-03-01"), DealType::NewBusiness, 7,
+       usd("1000.50")},  // 500 + 10.005 = 510.005 -> 510.00 (HalfEven)
   };
   const auto lines = calculate_spif(s, "spif", credits, RoundingMode::HalfEven);
   ASSERT_EQ(lines.size(), 2u);
@@ -88,11 +92,15 @@ TEST(Spif, PerMatchingDealInTheWindow) {
 TEST(Mbo, WeightedAchievementCapped) {
   MboComponent m{usd("5000"), {{"pipeline", rate("0.6")}, {"enablement", rate("0.4")}}, rate("1")};
   // 5,000 x (0.6 x min(1.2, 1) + 0.4 x 0.5) = 5,000 x 0.8 = 4,000
-  EXPECT_EQ(calculate_mbo(m, "mbo", {{"pipeline", rate("1.2")}, {"enablement", rate("0.5")}}, RoundingMode::HalfEven).amount,
+  EXPECT_EQ(calculate_mbo(m, "mbo", {{"pipeline", rate("1.2")}, {"enablement", rate("0.5")}},
+                          RoundingMode::HalfEven)
+                .amount,
             usd("4000"));
   // With max 1.5: 5,000 x (0.72 + 0.2) = 4,600
   m.max_achievement = rate("1.5");
-  EXPECT_EQ(calculate_mbo(m, "mbo", {{"pipeline", rate("1.2")}, {"enablement", rate("0.5")}}, RoundingMode::HalfEven).amount,
+  EXPECT_EQ(calculate_mbo(m, "mbo", {{"pipeline", rate("1.2")}, {"enablement", rate("0.5")}},
+                          RoundingMode::HalfEven)
+                .amount,
             usd("4600"));
   EXPECT_THROW(calculate_mbo(m, "mbo", {{"pipeline", rate("1")}}, RoundingMode::HalfEven), ValidationError);
   EXPECT_THROW(calculate_mbo(m, "mbo", {{"pipeline", rate("1")}, {"enablement", rate("1")}, {"x", rate("1")}},
@@ -180,26 +188,35 @@ TEST(Draws, RecoverableBalanceIsRecoveredBeforeGuaranteeBalance) {
 TEST(Clawbacks, WindowInclusivityAndMethods) {
   ClawbackComponent k{90, WindowEnd::Inclusive, ClawbackMethod::Full, {}, false};
   // 2026-01-01 -> 2026-04-01 is 90 days (31 + 28 + 31): inside an inclusive 90-day window
-  const auto full = calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"), RoundingMode::HalfEven);
+  const auto full = calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"),
+                                       RoundingMode::HalfEven);
   ASSERT_TRUE(full.has_value());
   EXPECT_EQ(full->amount, usd("-1000"));
   k.window_end = WindowEnd::Exclusive;
-  EXPECT_FALSE(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"), RoundingMode::HalfEven));
+  EXPECT_FALSE(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"),
+                                  RoundingMode::HalfEven));
   k.window_end = WindowEnd::Inclusive;
   k.method = ClawbackMethod::ProRataUnservedTerm;
   // Term 12 months ends 2027-01-01: 365 days, 275 unserved: 1,000 x 275 / 365 = 753.4246... -> -753.42
-  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"), RoundingMode::HalfEven)->amount,
+  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-01"), 12, usd("1000"),
+                               RoundingMode::HalfEven)
+                ->amount,
             usd("-753.42"));
   k.method = ClawbackMethod::Stepped;
   k.steps = {{30, rate("1")}, {60, rate("0.5")}, {90, rate("0.25")}};
   // 45 days: the "within 60" step, 0.5 x 1,000 = 500
-  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-02-15"), 12, usd("1000"), RoundingMode::HalfEven)->amount,
+  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-02-15"), 12, usd("1000"),
+                               RoundingMode::HalfEven)
+                ->amount,
             usd("-500"));
   // exactly 30 days is within the inclusive 30-day step: full 1,000
-  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-01-31"), 12, usd("1000"), RoundingMode::HalfEven)->amount,
+  EXPECT_EQ(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-01-31"), 12, usd("1000"),
+                               RoundingMode::HalfEven)
+                ->amount,
             usd("-1000"));
   // 91 days: outside the window
-  EXPECT_FALSE(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-02"), 12, usd("1000"), RoundingMode::HalfEven));
+  EXPECT_FALSE(calculate_clawback(k, "cb", day("2026-01-01"), day("2026-04-02"), 12, usd("1000"),
+                                  RoundingMode::HalfEven));
   EXPECT_EQ(add_months(day("2026-01-31"), 1), day("2026-02-28"));
 }
 
@@ -207,18 +224,25 @@ TEST(PayoutTiming, CollectionAndHoldback) {
   DealPaymentEvents deal{day("2026-01-15"), std::nullopt, usd("10000"), usd("2500")};
   PayoutTiming t{PayoutBasis::Collection, std::nullopt};
   // 25% collected: 1,000 x 0.25 = 250, 100 already paid -> 150
-  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("100"), RoundingMode::HalfEven).amount,
-            usd("150"));
+  EXPECT_EQ(
+      calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("100"), RoundingMode::HalfEven)
+          .amount,
+      usd("150"));
   t = PayoutTiming{PayoutBasis::Booking, Holdback{rate("0.2"), 90}};
   // Held back 20% until 2026-04-15: 800 by 2026-03-31; the remaining 200 by 2026-06-30
-  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven).amount,
+  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven)
+                .amount,
             usd("800"));
-  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-06-30"), usd("800"), RoundingMode::HalfEven).amount,
-            usd("200"));
+  EXPECT_EQ(
+      calculate_payable(t, "c", usd("1000"), deal, day("2026-06-30"), usd("800"), RoundingMode::HalfEven)
+          .amount,
+      usd("200"));
   t = PayoutTiming{PayoutBasis::Invoice, std::nullopt};
-  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven).amount,
+  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven)
+                .amount,
             usd("0"));  // not invoiced yet
   deal.invoice = day("2026-02-01");
-  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven).amount,
+  EXPECT_EQ(calculate_payable(t, "c", usd("1000"), deal, day("2026-03-31"), usd("0"), RoundingMode::HalfEven)
+                .amount,
             usd("1000"));
 }

@@ -72,7 +72,8 @@ struct World {
 RunInput q1_input(const World& w) {
   RunInput in;
   in.plans = {plan_from_json(kAePlan), plan_from_json(kSdrPlan), plan_from_json(kYtdPlan)};
-  in.assignments = {{0, 0, day("2026-01-01"), std::nullopt}, {1, 1, day("2026-01-01"), std::nullopt},
+  in.assignments = {{0, 0, day("2026-01-01"), std::nullopt},
+                    {1, 1, day("2026-01-01"), std::nullopt},
                     {3, 2, day("2026-01-01"), std::nullopt}};
   in.credits = &w.credits;
   in.deals = &w.deals;
@@ -110,9 +111,10 @@ Money sum_of(const RunResult& r, int32_t person, const std::string& component) {
 std::string render(const RunResult& r) {
   std::string s;
   for (const PayoutLine& l : r.lines)
-    s += std::to_string(l.person) + "|" + l.period_start.to_string() + "|" + l.component + "|" + std::to_string(l.deal) +
-         "|" + l.amount.format() + "\n" + r.explanations[l.explanation].to_text();
-  for (const Statement& st : r.statements) s += std::to_string(st.person) + " total " + st.total.format() + "\n";
+    s += std::to_string(l.person) + "|" + l.period_start.to_string() + "|" + l.component + "|" +
+         std::to_string(l.deal) + "|" + l.amount.format() + "\n" + r.explanations[l.explanation].to_text();
+  for (const Statement& st : r.statements)
+    s += std::to_string(st.person) + " total " + st.total.format() + "\n";
   return s;
 }
 
@@ -198,13 +200,14 @@ TEST(PeriodRun, RestatementYieldsDeltasOnlyWhenInputsChange) {
 TEST(PeriodRun, WhatIfIsTheMarginalEarning) {
   const World w = world();
   // 10,000 more in February: +0.10 x 10,000 (above quota) + 500 SPIF = 1,500.
-  const WhatIf r = what_if(q1_input(w), {}, 0, day("2026-02-15"), usd("10000").minor_units(), DealType::NewBusiness,
-                           CreditKind::Direct);
+  const WhatIf r = what_if(q1_input(w), {}, 0, day("2026-02-15"), usd("10000").minor_units(),
+                           DealType::NewBusiness, CreditKind::Direct);
   EXPECT_EQ(r.without, usd("7500"));
   EXPECT_EQ(r.marginal, usd("1500"));
   // A renewal does not count toward bookings: nothing.
-  EXPECT_EQ(what_if(q1_input(w), {}, 0, day("2026-02-15"), 1000000, DealType::Renewal, CreditKind::Direct).marginal,
-            usd("0"));
+  EXPECT_EQ(
+      what_if(q1_input(w), {}, 0, day("2026-02-15"), 1000000, DealType::Renewal, CreditKind::Direct).marginal,
+      usd("0"));
 }
 
 TEST(PeriodRun, SameBytesForAnyThreadCountAndInputOrder) {
@@ -317,7 +320,8 @@ TEST(PeriodRun, AddingACreditNeverLowersPayout) {
     in.assignments.push_back({p, 0, day("2026-01-01"), std::nullopt});
     in.quotas.push_back({p, "m", day("2026-01-01"), usd("100000")});
     for (int k = 0; k < int(rng() % 6); ++k)
-      w.credit(p, w.deal("2026-02-01", "1"), Money::from_minor(int64_t(rng() % 6'000'000), Currency::of("USD")).to_string().c_str());
+      w.credit(p, w.deal("2026-02-01", "1"),
+               Money::from_minor(int64_t(rng() % 6'000'000), Currency::of("USD")).to_string().c_str());
   }
   in.credits = &w.credits;
   in.deals = &w.deals;
@@ -325,7 +329,8 @@ TEST(PeriodRun, AddingACreditNeverLowersPayout) {
   for (int trial = 0; trial < 200; ++trial) {
     const int32_t person = int32_t(rng() % 20);
     const int64_t amount = int64_t(rng() % 8'000'000);
-    const WhatIf r = what_if(in, {}, person, day("2026-03-01"), amount, DealType::NewBusiness, CreditKind::Direct);
+    const WhatIf r =
+        what_if(in, {}, person, day("2026-03-01"), amount, DealType::NewBusiness, CreditKind::Direct);
     ASSERT_GE(r.marginal, usd("0")) << "person " << person << " credit " << amount;
   }
 }

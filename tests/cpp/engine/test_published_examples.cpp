@@ -16,10 +16,11 @@ using namespace salescomp::testing_support;
 // sales pays 9,000 + 10,000 + 7,000 = 26,000.
 TEST(Published, SparrowgenieMarginalTiers) {
   const Currency u = Currency::of("USD");
-  const RateComponent c = tiered(TierMode::Marginal,
-                                 {amount_tier("0", "300000", "0.03", u), amount_tier("300000", "500000", "0.05", u),
-                                  amount_tier("500000", "", "0.07", u)},
-                                 TierBasis::Amount);
+  const RateComponent c =
+      tiered(TierMode::Marginal,
+             {amount_tier("0", "300000", "0.03", u), amount_tier("300000", "500000", "0.05", u),
+              amount_tier("500000", "", "0.07", u)},
+             TierBasis::Amount);
   const auto r = calculate_rate_component(c, input("600000"));
   EXPECT_EQ(r.amount, usd("26000"));
   EXPECT_EQ(r.explanation.formula, "0.03 x 300000.00 + 0.05 x 200000.00 + 0.07 x 100000.00");

@@ -14,7 +14,8 @@ using namespace salescomp::testing_support;
 namespace {
 // [0, 0.5) 2%, [0.5, 1.0) 5%, [1.0, inf) 10%
 std::vector<Tier> three_tiers() {
-  return {attainment_tier("0", "0.5", "0.02"), attainment_tier("0.5", "1.0", "0.05"), attainment_tier("1.0", "", "0.10")};
+  return {attainment_tier("0", "0.5", "0.02"), attainment_tier("0.5", "1.0", "0.05"),
+          attainment_tier("1.0", "", "0.10")};
 }
 Money pay(const RateComponent& c, const ComponentInput& in) { return calculate_rate_component(c, in).amount; }
 }  // namespace
@@ -38,7 +39,8 @@ TEST(FlatRate, NegativeMeasureNetsRefunds) {
 
 TEST(Tiers, Marginal) {
   // x = 120,000: 0.02 x 50,000 + 0.05 x 50,000 + 0.10 x 20,000 = 1,000 + 2,500 + 2,000 = 5,500
-  const auto r = calculate_rate_component(tiered(TierMode::Marginal, three_tiers()), input("120000", "100000"));
+  const auto r =
+      calculate_rate_component(tiered(TierMode::Marginal, three_tiers()), input("120000", "100000"));
   EXPECT_EQ(r.amount, usd("5500.00"));
   EXPECT_EQ(r.explanation.formula, "0.02 x 50000.00 + 0.05 x 50000.00 + 0.1 x 20000.00");
   EXPECT_EQ(r.explanation.attainment, rate("1.2"));
@@ -100,8 +102,9 @@ TEST(Tiers, Interpolated) {
 TEST(Tiers, OnAmountNeedNoQuota) {
   // [0, 50,000.00) 5%, [50,000.00, inf) 8%, marginal: 0.05 x 50,000 + 0.08 x 30,000 = 2,500 + 2,400 = 4,900
   const Currency u = Currency::of("USD");
-  RateComponent c = tiered(TierMode::Marginal, {amount_tier("0", "50000", "0.05", u), amount_tier("50000", "", "0.08", u)},
-                           TierBasis::Amount);
+  RateComponent c =
+      tiered(TierMode::Marginal, {amount_tier("0", "50000", "0.05", u), amount_tier("50000", "", "0.08", u)},
+             TierBasis::Amount);
   EXPECT_EQ(pay(c, input("80000")), usd("4900.00"));
   // Attainment tiers without a quota are an error, not a guess.
   EXPECT_THROW(pay(tiered(TierMode::Marginal, three_tiers()), input("80000")), ValidationError);
@@ -109,7 +112,8 @@ TEST(Tiers, OnAmountNeedNoQuota) {
 
 TEST(Accelerators, BandAndWhole) {
   RateComponent c = flat("0.10");
-  c.adjustments = {RateAdjustment{AdjustmentDirection::Above, rate("1.0"), rate("1.5"), AdjustmentScope::Band}};
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Above, rate("1.0"), rate("1.5"), AdjustmentScope::Band}};
   // Band: 0.10 x 100,000 + 0.15 x 20,000 = 10,000 + 3,000 = 13,000
   EXPECT_EQ(pay(c, input("120000", "100000")), usd("13000.00"));
   c.adjustments[0].scope = AdjustmentScope::Whole;
@@ -120,7 +124,8 @@ TEST(Accelerators, BandAndWhole) {
 
 TEST(Decelerators, BandAndWhole) {
   RateComponent c = flat("0.10");
-  c.adjustments = {RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
   // Band: the part below 50,000 at 0.05: 0.05 x 50,000 + 0.10 x 10,000 = 2,500 + 1,000 = 3,500
   EXPECT_EQ(pay(c, input("60000", "100000")), usd("3500.00"));
   c.adjustments[0].scope = AdjustmentScope::Whole;
@@ -206,7 +211,8 @@ TEST(Cumulative, TrueUpNetsWhatWasPaid) {
   // YTD marginal [0, 1.0) 5%, [1.0, inf) 10%. Q1 paid 5,000. At the end of Q2
   // YTD measure 250,000 against YTD quota 200,000:
   // earned = 0.05 x 200,000 + 0.10 x 50,000 = 15,000; true-up = 15,000 - 5,000 = 10,000
-  RateComponent c = tiered(TierMode::Marginal, {attainment_tier("0", "1.0", "0.05"), attainment_tier("1.0", "", "0.10")});
+  RateComponent c =
+      tiered(TierMode::Marginal, {attainment_tier("0", "1.0", "0.05"), attainment_tier("1.0", "", "0.10")});
   c.accumulation = Accumulation::YearToDate;
   ComponentInput in = input("250000", "200000");
   in.paid_before = usd("5000");
@@ -234,7 +240,8 @@ TEST(Explanation, TextShowsTheChain) {
 // Below adjustments, no soft cap) the payout never decreases as credit is added.
 TEST(Properties, PayoutMonotoneInTheMeasure) {
   std::mt19937_64 rng(20261127);
-  const TierMode modes[] = {TierMode::Marginal, TierMode::Retroactive, TierMode::Hybrid, TierMode::Interpolated};
+  const TierMode modes[] = {TierMode::Marginal, TierMode::Retroactive, TierMode::Hybrid,
+                            TierMode::Interpolated};
   for (int plan = 0; plan < 200; ++plan) {
     const TierMode mode = modes[plan % 4];
     std::vector<Tier> tiers;

@@ -98,7 +98,8 @@ TEST(PlanDocument, BuilderMakesTheSamePlan) {
   tiers.table = table;
   tiers.adjustments = {RateAdjustment{AdjustmentDirection::Above, Rate::parse("1.5"), Rate::parse("1.25"),
                                       AdjustmentScope::Band}};
-  tiers.gate = Gate{"", GateBasis::Attainment, Rate::parse("0.5").raw(), Accumulation::Period, GateEffect::NoPayout};
+  tiers.gate =
+      Gate{"", GateBasis::Attainment, Rate::parse("0.5").raw(), Accumulation::Period, GateEffect::NoPayout};
   tiers.caps.per_period = Money::parse("100000", usd);
   const Plan built = PlanBuilder("ae-2026", "USD", PlanPeriod::Quarter)
                          .rounding(RoundingMode::HalfUp, RoundingScope::PerStatement)
@@ -115,7 +116,8 @@ TEST(PlanDocument, BuilderMakesTheSamePlan) {
 }
 
 TEST(PlanDocument, BuilderValidates) {
-  EXPECT_THROW(PlanBuilder("p", "USD", PlanPeriod::Month).flat_rate("c", "nope", "0.1").build(), ValidationError);
+  EXPECT_THROW(PlanBuilder("p", "USD", PlanPeriod::Month).flat_rate("c", "nope", "0.1").build(),
+               ValidationError);
   EXPECT_THROW(PlanBuilder("p", "usd", PlanPeriod::Month), UnknownCurrencyError);
 }
 
@@ -175,14 +177,16 @@ TEST(PlanValidation, ComponentRules) {
   EXPECT_TRUE(has_issue(issues, "$.components[2].term_periods", "at least 1")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[3].steps[1].within_days", "increasing")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[4].curve.points", "two points")) << dump(issues);
-  EXPECT_TRUE(has_issue(issues, "$.components[4].curve.points[0].attainment", "at attainment 0")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "$.components[4].curve.points[0].attainment", "at attainment 0"))
+      << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[5].tiers[0].rate_to", "need rate_to")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[6].threshold", "needs threshold")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[7].to", "ends before")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[7]", "amount_per_deal, rate or both")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[8].id", "duplicate")) << dump(issues);
   EXPECT_TRUE(has_issue(issues, "$.components[8].caps.per_deal", "positive")) << dump(issues);
-  EXPECT_TRUE(has_issue(issues, "$.components[8].adjustments[0].multiplier", "between 1 and 10")) << dump(issues);
+  EXPECT_TRUE(has_issue(issues, "$.components[8].adjustments[0].multiplier", "between 1 and 10"))
+      << dump(issues);
 }
 
 TEST(PlanValidation, JsonSyntaxErrorsNameTheLine) {
