@@ -290,6 +290,26 @@ class RunResult:
             ],
         )
 
+    def to_arrow(self):
+        """The payout lines as a pyarrow Table with an exact ``decimal128`` amount column
+        (scale = the largest currency exponent among the lines, 2 when there are none)."""
+        import pyarrow as pa
+
+        from ._core import Currency
+
+        scale = max((Currency(line["currency"]).exponent for line in self.lines), default=2)
+        return pa.table(
+            {
+                "person": pa.array([line["person"] for line in self.lines], pa.int32()),
+                "period_start": pa.array([line["period_start"] for line in self.lines], pa.date32()),
+                "component": pa.array([line["component"] for line in self.lines], pa.string()),
+                "deal": pa.array([line["deal"] for line in self.lines], pa.int64()),
+                "amount": pa.array([line["amount"] for line in self.lines], pa.decimal128(38, scale)),
+                "currency": pa.array([line["currency"] for line in self.lines], pa.string()),
+                "adjustment": pa.array([line["adjustment"] for line in self.lines], pa.bool_()),
+            }
+        )
+
     @property
     def next_state(self) -> Any:
         return self._core.next_state

@@ -190,3 +190,11 @@ def test_bad_inputs_are_refused():
     with pytest.raises(sc.ValidationError) as info:
         run_period(**missing, period=Q1)
     assert info.value.issues[0]["row"] == 0
+
+
+def test_lines_as_arrow_with_exact_decimals():
+    pa = pytest.importorskip("pyarrow")
+    table = run_period(**inputs(), period=Q1).to_arrow()
+    assert table.schema.field("amount").type == pa.decimal128(38, 2)
+    assert table.column("amount").to_pylist() == [D("6000.00"), D("500.00"), D("1000.00"), D("150.00")]
+    assert table.column("deal").to_pylist() == [None, 1, None, None]
