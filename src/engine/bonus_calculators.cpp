@@ -32,7 +32,8 @@ MilestoneResult calculate_milestones(const MilestoneComponent& mc, const std::st
     ex.formula = m.amount.to_string();
     ex.exact_value = m.amount.to_string();
     ex.amount = m.amount;
-    out.lines.push_back(ComponentResult{m.amount, std::move(ex)});
+    out.lines.push_back(
+        ComponentResult{m.amount, std::move(ex), ExactAmount::of_minor(m.amount.minor_units())});
     out.newly_paid.push_back(m.id);
   }
   return out;
@@ -72,7 +73,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
           (ex.formula.empty() ? "" : " + ") + sc.rate->to_short_string() + " x " + cr.credit.to_string();
     }
     const Money amount = round_into(value, c, mode, ex);
-    out.emplace_back(cr.deal, ComponentResult{amount, std::move(ex)});
+    out.emplace_back(cr.deal, ComponentResult{amount, std::move(ex), exact_amount(value)});
   }
   return out;
 }
@@ -113,8 +114,9 @@ ComponentResult calculate_mbo(const MboComponent& mc, const std::string& id,
   if (!issues.empty()) throw ValidationError("SC-ENGINE-MBO", std::move(issues));
   ex.rate = display_rate(factor);
   ex.formula = mc.target.to_string() + " x (" + ex.formula + ")";
-  const Money amount = round_into(exact_minor(mc.target) * factor, mc.target.currency(), mode, ex);
-  return ComponentResult{amount, std::move(ex)};
+  const Exact value = exact_minor(mc.target) * factor;
+  const Money amount = round_into(value, mc.target.currency(), mode, ex);
+  return ComponentResult{amount, std::move(ex), exact_amount(value)};
 }
 
 }  // namespace salescomp

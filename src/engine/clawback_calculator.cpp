@@ -76,7 +76,7 @@ std::optional<ComponentResult> calculate_clawback(const ClawbackComponent& cc, c
   const Money magnitude = round_into(k * exact_minor(paid), paid.currency(), mode, ex);
   ex.amount = -magnitude;
   ex.exact_value = "-" + ex.exact_value;
-  return ComponentResult{-magnitude, std::move(ex)};
+  return ComponentResult{-magnitude, std::move(ex), exact_amount(-(k * exact_minor(paid)))};
 }
 
 }  // namespace salescomp

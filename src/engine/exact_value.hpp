@@ -11,6 +11,7 @@
 #include "salescomp/core/money.hpp"
 #include "salescomp/core/rate.hpp"
 #include "salescomp/core/rounding.hpp"
+#include "salescomp/engine/exact_amount.hpp"
 
 namespace salescomp::engine_detail {
 
@@ -74,6 +75,11 @@ inline std::string exact_text(const Exact& v, int exponent) {
 
 inline std::string money_text(const Exact& minor, Currency c) { return exact_text(minor, c.exponent()); }
 inline std::string rate_text(const Exact& r) { return exact_text(r, 0); }
+
+inline ExactAmount exact_amount(const Exact& minor) {
+  return ExactAmount{boost::multiprecision::numerator(minor), boost::multiprecision::denominator(minor)};
+}
+inline Exact from_exact_amount(const ExactAmount& a) { return Exact(a.numerator, a.denominator); }
 
 // Rounds `minor` once and records the value and the rounding in `ex`.
 template <class Explanation>

@@ -114,7 +114,7 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     }
   }
   const Money amount = round_into(payout, c, in.rounding, ex);
-  return ComponentResult{amount, std::move(ex)};
+  return ComponentResult{amount, std::move(ex), exact_amount(payout)};
 }
 
 // Is the gate open? (exact: g >= level x Qg, or g >= level for amounts)

@@ -58,7 +58,9 @@ ComponentResult calculate_payable(const PayoutTiming& timing, const std::string&
     ex.formula += " - " + paid_before.to_string() + " paid before";
   }
   ex.amount = now;
-  return ComponentResult{now, std::move(ex)};
+  return ComponentResult{
+      now, std::move(ex),
+      exact_amount(exact_minor(earned) * basis_share * released - exact_minor(paid_before))};
 }
 
 }  // namespace salescomp

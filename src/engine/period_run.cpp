@@ -7,6 +7,7 @@
 #include <thread>
 #include <tuple>
 
+#include "exact_value.hpp"
 #include "salescomp/core/allocation.hpp"
 #include "salescomp/core/money_products.hpp"
 #include "salescomp/engine/bonus_calculators.hpp"
@@ -147,6 +148,7 @@ class PersonRun {
         if (!achieved.empty()) add_line(id, -1, calculate_mbo(*b, id, achieved, plan_.rounding.mode));
       }
     }
+    commit_pending();
     for (const Component& c : plan_.components)
       if (const auto* k = std::get_if<ClawbackComponent>(&c.spec)) clawbacks(c.id, *k);
     for (const Component& c : plan_.components)
@@ -259,7 +261,73 @@ class PersonRun {
     return ci;
   }
 
+  // Lines wait here until the statement's rounding is settled (per_statement
+  // rounds their exact sum once and reallocates the cents).
+  struct Pending {
+    std::string component;
+    int64_t deal = -1;
+    ComponentResult result;
+    std::string attribute_measure;  // measure-based lines are attributed to deals
+  };
+
   void add_line(const std::string& component, int64_t deal, ComponentResult r) {
+    pending_.push_back(Pending{component, deal, std::move(r), {}});
+  }
+  void add_measured(const std::string& component, const std::string& measure_id, ComponentResult r) {
+    pending_.push_back(Pending{component, -1, std::move(r), measure_id});
+  }
+
+  void commit_pending() {
+    if (plan_.rounding.scope == RoundingScope::PerStatement) round_statement_once();
+    for (Pending& p : pending_) {
+      const Money amount = p.result.amount;
+      record(p.component, p.deal, std::move(p.result));
+      if (!p.attribute_measure.empty()) attribute(p.attribute_measure, amount);
+    }
+    pending_.clear();
+  }
+
+  // Rounding scope per_statement: the exact sum of the lines is rounded once;
+  // each line gets its floor plus one minor unit for the lines with the
+  // largest fractional parts (ties: earlier line) until the lines sum to it.
+  void round_statement_once() {
+    using namespace engine_detail;
+    const RoundingMode mode = plan_.rounding.mode;
+    std::vector<Exact> exact;
+    Exact total = 0;
+    for (const Pending& p : pending_) {
+      exact.push_back(from_exact_amount(p.result.exact));
+      total += exact.back();
+    }
+    const int64_t rounded_total = round_minor(total, mode);
+    std::vector<int64_t> minor(exact.size());
+    std::vector<Exact> fraction(exact.size());
+    detail::int128 floors = 0;
+    for (std::size_t i = 0; i < exact.size(); ++i) {
+      minor[i] = round_minor(exact[i], RoundingMode::Floor);
+      fraction[i] = exact[i] - exact_int(minor[i]);
+      floors += minor[i];
+    }
+    std::vector<std::size_t> order(exact.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return fraction[a] > fraction[b]; });
+    const auto deficit = std::size_t(detail::int128(rounded_total) - floors);  // 0 .. number of lines
+    for (std::size_t k = 0; k < deficit && k < order.size(); ++k) ++minor[order[k]];
+    const Currency c = plan_.currency;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      ComponentResult& r = pending_[i].result;
+      r.amount = Money::from_minor(minor[i], c);
+      r.explanation.amount = r.amount;
+      r.explanation.rounding = "per statement: lines' exact sum " + money_text(total, c) + " rounded " +
+                               std::string(to_string(mode)) + " to " +
+                               Money::from_minor(rounded_total, c).to_string() + "; this line's " +
+                               r.explanation.exact_value + " allocated " + r.amount.to_string() +
+                               " (largest remainder)";
+    }
+  }
+
+  void record(const std::string& component, int64_t deal, ComponentResult r) {
     out_.lines.push_back(
         PayoutLine{person_, in_.period.start, component, deal, r.amount, out_.explanations.size(), false});
     out_.explanations.push_back(std::move(r.explanation));
@@ -272,10 +340,8 @@ class PersonRun {
     return it == state_.paid_on_deal.end() ? zero_ : it->second;
   }
 
-  // A measure-based line, attributed to the period's deals pro rata to credit.
-  void add_measured(const std::string& component, const std::string& measure_id, ComponentResult r) {
-    const Money amount = r.amount;
-    add_line(component, -1, std::move(r));
+  // A measure-based line's amount, attributed to the period's deals pro rata to credit.
+  void attribute(const std::string& measure_id, const Money& amount) {
     if (amount.is_zero()) return;
     const auto deals = per_deal(measure_id, in_.period.start);
     std::vector<int64_t> weights, keys;
@@ -301,7 +367,7 @@ class PersonRun {
       if (!when || *when < in_.period.start || *when > in_.period.end || amount.minor_units() <= 0) continue;
       auto r = calculate_clawback(k, id, in_.deals->close_date[std::size_t(deal)], *when,
                                   in_.deals->term_months[std::size_t(deal)], amount, plan_.rounding.mode);
-      if (r) add_line(id, deal, std::move(*r));
+      if (r) record(id, deal, std::move(*r));
     }
   }
 
@@ -350,6 +416,7 @@ class PersonRun {
   Money zero_;
   bool reverse_cancelled_ = false;
   PersonState state_;
+  std::vector<Pending> pending_;
   PersonOutput out_;
 };
 
@@ -385,10 +452,6 @@ CreditRow row_of(const RunInput& in, std::size_t i) {
 void check_input(const RunInput& in) {
   if (!in.credits)
     throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "credits", "null", "the run needs credits"});
-  for (const Plan& p : in.plans)
-    if (p.rounding.scope == RoundingScope::PerStatement)
-      throw ValidationError("SC-RUN-ROUNDING", Issue{std::nullopt, p.id, "per_statement",
-                                                     "the period run supports rounding scope per_line only"});
 }
 
 // People with a plan in force on the period's last day, each with their credits.

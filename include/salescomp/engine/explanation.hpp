@@ -7,6 +7,7 @@
 
 #include "salescomp/core/money.hpp"
 #include "salescomp/core/rate.hpp"
+#include "salescomp/engine/exact_amount.hpp"
 
 namespace salescomp {
 
@@ -48,6 +49,7 @@ struct Explanation {
 struct ComponentResult {
   Money amount;
   Explanation explanation;
+  ExactAmount exact;  // the value before the rounding, in minor units
 };
 
 }  // namespace salescomp

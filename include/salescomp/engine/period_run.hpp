@@ -13,8 +13,11 @@
 // components is attributed to the period's deals pro rata to credit (largest
 // remainder) so a later clawback knows what was actually paid on a deal.
 //
-// Not handled by the run (the plan is refused with a clear error): rounding
-// scope per_statement. Credits must be in the plan currency.
+// Rounding: per_line rounds every line once. per_statement rounds the exact
+// sum of the period's component lines once and allocates the cents back
+// (floors, then one unit to the largest fractional parts); clawback lines
+// (which net amounts already paid) and draw lines are exact or rounded on
+// their own. Credits must be in the plan currency.
 #include <cstdint>
 #include <optional>
 

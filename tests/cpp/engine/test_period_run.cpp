@@ -334,3 +334,38 @@ TEST(PeriodRun, AddingACreditNeverLowersPayout) {
     ASSERT_GE(r.marginal, usd("0")) << "person " << person << " credit " << amount;
   }
 }
+
+TEST(PeriodRun, PerStatementRoundsOnceAndAllocatesTheCents) {
+  World w;
+  w.credit(0, w.deal("2026-02-01", "12345.70"), "12345.70");
+  const char* plan = R"({"id": "p", "currency": "USD", "period": "quarter", "rounding": {"scope": "%s"},
+    "measures": [{"id": "m"}],
+    "components": [{"id": "a", "type": "flat_rate", "measure": "m", "rate": "0.05"},
+                   {"id": "b", "type": "flat_rate", "measure": "m", "rate": "0.05"},
+                   {"id": "c", "type": "flat_rate", "measure": "m", "rate": "0.05"}]})";
+  auto run_with = [&](const char* scope) {
+    char text[1024];
+    std::snprintf(text, sizeof text, plan, scope);
+    RunInput in;
+    in.plans = {plan_from_json(text)};
+    in.assignments = {{0, 0, day("2026-01-01"), std::nullopt}};
+    in.credits = &w.credits;
+    in.deals = &w.deals;
+    in.period = RunPeriod{day("2026-01-01"), day("2026-03-31"), day("2026-01-01"), day("2026-01-01")};
+    return run_period(in, {});
+  };
+  // Each line is 0.05 x 12,345.70 = 617.285 exactly.
+  // per_line: HalfEven per line 617.28 x 3 = 1,851.84.
+  const RunResult per_line = run_with("per_line");
+  EXPECT_EQ(per_line.statements[0].total, usd("1851.84"));
+  // per_statement: 3 x 617.285 = 1,851.855 -> HalfEven 1,851.86 once; floors
+  // 617.28 x 3 = 1,851.84, the 2 missing cents go to the lines with the
+  // largest fractions (all .5: the first two) -> 617.29 + 617.29 + 617.28.
+  const RunResult per_statement = run_with("per_statement");
+  ASSERT_EQ(per_statement.lines.size(), 3u);
+  EXPECT_EQ(per_statement.lines[0].amount, usd("617.29"));
+  EXPECT_EQ(per_statement.lines[1].amount, usd("617.29"));
+  EXPECT_EQ(per_statement.lines[2].amount, usd("617.28"));
+  EXPECT_EQ(per_statement.statements[0].total, usd("1851.86"));
+  EXPECT_NE(per_statement.explanations[0].rounding.find("per statement"), std::string::npos);
+}
