@@ -4,9 +4,11 @@
 // Rationals (Boost cpp_rational) never overflow and never round, so a
 // calculator can chain rates, multipliers and interpolations and narrow once.
 #include <boost/multiprecision/cpp_int.hpp>
+#include <limits>
 #include <optional>
 #include <string>
 
+#include "salescomp/core/decimal_text.hpp"
 #include "salescomp/core/error.hpp"
 #include "salescomp/core/money.hpp"
 #include "salescomp/core/rate.hpp"
@@ -51,6 +53,10 @@ inline std::optional<Rate> display_ratio(const Exact& v) {
 inline std::string exact_text(const Exact& v, int exponent) {
   using boost::multiprecision::denominator;
   using boost::multiprecision::numerator;
+  // Fast path: whole minor units (the common case) need no big division.
+  if (denominator(v) == 1 && exponent >= 0 && numerator(v) >= std::numeric_limits<int64_t>::min() &&
+      numerator(v) <= std::numeric_limits<int64_t>::max())
+    return format_scaled(static_cast<int64_t>(numerator(v)), exponent);
   Exact scaled = v;
   for (int i = 0; i < exponent; ++i) scaled /= 10;
   BigInt den = denominator(scaled);
