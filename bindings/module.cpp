@@ -83,4 +83,6 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_crediting(m);
   sp::bind_quota(m);
   sp::bind_attribution(m);
+  sp::bind_plan(m);
+  sp::bind_engine(m);
 }

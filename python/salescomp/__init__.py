@@ -53,6 +53,9 @@ __all__ = [
     "allocate",
     "attribution",
     "batch",
+    "engine",
+    "plan",
+    "Plan",
     "compare_ratio",
     "compare_scaled",
     "parse_date",
@@ -84,7 +87,8 @@ __all__ = [
 ]
 
 # Area submodules come last: they import the names above.
-from . import accounting, attribution  # noqa: E402
+from . import accounting, attribution, engine, plan  # noqa: E402
+from .plan import Plan  # noqa: E402
 
 # The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
 # extra); they are imported on first use so `import salescomp` needs only numpy.
