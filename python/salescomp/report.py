@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["QuarterClose", "close_quarter", "render_html", "quarter_bounds", "CREDIT_KIND_ENUM"]
 
@@ -178,8 +179,17 @@ def close_quarter(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from . import Deals, FxTable, Money, Organisation, attainment, attainment_distribution, credit
-    from . import effective_quotas, pacing
+    from . import (
+        Deals,
+        FxTable,
+        Money,
+        Organisation,
+        attainment,
+        attainment_distribution,
+        credit,
+        effective_quotas,
+        pacing,
+    )
     from ._errors import ValidationError
     from .plan import Plan
 
@@ -290,7 +300,7 @@ def close_quarter(
                                                    qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
             if kind != "quarter" or y != fy or num != qn:
                 continue
-            for p, plan_id, f, t in plan_rows:
+            for p, plan_id, _f, _t in plan_rows:
                 if p == s and m in plans[plan_id].measure_ids:
                     run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
                                        "currency": ccy})

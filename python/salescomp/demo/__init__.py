@@ -159,7 +159,7 @@ def load(seed: int = SEED) -> DemoCompany:
 
     rng = random.Random(seed)
     people = _people()
-    fy_first, fy_last = dt.date(FISCAL_YEAR, 1, 1), dt.date(FISCAL_YEAR, 12, 31)
+    fy_first = dt.date(FISCAL_YEAR, 1, 1)
     ids = [p[0] for p in people]
     person_rows = {
         "person_id": ids,
