@@ -552,10 +552,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as e:
-        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
+        note = f"\n{_ROWS_NOTE}" if "row " in str(e) else ""
+        print(f"salescomp: error: {e}{note}\nnothing was written.", file=sys.stderr)
         return 2
     except ValidationError as e:
-        print(f"salescomp: invalid input: {_describe(e)}\nnothing was written.", file=sys.stderr)
+        print(f"salescomp: invalid input: {_describe(e)}\n{_ROWS_NOTE}\nnothing was written.", file=sys.stderr)
         return 2
     except ImportError as e:
         print(f"salescomp: {e}\nthe command line needs the analyst extras: pip install 'salescomp[analyst]'",
@@ -564,6 +565,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Error, FileExistsError, TypeError) as e:
         print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
         return 2 if isinstance(e, (Error, TypeError)) else 1
+
+
+_ROWS_NOTE = "(rows count the data rows of a table from 0: in a CSV file, row N is on line N + 2)"
 
 
 def _describe(e: Exception) -> str:

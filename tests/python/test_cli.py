@@ -18,7 +18,7 @@ pytest.importorskip("matplotlib")
 import salescomp as sc  # noqa: E402
 from salescomp import cli  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not hasattr(sc.engine, "run_period"),
+pytestmark = pytest.mark.skipif(not hasattr(getattr(sc, "engine", None), "run_period"),
                                 reason="this build has no salescomp.engine.run_period (plan area)")
 
 

@@ -24,7 +24,7 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
-    if not hasattr(sc.engine, "run_period") and path.stem.split("_", 1)[1] in (
+    if not hasattr(getattr(sc, "engine", None), "run_period") and path.stem.split("_", 1)[1] in (
             "quickstart", "designing_and_comparing_plans"):
         pytest.skip("this build has no salescomp.engine.run_period (plan area)")
     nb = nbformat.read(path, as_version=4)
