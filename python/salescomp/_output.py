@@ -29,6 +29,9 @@ def atomic_directory(target: str | os.PathLike[str], *, overwrite: bool = True) 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes it private; the result is an ordinary folder
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

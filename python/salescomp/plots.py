@@ -123,6 +123,9 @@ def attainment_distribution(attainment: Any, *, measure: str | None = None, peri
     attained = sum(1 for r in rows if Decimal(r["credited"]) >= Decimal(r["quota"]))
     ax.set_xlabel("attainment (credited / quota)")
     ax.set_ylabel("people")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title or f"Attainment distribution: {attained} of {len(rows)} at or above quota")
     ax.legend(frameon=False)
     ax.grid(alpha=0.3, axis="y")
