@@ -146,6 +146,28 @@ class QuarterClose:
     def total_paid(self) -> Decimal:
         return sum((r["total_reporting"] for r in self.statements.to_pylist()), Decimal(0))
 
+    def __repr__(self) -> str:
+        return (f"QuarterClose({self.label}, statements={self.statements.num_rows}, "
+                f"total_paid={self.total_paid()} {self.reporting_currency})")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the headline, totals by role and component and the top earners."""
+        cur = self.reporting_currency
+        return (
+            f"<div><b>Quarter close {html.escape(self.label)}</b> ({self.start} .. {self.end}): "
+            f"{self.statements.num_rows} statements, total paid {self.total_paid():,} {cur}"
+            "<div style='display:flex;gap:2em'><div>"
+            + _table_html(["role", f"total ({cur})"], [[r, f"{v:,}"] for r, v in self.totals_by("role")], {1})
+            + "</div><div>"
+            + _table_html(["component", f"total ({cur})"],
+                          [[r, f"{v:,}"] for r, v in self.totals_by("component")], {1})
+            + "</div><div>"
+            + _table_html(["top earner", "plan", f"total ({cur})"],
+                          [[r["person_id"], r["plan"], f"{r['total_reporting']:,}"] for r in self.top_earners(8)],
+                          {2})
+            + "</div></div></div>"
+        )
+
 
 def _arrow():
     import pyarrow as pa

@@ -63,6 +63,7 @@ def test_deals_cover_every_kind_and_splits_sum_to_one(company):
 
 
 def test_every_plan_validates_and_every_person_has_one(company):
+    pytest.importorskip("salescomp.plan")
     plans = {p.id: p for p in company.plans()}
     assigned = {v for f, v in zip(company.assignments.column("field").to_pylist(),
                                   company.assignments.column("value").to_pylist()) if f == "plan"}
@@ -113,6 +114,13 @@ def test_quarter_close_is_exact(close):
 def close_deal_amount(deal_id):
     d = demo.load().deals
     return d.column("amount").to_pylist()[d.column("id").to_pylist().index(deal_id)]
+
+
+@needs_run
+def test_rich_display(close):
+    page = close._repr_html_()
+    assert "FY2026-Q3" in page and "<table>" in page and "top earner" in page
+    assert "FY2026-Q3" in repr(close)
 
 
 @needs_run
