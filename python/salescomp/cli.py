@@ -351,11 +351,9 @@ def _default_formats() -> str:
 
 
 def _close(company: Any, args: argparse.Namespace) -> Any:
-    from .progress import Progress
     from .report import close_quarter
 
-    with Progress(total=8 + args.quarter, desc="quarter close", enabled=args.progress) as bar:
-        return close_quarter(company, args.quarter, threads=args.threads, progress=bar.step)
+    return close_quarter(company, args.quarter, threads=args.threads, progress=args.progress)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -492,7 +490,7 @@ def run_benchmark(people: int, deals_per_person: int, *, threads: int = 0, seed:
     from .report import close_quarter
 
     close = timed("full Q1 close (all of the above + run)", len(credits), "credits",
-                  lambda: close_quarter(company, 1, threads=threads))
+                  lambda: close_quarter(company, 1, threads=threads, progress=False))
     out.append(f"  payout lines {close.payouts.num_rows:,}, statements {close.statements.num_rows:,}, "
                f"total {close.total_paid():,} USD")
     return out

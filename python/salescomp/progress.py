@@ -1,4 +1,4 @@
-"""A progress bar (tqdm) for long runs: on in terminals and notebooks, off when the output
+"""A progress bar (tqdm) for long runs: on in terminals and Jupyter, off when the output
 is not a terminal (logs, CI, pipes) unless asked for; a no-op when tqdm is absent."""
 
 from __future__ import annotations
@@ -10,9 +10,23 @@ from typing import Any
 __all__ = ["Progress", "stage_progress"]
 
 
+def _in_notebook() -> bool:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except AttributeError:  # pragma: no cover
+        return False
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def _enabled(enabled: bool | None) -> bool:
+    """Explicit choice, else on in notebooks and when stderr is a terminal."""
     if enabled is not None:
         return enabled
+    if _in_notebook():
+        return True
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):

@@ -192,12 +192,32 @@ def close_quarter(
     fiscal_year: int | None = None,
     reporting_currency: str = "USD",
     threads: int = 1,
-    progress: Callable[[str], None] | None = None,
+    progress: bool | Callable[[str], None] | None = None,
 ) -> QuarterClose:
     """Close ``quarter`` of the company's fiscal year (see the module docstring).
 
-    ``company`` has the attributes of :class:`salescomp.demo.DemoCompany`. ``progress`` is
-    called with the name of each stage (for a progress bar)."""
+    ``company`` has the attributes of :class:`salescomp.demo.DemoCompany`. ``progress``:
+    None (default) shows a tqdm bar in terminals and notebooks and none otherwise; True or
+    False forces it; a callable is called with the name of each stage instead."""
+    if callable(progress):
+        return _close_quarter(company, quarter, fiscal_year=fiscal_year, reporting_currency=reporting_currency,
+                              threads=threads, progress=progress)
+    from .progress import Progress
+
+    with Progress(total=8 + quarter, desc=f"close Q{quarter}", enabled=progress) as bar:
+        return _close_quarter(company, quarter, fiscal_year=fiscal_year, reporting_currency=reporting_currency,
+                              threads=threads, progress=bar.step)
+
+
+def _close_quarter(
+    company: Any,
+    quarter: int,
+    *,
+    fiscal_year: int | None,
+    reporting_currency: str,
+    threads: int,
+    progress: Callable[[str], None],
+) -> QuarterClose:
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -241,3 +241,11 @@ def test_module_entry_point():
     env = dict(os.environ)
     r = subprocess.run([sys.executable, "-m", "salescomp.cli", "--help"], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and "demo" in r.stdout and "explain" in r.stdout
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
+    assert cli.main(["explain", "ae_east_1"]) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
+    pytest.importorskip("tqdm")
+    assert cli.main(["explain", "ae_east_1", "--progress"]) == 0
+    assert "close Q3" in capsys.readouterr().err
