@@ -185,6 +185,50 @@ def _scale_of(values: list[Decimal]) -> int:
     return max((-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0), default=0)
 
 
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[dict[str, Any], Any]:
+    """The credits table as the columns ``salescomp.engine.run_period`` takes, built column
+    by column (amounts cross as exact decimal text from Arrow's decimal128 -> string cast).
+    Returns the columns as numpy arrays and the credit dates as day numbers."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def decoded(name: str) -> tuple[Any, list[Any]]:
+        col = c.column(name).combine_chunks()
+        if pa.types.is_dictionary(col.type):
+            return col.indices.to_numpy(zero_copy_only=False), col.dictionary.to_pylist()
+        values = col.to_pylist()
+        uniq = sorted(set(values))
+        pos = {v: i for i, v in enumerate(uniq)}
+        return np.array([pos[v] for v in values], dtype=np.int64), uniq
+
+    codes, names = decoded("person_id")
+    person_of = np.array([index[n] for n in names] + [-1], dtype=np.int64)
+    kinds = CREDIT_KIND_ENUM()
+
+    def lookup(name: str, fn: Any = lambda v: v) -> Any:
+        k, values = decoded(name)
+        table = np.empty(len(values), dtype=object)
+        table[:] = [fn(v) for v in values]
+        return table[k]
+
+    days = c.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
+    columns = {
+        "person": person_of[codes],
+        "deal": c.column("deal_row").combine_chunks().to_numpy(zero_copy_only=False),
+        "date": np.array(pc.cast(c.column("date"), pa.string()).to_pylist(), dtype=object),
+        "amount": np.array(pc.cast(c.column("amount"), pa.string()).to_pylist(), dtype=object),
+        "currency": lookup("currency"),
+        "kind": lookup("kind", lambda v: kinds[v]),
+        "deal_type": lookup("deal_type"),
+        "rule": c.column("rule").combine_chunks().to_numpy(zero_copy_only=False),
+    }
+    return columns, days
+
+
 def close_quarter(
     company: Any,
     quarter: int,
@@ -305,17 +349,7 @@ def _close_quarter(
             distribution[f"{measure} ({ccy})"] = attainment_distribution(sub)
 
     # The commission run of every quarter up to the closed one, carrying the state.
-    c = credit_table
-    run_credits = {
-        "person": [index[p] for p in c.column("person_id").cast(pa.string()).to_pylist()],
-        "deal": c.column("deal_row").to_pylist(),
-        "date": c.column("date").to_pylist(),
-        "amount": c.column("amount").to_pylist(),
-        "currency": c.column("currency").cast(pa.string()).to_pylist(),
-        "kind": [CREDIT_KIND_ENUM()[k] for k in c.column("kind").cast(pa.string()).to_pylist()],
-        "deal_type": c.column("deal_type").cast(pa.string()).to_pylist(),
-        "rule": c.column("rule").to_pylist(),
-    }
+    run_credits, credit_days = _run_credit_columns(credit_table, index)
     d = company.deals
     n_deals = d.num_rows
     run_deals = {
@@ -348,8 +382,8 @@ def _close_quarter(
                                        "currency": ccy})
                     break
         run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
-        keep = [i for i, day in enumerate(run_credits["date"]) if day <= last]
-        period_credits = {k: [v[i] for i in keep] for k, v in run_credits.items()}
+        keep = credit_days <= (last - _EPOCH).days
+        period_credits = {k: v[keep].tolist() for k, v in run_credits.items()}
         mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
                 "achievement": e["achievement"]} for e in company.mbo
                if int(e.get("quarter", qn)) == qn and e["person"] in index]
