@@ -195,6 +195,7 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
         stage_probability=dict(config.get("stage_probability", STAGE_PROBABILITY)),
         fiscal_year=fiscal_year, fiscal_start_month=int(config.get("fiscal_start_month", 1)),
         as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
+        reporting_currency=str(config.get("reporting_currency", "USD")),
     )
 
 
@@ -216,6 +217,7 @@ def write_inputs(company: Any, folder: str | os.PathLike[str]) -> Path:
             "fiscal_year": company.fiscal_year, "fiscal_start_month": company.fiscal_start_month,
             "as_of": company.as_of.isoformat(), "credit_rules": company.credit_rules,
             "stage_probability": company.stage_probability, "ramps": company.ramps, "mbo": company.mbo,
+            "reporting_currency": company.reporting_currency,
         }
         (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return Path(folder)

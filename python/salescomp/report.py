@@ -234,7 +234,7 @@ def close_quarter(
     quarter: int,
     *,
     fiscal_year: int | None = None,
-    reporting_currency: str = "USD",
+    reporting_currency: str | None = None,
     threads: int = 1,
     progress: bool | Callable[[str], None] | None = None,
 ) -> QuarterClose:
@@ -242,7 +242,10 @@ def close_quarter(
 
     ``company`` has the attributes of :class:`salescomp.demo.DemoCompany`. ``progress``:
     None (default) shows a tqdm bar in terminals and notebooks and none otherwise; True or
-    False forces it; a callable is called with the name of each stage instead."""
+    False forces it; a callable is called with the name of each stage instead.
+    ``reporting_currency`` (default: the company's) is the currency of the totals and of the
+    journeys' conversion values."""
+    reporting_currency = reporting_currency or getattr(company, "reporting_currency", "USD")
     if callable(progress):
         return _close_quarter(company, quarter, fiscal_year=fiscal_year, reporting_currency=reporting_currency,
                               threads=threads, progress=progress)

@@ -78,6 +78,7 @@ class DemoCompany:
     fiscal_year: int = FISCAL_YEAR
     fiscal_start_month: int = 1
     as_of: dt.date = AS_OF
+    reporting_currency: str = "USD"
     seed: int = SEED
 
     def tables(self) -> dict[str, Any]:
