@@ -562,9 +562,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"salescomp: {e}\nthe command line needs the analyst extras: pip install 'salescomp[analyst]'",
               file=sys.stderr)
         return 1
-    except (Error, FileExistsError, TypeError) as e:
+    except (Error, TypeError) as e:
         print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
-        return 2 if isinstance(e, (Error, TypeError)) else 1
+        return 2
+    except OSError as e:
+        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
+        return 1
 
 
 _ROWS_NOTE = "(rows count the data rows of a table from 0: in a CSV file, row N is on line N + 2)"

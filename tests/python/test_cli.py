@@ -212,9 +212,16 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(_output, "write_table", flaky)
-    with pytest.raises(OSError):
-        cli.main(["demo", "--out", str(tmp_path / "out"), "--no-html"])
+    assert cli.main(["demo", "--out", str(tmp_path / "out"), "--no-html"]) == 1
+    assert "disk full" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+    # and an earlier output folder survives a failed run untouched
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "payouts.csv").write_text("earlier")
+    calls["n"] = 0
+    assert cli.main(["demo", "--out", str(tmp_path / "out"), "--no-html"]) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert (tmp_path / "out" / "payouts.csv").read_text() == "earlier"
 
 
 def test_explain(capsys):
