@@ -1,0 +1,587 @@
+"""The ``salescomp`` command line.
+
+::
+
+    salescomp demo    [--out DIR] [--quarter N] [--format csv,parquet] [--inputs DIR]
+    salescomp run     INPUT_DIR --out DIR [--quarter N] [--format ...]
+    salescomp explain PERSON [INPUT_DIR] [--quarter N]
+    salescomp bench   [--people N] [--deals-per-person K] [--threads T]
+
+``demo`` closes a quarter of the embedded demo company (:mod:`salescomp.demo`), prints a
+summary and writes statements, tables and one HTML report. ``run`` does the same on your
+files (the layout is in docs/analyst.md; ``salescomp demo --inputs DIR`` writes the demo
+company in that layout). Output folders are written completely or not at all. Errors name
+every bad row; the exit status is 2 for bad input, 1 for other failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "load_inputs", "write_inputs", "write_outputs", "summary_text", "INPUT_FILES"]
+
+#: Input tables of ``salescomp run``: name -> (required, money/decimal columns read as text).
+INPUT_FILES: dict[str, tuple[bool, tuple[str, ...]]] = {
+    "people": (True, ()),
+    "assignments": (True, ()),
+    "leaves": (False, ()),
+    "deals": (True, ("amount",)),
+    "splits": (False, ("share",)),
+    "account_managers": (False, ()),
+    "quotas": (True, ("amount",)),
+    "ramp_assignments": (False, ()),
+    "opportunities": (False, ("amount",)),
+    "touchpoints": (False, ()),
+    "outcomes": (False, ("value",)),
+    "fx_rates": (False, ("rate",)),
+}
+_DATE_COLUMNS = {"start_date", "end_date", "from", "to", "first", "last", "close_date", "created_date",
+                 "cancellation_date", "invoice_date", "collection_date", "expected_close", "date"}
+
+
+class InputError(Exception):
+    """A problem with the user's input files (exit status 2)."""
+
+
+# -- input files --------------------------------------------------------------------------------
+
+def _read_table(folder: Path, name: str, text_columns: tuple[str, ...]) -> Any:
+    import pyarrow as pa
+
+    csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
+    if pq_path.exists():
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(pq_path)
+        for col in text_columns:
+            if col in table.column_names and pa.types.is_floating(table.schema.field(col).type):
+                raise InputError(f"{pq_path.name}: column {col!r} is a binary float ({table.schema.field(col).type}); "
+                                 "money must be exact: store it as decimal128 or text")
+        return table
+    if not csv_path.exists():
+        return None
+    import pyarrow.csv as pacsv
+
+    with open(csv_path, "rb") as f:
+        header = f.readline().decode("utf-8-sig").strip().split(",")
+    header = [h.strip().strip('"') for h in header]
+    # Money is read as text (never as a float) and parsed exactly by salescomp; every other
+    # column stays text too except ids, counts and dates, so nothing is silently coerced.
+    types = {c: pa.string() for c in header}
+    for c in header:
+        if c in _DATE_COLUMNS:
+            types[c] = pa.string()
+    try:
+        table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=True, null_values=[""]))
+    except pa.ArrowInvalid as e:
+        raise InputError(f"{csv_path.name}: {e}") from None
+    return _typed(table, csv_path.name)
+
+
+_INT_COLUMNS = {"id", "deal_id", "fiscal_year", "number", "term_months", "product", "journey_id", "quarter"}
+
+
+def _typed(table: Any, what: str) -> Any:
+    """Integer columns parsed strictly (every bad row listed); dates become date32."""
+    import pyarrow as pa
+
+    cols, bad = {}, []
+    for name in table.column_names:
+        col = table.column(name)
+        values = col.to_pylist()
+        if name in _INT_COLUMNS:
+            out = []
+            for row, v in enumerate(values):
+                if v is None:
+                    out.append(None)
+                    continue
+                try:
+                    out.append(int(v.strip()))
+                except ValueError:
+                    bad.append(f"  row {row}, {name}: {v!r} is not an integer")
+                    out.append(None)
+            cols[name] = pa.array(out, pa.int64())
+        elif name in _DATE_COLUMNS:
+            out = []
+            for row, v in enumerate(values):
+                if v is None:
+                    out.append(None)
+                    continue
+                try:
+                    out.append(dt.date.fromisoformat(v.strip()))
+                except ValueError:
+                    bad.append(f"  row {row}, {name}: {v!r} is not a date (YYYY-MM-DD)")
+                    out.append(None)
+            cols[name] = pa.array(out, pa.date32())
+        elif name == "timestamp":
+            out = []
+            for row, v in enumerate(values):
+                try:
+                    out.append(dt.datetime.fromisoformat(v.strip()))
+                except (ValueError, AttributeError):
+                    bad.append(f"  row {row}, {name}: {v!r} is not a timestamp (ISO 8601)")
+                    out.append(None)
+            cols[name] = pa.array(out, pa.timestamp("s"))
+        elif name == "converted":
+            truth = {"true": True, "1": True, "false": False, "0": False}
+            out = []
+            for row, v in enumerate(values):
+                key = (v or "").strip().lower()
+                if key not in truth:
+                    bad.append(f"  row {row}, {name}: {v!r} is not true/false")
+                out.append(truth.get(key))
+            cols[name] = pa.array(out, pa.bool_())
+        else:
+            cols[name] = col
+    if bad:
+        raise InputError(f"{what}: {len(bad)} bad value(s):\n" + "\n".join(bad[:200]))
+    return pa.table(cols)
+
+
+def load_inputs(folder: str | os.PathLike[str]) -> Any:
+    """The company inputs of a folder (CSV or Parquet tables, plans.json, config.json) as a
+    :class:`salescomp.demo.DemoCompany`-shaped object."""
+    from .demo import CREDIT_RULES, STAGE_PROBABILITY, DemoCompany
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a directory")
+    tables: dict[str, Any] = {}
+    missing = []
+    for name, (required, text_cols) in INPUT_FILES.items():
+        tables[name] = _read_table(folder, name, text_cols)
+        if tables[name] is None and required:
+            missing.append(f"{name}.csv (or {name}.parquet)")
+    plans_path = folder / "plans.json"
+    if not plans_path.exists():
+        missing.append("plans.json")
+    if missing:
+        raise InputError(f"{folder}: missing input files: {', '.join(missing)}")
+    try:
+        plans = json.loads(plans_path.read_text(encoding="utf-8"), parse_float=_refuse_float)
+    except json.JSONDecodeError as e:
+        raise InputError(f"plans.json: not valid JSON: {e}") from None
+    if isinstance(plans, dict):
+        plans = plans.get("plans", [plans])
+    config: dict[str, Any] = {}
+    if (folder / "config.json").exists():
+        try:
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"), parse_float=_refuse_float)
+        except json.JSONDecodeError as e:
+            raise InputError(f"config.json: not valid JSON: {e}") from None
+    as_of = config.get("as_of")
+    fiscal_year = int(config.get("fiscal_year", 0))
+    if not fiscal_year:
+        years = tables["quotas"].column("fiscal_year").to_pylist()
+        fiscal_year = max(y for y in years if y is not None) if years else dt.date.today().year
+    return DemoCompany(
+        people=tables["people"], assignments=tables["assignments"],
+        leaves=tables["leaves"] if tables["leaves"] is not None else None,
+        deals=tables["deals"], splits=tables["splits"], account_managers=tables["account_managers"],
+        quotas=tables["quotas"], ramps=list(config.get("ramps", [])), ramp_assignments=tables["ramp_assignments"],
+        opportunities=tables["opportunities"], touchpoints=tables["touchpoints"], outcomes=tables["outcomes"],
+        fx_rates=tables["fx_rates"], mbo=list(config.get("mbo", [])), plan_documents=list(plans),
+        credit_rules=list(config.get("credit_rules", CREDIT_RULES)),
+        stage_probability=dict(config.get("stage_probability", STAGE_PROBABILITY)),
+        fiscal_year=fiscal_year, fiscal_start_month=int(config.get("fiscal_start_month", 1)),
+        as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
+        reporting_currency=str(config.get("reporting_currency", "USD")),
+    )
+
+
+def _refuse_float(text: str) -> Decimal:
+    # JSON numbers with a fraction are read as exact decimals, never as binary floats.
+    return Decimal(text)
+
+
+def write_inputs(company: Any, folder: str | os.PathLike[str]) -> Path:
+    """Write a company's inputs in the ``salescomp run`` layout (CSV), atomically."""
+    from ._output import atomic_directory, write_table
+
+    with atomic_directory(folder) as tmp:
+        for name, table in company.tables().items():
+            if table is not None:
+                write_table(table, tmp, name, ("csv",))
+        (tmp / "plans.json").write_text(json.dumps(company.plan_documents, indent=2) + "\n", encoding="utf-8")
+        config = {
+            "fiscal_year": company.fiscal_year, "fiscal_start_month": company.fiscal_start_month,
+            "as_of": company.as_of.isoformat(), "credit_rules": company.credit_rules,
+            "stage_probability": company.stage_probability, "ramps": company.ramps, "mbo": company.mbo,
+            "reporting_currency": company.reporting_currency,
+        }
+        (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return Path(folder)
+
+
+# -- outputs ------------------------------------------------------------------------------------
+
+def _charts(close: Any) -> dict[str, bytes]:
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        matplotlib.use("Agg")
+    from . import plots
+
+    charts = {}
+    charts["attainment_distribution"] = plots.to_png(plots.attainment_distribution(
+        close.attainment, measure="bookings", period=close.quarter,
+        title=f"AE attainment, {close.label}"))
+    charts["totals_by_component"] = plots.to_png(plots.totals_bar(
+        close.totals_by("component"), currency=close.reporting_currency, title=f"Payouts by component, {close.label}"))
+    top = close.top_earners(1)
+    if top:
+        charts["statement_waterfall"] = plots.to_png(plots.statement_waterfall(
+            close.statement(top[0]["person_id"]), title=f"Statement of {top[0]['person_id']}, {close.label}"))
+    ae_plans = [p for p in close.plans.values() if any(t == "tiered" for _, t in p.components)]
+    if ae_plans:
+        charts["payout_curve"] = plots.to_png(plots.payout_curve(ae_plans[0], quota="300000"))
+    if close.attribution:
+        charts["attribution_by_channel"] = plots.to_png(plots.attribution_by_channel(close.attribution))
+    if close.pacing is not None and close.pacing.num_rows:
+        charts["pacing"] = plots.to_png(plots.pacing(close.pacing, title=f"Pacing as of {close.as_of}"))
+    return charts
+
+
+def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str, ...] = ("csv",),
+                  html: bool = True, summary: str | None = None) -> Path:
+    """Write a quarter close to ``out`` completely or not at all."""
+    from . import report
+    from ._output import atomic_directory, write_table
+
+    with atomic_directory(out) as tmp:
+        tables = {"payouts": close.payouts, "statements": close.statements, "credits": close.credits,
+                  "quotas": close.quotas, "attainment": close.attainment}
+        if close.pacing is not None:
+            tables["pacing"] = close.pacing
+        for model, t in close.attribution.items():
+            tables[f"attribution_{model}"] = t
+        for name, table in tables.items():
+            write_table(table, tmp, name, formats)
+        st = tmp / "statements"
+        st.mkdir()
+        for pid in close.statements.column("person_id").to_pylist():
+            (st / f"{pid}.txt").write_text(close.explain(pid) + "\n", encoding="utf-8")
+        if summary is not None:
+            (tmp / "summary.txt").write_text(summary, encoding="utf-8")
+        if html:
+            charts = _charts(close)
+            (tmp / "charts").mkdir()
+            for name, png in charts.items():
+                (tmp / "charts" / f"{name}.png").write_bytes(png)
+            (tmp / "report.html").write_text(report.render_html(close, charts), encoding="utf-8")
+    return Path(out)
+
+
+def summary_text(close: Any) -> str:
+    """The readable summary ``salescomp demo`` prints."""
+    cur = close.reporting_currency
+    w = []
+    w.append(f"Quarter close {close.label} ({close.start} .. {close.end}), data as of {close.as_of}")
+    w.append("=" * len(w[0]))
+    w.append("")
+    w.append("Attainment distribution (people with a quota this quarter)")
+    for key, d in close.distribution.items():
+        w.append(f"  {key:<28} {d['at_or_above']:>3} of {d['people']:<3} at or above quota "
+                 f"({d['share_at_or_above'] * 100:.0f}%)  median {d['percentiles'].get(Decimal('0.5'), 0):.1%}")
+        bars = []
+        for lo, hi, n in d["histogram"]:
+            label = f"<{hi:.0%}" if lo is None else (f">={lo:.0%}" if hi is None else f"{lo:.0%}-{hi:.0%}")
+            bars.append(f"{label} {n}")
+        w.append("      " + " | ".join(bars))
+    w.append("")
+    w.append(f"Top earners ({cur})")
+    for r in close.top_earners(8):
+        extra = "" if r["currency"] == cur else f"  ({r['total']:,} {r['currency']})"
+        w.append(f"  {r['person_id']:<12} {r['role']:<18} {r['plan']:<14} {r['total_reporting']:>14,}{extra}")
+    w.append("")
+    w.append(f"Totals by role ({cur})")
+    for k, v in close.totals_by("role"):
+        w.append(f"  {k:<24} {v:>14,}")
+    w.append(f"Totals by component ({cur})")
+    for k, v in close.totals_by("component"):
+        w.append(f"  {k:<24} {v:>14,}")
+    w.append(f"  {'TOTAL':<24} {close.total_paid():>14,}")
+    if close.attribution:
+        w.append("")
+        models = [m for m in ("first_touch", "linear", "position_based", "markov") if m in close.attribution]
+        w.append(f"Attribution of converted revenue by channel ({cur}, year to date)")
+        w.append("  " + f"{'channel':<14}" + "".join(f"{m:>16}" for m in models))
+        values = {m: dict(zip(close.attribution[m].column("channel").to_pylist(),
+                              close.attribution[m].column("value").to_pylist())) for m in models}
+        for ch in close.attribution[models[0]].column("channel").to_pylist():
+            w.append("  " + f"{ch:<14}" + "".join(f"{values[m].get(ch, Decimal(0)):>16,}" for m in models))
+    if close.pacing is not None and close.pacing.num_rows:
+        w.append("")
+        rows = [r for r in close.pacing.to_pylist() if r["subject_kind"] == "person" and r["quota"] > 0]
+        on = sum(1 for r in rows if r["on_pace"])
+        nxt = f"Q{close.quarter + 1}"
+        w.append(f"Pacing for {nxt} as of {close.as_of}: {on} of {len(rows)} quota rows on pace")
+        for r in sorted(rows, key=lambda r: (str(r["measure"]), -(r["pipeline_forecast"] / r["quota"]))):
+            w.append(f"  {r['subject']:<12} {str(r['measure']):<18} credited {r['credited'] / r['quota']:>7.1%}  "
+                     f"expected {r['expected'] / r['quota']:>7.1%}  forecast {r['pipeline_forecast'] / r['quota']:>7.1%}"
+                     f"  {'on pace' if r['on_pace'] else 'behind'}")
+    return "\n".join(w) + "\n"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+def _formats(text: str) -> tuple[str, ...]:
+    out = tuple(x.strip() for x in text.split(",") if x.strip())
+    for f in out:
+        if f not in ("csv", "parquet"):
+            raise InputError(f"--format: unknown format {f!r} (csv, parquet)")
+    return out
+
+
+def _default_formats() -> str:
+    try:
+        import pyarrow.parquet  # noqa: F401
+
+        return "csv,parquet"
+    except ImportError:  # pragma: no cover
+        return "csv"
+
+
+def _close(company: Any, args: argparse.Namespace) -> Any:
+    from .report import close_quarter
+
+    return close_quarter(company, args.quarter, threads=args.threads, progress=args.progress)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    company = demo.load(args.seed)
+    if args.inputs:
+        write_inputs(company, args.inputs)
+        print(f"wrote the demo company's inputs to {args.inputs}")
+        if args.inputs_only:
+            return 0
+    return _close_and_write(company, args)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    company = load_inputs(args.input)
+    return _close_and_write(company, args)
+
+
+def _close_and_write(company: Any, args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    close = _close(company, args)
+    text = summary_text(close)
+    if args.out:
+        write_outputs(close, args.out, formats=_formats(args.format), html=not args.no_html, summary=text)
+    print(text, end="")
+    if args.out:
+        print(f"\nwrote {args.out}/ (report.html, statements/, {', '.join(_formats(args.format))} tables) "
+              f"in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from . import demo
+
+    company = load_inputs(args.input) if args.input else demo.load(args.seed)
+    close = _close(company, args)
+    print(close.explain(args.person))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    for line in run_benchmark(args.people, args.deals_per_person, threads=args.threads, seed=args.seed):
+        print(line)
+    return 0
+
+
+def synthetic_company(people: int, deals_per_person: int, seed: int = 1) -> Any:
+    """A seeded synthetic roster of any size (level-order tree with fan-out 8: a CRO,
+    managers, account executives), one year of new-business deals per AE, quarterly quotas and
+    two plans. Built with numpy in integer cents; deterministic per seed."""
+    import numpy as np
+    import pyarrow as pa
+
+    from .demo import DemoCompany
+
+    if people < 2:
+        raise InputError("--people must be at least 2")
+    rng = np.random.default_rng(seed)
+    idx = np.arange(people)
+    ids = np.array([f"p{i:07d}" for i in range(people)], dtype=object)
+    is_ae = 8 * idx + 1 >= people
+    role = np.where(is_ae, "account_executive", "sales_manager").astype(object)
+    role[0] = "cro"
+    manager = ids[np.maximum(idx - 1, 0) // 8]
+    plan = np.where(is_ae, "ae", "mgr").astype(object)
+    n = people - 1
+    asg = {
+        "person_id": np.concatenate([ids[1:], ids]).tolist(),
+        "field": ["manager"] * n + ["plan"] * people,
+        "value": np.concatenate([manager[1:], plan]).tolist(),
+        "from": ["2020-01-01"] * (n + people),
+    }
+    aes = ids[is_ae]
+    k = len(aes) * deals_per_person
+    owner = aes[rng.integers(0, len(aes), k)] if len(aes) else np.array([], dtype=object)
+    day0 = np.datetime64("2026-01-01")
+    close = day0 + rng.integers(0, 365, k).astype("timedelta64[D]")
+    cents = rng.integers(500_000, 10_000_000, k)
+    words = np.empty(2 * k, dtype=np.int64)
+    words[0::2], words[1::2] = cents, 0
+    amount = pa.Array.from_buffers(pa.decimal128(18, 2), k, [None, pa.py_buffer(words.tobytes())])
+    deals = pa.table({"id": pa.array(np.arange(1, k + 1)), "owner": pa.array(owner.tolist(), pa.string()),
+                      "close_date": pa.array(close), "amount": amount,
+                      "currency": pa.array(["USD"] * k, pa.string()),
+                      "type": pa.array(["new_business"] * k, pa.string())})
+    qn = len(aes) * 4
+    quotas = pa.table({"subject": pa.array(np.repeat(aes, 4).tolist(), pa.string()),
+                       "measure": ["bookings"] * qn, "period_kind": ["quarter"] * qn,
+                       "fiscal_year": pa.array([2026] * qn, pa.int32()),
+                       "number": pa.array(np.tile([1, 2, 3, 4], len(aes)), pa.int32()),
+                       "amount": pa.array([Decimal(150_000 * deals_per_person // 4)] * qn, pa.decimal128(18, 2)),
+                       "currency": ["USD"] * qn})
+    from .demo._plans import _ae, _override
+
+    ae = _ae("ae", "USD", "1000000", "500", None)
+    return DemoCompany(
+        people=pa.table({"person_id": ids.tolist(), "role": role.tolist(), "start_date": ["2020-01-01"] * people,
+                         "pay_currency": ["USD"] * people}),
+        assignments=pa.table(asg), leaves=None, deals=deals, splits=None, account_managers=None, quotas=quotas,
+        ramps=[], ramp_assignments=None, opportunities=None, touchpoints=None, outcomes=None, fx_rates=None,
+        mbo=[], plan_documents=[ae, _override("mgr", "USD", "first_dollar", "0.01")],
+        credit_rules=[{"kind": "direct"}, {"kind": "roll_up", "depth": 8}], as_of=dt.date(2026, 12, 31),
+    )
+
+
+def run_benchmark(people: int, deals_per_person: int, *, threads: int = 0, seed: int = 1) -> list[str]:
+    """Time the stages of a Q1 close on a synthetic roster; returns printable lines."""
+    from . import Deals, Organisation, attainment, credit, effective_quotas
+    from .report import _require_engine_run
+
+    _require_engine_run()
+    t = time.perf_counter()
+    company = synthetic_company(people, deals_per_person, seed)
+    out = [f"synthetic roster: {people:,} people, {company.deals.num_rows:,} deals "
+           f"(built in {time.perf_counter() - t:.2f}s), threads={threads}"]
+
+    def timed(name: str, items: int, unit: str, fn: Any) -> Any:
+        t0 = time.perf_counter()
+        value = fn()
+        s = time.perf_counter() - t0
+        out.append(f"  {name:<34} {s:8.3f}s  {items / s if s > 0 else float('inf'):>14,.0f} {unit}/s")
+        return value
+
+    cal = company.calendar()
+    org = timed("organisation", people, "people", lambda: Organisation(company.people, company.assignments))
+    deals = timed("deals (validate)", company.deals.num_rows, "deals", lambda: Deals(org, company.deals))
+    credits = timed("crediting (direct + roll-ups)", company.deals.num_rows, "deals",
+                    lambda: credit(deals, company.credit_rules, calendar=cal, period_kind="quarter", threads=threads))
+    quotas = timed("effective quotas", company.quotas.num_rows, "rows",
+                   lambda: effective_quotas(org, company.quotas, calendar=cal, measures=credits))
+    timed("attainment", len(credits), "credits", lambda: attainment(credits, quotas, calendar=cal))
+
+    from .report import close_quarter
+
+    close = timed("full Q1 close (all of the above + run)", len(credits), "credits",
+                  lambda: close_quarter(company, 1, threads=threads, progress=False))
+    out.append(f"  payout lines {close.payouts.num_rows:,}, statements {close.statements.num_rows:,}, "
+               f"total {close.total_paid():,} USD")
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(prog="salescomp", description="Exact, explainable sales compensation.")
+    p.add_argument("--version", action="version", version=f"salescomp {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def close_options(q: argparse.ArgumentParser, out_required: bool) -> None:
+        q.add_argument("--quarter", type=int, default=3, help="the fiscal quarter to close (default 3)")
+        q.add_argument("--threads", type=int, default=1, help="worker threads (0 = all cores); same results")
+        q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bar (default: on when stderr is a terminal)")
+        if out_required is not None:
+            q.add_argument("--out", required=out_required, help="output folder (replaced atomically)")
+            q.add_argument("--format", default=_default_formats(), help="csv, parquet or both (default: both "
+                           "when pyarrow.parquet is available)")
+            q.add_argument("--no-html", action="store_true", help="skip the HTML report and charts")
+
+    d = sub.add_parser("demo", help="close a quarter of the embedded demo company and print a summary")
+    close_options(d, False)
+    d.add_argument("--seed", type=int, default=2026, help="demo company seed (default: the shipped one)")
+    d.add_argument("--inputs", help="also write the demo company's inputs (the `run` layout) to this folder")
+    d.add_argument("--inputs-only", action="store_true", help="with --inputs: write the inputs and stop")
+    d.set_defaults(func=_cmd_demo)
+
+    r = sub.add_parser("run", help="close a quarter on your files (see docs/analyst.md for the layout)")
+    r.add_argument("input", help="folder with people, assignments, deals, quotas (CSV/Parquet), plans.json, ...")
+    close_options(r, True)
+    r.set_defaults(func=_cmd_run)
+
+    e = sub.add_parser("explain", help="why a person was paid what they were, line by line")
+    e.add_argument("person", help="person id")
+    e.add_argument("input", nargs="?", help="input folder (default: the demo company)")
+    e.add_argument("--seed", type=int, default=2026)
+    close_options(e, None)
+    e.set_defaults(func=_cmd_explain)
+
+    b = sub.add_parser("bench", help="a commission run on a synthetic roster; prints throughput")
+    b.add_argument("--people", type=int, default=1000)
+    b.add_argument("--deals-per-person", type=int, default=50)
+    b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--seed", type=int, default=1)
+    b.set_defaults(func=_cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``salescomp`` command; returns the exit status."""
+    from ._errors import Error, ValidationError
+
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as e:
+        note = f"\n{_ROWS_NOTE}" if "row " in str(e) else ""
+        print(f"salescomp: error: {e}{note}\nnothing was written.", file=sys.stderr)
+        return 2
+    except ValidationError as e:
+        print(f"salescomp: invalid input: {_describe(e)}\n{_ROWS_NOTE}\nnothing was written.", file=sys.stderr)
+        return 2
+    except ImportError as e:
+        print(f"salescomp: {e}\nthe command line needs the analyst extras: pip install 'salescomp[analyst]'",
+              file=sys.stderr)
+        return 1
+    except (Error, TypeError) as e:
+        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
+        return 1
+
+
+_ROWS_NOTE = "(rows count the data rows of a table from 0: in a CSV file, row N is on line N + 2)"
+
+
+def _describe(e: Exception) -> str:
+    issues = getattr(e, "issues", None) or []
+    text = str(e)
+    if issues and all(str(i.get("value", "")) not in text for i in issues[:3] if isinstance(i, dict)):
+        lines = [f"  row {i.get('row')}, {i.get('field')}: {i.get('value')!r}: {i.get('rule')}"
+                 for i in issues[:200] if isinstance(i, dict)]
+        text += "\n" + "\n".join(lines)
+    return text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
