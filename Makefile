@@ -2,8 +2,9 @@
 # Both install what they need first (Debian packages via apt-get, Python packages into .venv).
 .PHONY: demo test bootstrap package dev bench format
 
+# Closes FY2026-Q3 for the embedded demo company and writes out/demo/ (report.html, statements, tables).
 demo: package
-	.venv/bin/python examples/python/money_tour.py
+	.venv/bin/salescomp demo --out out/demo
 
 test: bootstrap
 	scripts/test.sh
