@@ -265,6 +265,9 @@ def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str
             tables["pacing"] = close.pacing
         for model, t in close.attribution.items():
             tables[f"attribution_{model}"] = t
+        if close.accounting is not None:
+            tables["accounting_roll_forward"] = close.accounting_roll_forward
+            tables["accounting_assets"] = close.accounting.assets(output="arrow")
         for name, table in tables.items():
             write_table(table, tmp, name, formats)
         st = tmp / "statements"
@@ -320,6 +323,21 @@ def summary_text(close: Any) -> str:
                               close.attribution[m].column("value").to_pylist())) for m in models}
         for ch in close.attribution[models[0]].column("channel").to_pylist():
             w.append("  " + f"{ch:<14}" + "".join(f"{values[m].get(ch, Decimal(0)):>16,}" for m in models))
+    rf = close.accounting_roll_forward
+    if rf is not None and rf.num_rows:
+        w.append("")
+        w.append(f"Commission expense accounting, ASC 340-40 ({close.label}, by currency)")
+        w.append(f"  {'currency':<9}{'capitalised':>14}{'amortised':>14}{'clawed back':>14}{'closing asset':>15}"
+                 f"{'current':>14}{'non-current':>14}")
+        months = {r["month"] for r in rf.to_pylist() if close.start <= r["month"] <= close.end}
+        for ccy in sorted(set(rf.column("currency").to_pylist())):
+            rows = [r for r in rf.to_pylist() if r["currency"] == ccy and r["month"] in months]
+            if not rows:
+                continue
+            last = max(rows, key=lambda r: r["month"])
+            w.append(f"  {ccy:<9}{sum(r['additions'] for r in rows):>14,}{sum(r['amortisation'] for r in rows):>14,}"
+                     f"{sum(r['reductions'] for r in rows):>14,}{last['closing']:>15,}{last['current']:>14,}"
+                     f"{last['non_current']:>14,}")
     if close.pacing is not None and close.pacing.num_rows:
         w.append("")
         rows = [r for r in close.pacing.to_pylist() if r["subject_kind"] == "person" and r["quota"] > 0]

@@ -1,0 +1,138 @@
+"""Commission expense accounting for a quarter close (ASC 340-40 / IFRS 15).
+
+Maps the engine's payout lines onto the accounting input (docs/accounting.md, section 1):
+
+- every positive line tied to a deal is an incremental cost of obtaining that contract:
+  one cost row per (person, deal, quarter), incurred on the quarter's last day, amortised
+  from the deal's close date over its term (12 months when the deal has none);
+  new business is ``initial``, renewals ``renewal``, upsells and cross-sells ``expansion``;
+- every negative line tied to a deal (a clawback) is a ``clawback`` event on the quarter's
+  last day, taken from that person's cost rows for the deal up to that quarter, then from
+  their portfolio rows, oldest first, each up to what is left of it;
+- period commissions on bookings (the tiered, renewal and expansion commissions and the
+  manager overrides: ``PORTFOLIO_COMPONENTS``) are not tied to one deal, so they follow the
+  portfolio approach ASC 340-40 allows for similar contracts: one cost row per (person,
+  component, quarter), incurred and starting on the quarter's last day, amortised over the
+  credit-weighted average term of the deals the person was credited for in that quarter
+  (whole months, rounded half-even);
+- pay for pipeline, meetings and objectives, and draws, is not a cost of obtaining a
+  contract and is not capitalised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+# The demo plans' components paid on closed bookings (see salescomp.demo._plans).
+PORTFOLIO_COMPONENTS = frozenset({"commission", "renewals", "expansion", "override"})
+_KIND = {"new_business": "initial", "renewal": "renewal", "upsell": "expansion", "cross_sell": "expansion"}
+DEFAULT_TERM_MONTHS = 12
+
+
+def _terms(deals: Any) -> list[int]:
+    """Each deal's term in months (DEFAULT_TERM_MONTHS when the deals carry none)."""
+    if "term_months" not in deals.column_names:
+        return [DEFAULT_TERM_MONTHS] * deals.num_rows
+    return [int(t) if t else DEFAULT_TERM_MONTHS for t in deals.column("term_months").to_pylist()]
+
+
+def _portfolio_terms(credits: Any, deals: Any, quarter_ends: list[dt.date]) -> dict[tuple[str, int], int]:
+    """(person id, quarter) -> credit-weighted average term in whole months (half-even)."""
+    term = _terms(deals)
+    weighted: dict[tuple[str, int], list[Decimal]] = {}
+    for pid, row, day, amount in zip(credits.column("person_id").to_pylist(), credits.column("deal_row").to_pylist(),
+                                     credits.column("date").to_pylist(), credits.column("amount").to_pylist()):
+        if amount is None or amount <= 0:
+            continue
+        q = next((i for i, end in enumerate(quarter_ends, start=1) if day <= end), None)
+        if q is None:
+            continue
+        acc = weighted.setdefault((pid, q), [Decimal(0), Decimal(0)])
+        acc[0] += amount * term[row]
+        acc[1] += amount
+    return {k: int((v[0] / v[1]).to_integral_value()) for k, v in weighted.items() if v[1] > 0}
+
+
+def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
+                     credits: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """Cost rows and clawback events (dicts of columns) from the runs of Q1 .. Qn."""
+    terms = _portfolio_terms(credits, deals, quarter_ends)
+    deal_ids = deals.column("id").to_pylist()
+    close = deals.column("close_date").to_pylist()
+    term = _terms(deals)
+    kind = [str(t) for t in deals.column("type").to_pylist()]
+    costs: dict[str, list[Any]] = {k: [] for k in ("line_id", "person", "contract", "amount", "currency",
+                                                    "incurred", "contract_start", "term_months", "incremental",
+                                                    "kind")}
+    events: dict[str, list[Any]] = {k: [] for k in ("line_id", "kind", "date", "amount")}
+    open_lines: dict[tuple[int, int], list[list[Any]]] = {}  # (person, deal) -> [[line_id, left]]
+    open_portfolio: dict[int, list[list[Any]]] = {}  # person -> [[line_id, left]] of portfolio rows
+    for q, (run, end) in enumerate(zip(runs, quarter_ends), start=1):
+        paid: dict[tuple[int, int, str], Decimal] = {}
+        clawed: dict[tuple[int, int], Decimal] = {}
+        portfolio: dict[tuple[int, str, str], Decimal] = {}
+        for line in run.lines:
+            if line.get("adjustment"):
+                continue
+            if line["deal"] is None:
+                if line["component"] in PORTFOLIO_COMPONENTS and line["amount"] > 0:
+                    key3 = (line["person"], line["component"], line["currency"])
+                    portfolio[key3] = portfolio.get(key3, Decimal(0)) + line["amount"]
+                continue
+            key = (line["person"], line["deal"])
+            if line["amount"] > 0:
+                paid[key + (line["currency"],)] = paid.get(key + (line["currency"],), Decimal(0)) + line["amount"]
+            elif line["amount"] < 0:
+                clawed[key] = clawed.get(key, Decimal(0)) - line["amount"]
+        for (person, deal, currency), amount in sorted(paid.items()):
+            line_id = f"{person_ids[person]}/{deal_ids[deal]}/Q{q}"
+            costs["line_id"].append(line_id)
+            costs["person"].append(person_ids[person])
+            costs["contract"].append(str(deal_ids[deal]))
+            costs["amount"].append(amount)
+            costs["currency"].append(currency)
+            costs["incurred"].append(end)
+            costs["contract_start"].append(close[deal])
+            costs["term_months"].append(term[deal])
+            costs["incremental"].append(True)
+            costs["kind"].append(_KIND.get(kind[deal], "initial"))
+            open_lines.setdefault((person, deal), []).append([line_id, amount])
+        for (person, component, currency), amount in sorted(portfolio.items()):
+            pid = person_ids[person]
+            costs["line_id"].append(f"{pid}/{component}/Q{q}")
+            costs["person"].append(pid)
+            costs["contract"].append(f"portfolio:{pid}:Q{q}")
+            costs["amount"].append(amount)
+            costs["currency"].append(currency)
+            costs["incurred"].append(end)
+            costs["contract_start"].append(end)
+            costs["term_months"].append(terms.get((pid, q), DEFAULT_TERM_MONTHS))
+            costs["incremental"].append(True)
+            costs["kind"].append("initial")
+            open_portfolio.setdefault(person, []).append([f"{pid}/{component}/Q{q}", amount])
+        for (person, deal), amount in sorted(clawed.items()):
+            # The deal's own cost rows first, then the person's portfolio rows (the commission on
+            # a clawed-back deal was usually paid inside a period commission).
+            for entry in open_lines.get((person, deal), []) + open_portfolio.get(person, []):
+                take = min(amount, entry[1])
+                if take > 0:
+                    events["line_id"].append(entry[0])
+                    events["kind"].append("clawback")
+                    events["date"].append(end)
+                    events["amount"].append(take)
+                    entry[1] -= take
+                    amount -= take
+    return costs, events
+
+
+def close_accounting(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
+                     credits: Any, year_start: dt.date, policy: Any = None) -> tuple[Any, Any]:
+    """The amortisation book and its monthly roll-forward (pyarrow) from the fiscal year's start
+    to the closed quarter's end."""
+    from . import accounting
+
+    costs, events = commission_costs(runs, quarter_ends, person_ids, deals, credits)
+    book = accounting.amortise(costs, events if events["line_id"] else None, policy=policy)
+    return book, book.roll_forward(year_start, quarter_ends[-1], output="arrow")
