@@ -91,6 +91,17 @@ void for_each_row(std::size_t n, Body&& body) {
   }
 }
 
+// out[i] = fn(i, values[i]) for every row of an int64 column, with the GIL released.
+template <class Fn>
+Int64Array map_rows(const Int64Array& values, Fn&& fn) {
+  const std::size_t n = std::size_t(values.size());
+  Int64Array out{py::ssize_t(n)};
+  const int64_t* in = values.data();
+  int64_t* o = out.mutable_data();
+  for_each_row(n, [&](std::size_t i) { o[i] = fn(i, in[i]); });
+  return out;
+}
+
 py::int_ int128_to_python(detail::int128 v) {
   return py::reinterpret_steal<py::int_>(PyLong_FromString(detail::to_string(v).c_str(), nullptr, 10));
 }
@@ -120,14 +131,10 @@ void bind_batch(py::module_& root) {
   m.def(
       "multiply",
       [](py::handle minor, py::handle rate, RoundingMode mode) {
-        auto a = int64_array(minor, "minor_units");
-        const std::size_t n = std::size_t(a.size());
-        const RateColumn r = rate_column(rate, n, "rate");
-        Int64Array out{py::ssize_t(n)};
-        const int64_t* in = a.data();
-        int64_t* o = out.mutable_data();
-        for_each_row(n, [&](std::size_t i) { o[i] = multiply_minor(in[i], Rate::from_raw(r.at(i)), mode); });
-        return out;
+        const auto a = int64_array(minor, "minor_units");
+        const RateColumn r = rate_column(rate, std::size_t(a.size()), "rate");
+        return map_rows(
+            a, [&](std::size_t i, int64_t x) { return multiply_minor(x, Rate::from_raw(r.at(i)), mode); });
       },
       py::arg("minor_units"), py::arg("rate"), py::arg("rounding") = RoundingMode::HalfEven,
       "minor x rate per row, rounded once; rate is a Rate or an int64 array of raw units (1e-12).");
@@ -135,17 +142,12 @@ void bind_batch(py::module_& root) {
   m.def(
       "multiply_two",
       [](py::handle minor, py::handle rate_a, py::handle rate_b, RoundingMode mode) {
-        auto a = int64_array(minor, "minor_units");
-        const std::size_t n = std::size_t(a.size());
-        const RateColumn ra = rate_column(rate_a, n, "rate_a");
-        const RateColumn rb = rate_column(rate_b, n, "rate_b");
-        Int64Array out{py::ssize_t(n)};
-        const int64_t* in = a.data();
-        int64_t* o = out.mutable_data();
-        for_each_row(n, [&](std::size_t i) {
-          o[i] = multiply_minor(in[i], Rate::from_raw(ra.at(i)), Rate::from_raw(rb.at(i)), mode);
+        const auto a = int64_array(minor, "minor_units");
+        const RateColumn ra = rate_column(rate_a, std::size_t(a.size()), "rate_a");
+        const RateColumn rb = rate_column(rate_b, std::size_t(a.size()), "rate_b");
+        return map_rows(a, [&](std::size_t i, int64_t x) {
+          return multiply_minor(x, Rate::from_raw(ra.at(i)), Rate::from_raw(rb.at(i)), mode);
         });
-        return out;
       },
       py::arg("minor_units"), py::arg("rate_a"), py::arg("rate_b"),
       py::arg("rounding") = RoundingMode::HalfEven,
@@ -154,16 +156,12 @@ void bind_batch(py::module_& root) {
   m.def(
       "multiply_divide",
       [](py::handle minor, py::handle numerator, py::handle denominator, RoundingMode mode) {
-        auto a = int64_array(minor, "minor_units");
-        const std::size_t n = std::size_t(a.size());
-        const RateColumn num = int_column(numerator, n, "numerator");
-        const RateColumn den = int_column(denominator, n, "denominator");
-        Int64Array out{py::ssize_t(n)};
-        const int64_t* in = a.data();
-        int64_t* o = out.mutable_data();
-        for_each_row(n,
-                     [&](std::size_t i) { o[i] = multiply_divide_minor(in[i], num.at(i), den.at(i), mode); });
-        return out;
+        const auto a = int64_array(minor, "minor_units");
+        const RateColumn num = int_column(numerator, std::size_t(a.size()), "numerator");
+        const RateColumn den = int_column(denominator, std::size_t(a.size()), "denominator");
+        return map_rows(a, [&](std::size_t i, int64_t x) {
+          return multiply_divide_minor(x, num.at(i), den.at(i), mode);
+        });
       },
       py::arg("minor_units"), py::arg("numerator"), py::arg("denominator"),
       py::arg("rounding") = RoundingMode::HalfEven, "minor x numerator / denominator per row, rounded once.");
@@ -192,16 +190,11 @@ void bind_batch(py::module_& root) {
   m.def(
       "multiply_rates",
       [](py::handle a, py::handle b, RoundingMode mode) {
-        auto x = int64_array(a, "a");
-        const std::size_t n = std::size_t(x.size());
-        const RateColumn y = rate_column(b, n, "b");
-        Int64Array out{py::ssize_t(n)};
-        const int64_t* in = x.data();
-        int64_t* o = out.mutable_data();
-        for_each_row(n, [&](std::size_t i) {
-          o[i] = multiply(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw();
+        const auto x = int64_array(a, "a");
+        const RateColumn y = rate_column(b, std::size_t(x.size()), "b");
+        return map_rows(x, [&](std::size_t i, int64_t v) {
+          return multiply(Rate::from_raw(v), Rate::from_raw(y.at(i)), mode).raw();
         });
-        return out;
       },
       py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
       "Rate raw units a x b per row, rounded once to 12 places.");
@@ -209,16 +202,11 @@ void bind_batch(py::module_& root) {
   m.def(
       "divide_rates",
       [](py::handle a, py::handle b, RoundingMode mode) {
-        auto x = int64_array(a, "a");
-        const std::size_t n = std::size_t(x.size());
-        const RateColumn y = rate_column(b, n, "b");
-        Int64Array out{py::ssize_t(n)};
-        const int64_t* in = x.data();
-        int64_t* o = out.mutable_data();
-        for_each_row(n, [&](std::size_t i) {
-          o[i] = divide(Rate::from_raw(in[i]), Rate::from_raw(y.at(i)), mode).raw();
+        const auto x = int64_array(a, "a");
+        const RateColumn y = rate_column(b, std::size_t(x.size()), "b");
+        return map_rows(x, [&](std::size_t i, int64_t v) {
+          return divide(Rate::from_raw(v), Rate::from_raw(y.at(i)), mode).raw();
         });
-        return out;
       },
       py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
       "Rate raw units a / b per row, rounded once to 12 places.");
