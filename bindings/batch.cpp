@@ -187,29 +187,21 @@ void bind_batch(py::module_& root) {
       py::arg("total"), py::arg("weights"), py::arg("tie_keys") = py::none(),
       "Largest-remainder split of `total` minor units by integer weights; the parts sum to total.");
 
-  m.def(
-      "multiply_rates",
-      [](py::handle a, py::handle b, RoundingMode mode) {
-        const auto x = int64_array(a, "a");
-        const RateColumn y = rate_column(b, std::size_t(x.size()), "b");
-        return map_rows(x, [&](std::size_t i, int64_t v) {
-          return multiply(Rate::from_raw(v), Rate::from_raw(y.at(i)), mode).raw();
-        });
-      },
-      py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
-      "Rate raw units a x b per row, rounded once to 12 places.");
-
-  m.def(
-      "divide_rates",
-      [](py::handle a, py::handle b, RoundingMode mode) {
-        const auto x = int64_array(a, "a");
-        const RateColumn y = rate_column(b, std::size_t(x.size()), "b");
-        return map_rows(x, [&](std::size_t i, int64_t v) {
-          return divide(Rate::from_raw(v), Rate::from_raw(y.at(i)), mode).raw();
-        });
-      },
-      py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven,
-      "Rate raw units a / b per row, rounded once to 12 places.");
+  // Rate (x) Rate per row, rounded once to 12 places: one binding per operation.
+  const auto bind_rate_op = [&m](const char* name, Rate (*op)(Rate, Rate, RoundingMode), const char* doc) {
+    m.def(
+        name,
+        [op](py::handle a, py::handle b, RoundingMode mode) {
+          const auto x = int64_array(a, "a");
+          const RateColumn y = rate_column(b, std::size_t(x.size()), "b");
+          return map_rows(x, [&](std::size_t i, int64_t v) {
+            return op(Rate::from_raw(v), Rate::from_raw(y.at(i)), mode).raw();
+          });
+        },
+        py::arg("a"), py::arg("b"), py::arg("rounding") = RoundingMode::HalfEven, doc);
+  };
+  bind_rate_op("multiply_rates", &multiply, "Rate raw units a x b per row, rounded once to 12 places.");
+  bind_rate_op("divide_rates", &divide, "Rate raw units a / b per row, rounded once to 12 places.");
 
   m.def(
       "parse",
