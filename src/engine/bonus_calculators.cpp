@@ -42,7 +42,7 @@ MilestoneResult calculate_milestones(const MilestoneComponent& mc, const std::st
 std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifComponent& sc,
                                                                 const std::string& id,
                                                                 const std::vector<SpifCredit>& credits,
-                                                                RoundingMode mode) {
+                                                                RoundingMode mode, bool explain) {
   std::vector<std::pair<int64_t, ComponentResult>> out;
   for (const SpifCredit& cr : credits) {
     if (cr.date < sc.from || cr.date > sc.to) continue;
@@ -58,21 +58,23 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
     ex.component_id = id;
     ex.component_type = "spif";
     ex.measure = cr.credit;
-    ex.band = "deal " + std::to_string(cr.deal) + " on " + cr.date.to_string() + " in [" +
+    if (explain)
+      ex.band = "deal " + std::to_string(cr.deal) + " on " + cr.date.to_string() + " in [" +
               sc.from.to_string() + ", " + sc.to.to_string() + "]";
     Exact value = 0;
     if (sc.amount_per_deal) {
       cr.credit.require_same_currency(*sc.amount_per_deal, "add");
       value += exact_minor(*sc.amount_per_deal);
-      ex.formula = sc.amount_per_deal->to_string();
+      if (explain) ex.formula = sc.amount_per_deal->to_string();
     }
     if (sc.rate) {
       value += exact_rate(*sc.rate) * exact_minor(cr.credit);
       ex.rate = *sc.rate;
-      ex.formula +=
+      if (explain)
+        ex.formula +=
           (ex.formula.empty() ? "" : " + ") + sc.rate->to_short_string() + " x " + cr.credit.to_string();
     }
-    const Money amount = round_into(value, c, mode, ex);
+    const Money amount = round_into(value, c, mode, ex, explain);
     out.emplace_back(cr.deal, ComponentResult{amount, std::move(ex), exact_amount(value)});
   }
   return out;

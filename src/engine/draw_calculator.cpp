@@ -27,6 +27,7 @@ DrawResult calculate_draw(const DrawComponent& dc, const std::string& id, const 
   auto balance = [&](const Money& m) { return m.currency().valid() ? m : zero; };
   Money recoverable = balance(state.recoverable_balance);
   Money guarantee = balance(state.guarantee_balance);
+  const Money owed_before = recoverable + guarantee;
   const bool in_term = state.periods_elapsed < dc.term_periods;
   const bool guaranteed = in_term && dc.kind != DrawKind::RecoverableDraw;
 
@@ -77,8 +78,19 @@ DrawResult calculate_draw(const DrawComponent& dc, const std::string& id, const 
   r.next = DrawState{recoverable, guarantee, state.periods_elapsed + 1};
   ex.applied.push_back("balances after: recoverable " + recoverable.to_string() + ", guarantee " +
                        guarantee.to_string());
-  ex.amount = r.paid + r.recovered;
-  ex.exact_value = ex.amount.to_string();
+  // The recovery is its own line: its explanation carries the same chain
+  // (kind, term, balances) with the recovery as the amount and formula.
+  Explanation& rex = r.recovery_explanation;
+  rex = ex;
+  rex.component_id = id + ".recovery";
+  rex.formula = "-min(" + available.to_string() + " available, " +
+                owed_before.to_string() +
+                " owed before this period) = " + r.recovered.to_string();
+  rex.amount = r.recovered;
+  rex.exact_value = r.recovered.to_string();
+  ex.amount = r.paid;
+  ex.exact_value = r.paid.to_string();
+  if (ex.formula.empty()) ex.formula = "0 (term over)";
   return r;
 }
 

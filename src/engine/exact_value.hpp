@@ -88,9 +88,12 @@ inline ExactAmount exact_amount(const Exact& minor) {
 inline Exact from_exact_amount(const ExactAmount& a) { return Exact(a.numerator, a.denominator); }
 
 // Rounds `minor` once and records the value and the rounding in `ex`.
+// `explain` false: only the amount is recorded (large runs skip the text).
 template <class Explanation>
-Money round_into(const Exact& minor, Currency c, RoundingMode mode, Explanation& ex) {
+Money round_into(const Exact& minor, Currency c, RoundingMode mode, Explanation& ex, bool explain = true) {
   const Money amount = round_money(minor, c, mode);
+  ex.amount = amount;
+  if (!explain) return amount;
   ex.exact_value = money_text(minor, c);
   ex.rounding = std::string(to_string(mode)) + " to " + money_text(Exact(1), c) + ": " + ex.exact_value +
                 " -> " + amount.to_string();

@@ -86,7 +86,7 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
       if (own > cap) ++hits;
       capped += own > cap ? cap : own;
     }
-    if (hits > 0)
+    if (hits > 0 && in.explain)
       ex.applied.push_back("per_deal cap " + caps.per_deal->to_string() + " on " + std::to_string(hits) +
                            " deal(s): " + money_text(earned, c) + " -> " + money_text(capped, c));
     earned = capped;
@@ -96,10 +96,11 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     in.measure.require_same_currency(in.paid_before, "net");
     payout -= exact_minor(in.paid_before);
     ex.prior_paid = in.paid_before;
-    ex.formula += " - " + in.paid_before.to_string() + " paid before";
+    if (in.explain) ex.formula += " - " + in.paid_before.to_string() + " paid before";
   }
   if (caps.per_period && payout > exact_minor(*caps.per_period)) {
-    ex.applied.push_back("per_period cap " + caps.per_period->to_string() + " (uncapped " +
+    if (in.explain)
+      ex.applied.push_back("per_period cap " + caps.per_period->to_string() + " (uncapped " +
                          money_text(payout, c) + ")");
     payout = exact_minor(*caps.per_period);
   }
@@ -107,13 +108,14 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     Exact room = exact_minor(*caps.per_year) - exact_minor(in.paid_in_year);
     if (room < 0) room = 0;
     if (payout > room) {
-      ex.applied.push_back("per_year cap " + caps.per_year->to_string() + " with " +
+      if (in.explain)
+        ex.applied.push_back("per_year cap " + caps.per_year->to_string() + " with " +
                            in.paid_in_year.to_string() + " paid this year (uncapped " +
                            money_text(payout, c) + ")");
       payout = room;
     }
   }
-  const Money amount = round_into(payout, c, in.rounding, ex);
+  const Money amount = round_into(payout, c, in.rounding, ex, in.explain);
   return ComponentResult{amount, std::move(ex), exact_amount(payout)};
 }
 
@@ -126,11 +128,13 @@ bool gate_open(const Gate& g, const ComponentInput& in, std::string& note) {
     if (!q || q->minor_units() <= 0) missing_quota(in.component_id, "an attainment gate");
     value.require_same_currency(*q, "compare");
     open = exact_minor(value) >= exact_raw_rate(g.level) * exact_minor(*q);
+    if (!in.explain) return open;
     note = "gate at attainment " + Rate::from_raw(g.level).to_short_string() + " of " +
            (g.measure.empty() ? std::string("this measure") : g.measure) + " (" +
            std::string(to_string(g.accumulation)) + "): " + value.to_string() + " / " + q->to_string();
   } else {
     open = value.minor_units() >= g.level;
+    if (!in.explain) return open;
     note = "gate at " + Money::from_minor(g.level, value.currency()).to_string() + " of " +
            (g.measure.empty() ? std::string("this measure") : g.measure) + " (" +
            std::string(to_string(g.accumulation)) + "): " + value.to_string();
@@ -179,7 +183,7 @@ Explanation base_explanation(const ComponentInput& in, std::string type) {
   ex.amount = Money::zero(in.measure.currency());
   if (in.quota) {
     ex.quota = in.quota;
-    if (in.quota->minor_units() > 0)
+    if (in.quota->minor_units() > 0 && in.explain)
       ex.attainment = display_ratio(exact_minor(in.measure) / exact_minor(*in.quota));
   }
   return ex;
@@ -215,7 +219,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   if (rc.caps.attainment) {
     const Exact limit = exact_rate(*rc.caps.attainment) * *q;
     if (x > limit) {
-      ex.applied.push_back("attainment cap " + rc.caps.attainment->to_short_string() +
+      if (in.explain)
+        ex.applied.push_back("attainment cap " + rc.caps.attainment->to_short_string() +
                            ": measure counted up to " + money_text(limit, c));
       x = limit;
     }
@@ -248,7 +253,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
       }
     }
     const Tier& band = t.tiers[k];
-    ex.band = "tier " + std::to_string(k + 1) + " of " + std::to_string(n) + " " +
+    if (in.explain)
+      ex.band = "tier " + std::to_string(k + 1) + " of " + std::to_string(n) + " " +
               (t.edge == BandEdge::LowerInclusive ? "[" : "(") + bound_text(band.from, t.basis, c) + ", " +
               (band.to ? bound_text(*band.to, t.basis, c) : std::string("inf")) +
               (t.edge == BandEdge::LowerInclusive || !band.to ? ")" : "]") + ", " +
@@ -281,7 +287,7 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
       Exact r = exact_rate(band.rate);
       if (band.to) r += (exact_rate(*band.rate_to) - r) * (x - from[k]) / (*to[k] - from[k]);
       segments.push_back(Segment{0, x, r});
-      ex.rate = display_rate(r);
+      if (in.explain) ex.rate = display_rate(r);
     }
   }
 
@@ -291,7 +297,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (above && !accelerators_allowed) continue;
     const Exact level = exact_rate(a.level) * *q;
     if (above ? x > level : level > 0) {
-      ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
+      if (in.explain)
+        ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
                            a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +
                            " attainment " + a.level.to_short_string());
       segments = multiply_part(segments, level, exact_rate(a.multiplier), above);
@@ -300,13 +307,14 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   if (rc.caps.soft) {
     const Exact level = exact_rate(rc.caps.soft->level) * *q;
     if (x > level) {
-      ex.applied.push_back("soft cap above attainment " + rc.caps.soft->level.to_short_string() + ": rate x" +
+      if (in.explain)
+        ex.applied.push_back("soft cap above attainment " + rc.caps.soft->level.to_short_string() + ": rate x" +
                            rc.caps.soft->multiplier.to_short_string());
       segments = multiply_part(segments, level, exact_rate(rc.caps.soft->multiplier), true);
     }
   }
   Exact earned = integrate(segments);
-  ex.formula = describe(segments, c);
+  if (in.explain) ex.formula = describe(segments, c);
   for (const RateAdjustment& a : rc.adjustments) {
     if (a.scope != AdjustmentScope::Whole) continue;
     const bool above = a.direction == AdjustmentDirection::Above;
@@ -314,6 +322,7 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     const bool reached = x_full >= exact_rate(a.level) * *q;
     if (above == reached) {
       earned *= exact_rate(a.multiplier);
+      if (!in.explain) continue;
       ex.formula = "(" + ex.formula + ") x " + a.multiplier.to_short_string();
       ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
                            a.multiplier.to_short_string() + " on the whole payout (attainment " +
@@ -322,8 +331,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   }
   if (rc.kicker && accelerators_allowed && x_full >= exact_rate(rc.kicker->level) * *q) {
     earned *= exact_rate(rc.kicker->multiplier);
-    ex.formula = "(" + ex.formula + ") x " + rc.kicker->multiplier.to_short_string();
-    ex.applied.push_back("kicker x" + rc.kicker->multiplier.to_short_string() + " (attainment at or above " +
+    if (in.explain) ex.formula = "(" + ex.formula + ") x " + rc.kicker->multiplier.to_short_string();
+    if (in.explain) ex.applied.push_back("kicker x" + rc.kicker->multiplier.to_short_string() + " (attainment at or above " +
                          rc.kicker->level.to_short_string() + ")");
   }
   return settle(earned, in, rc.caps, std::move(ex));
@@ -347,11 +356,12 @@ ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, c
   }
   if (tc.caps.attainment && a > exact_rate(*tc.caps.attainment)) {
     a = exact_rate(*tc.caps.attainment);
-    ex.applied.push_back("attainment cap " + tc.caps.attainment->to_short_string());
+    if (in.explain) ex.applied.push_back("attainment cap " + tc.caps.attainment->to_short_string());
   }
   const Exact f = curve_at(tc.curve, a, ex.band);
-  ex.rate = display_rate(f);
-  ex.formula =
+  if (in.explain) ex.rate = display_rate(f);
+  if (in.explain)
+    ex.formula =
       tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " + rate_text(f);
   return settle(exact_minor(tc.target) * f, in, tc.caps, std::move(ex));
 }
@@ -360,7 +370,7 @@ ComponentResult calculate_per_unit(const PerUnitComponent& pc, const ComponentIn
   Explanation ex = base_explanation(in, "per_unit");
   ex.measure.reset();
   ex.count = in.count;
-  ex.formula = std::to_string(in.count) + " x " + pc.amount_per_unit.to_string();
+  if (in.explain) ex.formula = std::to_string(in.count) + " x " + pc.amount_per_unit.to_string();
   return settle(exact_int(in.count) * exact_minor(pc.amount_per_unit), in, pc.caps, std::move(ex));
 }
 
@@ -373,13 +383,15 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
     case OverrideBasis::FirstDollar:
       earned = exact_rate(*oc.rate) * x;
       ex.rate = *oc.rate;
-      ex.formula = oc.rate->to_short_string() + " x " + in.measure.to_string() +
+      if (in.explain)
+        ex.formula = oc.rate->to_short_string() + " x " + in.measure.to_string() +
                    " (team credit from the first dollar)";
       break;
     case OverrideBasis::AboveThreshold: {
       const Exact over = x > exact_minor(*oc.threshold) ? x - exact_minor(*oc.threshold) : Exact(0);
       earned = exact_rate(*oc.rate) * over;
       ex.rate = *oc.rate;
+      if (!in.explain) break;
       ex.band = "above threshold " + oc.threshold->to_string();
       ex.formula = oc.rate->to_short_string() + " x max(0, " + in.measure.to_string() + " - " +
                    oc.threshold->to_string() + ") = " + oc.rate->to_short_string() + " x " +
@@ -390,6 +402,7 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
       const Exact a = x / require_quota(in, "an override on team attainment");
       const Exact f = curve_at(*oc.curve, a, ex.band);
       earned = exact_minor(*oc.target) * f;
+      if (!in.explain) break;
       ex.rate = display_rate(f);
       ex.formula = oc.target->to_string() + " x f(" + rate_text(a) + ") = " + oc.target->to_string() + " x " +
                    rate_text(f);

@@ -9,7 +9,7 @@ using namespace engine_detail;
 
 ComponentResult calculate_payable(const PayoutTiming& timing, const std::string& id, const Money& earned,
                                   const DealPaymentEvents& deal, Date period_end, const Money& paid_before,
-                                  RoundingMode mode) {
+                                  RoundingMode mode, bool explain) {
   earned.require_same_currency(paid_before, "net");
   Explanation ex;
   ex.component_id = id;
@@ -43,19 +43,23 @@ ComponentResult calculate_payable(const PayoutTiming& timing, const std::string&
     const Date release = deal.close.plus_days(timing.holdback->release_after_days);
     if (release > period_end) {
       released = 1 - exact_rate(timing.holdback->share);
-      ex.applied.push_back("holdback " + timing.holdback->share.to_short_string() + " until " +
-                           release.to_string());
-    } else {
+      if (explain)
+        ex.applied.push_back("holdback " + timing.holdback->share.to_short_string() + " until " +
+                             release.to_string());
+    } else if (explain) {
       ex.applied.push_back("holdback released on " + release.to_string());
     }
   }
-  ex.rate = display_rate(basis_share * released);
-  ex.formula = earned.to_string() + " x " + rate_text(basis_share) + " x " + rate_text(released);
-  const Money to_date = round_into(exact_minor(earned) * basis_share * released, earned.currency(), mode, ex);
+  if (explain) {
+    ex.rate = display_rate(basis_share * released);
+    ex.formula = earned.to_string() + " x " + rate_text(basis_share) + " x " + rate_text(released);
+  }
+  const Money to_date =
+      round_into(exact_minor(earned) * basis_share * released, earned.currency(), mode, ex, explain);
   const Money now = to_date - paid_before;
   if (!paid_before.is_zero()) {
     ex.prior_paid = paid_before;
-    ex.formula += " - " + paid_before.to_string() + " paid before";
+    if (explain) ex.formula += " - " + paid_before.to_string() + " paid before";
   }
   ex.amount = now;
   return ComponentResult{

@@ -39,7 +39,7 @@ struct SpifCredit {
 std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifComponent& component,
                                                                 const std::string& component_id,
                                                                 const std::vector<SpifCredit>& credits,
-                                                                RoundingMode mode);
+                                                                RoundingMode mode, bool explain = true);
 
 // target x sum(weight_i x min(achievement_i, max_achievement)). Every
 // objective needs an achievement (>= 0); unknown or missing ids are errors.

@@ -30,6 +30,9 @@ struct ComponentInput {
   // Credited amount of each deal in the measure (per-deal caps).
   std::vector<Money> deal_credits;
   RoundingMode rounding = RoundingMode::HalfEven;
+  // False: compute the amount only, leaving the explanation's text empty
+  // (large runs; the run can explain a line later by recomputing its person).
+  bool explain = true;
 };
 
 }  // namespace salescomp

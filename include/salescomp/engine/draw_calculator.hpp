@@ -31,7 +31,8 @@ struct DrawResult {
   Money recovered;  // deducted from earnings this period (<= 0)
   Money forgiven;   // balance written off this period (>= 0, not paid)
   DrawState next;
-  Explanation explanation;
+  Explanation explanation;           // of the draw line (amount = paid)
+  Explanation recovery_explanation;  // of the recovery line (amount = recovered)
 };
 
 DrawResult calculate_draw(const DrawComponent& component, const std::string& component_id,

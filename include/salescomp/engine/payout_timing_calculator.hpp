@@ -27,6 +27,6 @@ struct DealPaymentEvents {
 
 ComponentResult calculate_payable(const PayoutTiming& timing, const std::string& component_id,
                                   const Money& earned, const DealPaymentEvents& deal, Date period_end,
-                                  const Money& paid_before, RoundingMode mode);
+                                  const Money& paid_before, RoundingMode mode, bool explain = true);
 
 }  // namespace salescomp
