@@ -1,10 +1,19 @@
-// The commission run on synthetic rosters: AE tiered plans with an
-// accelerator and caps, SDR per-unit plans, AM renewal plans and managers
-// with an override on roll-up credits. Arguments: people, credits per
-// person, threads. Rates: deals (credit rows) per second and people per
-// second of wall time (UseRealTime, so two threads show their speed-up).
+// The commission run on synthetic rosters shaped like issue 4's: AEs on a
+// tiered plan with an accelerator, caps and a SPIF; SDRs on per-unit
+// meetings; AMs on renewals behind a gate; and three levels of managers
+// (first-line, directors, VPs) with overrides on roll-up credits of depth
+// 1, 2 and 3. Arguments: people, credits per person (average), threads,
+// explanations (1: text for every line, 0: amounts only, explain on demand).
+//
+// Rates are per second of wall time (UseRealTime, so two threads show their
+// speed-up). Counters: input_MB is the size of the credit columns the run
+// reads; peak_RSS_MB is the process's peak resident set so far (run one
+// configuration per process, benchmarks/run_engine_bench.sh, to read it as
+// that configuration's peak).
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <random>
 #include <salescomp/engine/period_run.hpp>
 #include <salescomp/plan/plan_json.hpp>
@@ -28,18 +37,29 @@ const char* kPlans[] = {
       "measures": [{"id": "renewals", "deal_types": ["renewal", "upsell"]}],
       "components": [{"id": "renewal", "type": "flat_rate", "measure": "renewals", "rate": "0.03",
         "gate": {"basis": "attainment", "level": "0.5"}}]})",
-    R"({"id": "mgr", "currency": "USD", "period": "quarter",
+    R"({"id": "manager", "currency": "USD", "period": "quarter",
       "measures": [{"id": "team", "credit_kinds": ["roll_up"]}],
       "components": [{"id": "override", "type": "manager_override", "measure": "team", "rate": "0.01"}]})",
+    R"({"id": "director", "currency": "USD", "period": "quarter",
+      "measures": [{"id": "team", "credit_kinds": ["roll_up"]}],
+      "components": [{"id": "override", "type": "manager_override", "measure": "team", "basis": "above_threshold",
+        "rate": "0.005", "threshold": "500000"}]})",
+    R"({"id": "vp", "currency": "USD", "period": "quarter",
+      "measures": [{"id": "team", "credit_kinds": ["roll_up"]}],
+      "components": [{"id": "override", "type": "manager_override", "measure": "team", "basis": "team_attainment",
+        "target": "40000", "curve": {"points": [{"attainment": "0", "factor": "0"}, {"attainment": "1", "factor": "1"},
+        {"attainment": "1.5", "factor": "2"}], "beyond": "flat"}}]})",
 };
 
 struct Synthetic {
   CreditTable credits;
   RunInput input;
+  std::size_t input_bytes = 0;
 };
 
-// Seeded: people cycle AE, SDR, AM, manager (10% managers); each person has
-// `per_person` credits on average in the quarter.
+// Seeded. Per 100 people: 40 AEs, 25 SDRs, 25 AMs, 7 managers (depth 1),
+// 2 directors (depth 2), 1 VP (depth 3); each person has `per_person`
+// credits on average (uniform in [0, 2 x average]) dated in Q1.
 Synthetic make(int32_t people, int32_t per_person) {
   Synthetic s;
   std::mt19937_64 rng(20261127);
@@ -49,53 +69,71 @@ Synthetic make(int32_t people, int32_t per_person) {
   s.credits.reserve(std::size_t(people) * std::size_t(per_person));
   int64_t deal = 0;
   for (int32_t p = 0; p < people; ++p) {
-    const std::size_t plan = p % 10 == 9 ? 3 : std::size_t(p % 3);
+    const int32_t r = p % 100;
+    const std::size_t plan = r < 40 ? 0 : r < 65 ? 1 : r < 90 ? 2 : r < 97 ? 3 : r < 99 ? 4 : 5;
+    const int16_t depth = plan >= 3 ? int16_t(plan - 2) : 0;
     s.input.assignments.push_back({p, plan, q1, std::nullopt});
-    s.input.quotas.push_back(
-        {p, plan == 2 ? "renewals" : "bookings", q1, Money::from_minor(50'000'000, usd)});
+    const char* measure = plan == 0 ? "bookings" : plan == 1 ? "meetings" : plan == 2 ? "renewals" : "team";
+    s.input.quotas.push_back({p, measure, q1, Money::from_minor(50'000'000 * (depth + 1), usd)});
     const int32_t n = int32_t(rng() % uint64_t(2 * per_person + 1));
+    // Sorted by date within the person, as crediting hands credits over
+    // (credit_table.hpp); the run also accepts any order and sorts.
+    std::vector<Date> dates;
+    for (int32_t k = 0; k < n; ++k) dates.push_back(q1.plus_days(int32_t(rng() % 90)));
+    std::sort(dates.begin(), dates.end());
     for (int32_t k = 0; k < n; ++k) {
       s.credits.person.push_back(p);
       s.credits.deal.push_back(deal++);
-      s.credits.date.push_back(q1.plus_days(int32_t(rng() % 90)));
+      s.credits.date.push_back(dates[std::size_t(k)]);
       s.credits.amount.push_back(int64_t(rng() % 2'000'000));
       s.credits.currency.push_back(usd);
-      s.credits.kind.push_back(plan == 3   ? CreditKind::RollUp
+      s.credits.kind.push_back(depth > 0     ? CreditKind::RollUp
                                : plan == 1 ? CreditKind::SdrSourced
                                            : CreditKind::Direct);
       s.credits.deal_type.push_back(plan == 2 ? DealType::Renewal : DealType::NewBusiness);
       s.credits.rule.push_back(0);
-      s.credits.depth.push_back(plan == 3 ? 1 : 0);
+      s.credits.depth.push_back(depth);
     }
   }
   s.input.credits = &s.credits;
   s.input.period = RunPeriod{q1, Date::parse("2026-03-31"), q1, q1};
+  const std::size_t n = s.credits.size();
+  s.input_bytes = n * (sizeof(int32_t) + sizeof(int64_t) + sizeof(Date) + sizeof(int64_t) + sizeof(Currency) +
+                       sizeof(CreditKind) + sizeof(DealType) + sizeof(int32_t) + sizeof(int16_t));
   return s;
+}
+
+double peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_maxrss) / 1024.0;  // Linux: KiB
 }
 
 void BM_Run(benchmark::State& state) {
   const Synthetic s = make(int32_t(state.range(0)), int32_t(state.range(1)));
-  RunInput in = s.input;
-  in.credits = &s.credits;
+  const RunOptions options{int(state.range(2)), state.range(3) != 0};
+  std::size_t lines = 0;
   for (auto _ : state) {
-    RunResult r = run_period(in, {}, int(state.range(2)));
+    RunResult r = run_period(s.input, {}, options);
+    lines = r.lines.size();
     benchmark::DoNotOptimize(r.lines.data());
   }
   state.counters["deals/s"] =
       benchmark::Counter(double(s.credits.size()) * double(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["people/s"] =
       benchmark::Counter(double(state.range(0)) * double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["credits"] = double(s.credits.size());
+  state.counters["lines"] = double(lines);
+  state.counters["input_MB"] = double(s.input_bytes) / 1e6;
+  state.counters["peak_RSS_MB"] = peak_rss_mb();
 }
 
 }  // namespace
 
 BENCHMARK(BM_Run)
-    ->ArgNames({"people", "credits_per_person", "threads"})
-    ->Args({1000, 100, 1})
-    ->Args({1000, 100, 2})
-    ->Args({10000, 100, 1})
-    ->Args({10000, 100, 2})
-    ->Args({100000, 10, 1})
-    ->Args({100000, 10, 2})
+    ->ArgNames({"people", "credits_per_person", "threads", "explain"})
+    ->ArgsProduct({{1000, 100000}, {100}, {1, 2}, {0, 1}})
+    ->Args({1000000, 10, 1, 0})
+    ->Args({1000000, 10, 2, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

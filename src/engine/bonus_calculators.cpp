@@ -44,6 +44,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
                                                                 const std::vector<SpifCredit>& credits,
                                                                 RoundingMode mode, bool explain) {
   std::vector<std::pair<int64_t, ComponentResult>> out;
+  out.reserve(credits.size());
   for (const SpifCredit& cr : credits) {
     if (cr.date < sc.from || cr.date > sc.to) continue;
     if (!sc.deal_types.empty() &&

@@ -177,12 +177,14 @@ class PersonRun {
         paid.insert(paid.end(), mr.newly_paid.begin(), mr.newly_paid.end());
       } else if (const auto* s = std::get_if<SpifComponent>(&c.spec)) {
         std::vector<SpifCredit> credits;
+        credits.reserve(rows_.size());
         for (const CreditRow& r : rows_)
           if (r.date >= period_start() && r.date <= seg_.end && counts(r))
             credits.push_back(
                 SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency)});
-        for (auto& [deal, line] : calculate_spif(*s, id, credits, plan_.rounding.mode, explain_))
-          add_line(id, deal, std::move(line));
+        auto lines = calculate_spif(*s, id, credits, plan_.rounding.mode, explain_);
+        pending_.reserve(pending_.size() + lines.size());
+        for (auto& [deal, line] : lines) add_line(id, deal, std::move(line));
       } else if (const auto* b = std::get_if<MboComponent>(&c.spec)) {
         std::vector<std::pair<std::string, Rate>> achieved;
         for (const MboEntry* e : mbo_)
