@@ -87,7 +87,7 @@ Synthetic make(int32_t people, int32_t per_person) {
       s.credits.date.push_back(dates[std::size_t(k)]);
       s.credits.amount.push_back(int64_t(rng() % 2'000'000));
       s.credits.currency.push_back(usd);
-      s.credits.kind.push_back(depth > 0     ? CreditKind::RollUp
+      s.credits.kind.push_back(depth > 0   ? CreditKind::RollUp
                                : plan == 1 ? CreditKind::SdrSourced
                                            : CreditKind::Direct);
       s.credits.deal_type.push_back(plan == 2 ? DealType::Renewal : DealType::NewBusiness);

@@ -61,7 +61,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
     ex.measure = cr.credit;
     if (explain)
       ex.band = "deal " + std::to_string(cr.deal) + " on " + cr.date.to_string() + " in [" +
-              sc.from.to_string() + ", " + sc.to.to_string() + "]";
+                sc.from.to_string() + ", " + sc.to.to_string() + "]";
     Exact value = 0;
     if (sc.amount_per_deal) {
       cr.credit.require_same_currency(*sc.amount_per_deal, "add");
@@ -73,7 +73,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
       ex.rate = *sc.rate;
       if (explain)
         ex.formula +=
-          (ex.formula.empty() ? "" : " + ") + sc.rate->to_short_string() + " x " + cr.credit.to_string();
+            (ex.formula.empty() ? "" : " + ") + sc.rate->to_short_string() + " x " + cr.credit.to_string();
     }
     const Money amount = round_into(value, c, mode, ex, explain);
     out.emplace_back(cr.deal, ComponentResult{amount, std::move(ex), exact_amount(value)});

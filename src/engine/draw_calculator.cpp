@@ -83,8 +83,7 @@ DrawResult calculate_draw(const DrawComponent& dc, const std::string& id, const 
   Explanation& rex = r.recovery_explanation;
   rex = ex;
   rex.component_id = id + ".recovery";
-  rex.formula = "-min(" + available.to_string() + " available, " +
-                owed_before.to_string() +
+  rex.formula = "-min(" + available.to_string() + " available, " + owed_before.to_string() +
                 " owed before this period) = " + r.recovered.to_string();
   rex.amount = r.recovered;
   rex.exact_value = r.recovered.to_string();

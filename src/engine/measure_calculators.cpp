@@ -101,7 +101,7 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
   if (caps.per_period && payout > exact_minor(*caps.per_period)) {
     if (in.explain)
       ex.applied.push_back("per_period cap " + caps.per_period->to_string() + " (uncapped " +
-                         money_text(payout, c) + ")");
+                           money_text(payout, c) + ")");
     payout = exact_minor(*caps.per_period);
   }
   if (caps.per_year) {
@@ -110,8 +110,8 @@ ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps,
     if (payout > room) {
       if (in.explain)
         ex.applied.push_back("per_year cap " + caps.per_year->to_string() + " with " +
-                           in.paid_in_year.to_string() + " paid this year (uncapped " +
-                           money_text(payout, c) + ")");
+                             in.paid_in_year.to_string() + " paid this year (uncapped " +
+                             money_text(payout, c) + ")");
       payout = room;
     }
   }
@@ -221,7 +221,7 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (x > limit) {
       if (in.explain)
         ex.applied.push_back("attainment cap " + rc.caps.attainment->to_short_string() +
-                           ": measure counted up to " + money_text(limit, c));
+                             ": measure counted up to " + money_text(limit, c));
       x = limit;
     }
   }
@@ -255,10 +255,10 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     const Tier& band = t.tiers[k];
     if (in.explain)
       ex.band = "tier " + std::to_string(k + 1) + " of " + std::to_string(n) + " " +
-              (t.edge == BandEdge::LowerInclusive ? "[" : "(") + bound_text(band.from, t.basis, c) + ", " +
-              (band.to ? bound_text(*band.to, t.basis, c) : std::string("inf")) +
-              (t.edge == BandEdge::LowerInclusive || !band.to ? ")" : "]") + ", " +
-              std::string(to_string(t.mode));
+                (t.edge == BandEdge::LowerInclusive ? "[" : "(") + bound_text(band.from, t.basis, c) + ", " +
+                (band.to ? bound_text(*band.to, t.basis, c) : std::string("inf")) +
+                (t.edge == BandEdge::LowerInclusive || !band.to ? ")" : "]") + ", " +
+                std::string(to_string(t.mode));
     auto marginal_from = [&](std::size_t first) {
       for (std::size_t i = first; i <= k; ++i)
         segments.push_back(Segment{from[i], i == k ? x : *to[i], exact_rate(t.tiers[i].rate)});
@@ -299,8 +299,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (above ? x > level : level > 0) {
       if (in.explain)
         ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
-                           a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +
-                           " attainment " + a.level.to_short_string());
+                             a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +
+                             " attainment " + a.level.to_short_string());
       segments = multiply_part(segments, level, exact_rate(a.multiplier), above);
     }
   }
@@ -308,8 +308,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     const Exact level = exact_rate(rc.caps.soft->level) * *q;
     if (x > level) {
       if (in.explain)
-        ex.applied.push_back("soft cap above attainment " + rc.caps.soft->level.to_short_string() + ": rate x" +
-                           rc.caps.soft->multiplier.to_short_string());
+        ex.applied.push_back("soft cap above attainment " + rc.caps.soft->level.to_short_string() +
+                             ": rate x" + rc.caps.soft->multiplier.to_short_string());
       segments = multiply_part(segments, level, exact_rate(rc.caps.soft->multiplier), true);
     }
   }
@@ -332,8 +332,9 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
   if (rc.kicker && accelerators_allowed && x_full >= exact_rate(rc.kicker->level) * *q) {
     earned *= exact_rate(rc.kicker->multiplier);
     if (in.explain) ex.formula = "(" + ex.formula + ") x " + rc.kicker->multiplier.to_short_string();
-    if (in.explain) ex.applied.push_back("kicker x" + rc.kicker->multiplier.to_short_string() + " (attainment at or above " +
-                         rc.kicker->level.to_short_string() + ")");
+    if (in.explain)
+      ex.applied.push_back("kicker x" + rc.kicker->multiplier.to_short_string() +
+                           " (attainment at or above " + rc.kicker->level.to_short_string() + ")");
   }
   return settle(earned, in, rc.caps, std::move(ex));
 }
@@ -361,8 +362,8 @@ ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, c
   const Exact f = curve_at(tc.curve, a, ex.band);
   if (in.explain) ex.rate = display_rate(f);
   if (in.explain)
-    ex.formula =
-      tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " + rate_text(f);
+    ex.formula = tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " +
+                 rate_text(f);
   return settle(exact_minor(tc.target) * f, in, tc.caps, std::move(ex));
 }
 
@@ -385,7 +386,7 @@ ComponentResult calculate_override(const OverrideComponent& oc, const ComponentI
       ex.rate = *oc.rate;
       if (in.explain)
         ex.formula = oc.rate->to_short_string() + " x " + in.measure.to_string() +
-                   " (team credit from the first dollar)";
+                     " (team credit from the first dollar)";
       break;
     case OverrideBasis::AboveThreshold: {
       const Exact over = x > exact_minor(*oc.threshold) ? x - exact_minor(*oc.threshold) : Exact(0);

@@ -281,6 +281,7 @@ class PersonRun {
   // Quota over [from, period end]: earlier pay periods in full, the current
   // one prorated by the segment's days when CreditsByDate split the period.
   std::optional<Money> quota(const std::string& measure_id, Date from) const {
+    from = std::min(from, in_.period.start);  // a segment still looks at its pay period's quota
     std::optional<Money> earlier, current;
     for (const QuotaEntry* q : quotas_) {
       if (q->measure != measure_id || q->period_start < from || q->period_start > in_.period.end) continue;
@@ -289,9 +290,9 @@ class PersonRun {
       slot = slot ? *slot + a : a;
     }
     if (current && seg_.split && in_.plan_change == PlanChangeSplit::CreditsByDate)
-      current = Money::from_minor(multiply_divide_minor(current->minor_units(), seg_.days, seg_.period_days,
-                                                        plan_.rounding.mode),
-                                  plan_.currency);
+      current = Money::from_minor(
+          multiply_divide_minor(current->minor_units(), seg_.days, seg_.period_days, plan_.rounding.mode),
+          plan_.currency);
     if (!earlier) return current;
     if (!current) return earlier;
     return *earlier + *current;
@@ -305,8 +306,7 @@ class PersonRun {
     for (const CreditRow& r : rows_)
       if (r.date >= from && r.date <= to && counts(r) && matches(m, r))
         by_deal.emplace_back(r.deal, weighted(m, r));
-    std::sort(by_deal.begin(), by_deal.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(by_deal.begin(), by_deal.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t w = 0;  // merge the credits of one deal
     for (std::size_t i = 0; i < by_deal.size(); ++i) {
       if (w > 0 && by_deal[w - 1].first == by_deal[i].first)
@@ -389,12 +389,11 @@ class PersonRun {
           plan_.currency);
       r.explanation.amount = r.amount;
       if (explain_)
-        r.explanation.applied.push_back("plan in force " + std::to_string(seg_.days) + " of " +
-                                        std::to_string(seg_.period_days) + " days (" + seg_.start.to_string() +
-                                        " to " + seg_.end.to_string() + "): " + full.to_string() + " x " +
-                                        std::to_string(seg_.days) + " / " + std::to_string(seg_.period_days) +
-                                        " = " + r.amount.to_string() + " (" +
-                                        std::string(to_string(plan_.rounding.mode)) + ")");
+        r.explanation.applied.push_back(
+            "plan in force " + std::to_string(seg_.days) + " of " + std::to_string(seg_.period_days) +
+            " days (" + seg_.start.to_string() + " to " + seg_.end.to_string() + "): " + full.to_string() +
+            " x " + std::to_string(seg_.days) + " / " + std::to_string(seg_.period_days) + " = " +
+            r.amount.to_string() + " (" + std::string(to_string(plan_.rounding.mode)) + ")");
     }
   }
 
@@ -557,7 +556,8 @@ class PersonRun {
       const Money line = r.amount - now_earned;
       if (line.is_zero()) continue;
       if (explain_) {
-        r.explanation.formula += " - " + now_earned.to_string() + " earned on the deal in this period's lines";
+        r.explanation.formula +=
+            " - " + now_earned.to_string() + " earned on the deal in this period's lines";
         r.explanation.applied.push_back(line.is_negative() ? "held back " + (-line).to_string()
                                                            : "released " + line.to_string());
       }
@@ -585,10 +585,15 @@ class PersonRun {
       const auto it = state_.earned_on_deal.find(deal);
       return it != state_.earned_on_deal.end() && !(it->second == value_in(state_.paid_on_deal, deal));
     };
-    std::erase_if(state_.paid_on_deal,
-                  [&](const auto& e) { return !window_open(e.first) && !outstanding(e.first); });
-    std::erase_if(state_.earned_on_deal,
-                  [&](const auto& e) { return !window_open(e.first) && !outstanding(e.first); });
+    std::vector<int64_t> done;
+    for (const auto& e : state_.paid_on_deal)
+      if (!window_open(e.first) && !outstanding(e.first)) done.push_back(e.first);
+    for (const auto& e : state_.earned_on_deal)
+      if (!window_open(e.first) && !outstanding(e.first)) done.push_back(e.first);
+    for (int64_t deal : done) {
+      state_.paid_on_deal.erase(deal);
+      state_.earned_on_deal.erase(deal);
+    }
   }
 
   void draw(const std::string& id, const DrawComponent& d) {
@@ -672,7 +677,8 @@ std::vector<PlanSegment> segments_of(const RunInput& in, const RunIndex& index, 
     }
   }
   for (PlanSegment& s : out) s.days = (s.end - s.start) + 1;
-  if (out.size() == 1) out[0] = PlanSegment{out[0].plan, p.start, p.end, period_days, period_days, false, true};
+  if (out.size() == 1)
+    out[0] = PlanSegment{out[0].plan, p.start, p.end, period_days, period_days, false, true};
   for (PlanSegment& s : out) s.split = out.size() > 1;
   if (!out.empty()) out.back().last = true;
   return out;
@@ -756,12 +762,12 @@ void fill_rows(const RunInput& in, std::span<const uint32_t> indexes, const Plan
                                         " and no FX table was given"});
       const Date on = in.fx_date == FxDateBasis::CreditDate ? r.date : in.period.end;
       try {
-        r.amount = in.fx->convert(Money::from_minor(r.amount, t.currency[i]), plan.currency, on,
-                                  plan.rounding.mode)
-                       .minor_units();
+        r.amount =
+            in.fx->convert(Money::from_minor(r.amount, t.currency[i]), plan.currency, on, plan.rounding.mode)
+                .minor_units();
       } catch (const Error& e) {
-        throw ValidationError("SC-RUN-FX", Issue{int64_t(i), "credits.currency",
-                                                 std::string(t.currency[i].code()), e.what()});
+        throw ValidationError(
+            "SC-RUN-FX", Issue{int64_t(i), "credits.currency", std::string(t.currency[i].code()), e.what()});
       }
     }
     rows.push_back(r);
@@ -775,8 +781,8 @@ Currency pay_currency_of(const RunIndex& index, int32_t person, Currency plan_cu
 }
 
 // Statement, pay currency and subtotals over all of a person's lines.
-void finish(const RunInput& in, const RunIndex& index, const std::vector<PlanSegment>& segments, int32_t person,
-            PersonOutput& out) {
+void finish(const RunInput& in, const RunIndex& index, const std::vector<PlanSegment>& segments,
+            int32_t person, PersonOutput& out) {
   const Plan& last = *segments.back().plan;
   const Currency pay = pay_currency_of(index, person, last.currency);
   Statement& s = out.statement;
@@ -928,11 +934,13 @@ RunResult run_period(const RunInput& in, const RunState& prior, const RunOptions
     if (prior_it != prior.end() && prior_it->first == groups.people[k]) ++prior_it;
     result.next_state.emplace_hint(result.next_state.end(), groups.people[k], std::move(o.state));
   }
-  for (; prior_it != prior.end(); ++prior_it) result.next_state.emplace_hint(result.next_state.end(), *prior_it);
+  for (; prior_it != prior.end(); ++prior_it)
+    result.next_state.emplace_hint(result.next_state.end(), *prior_it);
   return result;
 }
 
-Explanation explain_line(const RunInput& in, const RunState& prior, const RunResult& result, std::size_t line) {
+Explanation explain_line(const RunInput& in, const RunState& prior, const RunResult& result,
+                         std::size_t line) {
   check_input(in);
   if (line >= result.lines.size())
     throw LookupError("SC-RUN-LINE", "no line " + std::to_string(line) + " in the run result");
@@ -985,7 +993,8 @@ std::vector<PayoutLine> restatement_adjustments(const RunResult& closed, const R
     const Currency c = (p.recomputed ? *p.recomputed : *p.closed).currency();
     const Currency pc = (p.recomputed_pay ? *p.recomputed_pay : *p.closed_pay).currency();
     const Money delta = p.recomputed.value_or(Money::zero(c)) - p.closed.value_or(Money::zero(c));
-    const Money pay_delta = p.recomputed_pay.value_or(Money::zero(pc)) - p.closed_pay.value_or(Money::zero(pc));
+    const Money pay_delta =
+        p.recomputed_pay.value_or(Money::zero(pc)) - p.closed_pay.value_or(Money::zero(pc));
     if (delta.is_zero() && pay_delta.is_zero()) continue;
     out.push_back(PayoutLine{std::get<0>(key), open_period_start, std::get<1>(key), std::get<2>(key), delta,
                              p.explanation, true, pay_delta});
@@ -1017,7 +1026,8 @@ WhatIf what_if(const RunInput& in, const RunState& prior, int32_t person, Date d
   extra.amount = amount_minor;  // in the plan currency
   PersonOutput with;
   run_person(in, index, segments, prior_of(prior, person), person, indexes, &extra, false, scratch, with);
-  return WhatIf{without.statement.total, with.statement.total, with.statement.total - without.statement.total};
+  return WhatIf{without.statement.total, with.statement.total,
+                with.statement.total - without.statement.total};
 }
 
 }  // namespace salescomp

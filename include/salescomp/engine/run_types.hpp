@@ -152,8 +152,8 @@ struct PayoutLine {
 
 struct Statement {
   int32_t person = 0;
-  std::string plan;  // the plan id; "a -> b" when a plan change split the period
-  std::vector<std::size_t> lines;                        // indexes into RunResult::lines
+  std::string plan;                // the plan id; "a -> b" when a plan change split the period
+  std::vector<std::size_t> lines;  // indexes into RunResult::lines
   std::vector<std::pair<std::string, Money>> subtotals;  // by component, in plan order
   Money recoverable_balance;                             // after the period
   Money guarantee_balance;

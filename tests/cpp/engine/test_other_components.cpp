@@ -19,7 +19,6 @@ namespace {
 PayCurve curve(CurveBeyond beyond) {
   return PayCurve{{{rate("0"), rate("0")}, {rate("1"), rate("1")}, {rate("1.3"), rate("1.45")}}, beyond};
 }
-Date day(const char* iso) { return Date::parse(iso); }
 }  // namespace
 
 TEST(TargetIncentive, PiecewiseLinearCurve) {

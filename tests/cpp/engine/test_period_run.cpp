@@ -13,8 +13,6 @@ using namespace salescomp::testing_support;
 
 namespace {
 
-Date day(const char* iso) { return Date::parse(iso); }
-
 const char* kAePlan = R"({"id": "ae", "currency": "USD", "period": "quarter",
   "measures": [{"id": "bookings", "deal_types": ["new_business"], "credit_kinds": ["direct"]}],
   "components": [
@@ -33,41 +31,6 @@ const char* kYtdPlan = R"({"id": "ytd", "currency": "USD", "period": "quarter",
   "measures": [{"id": "bookings"}],
   "components": [{"id": "commission", "type": "tiered", "measure": "bookings", "accumulation": "year_to_date",
      "tiers": [{"from": "0", "to": "1", "rate": "0.05"}, {"from": "1", "rate": "0.10"}]}]})";
-
-struct World {
-  DealTable deals;
-  CreditTable credits;
-
-  int64_t deal(const char* close, const char* amount, std::optional<const char*> cancelled = std::nullopt) {
-    const int64_t row = int64_t(deals.size());
-    deals.id.push_back(1000 + row);
-    deals.owner.push_back(0);
-    deals.close_date.push_back(day(close));
-    deals.invoice_date.push_back(std::nullopt);
-    deals.collection_date.push_back(std::nullopt);
-    deals.cancellation_date.push_back(cancelled ? std::optional<Date>(day(*cancelled)) : std::nullopt);
-    deals.amount.push_back(usd(amount).minor_units());
-    deals.currency.push_back(Currency::of("USD"));
-    deals.type.push_back(DealType::NewBusiness);
-    deals.product.push_back(-1);
-    deals.customer.push_back(-1);
-    deals.source.push_back(DealSource::None);
-    deals.source_person.push_back(-1);
-    deals.term_months.push_back(12);
-    return row;
-  }
-  void credit(int32_t person, int64_t deal_row, const char* amount, CreditKind kind = CreditKind::Direct) {
-    credits.person.push_back(person);
-    credits.deal.push_back(deal_row);
-    credits.date.push_back(deals.close_date[std::size_t(deal_row)]);
-    credits.amount.push_back(usd(amount).minor_units());
-    credits.currency.push_back(Currency::of("USD"));
-    credits.kind.push_back(kind);
-    credits.deal_type.push_back(DealType::NewBusiness);
-    credits.rule.push_back(0);
-    credits.depth.push_back(0);
-  }
-};
 
 RunInput q1_input(const World& w) {
   RunInput in;
