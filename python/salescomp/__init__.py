@@ -87,8 +87,12 @@ __all__ = [
 ]
 
 # Area submodules come last: they import the names above.
-from . import accounting, attribution, engine, plan  # noqa: E402
+from . import _html, accounting, attribution, engine, plan  # noqa: E402
 from .plan import Plan  # noqa: E402
+
+# Jupyter display of the compiled money types (the renderers live in salescomp._html).
+Money._repr_html_ = _html.money_html  # type: ignore[attr-defined]
+Rate._repr_html_ = _html.rate_html  # type: ignore[attr-defined]
 
 # The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
 # extra); they are imported on first use so `import salescomp` needs only numpy.
