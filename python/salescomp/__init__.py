@@ -56,6 +56,7 @@ __all__ = [
     "engine",
     "plan",
     "Plan",
+    "synthetic",
     "compare_ratio",
     "compare_scaled",
     "parse_date",
@@ -111,9 +112,12 @@ _TABLE_API = {
 
 
 def __getattr__(name: str) -> object:
+    """The table APIs and the ``synthetic`` module, imported on first use (they need pyarrow)."""
+    import importlib
+
+    if name == "synthetic":
+        return importlib.import_module(".synthetic", __name__)
     module = _TABLE_API.get(name)
     if module is None:
         raise AttributeError(f"module 'salescomp' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(f".{module}", __name__), name)
