@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._core import _Plan  # type: ignore[import-not-found]
+from ._core import _Plan  # type: ignore[attr-defined]
 from ._errors import InputTypeError
 
 __all__ = ["Plan"]
