@@ -86,9 +86,9 @@ class SyntheticCompany:
 
         arrow = {name: _as_arrow(getattr(self, name)) for name in _TABLES}
         people = arrow["people"]
-        plan_of_role = {"account_executive": "ae", "sdr": "sdr"}
-        roles = people.column("role").to_numpy(zero_copy_only=False)
-        plans = np.array([plan_of_role.get(r, "mgr") for r in roles.tolist()], dtype=object)
+        # AEs on "ae", SDRs on "sdr", everyone else (the managers) on "mgr".
+        role_code = pc.index_in(people.column("role"), value_set=pa.array(["account_executive", "sdr"]))
+        plans = pc.fill_null(pa.array(["ae", "sdr"]).take(role_code), "mgr")
         n = people.num_rows
         asg = arrow["assignments"]
         # Everyone is on their plan from their start date (hires during the year have no
@@ -96,7 +96,7 @@ class SyntheticCompany:
         plan_rows = pa.table({
             "person_id": people.column("person_id"),
             "field": pa.array(["plan"] * n, pa.string()),
-            "value": pa.array(plans.tolist(), pa.string()),
+            "value": plans,
             "from": people.column("start_date"),
             "to": pa.nulls(n, pa.date32()),
         })

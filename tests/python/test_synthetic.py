@@ -137,6 +137,10 @@ def test_tables_load_into_the_library():
     for r in s.quotas.to_pylist():
         monthly[(r["subject"], (r["number"] - 1) // 3 + 1)] += r["amount"]
     assert len(q) == 4 * 80 and all(monthly[(r["subject"], r["number"])] == r["amount"] for r in q)
+    # Plans by role. Of 80 people the managers are i with 8i + 1 < 80, i.e. 0..9 (10, "mgr");
+    # leaves 10..79 (70): SDRs at i % 5 == 0 (10, 15, ..., 75: 14, "sdr"), AEs 70 - 14 = 56 ("ae").
+    plan_rows = company.assignments.filter(pc.equal(company.assignments.column("field"), "plan"))
+    assert Counter(plan_rows.column("value").to_pylist()) == {"ae": 56, "sdr": 14, "mgr": 10}
     attribution = sc.attribution.Paths.from_journeys(s.touchpoints, s.outcomes, currency="USD")
     assert attribution.rows == 50
 
