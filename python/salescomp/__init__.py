@@ -56,6 +56,7 @@ __all__ = [
     "engine",
     "plan",
     "Plan",
+    "synthetic",
     "compare_ratio",
     "compare_scaled",
     "parse_date",
@@ -87,8 +88,12 @@ __all__ = [
 ]
 
 # Area submodules come last: they import the names above.
-from . import accounting, attribution, engine, plan  # noqa: E402
+from . import _html, accounting, attribution, engine, plan  # noqa: E402
 from .plan import Plan  # noqa: E402
+
+# Jupyter display of the compiled money types (the renderers live in salescomp._html).
+Money._repr_html_ = _html.money_html  # type: ignore[attr-defined]
+Rate._repr_html_ = _html.rate_html  # type: ignore[attr-defined]
 
 # The table APIs (organisation, crediting, quotas) need pyarrow (the `dataframes`
 # extra); they are imported on first use so `import salescomp` needs only numpy.
@@ -107,9 +112,12 @@ _TABLE_API = {
 
 
 def __getattr__(name: str) -> object:
+    """The table APIs and the ``synthetic`` module, imported on first use (they need pyarrow)."""
+    import importlib
+
+    if name == "synthetic":
+        return importlib.import_module(".synthetic", __name__)
     module = _TABLE_API.get(name)
     if module is None:
         raise AttributeError(f"module 'salescomp' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -468,6 +468,12 @@ class AttributionResult:
     total_value: Decimal
     currency: str
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the totals and the channel table."""
+        from ._html import attribution_html
+
+        return attribution_html(self)
+
 
 def _result(
     raw: dict, paths: Paths, output: str, with_position: bool = False, per_journey: bool = False

@@ -5,7 +5,7 @@
     salescomp demo    [--out DIR] [--quarter N] [--format csv,parquet] [--inputs DIR]
     salescomp run     INPUT_DIR --out DIR [--quarter N] [--format ...]
     salescomp explain PERSON [INPUT_DIR] [--quarter N]
-    salescomp bench   [--people N] [--deals-per-person K] [--threads T]
+    salescomp bench   [--people N] [--deals-per-person K] [--journeys J] [--threads T] [--seed S]
 
 ``demo`` closes a quarter of the embedded demo company (:mod:`salescomp.demo`), prints a
 summary and writes statements, tables and one HTML report. ``run`` does the same on your
@@ -416,93 +416,54 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    for line in run_benchmark(args.people, args.deals_per_person, threads=args.threads, seed=args.seed):
+    for line in run_benchmark(args.people, args.deals_per_person, threads=args.threads, seed=args.seed,
+                              journeys=args.journeys):
         print(line)
     return 0
 
 
-def synthetic_company(people: int, deals_per_person: int, seed: int = 1) -> Any:
-    """A seeded synthetic roster of any size (level-order tree with fan-out 8: a CRO,
-    managers, account executives), one year of new-business deals per AE, quarterly quotas and
-    two plans. Built with numpy in integer cents; deterministic per seed."""
-    import numpy as np
-    import pyarrow as pa
-
-    from .demo import DemoCompany
+def synthetic_company(people: int, deals_per_person: int, seed: int = 1, journeys: int = 0) -> Any:
+    """A seeded synthetic company of any size from the library's C++ generator
+    (:func:`salescomp.synthetic.generate`): a fan-out 8 tree of ``people`` (CRO, VPs,
+    directors, managers, AEs and SDRs), ``people * deals_per_person`` deals with splits,
+    overlays, SDR sources and EUR deals, quarterly quotas, a tiered AE plan, an SDR plan and a
+    manager override. Deterministic per seed."""
+    from . import synthetic
 
     if people < 2:
         raise InputError("--people must be at least 2")
-    rng = np.random.default_rng(seed)
-    idx = np.arange(people)
-    ids = np.array([f"p{i:07d}" for i in range(people)], dtype=object)
-    is_ae = 8 * idx + 1 >= people
-    role = np.where(is_ae, "account_executive", "sales_manager").astype(object)
-    role[0] = "cro"
-    manager = ids[np.maximum(idx - 1, 0) // 8]
-    plan = np.where(is_ae, "ae", "mgr").astype(object)
-    n = people - 1
-    asg = {
-        "person_id": np.concatenate([ids[1:], ids]).tolist(),
-        "field": ["manager"] * n + ["plan"] * people,
-        "value": np.concatenate([manager[1:], plan]).tolist(),
-        "from": ["2020-01-01"] * (n + people),
-    }
-    aes = ids[is_ae]
-    k = len(aes) * deals_per_person
-    owner = aes[rng.integers(0, len(aes), k)] if len(aes) else np.array([], dtype=object)
-    day0 = np.datetime64("2026-01-01")
-    close = day0 + rng.integers(0, 365, k).astype("timedelta64[D]")
-    cents = rng.integers(500_000, 10_000_000, k)
-    words = np.empty(2 * k, dtype=np.int64)
-    words[0::2], words[1::2] = cents, 0
-    amount = pa.Array.from_buffers(pa.decimal128(18, 2), k, [None, pa.py_buffer(words.tobytes())])
-    deals = pa.table({"id": pa.array(np.arange(1, k + 1)), "owner": pa.array(owner.tolist(), pa.string()),
-                      "close_date": pa.array(close), "amount": amount,
-                      "currency": pa.array(["USD"] * k, pa.string()),
-                      "type": pa.array(["new_business"] * k, pa.string())})
-    qn = len(aes) * 4
-    quotas = pa.table({"subject": pa.array(np.repeat(aes, 4).tolist(), pa.string()),
-                       "measure": ["bookings"] * qn, "period_kind": ["quarter"] * qn,
-                       "fiscal_year": pa.array([2026] * qn, pa.int32()),
-                       "number": pa.array(np.tile([1, 2, 3, 4], len(aes)), pa.int32()),
-                       "amount": pa.array([Decimal(150_000 * deals_per_person // 4)] * qn, pa.decimal128(18, 2)),
-                       "currency": ["USD"] * qn})
-    from .demo._plans import _ae, _override
-
-    ae = _ae("ae", "USD", "1000000", "500", None)
-    return DemoCompany(
-        people=pa.table({"person_id": ids.tolist(), "role": role.tolist(), "start_date": ["2020-01-01"] * people,
-                         "pay_currency": ["USD"] * people}),
-        assignments=pa.table(asg), leaves=None, deals=deals, splits=None, account_managers=None, quotas=quotas,
-        ramps=[], ramp_assignments=None, opportunities=None, touchpoints=None, outcomes=None, fx_rates=None,
-        mbo=[], plan_documents=[ae, _override("mgr", "USD", "first_dollar", "0.01")],
-        credit_rules=[{"kind": "direct"}, {"kind": "roll_up", "depth": 8}], as_of=dt.date(2026, 12, 31),
-    )
+    if deals_per_person < 0 or journeys < 0 or seed < 0:
+        raise InputError("--deals-per-person, --journeys and --seed must not be negative")
+    return synthetic.generate(people, deals_per_person, journeys, seed=seed).company()
 
 
-def run_benchmark(people: int, deals_per_person: int, *, threads: int = 0, seed: int = 1) -> list[str]:
-    """Time the stages of a Q1 close on a synthetic roster; returns printable lines."""
+def run_benchmark(people: int, deals_per_person: int, *, threads: int = 0, seed: int = 1,
+                  journeys: int = 0) -> list[str]:
+    """Time the stages of a Q1 close on a synthetic company; returns printable lines."""
     from . import Deals, Organisation, attainment, credit, effective_quotas
     from .report import _require_engine_run
 
     _require_engine_run()
     t = time.perf_counter()
-    company = synthetic_company(people, deals_per_person, seed)
-    out = [f"synthetic roster: {people:,} people, {company.deals.num_rows:,} deals "
+    company = synthetic_company(people, deals_per_person, seed, journeys)
+    journey_text = f", {journeys:,} journeys" if journeys else ""
+    out = [f"synthetic roster: {people:,} people, {company.deals.num_rows:,} deals{journey_text} "
            f"(built in {time.perf_counter() - t:.2f}s), threads={threads}"]
 
     def timed(name: str, items: int, unit: str, fn: Any) -> Any:
         t0 = time.perf_counter()
         value = fn()
         s = time.perf_counter() - t0
-        out.append(f"  {name:<34} {s:8.3f}s  {items / s if s > 0 else float('inf'):>14,.0f} {unit}/s")
+        out.append(f"  {name:<40} {s:8.3f}s  {items / s if s > 0 else float('inf'):>14,.0f} {unit}/s")
         return value
 
     cal = company.calendar()
     org = timed("organisation", people, "people", lambda: Organisation(company.people, company.assignments))
     deals = timed("deals (validate)", company.deals.num_rows, "deals", lambda: Deals(org, company.deals))
-    credits = timed("crediting (direct + roll-ups)", company.deals.num_rows, "deals",
-                    lambda: credit(deals, company.credit_rules, calendar=cal, period_kind="quarter", threads=threads))
+    fx = company.fx()
+    credits = timed("crediting (splits, overlays, roll-ups)", company.deals.num_rows, "deals",
+                    lambda: credit(deals, company.credit_rules, splits=company.splits, fx=fx, calendar=cal,
+                                   period_kind="quarter", threads=threads))
     quotas = timed("effective quotas", company.quotas.num_rows, "rows",
                    lambda: effective_quotas(org, company.quotas, calendar=cal, measures=credits))
     timed("attainment", len(credits), "credits", lambda: attainment(credits, quotas, calendar=cal))
@@ -553,9 +514,12 @@ def _parser() -> argparse.ArgumentParser:
     close_options(e, None)
     e.set_defaults(func=_cmd_explain)
 
-    b = sub.add_parser("bench", help="a commission run on a synthetic roster; prints throughput")
-    b.add_argument("--people", type=int, default=1000)
-    b.add_argument("--deals-per-person", type=int, default=50)
+    b = sub.add_parser("bench", help="a commission run on a synthetic company; prints throughput")
+    b.add_argument("--people", type=int, default=1000, help="people on the roster (default 1000)")
+    b.add_argument("--deals-per-person", type=int, default=50,
+                   help="deals per person of the roster (default 50)")
+    b.add_argument("--journeys", type=int, default=0,
+                   help="touchpoint journeys (attribution in the close; default 0)")
     b.add_argument("--threads", type=int, default=0)
     b.add_argument("--seed", type=int, default=1)
     b.set_defaults(func=_cmd_bench)

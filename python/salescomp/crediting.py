@@ -135,7 +135,14 @@ class Credits:
         )
 
     def to_pandas(self) -> Any:
+        """The credits as a DataFrame (money as exact ``Decimal``)."""
         return self.to_arrow().to_pandas()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the row count, totals by measure, kind and currency, and the first rows."""
+        from ._html import credits_html
+
+        return credits_html(self)
 
 
 def credit(

@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._core import _Plan  # type: ignore[import-not-found]
+from ._core import _Plan  # type: ignore[attr-defined]
 from ._errors import InputTypeError
 
 __all__ = ["Plan"]
@@ -118,6 +118,12 @@ class Plan:
 
     def __hash__(self) -> int:
         return hash(self.to_json())
+
+    def _repr_html_(self) -> str:
+        """Jupyter: id, currency, period, rounding, and the measures and components tables."""
+        from ._html import plan_html
+
+        return plan_html(self)
 
     def __repr__(self) -> str:
         return f"Plan(id={self.id!r}, currency={self.currency.code!r}, period={self.period!r}, components={len(self.components)})"

@@ -64,4 +64,5 @@ class Progress:
 
 
 def stage_progress(progress: Progress | None) -> Callable[[str], None] | None:
+    """The ``step`` callback of a :class:`Progress` bar, or None without one."""
     return None if progress is None else progress.step

@@ -104,7 +104,14 @@ class EffectiveQuotas:
         return pa.table(cols)
 
     def to_pandas(self) -> Any:
+        """The quotas as a DataFrame (money as exact ``Decimal``)."""
         return self.to_arrow().to_pandas()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the row count and the first rows."""
+        from ._html import quotas_html
+
+        return quotas_html(self)
 
 
 def effective_quotas(
@@ -176,7 +183,14 @@ class Attainment:
         return pa.table(cols)
 
     def to_pandas(self) -> Any:
+        """The attainment rows as a DataFrame (money as exact ``Decimal``)."""
         return self.to_arrow().to_pandas()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: how many rows attained, and the first rows with attainment in percent."""
+        from ._html import attainment_html
+
+        return attainment_html(self)
 
 
 def attainment(

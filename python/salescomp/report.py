@@ -25,11 +25,13 @@ __all__ = ["QuarterClose", "close_quarter", "render_html", "quarter_bounds", "CR
 
 
 def quarter_bounds(calendar: Any, fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of fiscal ``quarter`` (1..4) of ``fiscal_year`` in ``calendar``."""
     p = calendar.period(fiscal_year, "quarter", quarter)
     return p.first, p.last
 
 
 def _credit_kinds() -> dict[str, Any]:
+    """The engine's ``CreditKind`` members by their crediting names (``direct``, ``roll_up``, ...)."""
     from .engine import CreditKind
 
     return {
