@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <salescomp/credit/credit_rule.hpp>
 #include <salescomp/engine/bonus_calculators.hpp>
 #include <salescomp/engine/clawback_calculator.hpp>
 #include <salescomp/engine/draw_calculator.hpp>
@@ -14,6 +15,7 @@
 #include <salescomp/plan/plan.hpp>
 
 #include "convert.hpp"
+#include "table_holders.hpp"
 
 // The run state crosses to Python as an opaque handle, not a converted dict.
 PYBIND11_MAKE_OPAQUE(salescomp::RunState)
@@ -52,66 +54,113 @@ const T& component_as(const Plan& plan, const std::string& id, const char* type)
   return *spec;
 }
 
-// Column `name` of a dict of sequences, or None when absent.
-py::object column(const py::dict& table, const char* name) {
-  return table.contains(name) ? py::reinterpret_borrow<py::object>(table[name]) : py::object(py::none());
+// The run's tables from numpy columns (salescomp.engine builds them from
+// pandas / pyarrow / polars without per-row Python work): dates as int32 days
+// (kMissingDay for none), amounts as int64 minor units, and coded columns as
+// (index per row, names) pairs.
+struct Coded {
+  Column<int32_t> index;
+  std::vector<py::object> names;
+};
+Coded coded_at(const py::dict& d, const char* key) {
+  const py::tuple t = d[key].cast<py::tuple>();
+  return Coded{t[0].cast<Column<int32_t>>(), t[1].cast<std::vector<py::object>>()};
 }
-std::size_t length_of(const py::dict& table, const char* required) {
-  if (!table.contains(required))
-    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, required, "", "required column is missing"});
-  return py::len(table[required]);
+template <class T, class F>
+std::vector<T> decode(const Coded& c, std::size_t n, const char* field, F&& from_name) {
+  std::vector<T> values;
+  for (const py::object& name : c.names) values.push_back(from_name(name));
+  if (std::size_t(c.index.size()) != n)
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, field, std::to_string(c.index.size()) + " rows",
+                                                "every column needs " + std::to_string(n) + " rows"});
+  std::vector<T> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int32_t k = c.index.data()[i];
+    if (k < 0 || std::size_t(k) >= values.size())
+      throw ValidationError("SC-RUN-INPUT", Issue{int64_t(i), field, "", "a value is required"});
+    out[i] = values[std::size_t(k)];
+  }
+  return out;
+}
+CreditKind credit_kind_of(const py::object& v) {
+  if (py::isinstance<py::str>(v)) return credit_kind_from_string(v.cast<std::string>());
+  return v.cast<CreditKind>();
+}
+template <class T>
+std::vector<T> numbers_or(const py::dict& d, const char* key, std::size_t n, T fallback) {
+  if (!has(d, key)) return std::vector<T>(n, fallback);
+  std::vector<T> v = numbers_at<T>(d, key);
+  if (v.size() != n)
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, key, std::to_string(v.size()) + " rows",
+                                                "every column needs " + std::to_string(n) + " rows"});
+  return v;
 }
 
 CreditTable credits_from(const py::dict& t) {
   CreditTable c;
-  const std::size_t n = length_of(t, "person");
-  c.reserve(n);
-  const py::sequence person = t["person"], deal = t["deal"], date = t["date"], amount = t["amount"],
-                     currency = t["currency"];
-  const py::object kind = column(t, "kind"), type = column(t, "deal_type"), rule = column(t, "rule");
-  for (std::size_t i = 0; i < n; ++i) {
-    const Currency cur = to_currency(currency[i]);
-    c.person.push_back(person[i].cast<int32_t>());
-    c.deal.push_back(deal[i].cast<int64_t>());
-    c.date.push_back(to_date(date[i], "date"));
-    c.amount.push_back(
-        parse_scaled(decimal_text(amount[i], "amount"), cur.exponent(), std::nullopt, "amount"));
-    c.currency.push_back(cur);
-    c.kind.push_back(kind.is_none() ? CreditKind::Direct : py::sequence(kind)[i].cast<CreditKind>());
-    c.deal_type.push_back(type.is_none() ? DealType::NewBusiness
-                                         : deal_type_from_string(py::sequence(type)[i].cast<std::string>()));
-    c.rule.push_back(rule.is_none() ? 0 : py::sequence(rule)[i].cast<int32_t>());
-    c.depth.push_back(0);
-  }
+  if (!has(t, "person"))
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "person", "", "required column is missing"});
+  c.person = numbers_at<int32_t>(t, "person");
+  const std::size_t n = c.person.size();
+  c.deal = numbers_or<int64_t>(t, "deal", n, -1);
+  c.date = to_dates(t["date"].cast<Column<int32_t>>(), "date");
+  c.amount = numbers_or<int64_t>(t, "amount", n, 0);
+  c.currency = decode<Currency>(coded_at(t, "currency"), n, "currency",
+                                [](const py::object& v) { return to_currency(v); });
+  c.kind = has(t, "kind") ? decode<CreditKind>(coded_at(t, "kind"), n, "kind", credit_kind_of)
+                          : std::vector<CreditKind>(n, CreditKind::Direct);
+  c.deal_type =
+      has(t, "deal_type")
+          ? decode<DealType>(coded_at(t, "deal_type"), n, "deal_type",
+                             [](const py::object& v) { return deal_type_from_string(v.cast<std::string>()); })
+          : std::vector<DealType>(n, DealType::NewBusiness);
+  c.rule = numbers_or<int32_t>(t, "rule", n, 0);
+  c.depth = numbers_or<int16_t>(t, "depth", n, 0);
+  if (c.date.size() != n || c.amount.size() != n)
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "credits", "", "columns differ in length"});
   return c;
 }
 
 DealTable deals_from(const py::dict& t) {
   DealTable d;
-  const std::size_t n = length_of(t, "close_date");
-  const py::sequence close = t["close_date"];
-  const py::object cancel = column(t, "cancellation_date"), term = column(t, "term_months"),
-                   product = column(t, "product");
-  for (std::size_t i = 0; i < n; ++i) {
-    d.id.push_back(int64_t(i));
-    d.owner.push_back(-1);
-    d.close_date.push_back(to_date(close[i], "close_date"));
-    d.invoice_date.push_back(std::nullopt);
-    d.collection_date.push_back(std::nullopt);
-    const py::object c = cancel.is_none() ? py::object(py::none()) : py::object(py::sequence(cancel)[i]);
-    d.cancellation_date.push_back(c.is_none() ? std::nullopt
-                                              : std::optional<Date>(to_date(c, "cancellation_date")));
-    d.amount.push_back(0);
-    d.currency.push_back(Currency::of("USD"));
-    d.type.push_back(DealType::NewBusiness);
-    d.product.push_back(product.is_none() ? -1 : py::sequence(product)[i].cast<int32_t>());
-    d.customer.push_back(-1);
-    d.source.push_back(DealSource::None);
-    d.source_person.push_back(-1);
-    d.term_months.push_back(term.is_none() ? 0 : py::sequence(term)[i].cast<int32_t>());
-  }
+  d.close_date = to_dates(t["close_date"].cast<Column<int32_t>>(), "close_date");
+  const std::size_t n = d.close_date.size();
+  for (std::size_t i = 0; i < n; ++i) d.id.push_back(int64_t(i));
+  d.owner.assign(n, -1);
+  auto optional_dates = [&](const char* key) {
+    return has(t, key) ? to_optional_dates(t[key].cast<Column<int32_t>>())
+                       : std::vector<std::optional<Date>>(n);
+  };
+  d.invoice_date = optional_dates("invoice_date");
+  d.collection_date = optional_dates("collection_date");
+  d.cancellation_date = optional_dates("cancellation_date");
+  d.amount = numbers_or<int64_t>(t, "amount", n, 0);
+  d.currency = has(t, "currency") ? decode<Currency>(coded_at(t, "currency"), n, "currency",
+                                                     [](const py::object& v) { return to_currency(v); })
+                                  : std::vector<Currency>(n, Currency::of("USD"));
+  d.type.assign(n, DealType::NewBusiness);
+  d.product = numbers_or<int32_t>(t, "product", n, -1);
+  d.customer.assign(n, -1);
+  d.source.assign(n, DealSource::None);
+  d.source_person.assign(n, -1);
+  d.term_months = numbers_or<int32_t>(t, "term_months", n, 0);
   return d;
 }
+
+// Everything a result needs to explain a line later: the run's input (with
+// the tables it points at) and the prior state, kept alive with the result.
+struct RunContext {
+  RunInput input;
+  CreditTable credits;
+  DealTable deals;
+  std::shared_ptr<CreditsHolder> credits_holder;  // crediting's table, used in place
+  std::optional<FxTable> fx;
+  RunState prior;
+};
+struct RunHandle {
+  RunResult result;
+  std::shared_ptr<const RunContext> context;
+};
 
 py::dict line_dict(const PayoutLine& l) {
   py::dict d;
@@ -121,8 +170,11 @@ py::dict line_dict(const PayoutLine& l) {
   d["deal"] = l.deal >= 0 ? py::object(py::int_(l.deal)) : py::object(py::none());
   d["amount"] = decimal_of(l.amount);
   d["currency"] = std::string(l.amount.currency().code());
-  d["explanation"] = l.explanation;
+  d["explanation"] =
+      l.explanation == kNoExplanation ? py::object(py::none()) : py::object(py::int_(l.explanation));
   d["adjustment"] = l.adjustment;
+  d["pay_amount"] = decimal_of(l.pay_amount);
+  d["pay_currency"] = std::string(l.pay_amount.currency().code());
   return d;
 }
 
@@ -144,22 +196,62 @@ static void bind_run(py::module_& m) {
       .def(py::init<>())
       .def("__len__", [](const RunState& s) { return s.size(); });
 
-  py::class_<RunResult>(m, "_RunResult")
+  py::class_<RunHandle>(m, "_RunResult")
       .def_property_readonly("lines",
-                             [](const RunResult& r) {
+                             [](const RunHandle& h) {
                                py::list out;
-                               for (const PayoutLine& l : r.lines) out.append(line_dict(l));
+                               for (const PayoutLine& l : h.result.lines) out.append(line_dict(l));
                                return out;
                              })
+      .def("__len__", [](const RunHandle& h) { return h.result.lines.size(); })
+      .def("columns",
+           [](const RunHandle& h) {
+             // The payout lines as numpy columns (amounts in minor units).
+             const auto& v = h.result.lines;
+             std::vector<std::string> components;
+             py::array_t<int32_t> component_index{py::ssize_t(v.size())};
+             for (std::size_t i = 0; i < v.size(); ++i) {
+               auto it = std::find(components.begin(), components.end(), v[i].component);
+               if (it == components.end()) it = components.insert(components.end(), v[i].component);
+               component_index.mutable_data()[i] = int32_t(it - components.begin());
+             }
+             std::vector<Currency> currency, pay_currency;
+             for (const PayoutLine& l : v) {
+               currency.push_back(l.amount.currency());
+               pay_currency.push_back(l.pay_amount.currency());
+             }
+             py::dict d;
+             d["person"] = to_numpy_by(v.size(), [&](std::size_t i) { return v[i].person; });
+             d["period_start"] =
+                 to_numpy_by(v.size(), [&](std::size_t i) { return v[i].period_start.days(); });
+             d["component"] = py::make_tuple(component_index, components);
+             d["deal"] = to_numpy_by(v.size(), [&](std::size_t i) { return v[i].deal; });
+             d["amount"] = to_numpy_by(v.size(), [&](std::size_t i) { return v[i].amount.minor_units(); });
+             d["currency"] = currency_column(currency);
+             d["pay_amount"] =
+                 to_numpy_by(v.size(), [&](std::size_t i) { return v[i].pay_amount.minor_units(); });
+             d["pay_currency"] = currency_column(pay_currency);
+             d["explanation"] = to_numpy_by(v.size(), [&](std::size_t i) {
+               return v[i].explanation == kNoExplanation ? int64_t(-1) : int64_t(v[i].explanation);
+             });
+             d["adjustment"] = to_numpy_by(v.size(), [&](std::size_t i) { return v[i].adjustment; });
+             return d;
+           })
       .def("explanation",
-           [](const RunResult& r, std::size_t i) {
-             if (i >= r.explanations.size()) throw py::index_error("no explanation " + std::to_string(i));
-             return r.explanations[i];
+           [](const RunHandle& h, std::size_t i) {
+             if (i >= h.result.explanations.size())
+               throw py::index_error("no explanation " + std::to_string(i));
+             return h.result.explanations[i];
+           })
+      .def("explain_line",
+           [](const RunHandle& h, std::size_t line) {
+             py::gil_scoped_release release;
+             return explain_line(h.context->input, h.context->prior, h.result, line);
            })
       .def_property_readonly("statements",
-                             [](const RunResult& r) {
+                             [](const RunHandle& h) {
                                py::list out;
-                               for (const Statement& s : r.statements) {
+                               for (const Statement& s : h.result.statements) {
                                  py::dict d;
                                  d["person"] = s.person;
                                  d["plan"] = s.plan;
@@ -172,74 +264,126 @@ static void bind_run(py::module_& m) {
                                  d["guarantee_balance"] = decimal_of(s.guarantee_balance);
                                  d["total"] = decimal_of(s.total);
                                  d["currency"] = std::string(s.total.currency().code());
+                                 d["pay_total"] = decimal_of(s.pay_total);
+                                 d["pay_currency"] = std::string(s.pay_total.currency().code());
                                  out.append(d);
                                }
                                return out;
                              })
-      .def_property_readonly("next_state", [](const RunResult& r) { return r.next_state; });
+      .def_property_readonly("next_state", [](const RunHandle& h) { return h.result.next_state; });
 
-  m.def("_run_period",
-        [](std::vector<Plan> plans, py::list assignments, py::dict credits, py::object deals, py::list quotas,
-           py::list mbo, py::tuple period, const RunState& prior, int threads,
-           py::object what_if_credit) -> py::object {
-          RunInput in;
-          in.plans = std::move(plans);
-          for (py::handle a : assignments) {
-            py::tuple t = py::reinterpret_borrow<py::tuple>(a);
-            in.assignments.push_back(
-                PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
-                               t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
-          }
-          const CreditTable credit_table = credits_from(credits);
-          in.credits = &credit_table;
-          const std::optional<DealTable> deal_table =
-              deals.is_none() ? std::nullopt : std::optional<DealTable>(deals_from(deals.cast<py::dict>()));
-          in.deals = deal_table ? &*deal_table : nullptr;
-          for (py::handle q : quotas) {
-            py::tuple t = py::reinterpret_borrow<py::tuple>(q);
-            const Currency c = to_currency(t[4]);
-            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
-                                           to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
-          }
-          for (py::handle e : mbo) {
-            py::tuple t = py::reinterpret_borrow<py::tuple>(e);
-            in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
-                                      t[2].cast<std::string>(), to_rate(t[3], std::nullopt, "achievement")});
-          }
-          in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
-                                to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
-          if (!what_if_credit.is_none()) {
-            py::tuple t = what_if_credit.cast<py::tuple>();
-            const int32_t person = t[0].cast<int32_t>();
-            const Plan* plan = nullptr;
-            for (const PlanAssignment& a : in.assignments)
-              if (a.person == person && a.plan < in.plans.size()) plan = &in.plans[a.plan];
-            if (!plan)
-              throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan");
-            const int64_t minor =
-                parse_scaled(decimal_text(t[2], "amount"), plan->currency.exponent(), std::nullopt, "amount");
-            WhatIf w = what_if(in, prior, person, to_date(t[1], "date"), minor,
-                               deal_type_from_string(t[3].cast<std::string>()), t[4].cast<CreditKind>(),
-                               t[5].cast<int32_t>());
-            py::dict d;
-            d["without"] = decimal_of(w.without);
-            d["with"] = decimal_of(w.with);
-            d["marginal"] = decimal_of(w.marginal);
-            return d;
-          }
-          RunResult r;
-          {
-            py::gil_scoped_release release;
-            r = run_period(in, prior, threads);
-          }
-          return py::cast(std::move(r));
-        });
+  m.def(
+      "_run_period",
+      [](std::vector<Plan> plans, py::list assignments, py::object credits, py::object deals, py::list quotas,
+         py::list mbo, py::tuple period, const RunState& prior, int threads, bool explanations,
+         py::object what_if_credit, py::object fx, const std::string& fx_date, py::list pay_currencies,
+         py::object collections, const std::string& plan_change) -> py::object {
+        auto ctx = std::make_shared<RunContext>();
+        RunInput& in = ctx->input;
+        in.plans = std::move(plans);
+        for (py::handle a : assignments) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(a);
+          in.assignments.push_back(
+              PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                             t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+        }
+        if (py::isinstance<CreditsHolder>(credits)) {
+          ctx->credits_holder = credits.cast<std::shared_ptr<CreditsHolder>>();
+          in.credits = &ctx->credits_holder->table;
+          if (deals.is_none()) in.deals = &ctx->credits_holder->deals->table;
+        } else {
+          ctx->credits = credits_from(credits.cast<py::dict>());
+          in.credits = &ctx->credits;
+        }
+        if (py::isinstance<DealsHolder>(deals)) {
+          in.deals = &deals.cast<std::shared_ptr<DealsHolder>>()->table;
+        } else if (!deals.is_none()) {
+          ctx->deals = deals_from(deals.cast<py::dict>());
+          in.deals = &ctx->deals;
+        }
+        for (py::handle q : quotas) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(q);
+          const Currency c = to_currency(t[4]);
+          in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                         to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
+        }
+        for (py::handle e : mbo) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(e);
+          in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
+                                    to_rate(t[3], std::nullopt, "achievement")});
+        }
+        in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
+                              to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
+        if (!fx.is_none()) {
+          ctx->fx = fx.cast<FxTable>();
+          in.fx = &*ctx->fx;
+        }
+        if (fx_date == "credit_date")
+          in.fx_date = FxDateBasis::CreditDate;
+        else if (fx_date == "period_end")
+          in.fx_date = FxDateBasis::PeriodEnd;
+        else
+          throw ValidationError("SC-RUN-INPUT",
+                                Issue{std::nullopt, "fx_date", fx_date, "one of credit_date, period_end"});
+        for (py::handle p : pay_currencies) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(p);
+          in.pay_currencies.push_back(PayCurrency{t[0].cast<int32_t>(), to_currency(t[1])});
+        }
+        if (!collections.is_none()) {
+          const py::dict c = collections.cast<py::dict>();
+          const std::vector<int64_t> deal = numbers_at<int64_t>(c, "deal");
+          const std::vector<Date> date = to_dates(c["date"].cast<Column<int32_t>>(), "collections.date");
+          const std::vector<int64_t> amount = numbers_at<int64_t>(c, "amount");
+          if (date.size() != deal.size() || amount.size() != deal.size())
+            throw ValidationError("SC-RUN-INPUT",
+                                  Issue{std::nullopt, "collections", "", "columns differ in length"});
+          for (std::size_t i = 0; i < deal.size(); ++i)
+            in.collections.push_back({deal[i], date[i], amount[i]});
+        }
+        if (plan_change == "credits_by_date")
+          in.plan_change = PlanChangeSplit::CreditsByDate;
+        else if (plan_change == "prorated_targets")
+          in.plan_change = PlanChangeSplit::ProratedTargets;
+        else
+          throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "plan_change", plan_change,
+                                                      "one of credits_by_date, prorated_targets"});
+        if (!what_if_credit.is_none()) {
+          py::tuple t = what_if_credit.cast<py::tuple>();
+          const int32_t person = t[0].cast<int32_t>();
+          const Plan* plan = nullptr;
+          for (const PlanAssignment& a : in.assignments)
+            if (a.person == person && a.plan < in.plans.size()) plan = &in.plans[a.plan];
+          if (!plan) throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan");
+          const int64_t minor =
+              parse_scaled(decimal_text(t[2], "amount"), plan->currency.exponent(), std::nullopt, "amount");
+          WhatIf w = what_if(in, prior, person, to_date(t[1], "date"), minor,
+                             deal_type_from_string(t[3].cast<std::string>()), t[4].cast<CreditKind>(),
+                             t[5].cast<int32_t>());
+          py::dict d;
+          d["without"] = decimal_of(w.without);
+          d["with"] = decimal_of(w.with);
+          d["marginal"] = decimal_of(w.marginal);
+          return d;
+        }
+        RunHandle h;
+        {
+          py::gil_scoped_release release;
+          if (!explanations) ctx->prior = prior;  // explain_line recomputes from it later
+          h.result = run_period(in, prior, RunOptions{threads, explanations});
+        }
+        h.context = std::move(ctx);
+        return py::cast(std::move(h));
+      },
+      py::arg("plans"), py::arg("assignments"), py::arg("credits"), py::arg("deals"), py::arg("quotas"),
+      py::arg("mbo"), py::arg("period"), py::arg("prior"), py::arg("threads"), py::arg("explanations"),
+      py::arg("what_if"), py::arg("fx"), py::arg("fx_date"), py::arg("pay_currencies"),
+      py::arg("collections"), py::arg("plan_change"));
 
   m.def("_restatement_adjustments",
-        [](const RunResult& closed, const RunResult& recomputed, py::object open_start) {
+        [](const RunHandle& closed, const RunHandle& recomputed, py::object open_start) {
           py::list out;
-          for (const PayoutLine& l :
-               restatement_adjustments(closed, recomputed, to_date(open_start, "open_period_start")))
+          for (const PayoutLine& l : restatement_adjustments(closed.result, recomputed.result,
+                                                             to_date(open_start, "open_period_start")))
             out.append(line_dict(l));
           return out;
         });

@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import _core
-from ._core import CreditKind, Explanation  # type: ignore[import-not-found]
+from ._core import CreditKind, Explanation  # type: ignore[attr-defined]
+from ._html import run_result_html
 from .plan import Plan
 
 __all__ = [
@@ -183,49 +184,179 @@ __all__ += [
 
 
 
-def _columns(table: Any) -> dict:
-    """A dict of sequences from a pandas/polars DataFrame, a pyarrow Table or a dict."""
-    if table is None:
-        return None
+def _coded(arr: Any) -> tuple[Any, list]:
+    """(int32 index per row, distinct values) of a pyarrow array; nulls get index -1."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_encode(arr)
+    index = pc.fill_null(arr.indices.cast(pa.int32()), -1).to_numpy(zero_copy_only=False)
+    return np.ascontiguousarray(index, dtype=np.int32), arr.dictionary.to_pylist()
+
+
+def _table_columns(table: Any, what: str) -> dict:
+    """Named pyarrow arrays of a pandas/polars/pyarrow table, an Arrow PyCapsule
+    stream or a dict of columns (values that are CreditKind members become their names)."""
+    from . import tables
+
+    def names(col: Any) -> Any:
+        # Python objects only (lists, object arrays/Series): Arrow columns cannot hold enums.
+        if getattr(col, "dtype", object) != object or isinstance(col, (str, bytes)):
+            return col
+        values = list(col)
+        if not any(isinstance(v, CreditKind) for v in values):
+            return col
+        return [v.name if isinstance(v, CreditKind) else v for v in values]
+
     if isinstance(table, Mapping):
-        return {k: list(v) for k, v in table.items()}
-    if hasattr(table, "to_pydict"):  # pyarrow
-        return table.to_pydict()
-    if hasattr(table, "to_dict"):
-        try:  # pandas
-            return {k: list(v) for k, v in table.to_dict(orient="list").items()}
-        except TypeError:  # polars
-            return {k: list(v) for k, v in table.to_dict(as_series=False).items()}
-    raise TypeError(
-        f"expected a DataFrame, pyarrow Table or dict of columns, got {type(table).__name__}"
-    )
+        table = {k: names(col) for k, col in table.items()}
+    elif type(table).__module__.split(".")[0] == "pandas" and "kind" in table.columns:
+        table = table.assign(kind=names(table["kind"]))
+    t = tables.as_arrow_table(table)
+    return {name: t.column(name).combine_chunks() for name in t.column_names}
+
+
+_KIND_NAMES = {"Direct": "direct", "RevenueSplit": "revenue_split", "Overlay": "overlay",
+               "RollUp": "roll_up", "SdrSourced": "sdr_sourced", "AccountManager": "account_manager",
+               "MarketingSourced": "marketing_sourced", "Territory": "territory"}
+
+
+def _money_minor(amount: Any, currency: tuple[Any, list], name: str) -> Any:
+    """Exact int64 minor units of a money column whose currency varies by row."""
+    import numpy as np
+    import pyarrow as pa
+
+    from . import tables
+
+    index, codes = currency
+    if len(codes) == 1:
+        return tables.to_minor_units(amount, codes[0], name=name)
+    out = np.zeros(len(amount), dtype=np.int64)
+    for k, code in enumerate(codes):
+        mask = index == k
+        out[mask] = tables.to_minor_units(amount.filter(pa.array(mask)), code, name=name)
+    return out
+
+
+def _credit_columns(credits: Any) -> Any:
+    """The credits as the run's numpy columns, or crediting's table as it is."""
+    from . import _tables
+
+    core = getattr(credits, "_core", None)
+    if core is not None and type(core).__name__ == "_Credits":
+        return core
+    c = _table_columns(credits, "credits")
+    missing = [n for n in ("person", "date", "amount", "currency") if n not in c]
+    if "deal" not in c and "deal_row" not in c:
+        missing.append("deal")
+    if missing:
+        from ._errors import ValidationError
+
+        raise ValidationError(f"[SC-RUN-INPUT] credits: missing column(s) {missing}")
+    currency = _coded(c["currency"])
+    out = {
+        "person": _tables.integers(c["person"], "person", dtype="int32"),
+        "deal": _tables.integers(c.get("deal", c.get("deal_row")), "deal"),
+        "date": _tables.days(c["date"], "date"),
+        "amount": _money_minor(c["amount"], currency, "amount"),
+        "currency": currency,
+    }
+    if "kind" in c:
+        index, names = _coded(c["kind"])
+        out["kind"] = (index, [_KIND_NAMES.get(str(n), n) for n in names])
+    if "deal_type" in c:
+        out["deal_type"] = _coded(c["deal_type"])
+    for name, dtype in (("rule", "int32"), ("depth", "int16")):
+        if name in c:
+            out[name] = _tables.integers(c[name], name, dtype=dtype)
+    return out
+
+
+def _deal_columns(deals: Any) -> Any:
+    """The deals as the run's numpy columns (row = the credits' ``deal``)."""
+    from . import _tables
+
+    if deals is None:
+        return None
+    core = getattr(deals, "_core", None)
+    if core is not None and type(core).__name__ == "_Deals":
+        return core
+    c = _table_columns(deals, "deals")
+    out: dict[str, Any] = {"close_date": _tables.days(c["close_date"], "close_date")}
+    for name in ("cancellation_date", "invoice_date", "collection_date"):
+        if name in c:
+            out[name] = _tables.days(c[name], name)
+    if "amount" in c:
+        currency = _coded(c["currency"]) if "currency" in c else None
+        if currency is None:
+            from ._errors import ValidationError
+
+            raise ValidationError("[SC-RUN-INPUT] deals: an amount column needs a currency column")
+        out["amount"] = _money_minor(c["amount"], currency, "amount")
+        out["currency"] = currency
+    for name in ("term_months", "product"):
+        if name in c:
+            out[name] = _tables.integers(c[name], name, dtype="int32")
+    return out
+
+
+def _collection_columns(collections: Any, deals: Any) -> Any:
+    """Cash received per deal (``deal``, ``date``, ``amount`` in the deal currency)."""
+    from . import _tables, tables
+
+    if collections is None:
+        return None
+    c = _table_columns(collections, "collections")
+    deal = _tables.integers(c["deal"], "deal")
+    if "currency" in c:
+        currency = _coded(c["currency"])
+    else:
+        currency = (None, ["USD"])
+    if currency[0] is None:
+        return {"deal": deal, "date": _tables.days(c["date"], "date"),
+                "amount": tables.to_minor_units(c["amount"], "USD", name="amount")}
+    return {"deal": deal, "date": _tables.days(c["date"], "date"),
+            "amount": _money_minor(c["amount"], currency, "amount")}
 
 
 class Statement:
     """One person's statement: lines, subtotals by component, draw balances and the total
-    (the exact sum of the lines). Renders as a table in Jupyter."""
+    (the exact sum of the lines), in the plan currency and in the pay currency.
+    Renders as a table in Jupyter."""
 
     def __init__(self, result: RunResult, data: dict) -> None:
         self._result = result
+        self._line_indexes: list[int] = list(data["lines"])
         self.person: int = data["person"]
         self.plan: str = data["plan"]
         self.currency: str = data["currency"]
-        self.lines: list[dict] = [result.lines[i] for i in data["lines"]]
         self.subtotals: list[tuple[str, Decimal]] = [tuple(s) for s in data["subtotals"]]
         self.recoverable_balance: Decimal = data["recoverable_balance"]
         self.guarantee_balance: Decimal = data["guarantee_balance"]
         self.total: Decimal = data["total"]
+        self.pay_total: Decimal = data["pay_total"]
+        self.pay_currency: str = data["pay_currency"]
+
+    @property
+    def lines(self) -> list[dict]:
+        """The statement's payout lines (dicts, amounts as ``Decimal``)."""
+        all_lines = self._result.lines
+        return [all_lines[i] for i in self._line_indexes]
 
     def to_pandas(self):
+        """The statement's lines as a DataFrame (exact ``Decimal`` amounts)."""
         import pandas as pd
 
         return pd.DataFrame(
-            self.lines, columns=["component", "deal", "amount", "currency", "explanation"]
+            self.lines,
+            columns=["component", "deal", "amount", "currency", "pay_amount", "pay_currency", "explanation"],
         )
 
     def explain(self, line: int) -> Explanation:
         """The explanation of the statement's `line`-th line."""
-        return self._result.explain(self.lines[line])
+        return self._result.explain(self._line_indexes[line])
 
     def _repr_html_(self) -> str:
         import html
@@ -240,12 +371,18 @@ class Statement:
             f"<tr><td colspan=2><i>{html.escape(c)}</i></td><td style='text-align:right'><i>{a}</i></td></tr>"
             for c, a in self.subtotals
         )
+        paid_in = (
+            ""
+            if self.pay_currency == self.currency
+            else f"<tr><th colspan=2>paid in {self.pay_currency}</th>"
+            f"<th style='text-align:right'>{self.pay_total}</th></tr>"
+        )
         return (
             f"<table><caption>Person {self.person}, plan {html.escape(self.plan)} ({self.currency})</caption>"
             f"<tr><th>component</th><th>deal</th><th>amount</th></tr>{rows}{subtotals}"
             f"<tr><td colspan=2>recoverable / guarantee balance</td><td style='text-align:right'>"
             f"{self.recoverable_balance} / {self.guarantee_balance}</td></tr>"
-            f"<tr><th colspan=2>total</th><th style='text-align:right'>{self.total}</th></tr></table>"
+            f"<tr><th colspan=2>total</th><th style='text-align:right'>{self.total}</th></tr>{paid_in}</table>"
         )
 
     def __repr__(self) -> str:
@@ -253,66 +390,104 @@ class Statement:
 
 
 class RunResult:
-    """Payout lines (amounts as Decimal), explanations, statements and the state for the next period."""
+    """Payout lines, explanations, statements and the state for the next period.
+
+    ``to_arrow()`` / ``to_pandas()`` give the lines as columns (exact ``decimal128``
+    amounts) without building a Python object per line; ``lines`` is the same as a
+    list of dicts, built on first use."""
+
+    _repr_html_ = run_result_html
 
     def __init__(self, core: Any) -> None:
         self._core = core
-        self.lines: list[dict] = list(core.lines)
+        self._lines: list[dict] | None = None
         self.statements: list[Statement] = [Statement(self, s) for s in core.statements]
+        self._by_person = {s.person: s for s in self.statements}
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    @property
+    def lines(self) -> list[dict]:
+        """Every payout line as a dict (``amount`` and ``pay_amount`` as ``Decimal``;
+        ``explanation`` is None when the run was made with ``explanations=False``)."""
+        if self._lines is None:
+            self._lines = list(self._core.lines)
+        return self._lines
 
     def explain(self, line: int | Mapping[str, Any]) -> Explanation:
-        """The explanation of a line (its index or the line itself)."""
-        index = (
-            line["explanation"] if isinstance(line, Mapping) else self.lines[line]["explanation"]
-        )
-        return self._core.explanation(index)
+        """The explanation of a line (its index or the line itself). Runs made with
+        ``explanations=False`` recompute the line's person on demand."""
+        if isinstance(line, Mapping):
+            index = line["explanation"]
+            if index is None:
+                index = self.lines.index(line)
+                return self._core.explain_line(index)
+            return self._core.explanation(index)
+        entry = self.lines[line]
+        if entry["explanation"] is None:
+            return self._core.explain_line(line)
+        return self._core.explanation(entry["explanation"])
 
     def statement(self, person: int) -> Statement:
-        for s in self.statements:
-            if s.person == person:
-                return s
-        raise KeyError(person)
+        """The statement of `person` (KeyError when the person was not run)."""
+        return self._by_person[person]
 
     def to_pandas(self):
         """The payout lines as a DataFrame; amounts are exact ``Decimal`` objects."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            self.lines,
-            columns=[
-                "person",
-                "period_start",
-                "component",
-                "deal",
-                "amount",
-                "currency",
-                "explanation",
-            ],
-        )
+        return self.to_arrow().to_pandas()
 
     def to_arrow(self):
-        """The payout lines as a pyarrow Table with an exact ``decimal128`` amount column
-        (scale = the largest currency exponent among the lines, 2 when there are none)."""
+        """The payout lines as a pyarrow Table with exact ``decimal128`` ``amount`` and
+        ``pay_amount`` columns (scale = the largest exponent among their currencies, 2 when
+        there are no lines)."""
+        import numpy as np
         import pyarrow as pa
 
-        from ._core import Currency
+        c = self._core.columns()
 
-        scale = max((Currency(line["currency"]).exponent for line in self.lines), default=2)
+        def decimals(minor: Any, currency: tuple) -> Any:
+            # One scale for the column: amounts of currencies with fewer decimals are
+            # multiplied up exactly (USD 12.34 is 1234 at scale 2, 12340 at scale 3).
+            index, _codes, exponents = currency
+            scale = max(exponents, default=2)
+            shift = np.array([10 ** (scale - e) for e in exponents] or [1], dtype=np.int64)
+            factor = shift[index] if len(minor) else np.ones(0, dtype=np.int64)
+            if np.any(np.abs(minor) > np.iinfo(np.int64).max // factor):
+                raise OverflowError("[SC-OVERFLOW] an amount does not fit at the column's scale")
+            return _decimal_column(minor * factor, scale)
+
+        def names(coded: tuple) -> Any:
+            index, values = coded[0], coded[1]
+            return pa.DictionaryArray.from_arrays(pa.array(index, pa.int32()), pa.array(values, pa.string()))
+
+        deal = pa.array(c["deal"], pa.int64(), mask=c["deal"] < 0)
         return pa.table(
             {
-                "person": pa.array([line["person"] for line in self.lines], pa.int32()),
-                "period_start": pa.array([line["period_start"] for line in self.lines], pa.date32()),
-                "component": pa.array([line["component"] for line in self.lines], pa.string()),
-                "deal": pa.array([line["deal"] for line in self.lines], pa.int64()),
-                "amount": pa.array([line["amount"] for line in self.lines], pa.decimal128(38, scale)),
-                "currency": pa.array([line["currency"] for line in self.lines], pa.string()),
-                "adjustment": pa.array([line["adjustment"] for line in self.lines], pa.bool_()),
+                "person": pa.array(c["person"], pa.int32()),
+                "period_start": pa.array(c["period_start"], pa.int32()).cast(pa.date32()),
+                "component": names(c["component"]).cast(pa.string()),
+                "deal": deal,
+                "amount": decimals(c["amount"], c["currency"]),
+                "currency": names(c["currency"]).cast(pa.string()),
+                "pay_amount": decimals(c["pay_amount"], c["pay_currency"]),
+                "pay_currency": names(c["pay_currency"]).cast(pa.string()),
+                "explanation": pa.array(c["explanation"], pa.int64(), mask=c["explanation"] < 0),
+                "adjustment": pa.array(c["adjustment"], pa.bool_()),
             }
         )
 
     @property
     def next_state(self) -> Any:
+        """The state the next period's run starts from (pass it as ``state=``)."""
         return self._core.next_state
+
+
+def _decimal_column(minor: Any, scale: int) -> Any:
+    """decimal128(38, scale) from int64 values in units of 10^-scale, exactly."""
+    from . import tables
+
+    return tables.minor_to_arrow(minor, scale)
 
 
 def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
@@ -340,15 +515,15 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
         period.get("quarter_start", period["start"]),
         period.get("year_start", period["start"]),
     )
-    return (
-        [p._plan for p in plans],
-        rows,
-        _columns(credits),
-        _columns(deals),
-        quota_rows,
-        mbo_rows,
-        period_tuple,
-        state if state is not None else _core._RunState(),
+    return dict(
+        plans=[p._plan for p in plans],
+        assignments=rows,
+        credits=_credit_columns(credits),
+        deals=_deal_columns(deals),
+        quotas=quota_rows,
+        mbo=mbo_rows,
+        period=period_tuple,
+        prior=state if state is not None else _core._RunState(),
     )
 
 
@@ -363,22 +538,52 @@ def run_period(
     mbo: Sequence[Mapping[str, Any]] = (),
     state: Any = None,
     threads: int = 1,
+    explanations: bool = True,
+    fx: Any = None,
+    fx_date: str = "credit_date",
+    pay_currencies: Mapping[int, str] | None = None,
+    collections: Any = None,
+    plan_change: str = "credits_by_date",
 ) -> RunResult:
-    """Run one period for every person with a plan in force on the period's last day.
+    """Run one period for every person with a plan in force during it.
 
-    - ``assignments``: ``{"person", "plan" (plan id), "from", "to" (None: open)}``.
-    - ``credits``: columns ``person``, ``deal`` (deal row), ``date``, ``amount`` (Decimal/str),
-      ``currency``, optional ``kind`` (:class:`CreditKind`), ``deal_type``, ``rule``; the
-      fiscal year to date.
-    - ``deals``: columns ``close_date``, optional ``cancellation_date``, ``term_months``,
-      ``product`` (row = the credits' ``deal``), needed for clawbacks and product filters.
+    - ``assignments``: ``{"person", "plan" (plan id), "from", "to" (None: open)}``; several
+      plans inside the period split it (``plan_change``: ``"credits_by_date"`` or
+      ``"prorated_targets"``, see docs/plan-reference.md).
+    - ``credits``: crediting's :class:`~salescomp.crediting.Credits` (used as is), or a
+      pandas/polars/pyarrow table, an Arrow PyCapsule stream or a dict of columns with
+      ``person``, ``deal`` (deal row), ``date``, ``amount`` (decimal128/Decimal/str),
+      ``currency``, optional ``kind``, ``deal_type``, ``rule``; the fiscal year to date.
+      Columns are converted without per-row Python work.
+    - ``deals``: columns ``close_date``, optional ``cancellation_date``, ``invoice_date``,
+      ``collection_date``, ``amount`` + ``currency``, ``term_months``, ``product`` (row =
+      the credits' ``deal``), needed for clawbacks, payout timing and product filters.
     - ``quotas``: ``{"person", "measure", "period_start", "amount"}`` per pay period.
     - ``period``: ``{"start", "end", "quarter_start", "year_start"}``.
     - ``state``: ``next_state`` of the previous period's result.
-    The same inputs give the same result for any ``threads`` and any row order.
+    - ``explanations``: False skips the explanation text (large runs);
+      :meth:`RunResult.explain` then recomputes the line's person on demand.
+    - ``fx`` (:class:`~salescomp.FxTable`), ``fx_date`` (``"credit_date"`` or
+      ``"period_end"``): credits in another currency than the plan's are converted;
+      ``pay_currencies`` ``{person: "EUR"}`` pays statements in another currency.
+    - ``collections``: ``deal``, ``date``, ``amount`` (deal currency) for pay on collection.
+    The same inputs give the same result for any ``threads`` and any row order; the GIL is
+    released while the run computes.
     """
     args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
-    return RunResult(_core._run_period(*args, threads, None))
+    return RunResult(
+        _core._run_period(
+            **args,
+            threads=threads,
+            explanations=explanations,
+            what_if=None,
+            fx=fx,
+            fx_date=fx_date,
+            pay_currencies=[(p, c) for p, c in (pay_currencies or {}).items()],
+            collections=_collection_columns(collections, deals),
+            plan_change=plan_change,
+        )
+    )
 
 
 def restatement_adjustments(
@@ -415,4 +620,7 @@ def what_if(
         kind if kind is not None else CreditKind.Direct,
         product,
     )
-    return _core._run_period(*args, 1, extra)
+    return _core._run_period(
+        **args, threads=1, explanations=False, what_if=extra, fx=None, fx_date="credit_date",
+        pay_currencies=[], collections=None, plan_change="credits_by_date",
+    )

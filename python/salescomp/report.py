@@ -192,45 +192,34 @@ def _scale_of(values: list[Decimal]) -> int:
 _EPOCH = dt.date(1970, 1, 1)
 
 
-def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[dict[str, Any], Any]:
-    """The credits table as the columns ``salescomp.engine.run_period`` takes, built column
-    by column (amounts cross as exact decimal text from Arrow's decimal128 -> string cast).
-    Returns the columns as numpy arrays and the credit dates as day numbers."""
+def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[Any, Any]:
+    """The credits table as the columns ``salescomp.engine.run_period`` takes: a pyarrow
+    table (roster ids mapped to run indexes; amounts stay exact decimal128), built column
+    by column without per-row Python work. Returns the table and the credit dates as day
+    numbers."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    def decoded(name: str) -> tuple[Any, list[Any]]:
-        col = c.column(name).combine_chunks()
-        if pa.types.is_dictionary(col.type):
-            return col.indices.to_numpy(zero_copy_only=False), col.dictionary.to_pylist()
-        values = col.to_pylist()
-        uniq = sorted(set(values))
-        pos = {v: i for i, v in enumerate(uniq)}
-        return np.array([pos[v] for v in values], dtype=np.int64), uniq
-
-    codes, names = decoded("person_id")
-    person_of = np.array([index[n] for n in names] + [-1], dtype=np.int64)
-    kinds = CREDIT_KIND_ENUM()
-
-    def lookup(name: str, fn: Any = lambda v: v) -> Any:
-        k, values = decoded(name)
-        table = np.empty(len(values), dtype=object)
-        table[:] = [fn(v) for v in values]
-        return table[k]
-
+    person = c.column("person_id").combine_chunks()
+    if not pa.types.is_dictionary(person.type):
+        person = person.dictionary_encode()
+    names = person.dictionary.to_pylist()
+    person_of = np.array([index.get(n, -1) for n in names], dtype=np.int32)
+    codes = person.indices.to_numpy(zero_copy_only=False)
     days = c.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
-    columns = {
-        "person": person_of[codes],
-        "deal": c.column("deal_row").combine_chunks().to_numpy(zero_copy_only=False),
-        "date": np.array(pc.cast(c.column("date"), pa.string()).to_pylist(), dtype=object),
-        "amount": np.array(pc.cast(c.column("amount"), pa.string()).to_pylist(), dtype=object),
-        "currency": lookup("currency"),
-        "kind": lookup("kind", lambda v: kinds[v]),
-        "deal_type": lookup("deal_type"),
-        "rule": c.column("rule").combine_chunks().to_numpy(zero_copy_only=False),
-    }
-    return columns, days
+    table = pa.table(
+        {
+            "person": pa.array(person_of[codes], pa.int32()),
+            "deal": c.column("deal_row"),
+            "date": c.column("date"),
+            "amount": c.column("amount"),
+            "currency": c.column("currency"),
+            "kind": c.column("kind"),
+            "deal_type": c.column("deal_type"),
+            "rule": c.column("rule"),
+        }
+    )
+    return table, days
 
 
 def close_quarter(
@@ -390,7 +379,7 @@ def _close_quarter(
                     break
         run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
         keep = credit_days <= (last - _EPOCH).days
-        period_credits = {k: v[keep].tolist() for k, v in run_credits.items()}
+        period_credits = run_credits.filter(pa.array(keep))
         mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
                 "achievement": e["achievement"]} for e in company.mbo
                if int(e.get("quarter", qn)) == qn and e["person"] in index]

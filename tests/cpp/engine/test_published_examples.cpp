@@ -2,6 +2,7 @@
 // the formula wins (DOMAIN.md) and the test says so.
 #include <gtest/gtest.h>
 
+#include <salescomp/engine/clawback_calculator.hpp>
 #include <salescomp/engine/draw_calculator.hpp>
 #include <salescomp/engine/measure_calculators.hpp>
 
@@ -64,4 +65,35 @@ TEST(Published, XactlyRecoverableVersusNonRecoverable) {
   const DrawResult sep_nr = calculate_draw(d, "draw", usd("3000"), aug_nr.next);
   EXPECT_EQ(usd("500") + aug_nr.paid, usd("1500"));
   EXPECT_EQ(usd("3000") + sep_nr.paid + sep_nr.recovered, usd("3000"));
+}
+
+// Zepys, "How to handle refunds and clawbacks with agents",
+// https://staging.zepys.com/learn/how-to-handle-refunds-and-clawbacks-with-agents : "if a
+// customer on a 12 month contract cancels after 6 months, you might claw back 50% of the
+// commission". Pro rata on the unserved term, in days: a 12-month term from 2027-03-01 ends
+// 2028-03-01 (366 days, 2028 is a leap year); cancelled 2027-08-31, 183 days in: unserved
+// 183 / 366 = exactly 0.5 of the 1,000.00 paid -> -500.00.
+TEST(Published, ZepysProRataClawbackHalfTheTerm) {
+  ClawbackComponent k;
+  k.window_days = 365;
+  k.method = ClawbackMethod::ProRataUnservedTerm;
+  const auto r = calculate_clawback(k, "clawback", day("2027-03-01"), day("2027-08-31"), 12, usd("1000"),
+                                    RoundingMode::HalfEven);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->amount, usd("-500"));
+}
+
+// Core8 docs, "Clawbacks and early exit",
+// https://docs.core8.co/commission-plan-patterns/clawbacks-and-early-exit : "Earned
+// commission: $10,000; early termination triggers 50% clawback; post a CLAWBACK adjustment of
+// -5,000 in the clawback period". A stepped schedule claws back 50% within the first year.
+TEST(Published, Core8FiftyPercentEarlyTerminationClawback) {
+  ClawbackComponent k;
+  k.window_days = 365;
+  k.method = ClawbackMethod::Stepped;
+  k.steps = {{90, rate("1")}, {365, rate("0.5")}};
+  const auto r = calculate_clawback(k, "clawback", day("2026-01-15"), day("2026-07-01"), 12, usd("10000"),
+                                    RoundingMode::HalfEven);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->amount, usd("-5000"));  // 167 days after close: the 50% step
 }
