@@ -203,7 +203,8 @@ def _table_columns(table: Any, what: str) -> dict:
 
     def names(col: Any) -> Any:
         # Python objects only (lists, object arrays/Series): Arrow columns cannot hold enums.
-        if getattr(col, "dtype", object) != object or isinstance(col, (str, bytes)):
+        dtype = getattr(col, "dtype", None)
+        if not (isinstance(col, (list, tuple)) or (dtype is not None and getattr(dtype, "kind", "") == "O")):
             return col
         values = list(col)
         if not any(isinstance(v, CreditKind) for v in values):
