@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "exact_value.hpp"
+#include "salescomp/detail/int128.hpp"
 
 namespace salescomp {
 
@@ -55,6 +56,23 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
       continue;
     if (sc.min_credit && cr.credit < *sc.min_credit) continue;
     const Currency c = cr.credit.currency();
+    if (sc.amount_per_deal) cr.credit.require_same_currency(*sc.amount_per_deal, "add");
+    if (!explain) {
+      // Amount only, in 128-bit integers: amount_per_deal x 10^12 + rate x credit
+      // fits (|credit| < 2^63, rate < 10^13), divided once by 10^12 with `mode`.
+      const detail::int128 scaled =
+          (sc.amount_per_deal ? detail::int128(sc.amount_per_deal->minor_units()) * Rate::kOne : 0) +
+          (sc.rate ? detail::int128(sc.rate->raw()) * cr.credit.minor_units() : 0);
+      const detail::int128 q = divide_rounded<detail::int128>(scaled, Rate::kOne, mode);
+      if (!detail::fits_int64(q))
+        throw OverflowError("SC-OVERFLOW", "spif " + id + " on deal " + std::to_string(cr.deal) + " overflows");
+      ComponentResult r;
+      r.amount = Money::from_minor(int64_t(q), c);
+      r.explanation.amount = r.amount;
+      r.exact = ExactAmount{BigInt(scaled), BigInt(Rate::kOne)};
+      out.emplace_back(cr.deal, std::move(r));
+      continue;
+    }
     Explanation ex;
     ex.component_id = id;
     ex.component_type = "spif";
@@ -64,7 +82,6 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
                 sc.from.to_string() + ", " + sc.to.to_string() + "]";
     Exact value = 0;
     if (sc.amount_per_deal) {
-      cr.credit.require_same_currency(*sc.amount_per_deal, "add");
       value += exact_minor(*sc.amount_per_deal);
       if (explain) ex.formula = sc.amount_per_deal->to_string();
     }

@@ -88,6 +88,34 @@ TEST(Spif, PerMatchingDealInTheWindow) {
   EXPECT_EQ(lines[1].second.amount, usd("510.00"));
 }
 
+// The amount-only path (explain off, 128-bit integers) and the explained path
+// (rationals) agree on every amount, exact value and rounding mode, including
+// ties: 500 + 0.015 x credit for odd and even cent results and negatives.
+TEST(Spif, AmountOnlyPathMatchesTheExplainedOne) {
+  SpifComponent s;
+  s.from = day("2026-01-01");
+  s.to = day("2026-12-31");
+  s.amount_per_deal = usd("500");
+  s.rate = rate("0.015");
+  std::vector<SpifCredit> credits;
+  for (const char* a : {"1000.50", "1000.30", "333.33", "-333.33", "0.01", "99999999.99", "1.00", "0.33"})
+    credits.push_back({int64_t(credits.size()), day("2026-06-01"), DealType::NewBusiness, -1, usd(a)});
+  for (RoundingMode mode : {RoundingMode::HalfEven, RoundingMode::HalfUp, RoundingMode::HalfDown,
+                            RoundingMode::Floor, RoundingMode::Ceiling, RoundingMode::Down, RoundingMode::Up}) {
+    const auto explained = calculate_spif(s, "spif", credits, mode, true);
+    const auto lean = calculate_spif(s, "spif", credits, mode, false);
+    ASSERT_EQ(explained.size(), lean.size());
+    for (std::size_t i = 0; i < lean.size(); ++i) {
+      EXPECT_EQ(lean[i].second.amount, explained[i].second.amount) << to_string(mode) << " " << i;
+      EXPECT_EQ(lean[i].second.exact.numerator * explained[i].second.exact.denominator,
+                explained[i].second.exact.numerator * lean[i].second.exact.denominator);
+    }
+  }
+  // 500 + 0.015 x 1,000.50 = 515.0075 -> 515.01 (HalfEven), with the text only when asked.
+  EXPECT_EQ(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0].second.amount, usd("515.01"));
+  EXPECT_TRUE(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0].second.explanation.formula.empty());
+}
+
 TEST(Mbo, WeightedAchievementCapped) {
   MboComponent m{usd("5000"), {{"pipeline", rate("0.6")}, {"enablement", rate("0.4")}}, rate("1")};
   // 5,000 x (0.6 x min(1.2, 1) + 0.4 x 0.5) = 5,000 x 0.8 = 4,000
