@@ -65,7 +65,8 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
           (sc.rate ? detail::int128(sc.rate->raw()) * cr.credit.minor_units() : 0);
       const detail::int128 q = divide_rounded<detail::int128>(scaled, Rate::kOne, mode);
       if (!detail::fits_int64(q))
-        throw OverflowError("SC-OVERFLOW", "spif " + id + " on deal " + std::to_string(cr.deal) + " overflows");
+        throw OverflowError("SC-OVERFLOW",
+                            "spif " + id + " on deal " + std::to_string(cr.deal) + " overflows");
       ComponentResult r;
       r.amount = Money::from_minor(int64_t(q), c);
       r.explanation.amount = r.amount;

@@ -360,11 +360,16 @@ class PersonRun {
     std::string attribute_measure;  // measure-based lines are attributed to deals
   };
 
-  void add_line(const std::string& component, int64_t deal, ComponentResult r) {
-    pending_.push_back(Pending{component, deal, std::move(r), {}});
+  // Built in place: a result carries its explanation, so every move costs.
+  void add_line(const std::string& component, int64_t deal, ComponentResult&& r) {
+    Pending& p = pending_.emplace_back();
+    p.component = component;
+    p.deal = deal;
+    p.result = std::move(r);
   }
-  void add_measured(const std::string& component, const std::string& measure_id, ComponentResult r) {
-    pending_.push_back(Pending{component, -1, std::move(r), measure_id});
+  void add_measured(const std::string& component, const std::string& measure_id, ComponentResult&& r) {
+    add_line(component, -1, std::move(r));
+    pending_.back().attribute_measure = measure_id;
   }
 
   void commit_pending() {
@@ -438,7 +443,7 @@ class PersonRun {
     }
   }
 
-  void record(const std::string& component, int64_t deal, ComponentResult r, DealEffect effect) {
+  void record(const std::string& component, int64_t deal, ComponentResult&& r, DealEffect effect) {
     out_.lines.push_back(PayoutLine{person_, in_.period.start, component, deal, r.amount,
                                     explain_ ? out_.explanations.size() : kNoExplanation, false, r.amount});
     if (explain_) out_.explanations.push_back(std::move(r.explanation));
@@ -857,6 +862,16 @@ void report_errors(const std::vector<int32_t>& people, const std::vector<std::ex
   if (!issues.empty()) throw ValidationError("SC-RUN-INVALID", std::move(issues));
 }
 
+// One person's credit rows of the year to date (explain_line, what_if).
+std::vector<uint32_t> credit_rows_of(const RunInput& in, int32_t person) {
+  std::vector<uint32_t> indexes;
+  const CreditTable& t = *in.credits;
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t.person[i] == person && t.date[i] >= in.period.year_start && t.date[i] <= in.period.end)
+      indexes.push_back(uint32_t(i));
+  return indexes;
+}
+
 const PersonState* prior_of(const RunState& prior, int32_t person) {
   const auto it = prior.find(person);
   return it == prior.end() ? nullptr : &it->second;
@@ -951,11 +966,7 @@ Explanation explain_line(const RunInput& in, const RunState& prior, const RunRes
   const auto segments = segments_of(in, index, person);
   if (segments.empty())
     throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan in the period");
-  std::vector<uint32_t> indexes;
-  const CreditTable& t = *in.credits;
-  for (std::size_t i = 0; i < t.size(); ++i)
-    if (t.person[i] == person && t.date[i] >= in.period.year_start && t.date[i] <= in.period.end)
-      indexes.push_back(uint32_t(i));
+  const std::vector<uint32_t> indexes = credit_rows_of(in, person);
   std::vector<CreditRow> scratch;
   PersonOutput out;
   run_person(in, index, segments, prior_of(prior, person), person, indexes, nullptr, true, scratch, out);
@@ -1010,11 +1021,7 @@ WhatIf what_if(const RunInput& in, const RunState& prior, int32_t person, Date d
   if (segments.empty())
     throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan in force between " +
                                            in.period.start.to_string() + " and " + in.period.end.to_string());
-  std::vector<uint32_t> indexes;
-  const CreditTable& t = *in.credits;
-  for (std::size_t i = 0; i < t.size(); ++i)
-    if (t.person[i] == person && t.date[i] >= in.period.year_start && t.date[i] <= in.period.end)
-      indexes.push_back(uint32_t(i));
+  const std::vector<uint32_t> indexes = credit_rows_of(in, person);
   std::vector<CreditRow> scratch;
   PersonOutput without;
   run_person(in, index, segments, prior_of(prior, person), person, indexes, nullptr, false, scratch, without);

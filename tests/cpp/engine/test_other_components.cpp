@@ -100,8 +100,9 @@ TEST(Spif, AmountOnlyPathMatchesTheExplainedOne) {
   std::vector<SpifCredit> credits;
   for (const char* a : {"1000.50", "1000.30", "333.33", "-333.33", "0.01", "99999999.99", "1.00", "0.33"})
     credits.push_back({int64_t(credits.size()), day("2026-06-01"), DealType::NewBusiness, -1, usd(a)});
-  for (RoundingMode mode : {RoundingMode::HalfEven, RoundingMode::HalfUp, RoundingMode::HalfDown,
-                            RoundingMode::Floor, RoundingMode::Ceiling, RoundingMode::Down, RoundingMode::Up}) {
+  for (RoundingMode mode :
+       {RoundingMode::HalfEven, RoundingMode::HalfUp, RoundingMode::HalfDown, RoundingMode::Floor,
+        RoundingMode::Ceiling, RoundingMode::Down, RoundingMode::Up}) {
     const auto explained = calculate_spif(s, "spif", credits, mode, true);
     const auto lean = calculate_spif(s, "spif", credits, mode, false);
     ASSERT_EQ(explained.size(), lean.size());
@@ -112,8 +113,10 @@ TEST(Spif, AmountOnlyPathMatchesTheExplainedOne) {
     }
   }
   // 500 + 0.015 x 1,000.50 = 515.0075 -> 515.01 (HalfEven), with the text only when asked.
-  EXPECT_EQ(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0].second.amount, usd("515.01"));
-  EXPECT_TRUE(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0].second.explanation.formula.empty());
+  EXPECT_EQ(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0].second.amount,
+            usd("515.01"));
+  EXPECT_TRUE(calculate_spif(s, "spif", credits, RoundingMode::HalfEven, false)[0]
+                  .second.explanation.formula.empty());
 }
 
 TEST(Mbo, WeightedAchievementCapped) {
