@@ -165,3 +165,15 @@ def test_float_amounts_are_refused():
     c["amount"] = [10.0]
     with pytest.raises(sc.InputTypeError):
         run_period(plans=[flat()], assignments=ONE, credits=c, period=Q1)
+
+
+def test_run_result_renders_in_jupyter():
+    deals = {"close_date": ["2026-01-10", "2026-03-20"]}
+    c = credits([(0, "2026-01-10", "10000"), (1, "2026-03-20", "5000")])
+    plan = flat({"basis": "booking", "holdback": {"share": "0.2", "release_after_days": 90}}, plan_id="a<b")
+    r = run_period(plans=[plan], assignments=[{"person": 0, "plan": "a<b", "from": "2026-01-01", "to": None}],
+                   credits=c, deals=deals, period=Q1)
+    page = r._repr_html_()
+    assert "1,200.00" in page  # 1,500 earned - 300 held back
+    assert "a&lt;b" in page and "a<b" not in page
+    assert "1,200.00" in r.statement(0)._repr_html_() or "1200.00" in r.statement(0)._repr_html_()
