@@ -310,16 +310,22 @@ def _collection_columns(collections: Any, deals: Any) -> Any:
     if collections is None:
         return None
     c = _table_columns(collections, "collections")
-    deal = _tables.integers(c["deal"], "deal")
+    # Amounts are in the deal currency: given per row, or the deals' currency column, else USD.
     if "currency" in c:
-        currency = _coded(c["currency"])
+        amount = _money_minor(c["amount"], _coded(c["currency"]), "amount")
     else:
-        currency = (None, ["USD"])
-    if currency[0] is None:
-        return {"deal": deal, "date": _tables.days(c["date"], "date"),
-                "amount": tables.to_minor_units(c["amount"], "USD", name="amount")}
-    return {"deal": deal, "date": _tables.days(c["date"], "date"),
-            "amount": _money_minor(c["amount"], currency, "amount")}
+        codes = ["USD"]
+        if deals is not None and getattr(deals, "_core", None) is None:
+            deal_columns = _table_columns(deals, "deals")
+            if "currency" in deal_columns:
+                codes = _coded(deal_columns["currency"])[1]
+        if len(codes) != 1:
+            from ._errors import ValidationError
+
+            raise ValidationError("[SC-RUN-INPUT] collections: give a currency column (the deals have several)")
+        amount = tables.to_minor_units(c["amount"], codes[0], name="amount")
+    return {"deal": _tables.integers(c["deal"], "deal"), "date": _tables.days(c["date"], "date"),
+            "amount": amount}
 
 
 class Statement:
@@ -610,8 +616,14 @@ def what_if(
     deals: Any = None,
     mbo: Sequence[Mapping[str, Any]] = (),
     state: Any = None,
+    fx: Any = None,
+    fx_date: str = "credit_date",
+    collections: Any = None,
+    plan_change: str = "credits_by_date",
 ) -> dict[str, Decimal]:
-    """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``."""
+    """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``
+    (in the plan currency; the other arguments as for :func:`run_period`). Only that person is
+    computed, twice."""
     args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
     extra = (
         person,
@@ -622,6 +634,6 @@ def what_if(
         product,
     )
     return _core._run_period(
-        **args, threads=1, explanations=False, what_if=extra, fx=None, fx_date="credit_date",
-        pay_currencies=[], collections=None, plan_change="credits_by_date",
+        **args, threads=1, explanations=False, what_if=extra, fx=fx, fx_date=fx_date,
+        pay_currencies=[], collections=_collection_columns(collections, deals), plan_change=plan_change,
     )
