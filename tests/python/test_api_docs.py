@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def test_stub_names_exist_at_run_time():
     assert sorted(n for n in _stub_names() - aliases if not hasattr(_core, n)) == []
 
 
-def test_stubtest_agrees_with_the_extension():
+def test_stubtest_agrees_with_the_extension(tmp_path):
     pytest.importorskip("mypy")
     pkg_dir = Path(salescomp.__file__).parent  # not resolved: the dev tree links the sources
     stub_dir = STUB.parent
@@ -84,11 +85,18 @@ def test_stubtest_agrees_with_the_extension():
     if (pkg_dir / "_core.pyi").resolve() != STUB.resolve() and \
             (pkg_dir / "_core.pyi").read_text(encoding="utf-8") != STUB.read_text(encoding="utf-8"):
         pytest.skip(f"the imported package ({pkg_dir}) carries another _core.pyi than {stub_dir}")
+    # Run from an empty folder: from site-packages itself mypy would take every installed
+    # module there for a user module (e.g. "mypy_extensions.py shadows library module").
+    # An installed wheel is found through the interpreter's site-packages; a dev tree
+    # (PYTHONPATH) through MYPYPATH, which mypy reads and PYTHONPATH it does not.
+    env = dict(os.environ)
+    if pkg_dir.parent.name not in ("site-packages", "dist-packages"):
+        env["MYPYPATH"] = str(pkg_dir.parent)
     r = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "salescomp._core",
          "--allowlist", str(ROOT / "tests" / "python" / "stubtest_allowlist.txt"),
          "--ignore-missing-stub", "--mypy-config-file", str(ROOT / "tests" / "python" / "stubtest_mypy.ini")],
-        capture_output=True, text=True, cwd=str(pkg_dir.parent), timeout=600,
+        capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=600,
     )
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
 
