@@ -163,21 +163,15 @@ class Exact {
   }
   static uint128 magnitude(int128 v) noexcept { return v < 0 ? uint128(0) - uint128(v) : uint128(v); }
 
-  // Binary gcd; 64-bit when both fit (the usual case).
+  // Binary gcd, in 64 bits when both fit (the usual case).
   static uint128 gcd(uint128 a, uint128 b) noexcept {
     if (a == 0) return b;
     if (b == 0) return a;
-    if ((a >> 64) == 0 && (b >> 64) == 0) {
-      uint64_t x = uint64_t(a), y = uint64_t(b);
-      const int shift = __builtin_ctzll(x | y);
-      x >>= __builtin_ctzll(x);
-      do {
-        y >>= __builtin_ctzll(y);
-        if (x > y) std::swap(x, y);
-        y -= x;
-      } while (y != 0);
-      return uint128(x << shift);
-    }
+    if ((a >> 64) == 0 && (b >> 64) == 0) return binary_gcd(uint64_t(a), uint64_t(b));
+    return binary_gcd(a, b);
+  }
+  template <class U>
+  static U binary_gcd(U a, U b) noexcept {  // a, b > 0
     const int shift = ctz(a | b);
     a >>= ctz(a);
     do {
@@ -187,6 +181,7 @@ class Exact {
     } while (b != 0);
     return a << shift;
   }
+  static int ctz(uint64_t v) noexcept { return __builtin_ctzll(v); }
   static int ctz(uint128 v) noexcept {
     const uint64_t low = uint64_t(v);
     return low != 0 ? __builtin_ctzll(low) : 64 + __builtin_ctzll(uint64_t(v >> 64));
