@@ -347,19 +347,20 @@ def _close_quarter(
     # The commission run of every quarter up to the closed one, carrying the state.
     run_credits, credit_days = _run_credit_columns(credit_table, index)
     d = company.deals
-    n_deals = d.num_rows
-    run_deals = {
-        "close_date": d.column("close_date").to_pylist(),
-        "cancellation_date": (d.column("cancellation_date").to_pylist() if "cancellation_date" in d.column_names
-                              else [None] * n_deals),
-        "term_months": ([x or 0 for x in d.column("term_months").to_pylist()] if "term_months" in d.column_names
-                        else [0] * n_deals),
-        "product": ([(-1 if x is None else int(x)) for x in d.column("product").to_pylist()]
-                    if "product" in d.column_names and pa.types.is_integer(d.schema.field("product").type)
-                    else [-1] * n_deals),
-    }
+    # The deal columns the run reads, as Arrow (row = the credits' deal_row).
+    run_deals = {"close_date": d.column("close_date")}
+    if "cancellation_date" in d.column_names:
+        run_deals["cancellation_date"] = d.column("cancellation_date")
+    if "term_months" in d.column_names:
+        run_deals["term_months"] = pc.fill_null(d.column("term_months"), 0).cast(pa.int32())
+    if "product" in d.column_names and pa.types.is_integer(d.schema.field("product").type):
+        run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
+    run_deals = pa.table(run_deals)
     plan_list = list(plans.values())
     assignments = [{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in plan_rows]
+    plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
+    for p, v, _f, _t in plan_rows:
+        plan_ids_of[p].append(v)
     qt = quota_table.filter(pc.equal(quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
     year_first = calendar.year_first(fy)
     runs = []
@@ -372,8 +373,8 @@ def _close_quarter(
                                                    qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
             if kind != "quarter" or y != fy or num != qn:
                 continue
-            for p, plan_id, _f, _t in plan_rows:
-                if p == s and m in plans[plan_id].measure_ids:
+            for plan_id in plan_ids_of.get(s, ()):
+                if m in plans[plan_id].measure_ids:
                     run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
                                        "currency": ccy})
                     break

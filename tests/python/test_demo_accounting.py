@@ -76,3 +76,16 @@ def test_report_and_summary_show_the_accounting(close):
 
     assert "Commission expense accounting, ASC 340-40" in summary_text(close)
     assert "Commission expense accounting (ASC 340-40 / IFRS 15)" in render_html(close)
+
+
+def test_portfolio_terms_in_columns_equal_the_decimal_loop(close):
+    # The credit-weighted average term per (person, quarter): int64 column arithmetic with an
+    # exact half-even division, against the row-by-row Decimal version it replaced.
+    from salescomp import demo_accounting as da
+
+    company = demo.load()
+    ends = [quarter_bounds(company.calendar(), close.fiscal_year, q)[1] for q in (1, 2, 3)]
+    fast = da._portfolio_terms(close.credits, company.deals, ends)
+    slow = da._portfolio_terms_decimal(close.credits, da._terms(company.deals), ends)
+    assert fast == slow
+    assert len(fast) > 10
