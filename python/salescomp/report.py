@@ -112,7 +112,7 @@ class QuarterClose:
         try:
             s = self.run.statement(idx)
         except KeyError:
-            out.append("  no statement: no plan in force on the last day of the quarter")
+            out.append("  no statement: no plan in force during the quarter")
             return "\n".join(out)
         for i, line in enumerate(s.lines):
             deal = "" if line["deal"] is None else f" deal {self._deal_id(line['deal'])}"
