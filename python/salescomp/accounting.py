@@ -43,6 +43,21 @@ DEFAULT_ACCOUNTS = {
 _OUTPUTS = ("pandas", "arrow", "polars")
 
 
+# The money columns of a monthly roll-forward, in report order.
+ROLL_FORWARD_COLUMNS = (
+    "opening",
+    "additions",
+    "reductions",
+    "amortisation",
+    "write_offs",
+    "closing",
+    "current",
+    "non_current",
+    "expensed_as_incurred",
+    "expense_credits",
+)
+
+
 # -- input -------------------------------------------------------------------
 
 
@@ -336,18 +351,7 @@ class CommissionAccounting:
         raw = self._book.roll_forward(_as_date(start), _as_date(end))
         currency, exps = _currency_columns(raw)
         cols: dict[str, Any] = {"currency": currency, "month": _months_to_dates(raw["month"])}
-        for name in (
-            "opening",
-            "additions",
-            "reductions",
-            "amortisation",
-            "write_offs",
-            "closing",
-            "current",
-            "non_current",
-            "expensed_as_incurred",
-            "expense_credits",
-        ):
+        for name in ROLL_FORWARD_COLUMNS:
             cols[name] = _decimal(raw[name], exps)
         return _finish(cols, output)
 
@@ -387,18 +391,7 @@ class CommissionAccounting:
         """A Markdown roll-forward for a report (e.g. the demo company's): one
         table per currency, one row per month, every column exact."""
         rf = self.roll_forward(start, end)
-        columns = [
-            "opening",
-            "additions",
-            "reductions",
-            "amortisation",
-            "write_offs",
-            "closing",
-            "current",
-            "non_current",
-            "expensed_as_incurred",
-            "expense_credits",
-        ]
+        columns = list(ROLL_FORWARD_COLUMNS)
         lines = ["## Deferred commissions (ASC 340-40 / IFRS 15)", ""]
         for currency, group in rf.groupby("currency", sort=True):
             lines += [f"### {currency}", ""]

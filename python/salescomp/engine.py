@@ -209,7 +209,8 @@ def _table_columns(table: Any, what: str) -> dict:
         values = list(col)
         if not any(isinstance(v, CreditKind) for v in values):
             return col
-        return [v.name if isinstance(v, CreditKind) else v for v in values]
+        kind_names = _core._credit_kind_names()  # the C++ names, in enum order
+        return [kind_names[int(v.value)] if isinstance(v, CreditKind) else v for v in values]
 
     if isinstance(table, Mapping):
         table = {k: names(col) for k, col in table.items()}
@@ -217,11 +218,6 @@ def _table_columns(table: Any, what: str) -> dict:
         table = table.assign(kind=names(table["kind"]))
     t = tables.as_arrow_table(table)
     return {name: t.column(name).combine_chunks() for name in t.column_names}
-
-
-_KIND_NAMES = {"Direct": "direct", "RevenueSplit": "revenue_split", "Overlay": "overlay",
-               "RollUp": "roll_up", "SdrSourced": "sdr_sourced", "AccountManager": "account_manager",
-               "MarketingSourced": "marketing_sourced", "Territory": "territory"}
 
 
 def _money_minor(amount: Any, currency: tuple[Any, list], name: str) -> Any:
@@ -265,8 +261,7 @@ def _credit_columns(credits: Any) -> Any:
         "currency": currency,
     }
     if "kind" in c:
-        index, names = _coded(c["kind"])
-        out["kind"] = (index, [_KIND_NAMES.get(str(n), n) for n in names])
+        out["kind"] = _coded(c["kind"])
     if "deal_type" in c:
         out["deal_type"] = _coded(c["deal_type"])
     for name, dtype in (("rule", "int32"), ("depth", "int16")):
