@@ -50,6 +50,7 @@ void bind_attribution(py::module_& m);
 void bind_plan(py::module_& m);
 void bind_data(py::module_& m);  // data.cpp: the seeded synthetic generators
 void bind_engine(py::module_& m);
+void bind_arrow(py::module_& m);  // arrow.cpp: the PyCapsule protocol and table schemas
 
 // Translates salescomp C++ exceptions into salescomp._errors classes.
 void translate(std::exception_ptr p);

@@ -30,6 +30,7 @@ void set_python_error(const char* name, const Error& e, const std::vector<Issue>
       d["field"] = i.field;
       d["value"] = i.value;
       d["rule"] = i.rule;
+      d["source"] = i.source;
       items.append(d);
     }
   }
@@ -77,6 +78,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = salescomp::kVersion;
   pybind11::register_exception_translator(&sp::translate);
   sp::bind_core(m);
+  sp::bind_arrow(m);
   sp::bind_batch(m);
   sp::bind_accounting(m);
   sp::bind_org(m);

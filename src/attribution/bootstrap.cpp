@@ -8,6 +8,7 @@
 #include "markov_chain.hpp"
 #include "salescomp/attribution/bootstrap.hpp"
 #include "salescomp/core/error.hpp"
+#include "uniform_unit.hpp"
 
 namespace salescomp {
 
@@ -57,8 +58,6 @@ std::vector<double> credit_of(const PathTable& p, const BootstrapOptions& o, con
   return credit;
 }
 
-double unit(std::mt19937_64& rng) { return (double(rng() >> 11) + 0.5) * 0x1.0p-53; }
-
 // Binomial(n, q) from mt19937_64's fully specified stream, so a seed gives
 // the same replicates with every standard library: Bernoulli sums for small
 // n, inversion (walking the pmf) when the mean or its mirror is small, and a
@@ -68,13 +67,13 @@ int64_t binomial(std::mt19937_64& rng, int64_t n, double q) {
   if (q >= 1) return n;
   if (n <= 64) {
     int64_t k = 0;
-    for (int64_t i = 0; i < n; ++i) k += unit(rng) < q ? 1 : 0;
+    for (int64_t i = 0; i < n; ++i) k += detail::uniform_unit(rng) < q ? 1 : 0;
     return k;
   }
   const double mean = double(n) * q;
   if (mean < 30) {
     double pmf = std::pow(1 - q, double(n)), cdf = pmf;
-    const double u = unit(rng);
+    const double u = detail::uniform_unit(rng);
     int64_t k = 0;
     while (u > cdf && k < n) {
       pmf *= double(n - k) / double(k + 1) * q / (1 - q);
@@ -86,7 +85,8 @@ int64_t binomial(std::mt19937_64& rng, int64_t n, double q) {
   }
   if (double(n) * (1 - q) < 30) return n - binomial(rng, n, 1 - q);
   const double sd = std::sqrt(mean * (1 - q));
-  const double z = std::sqrt(-2 * std::log(unit(rng))) * std::cos(6.283185307179586 * unit(rng));
+  const double z = std::sqrt(-2 * std::log(detail::uniform_unit(rng))) *
+                   std::cos(6.283185307179586 * detail::uniform_unit(rng));
   return std::clamp<int64_t>(std::llround(mean + sd * z), 0, n);
 }
 

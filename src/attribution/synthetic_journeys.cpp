@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "salescomp/core/error.hpp"
+#include "uniform_unit.hpp"
 
 namespace salescomp {
 
 namespace {
 // Uniform double in (0, 1) from the fully specified mt19937_64 stream.
-double unit(std::mt19937_64& rng) { return (double(rng() >> 11) + 0.5) * 0x1.0p-53; }
 }  // namespace
 
 PathTable synthetic_journeys(const SyntheticJourneyOptions& o) {
@@ -41,11 +41,12 @@ PathTable synthetic_journeys(const SyntheticJourneyOptions& o) {
   p.value.reserve(o.journeys);
   p.row_id.reserve(o.journeys);
   for (std::size_t j = 0; j < o.journeys; ++j) {
-    const std::size_t extra = stop >= 1.0 ? 0 : std::size_t(std::floor(std::log(unit(rng)) / log_continue));
+    const std::size_t extra =
+        stop >= 1.0 ? 0 : std::size_t(std::floor(std::log(detail::uniform_unit(rng)) / log_continue));
     const std::size_t length = 1 + std::min<std::size_t>(extra, 200);
     int64_t t = int64_t(rng() % 86400);
     for (std::size_t i = 0; i < length; ++i) {
-      const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), unit(rng));
+      const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), detail::uniform_unit(rng));
       p.channel.push_back(int32_t(std::min<std::ptrdiff_t>(it - cumulative.begin(), o.channels - 1)));
       if (o.timestamps) {
         p.timestamp.push_back(t);
@@ -53,7 +54,7 @@ PathTable synthetic_journeys(const SyntheticJourneyOptions& o) {
       }
     }
     p.offsets.push_back(int64_t(p.channel.size()));
-    const bool converted = unit(rng) < o.conversion_rate;
+    const bool converted = detail::uniform_unit(rng) < o.conversion_rate;
     p.conversions.push_back(converted ? 1 : 0);
     p.nulls.push_back(converted ? 0 : 1);
     p.value.push_back(converted ? (10 + int64_t(rng() % 9991)) * scale + int64_t(rng() % uint64_t(scale))

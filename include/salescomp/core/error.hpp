@@ -24,15 +24,29 @@ class Error : public std::runtime_error {
 };
 
 // One problem with one input value: which row, which field, what value, which
-// rule it broke. Row is absent for scalar inputs.
+// rule it broke, and (when known) which table or file. Row is absent for
+// scalar inputs. Rows of tables read through the Arrow boundary
+// (salescomp/arrow/) are 1-based data rows: row 1 is the first row after a
+// CSV header.
 struct Issue {
   std::optional<int64_t> row;
   std::string field;
   std::string value;
   std::string rule;
+  std::string source;  // "deals.csv", "deals", ...; empty when not known
+
+  Issue() = default;
+  Issue(std::optional<int64_t> row_, std::string field_, std::string value_, std::string rule_,
+        std::string source_ = {})
+      : row(row_),
+        field(std::move(field_)),
+        value(std::move(value_)),
+        rule(std::move(rule_)),
+        source(std::move(source_)) {}
 
   std::string describe() const {
     std::string s;
+    if (!source.empty()) s += source + (row ? " " : ": ");
     if (row) s += "row " + std::to_string(*row) + ": ";
     if (!field.empty()) s += field + " ";
     s += "'" + value + "': " + rule;

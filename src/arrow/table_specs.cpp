@@ -1,0 +1,147 @@
+#include "salescomp/arrow/table_specs.hpp"
+
+#include <cstdint>
+#include <limits>
+
+#include "salescomp/core/error.hpp"
+
+namespace salescomp::arrow {
+
+namespace {
+
+using K = FieldKind;
+constexpr bool kRequired = true, kOptional = false;
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+
+std::vector<TableSpec> declare_tables() {
+  std::vector<TableSpec> t;
+  t.push_back(
+      {"people",
+       "The roster: one row per person.",
+       {{"person_id", K::Id, kRequired, "the person's id (any text: CRM id, e-mail, name)"},
+        {"role", K::Code, kRequired, "cro, cso, vp, director, sales_manager, ae, sdr, am, marketing, ops"},
+        {"start_date", K::Date, kRequired, "first day of employment"},
+        {"end_date", K::Date, kOptional, "last day of employment (inclusive); empty: still employed"},
+        {"pay_currency", K::Code, kRequired, "ISO 4217 code the person is paid in"}}});
+  t.push_back({"assignments",
+               "Effective-dated assignments: manager, team, territory, role or plan of a person from a date.",
+               {{"person_id", K::Id, kRequired, "the person"},
+                {"field", K::Code, kRequired, "manager, team, territory, role or plan"},
+                {"value", K::Id, kRequired, "the manager's person id, the team, territory, role or plan id"},
+                {"from", K::Date, kRequired, "first day the value holds"},
+                {"to", K::Date, kOptional, "last day the value holds (inclusive); empty: open-ended"}}});
+  t.push_back({"leaves",
+               "Leaves of absence (quota proration).",
+               {{"person_id", K::Id, kRequired, "the person"},
+                {"first", K::Date, kRequired, "first day away"},
+                {"last", K::Date, kRequired, "last day away (inclusive)"}}});
+  t.push_back({"deals",
+               "Closed deals (bookings, renewals, refunds, cancellations): the input to crediting.",
+               {{"deal_id", K::Id, kRequired, "the deal's id (any text, e.g. an 18-character CRM id)"},
+                {"owner", K::Id, kRequired, "person id of the owner"},
+                {"close_date", K::Date, kRequired, "the booking date"},
+                {"amount", K::Money, kRequired, "in the deal currency; negative for refunds"},
+                {"currency", K::Code, kRequired, "ISO 4217 code"},
+                {"type", K::Code, kRequired,
+                 "new_business, renewal, upsell, expansion, cross_sell, cancellation or refund"},
+                {"invoice_date", K::Date, kOptional, "payout on invoice"},
+                {"collection_date", K::Date, kOptional, "payout on collection"},
+                {"cancellation_date", K::Date, kOptional, "clawbacks"},
+                {"product", K::Id, kOptional, "product name (plan measure filters)"},
+                {"customer", K::Id, kOptional, "customer id (account manager credit)"},
+                {"source", K::Code, kOptional, "who sourced it: marketing, sdr, partner, sales or none"},
+                {"source_person", K::Id, kOptional, "person id of the SDR or marketer who sourced it"},
+                {"term_months", K::Integer, kOptional, "contract term in months (0: unknown)", 0, 1200},
+                {"territory", K::Id, kOptional, "territory (territory credit)"},
+                {"created_date", K::Date, kOptional, "opportunity creation (pipeline credit date)"},
+                {"first_touch_source", K::Code, kOptional, "source of the first touch"},
+                {"first_marketing_touch", K::Date, kOptional, "first marketing touch"},
+                {"first_sales_activity", K::Date, kOptional, "first sales activity"}}});
+  t.push_back({"splits",
+               "Revenue splits (sum to exactly 1 per deal) and overlay splits (any total).",
+               {{"deal_id", K::Id, kRequired, "the deal"},
+                {"person", K::Id, kRequired, "person id credited"},
+                {"share", K::Rate, kRequired, "share of the deal, e.g. 0.6"},
+                {"kind", K::Code, kOptional, "revenue (default) or overlay"}}});
+  t.push_back({"account_managers",
+               "Account managers of customers over time (account manager credit).",
+               {{"customer", K::Id, kRequired, "the customer"},
+                {"person", K::Id, kRequired, "person id of the account manager"},
+                {"from", K::Date, kRequired, "first day"},
+                {"to", K::Date, kOptional, "last day (inclusive)"}}});
+  t.push_back({"quotas",
+               "Quotas per subject, measure and fiscal period, before ramps, proration and relief.",
+               {{"subject", K::Id, kRequired, "person id (or team id with subject_kind team)"},
+                {"subject_kind", K::Code, kOptional, "person (default) or team"},
+                {"measure", K::Id, kOptional, "measure id (default bookings)"},
+                {"period_kind", K::Code, kRequired, "week, month, quarter, half or year"},
+                {"fiscal_year", K::Integer, kRequired, "fiscal year", 1, 9999},
+                {"number", K::Integer, kRequired, "period number within the fiscal year (1-based)", 1, 53},
+                {"amount", K::Money, kRequired, "the quota"},
+                {"currency", K::Code, kRequired, "ISO 4217 code"}}});
+  t.push_back({"ramp_assignments",
+               "Which ramp (config.json ramps) applies to a new hire.",
+               {{"person", K::Id, kRequired, "person id"}, {"ramp", K::Id, kRequired, "ramp name"}}});
+  t.push_back({"fx_rates",
+               "Dated exchange rates: 1 from_currency = rate to_currency from `date` on (carried forward).",
+               {{"from_currency", K::Code, kRequired, "ISO 4217 code"},
+                {"to_currency", K::Code, kRequired, "ISO 4217 code"},
+                {"date", K::Date, kRequired, "first day the rate applies"},
+                {"rate", K::Rate, kRequired, "exact decimal, at most 12 places"}}});
+  t.push_back({"credits",
+               "Credits handed to the commission run (what crediting produces).",
+               {{"person_id", K::Id, kRequired, "person credited"},
+                {"deal_id", K::Id, kRequired, "the deal the credit comes from"},
+                {"date", K::Date, kRequired, "credit date"},
+                {"amount", K::Money, kRequired, "the credit, in `currency`"},
+                {"currency", K::Code, kRequired, "ISO 4217 code"},
+                {"measure", K::Id, kOptional, "measure id (default bookings)"},
+                {"kind", K::Code, kOptional,
+                 "direct, revenue_split, overlay, roll_up, sdr_sourced, account_manager, marketing_sourced, "
+                 "territory (default direct)"},
+                {"deal_type", K::Code, kOptional, "the deal's type (default new_business)"},
+                {"rule", K::Integer, kOptional, "crediting rule index (lineage)", 0, kInt32Max},
+                {"depth", K::Integer, kOptional, "roll-up level (0: the rep)", 0, 64}}});
+  t.push_back({"collections",
+               "Cash collected per deal (payout on collection).",
+               {{"deal_id", K::Id, kRequired, "the deal"},
+                {"date", K::Date, kRequired, "collection date"},
+                {"amount", K::Money, kRequired, "cash collected, in the deal currency"},
+                {"currency", K::Code, kOptional, "the deal currency (default: the deal's)"}}});
+  t.push_back({"mbo",
+               "MBO achievements entered for a period.",
+               {{"person_id", K::Id, kRequired, "the person"},
+                {"component", K::Id, kRequired, "the plan's MBO component id"},
+                {"objective", K::Id, kRequired, "the objective id"},
+                {"achievement", K::Rate, kRequired, "achievement, 1 = 100%"}}});
+  t.push_back({"plan_assignments",
+               "Which plan pays a person over which days (the `plan` rows of assignments).",
+               {{"person_id", K::Id, kRequired, "the person"},
+                {"plan_id", K::Id, kRequired, "the plan's id"},
+                {"from", K::Date, kRequired, "first day"},
+                {"to", K::Date, kOptional, "last day (inclusive); empty: open-ended"}}});
+  t.push_back(
+      {"effective_quotas",
+       "Quotas per person, measure and pay period as the run takes them (what effective_quotas gives).",
+       {{"person_id", K::Id, kRequired, "the person"},
+        {"measure", K::Id, kRequired, "measure id"},
+        {"period_start", K::Date, kRequired, "first day of the pay period"},
+        {"quota", K::Money, kRequired, "the quota after ramps, proration and relief"},
+        {"currency", K::Code, kRequired, "ISO 4217 code"}}});
+  return t;
+}
+
+}  // namespace
+
+const std::vector<TableSpec>& table_specs() {
+  static const std::vector<TableSpec> specs = declare_tables();
+  return specs;
+}
+
+const TableSpec& table_spec(std::string_view name) {
+  for (const TableSpec& s : table_specs())
+    if (s.name == name) return s;
+  throw LookupError("SC-TABLE-UNKNOWN", "no declared table named '" + std::string(name) + "'");
+}
+
+}  // namespace salescomp::arrow
