@@ -7,11 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import duckdb
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-
 import salescomp as sc
 from salescomp import _core
 from salescomp._arrow import Table, arrow_source, table_specs
