@@ -122,11 +122,20 @@ std::vector<TableSpec> declare_tables() {
                 {"to", K::Date, kOptional, "last day (inclusive); empty: open-ended"}}});
   t.push_back(
       {"effective_quotas",
-       "Quotas per person, measure and pay period as the run takes them (what effective_quotas gives).",
-       {{"person_id", K::Id, kRequired, "the person"},
+       "Quotas after ramps, proration and relief: what effective_quotas() gives and what the commission "
+       "run takes (rows of subject_kind team are skipped by the run).",
+       {{"subject", K::Id, kRequired, "person id (or team id when subject_kind is team)"},
+        {"subject_kind", K::Code, kOptional, "person (default) or team"},
         {"measure", K::Id, kRequired, "measure id"},
-        {"period_start", K::Date, kRequired, "first day of the pay period"},
-        {"quota", K::Money, kRequired, "the quota after ramps, proration and relief"},
+        {"period_kind", K::Code, kOptional, "week, month, quarter, half or year"},
+        {"fiscal_year", K::Integer, kOptional, "fiscal year", 1, 9999},
+        {"number", K::Integer, kOptional, "period number within the fiscal year", 1, 53},
+        {"period_start", K::Date, kRequired, "first day of the period"},
+        {"period_end", K::Date, kOptional, "last day of the period"},
+        {"base", K::Money, kOptional, "the quota as entered"},
+        {"adjusted", K::Money, kOptional, "after ramp and proration"},
+        {"relief", K::Money, kOptional, "quota relief (lowers the quota)"},
+        {"quota", K::Money, kRequired, "the quota the period is measured against"},
         {"currency", K::Code, kRequired, "ISO 4217 code"}}});
   return t;
 }
