@@ -108,6 +108,17 @@ def parse_date(text: str) -> datetime.date: ...
 
 # -- calendars and periods (org area) ------------------------------------------------------------
 
+class ArrowTable:
+    """A result table exported through the Arrow PyCapsule protocol."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+
 class Period:
     """A fiscal period: a closed range of dates."""
     @property

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import _tables as t
+from ._arrow import Table, arrow_source
 from ._core import (  # type: ignore[attr-defined]
     BusinessCalendar,
     FxTable,
@@ -31,81 +31,16 @@ from .org import FiscalCalendar, Organisation
 PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
 
 
-def _period_columns(c: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "period_kind": t.dictionary(c["period_kind"].astype(np.int32), list(PERIOD_KINDS)),
-        "fiscal_year": pa.array(c["fiscal_year"]),
-        "number": pa.array(c["number"]),
-        "period_first": t.date_array(c["period_first"]),
-        "period_last": t.date_array(c["period_last"]),
-    }
-
-
-def _subject_columns(c: dict[str, Any], org: Organisation) -> dict[str, Any]:
-    kind = c["subject_kind"].astype(np.int32)
-    ids = np.array(org.person_ids + [""], dtype=object)
-    teams = np.array(org.teams() + [""], dtype=object)
-    subject = c["subject"].astype(np.int64)
-    names = np.where(
-        kind == 0, ids[np.where(kind == 0, subject, -1)], teams[np.where(kind == 1, subject, -1)]
-    )
-    return {
-        "subject_kind": t.dictionary(kind, ["person", "team"]),
-        "subject": pa.array(names.tolist(), pa.string()),
-    }
-
-
-def _quota_input(table: Any, what: str, with_reason: bool = False) -> dict[str, Any]:
-    c = t.as_arrow_columns(table, what)
-    t.require(c, ("subject", "period_kind", "fiscal_year", "number", "currency"), what)
-    out: dict[str, Any] = {
-        "subject": t.strings(c["subject"]),
-        "period_kind": t.strings(c["period_kind"]),
-        "fiscal_year": t.integers(c["fiscal_year"], "fiscal_year", np.int32),
-        "number": t.integers(c["number"], "number", np.int32),
-        "currency": t.strings(c["currency"]),
-    }
-    if "subject_kind" in c:
-        out["subject_kind"] = t.strings(c["subject_kind"])
-    if "measure" in c:
-        out["measure"] = t.strings(c["measure"])
-    if "amount_minor" in c:
-        out["amount_minor"] = t.integers(c["amount_minor"], "amount_minor")
-    else:
-        t.require(c, ("amount",), what)
-        out["amount"] = t.decimal_text(c["amount"], "amount")
-    if with_reason:
-        t.require(c, ("reason",), what)
-        out["reason"] = t.strings(c["reason"])
-    return out
-
-
-class EffectiveQuotas:
-    """Quotas after ramps, proration and relief."""
+class EffectiveQuotas(Table):
+    """Quotas after ramps, proration and relief, as a table (the ``effective_quotas`` schema
+    of docs/tables.md: what :func:`salescomp.engine.run_period` takes as its quotas).
+    Implements the Arrow PyCapsule protocol; ``to_arrow()`` / ``to_pandas()`` /
+    ``to_polars()`` convert."""
 
     def __init__(self, core: Any, org: Organisation) -> None:
-        self._core = core
+        super().__init__(core.table())
+        self._quotas = core
         self.org = org
-
-    def __len__(self) -> int:
-        return len(self._core)
-
-    def to_arrow(self) -> pa.Table:
-        c = self._core.columns()
-        cols = _subject_columns(c, self.org)
-        cols["measure"] = t.dictionary(c["measure"], self._core.measures)
-        cols.update(_period_columns(c))
-        for name in ("base", "adjusted", "relief", "quota"):
-            cols[name] = t.decimal_array(c[name], c["currency"])
-        cols["currency"] = t.currency_codes(c["currency"])
-        cols["active_units"] = pa.array(c["active_units"])
-        cols["total_units"] = pa.array(c["total_units"])
-        cols["relief_reason"] = pa.array(c["relief_reason"], pa.string())
-        return pa.table(cols)
-
-    def to_pandas(self) -> Any:
-        """The quotas as a DataFrame (money as exact ``Decimal``)."""
-        return self.to_arrow().to_pandas()
 
     def _repr_html_(self) -> str:
         """Jupyter: the row count and the first rows."""
@@ -130,26 +65,22 @@ def effective_quotas(
 ) -> EffectiveQuotas:
     """Apply ramps, proration (calendar_days, business_days, months) and relief.
 
-    ``quotas``: subject, [subject_kind], [measure], period_kind, fiscal_year, number,
-    amount (or amount_minor), currency. ``ramps``: [{"name", "kind": "percent"|"absolute",
-    "values": [...], "currency"}]; ``ramp_assignments``: person, ramp (name).
-    ``relief``: the quota columns plus reason (positive amounts lower the quota).
+    ``quotas`` (the ``quotas`` table of docs/tables.md): subject, [subject_kind], [measure],
+    period_kind, fiscal_year, number, amount, currency. ``ramps``: [{"name", "kind":
+    "percent"|"absolute", "values": [...], "currency"}]; ``ramp_assignments``: person, ramp
+    (name). ``relief`` (``quota_relief``): the quota columns plus reason (positive amounts
+    lower the quota). Tables may be pyarrow, pandas, polars, DuckDB, any Arrow PyCapsule
+    object or dicts of columns.
     """
     measure_names = list(measures.measures if isinstance(measures, Credits) else measures)
-    ramp_of = None
-    if ramp_assignments is not None:
-        r = t.as_arrow_columns(ramp_assignments, "ramp_assignments")
-        t.require(r, ("person", "ramp"), "ramp_assignments")
-        ramp_of = {"person": t.strings(r["person"]), "ramp": t.strings(r["ramp"])}
-    relief_cols = _quota_input(relief, "relief", with_reason=True) if relief is not None else None
     core = _effective_quotas(
         org._core,
         calendar,
         measure_names,
-        _quota_input(quotas, "quotas"),
+        arrow_source(quotas, "quotas"),
         [dict(x) for x in ramps],
-        ramp_of,
-        relief_cols,
+        None if ramp_assignments is None else arrow_source(ramp_assignments, "ramp_assignments"),
+        None if relief is None else arrow_source(relief, "quota_relief"),
         proration,
         prorate_leaves,
         rounding,
@@ -158,33 +89,14 @@ def effective_quotas(
     return EffectiveQuotas(core, org)
 
 
-class Attainment:
-    """Attainment rows per subject, measure and period, with QTD/YTD."""
+class Attainment(Table):
+    """Attainment rows per subject, measure and period, with QTD/YTD, as a table
+    (Arrow PyCapsule protocol; ``to_arrow()`` / ``to_pandas()`` / ``to_polars()``)."""
 
     def __init__(self, core: Any, org: Organisation) -> None:
-        self._core = core
+        super().__init__(core.table())
+        self._attainment = core
         self.org = org
-
-    def __len__(self) -> int:
-        return len(self._core)
-
-    def to_arrow(self) -> pa.Table:
-        c = self._core.columns()
-        cols = _subject_columns(c, self.org)
-        cols["measure"] = t.dictionary(c["measure"], self._core.measures)
-        cols.update(_period_columns(c))
-        cols["currency"] = t.currency_codes(c["currency"])
-        for name in ("credited", "quota", "qtd_credited", "qtd_quota", "ytd_credited", "ytd_quota"):
-            cols[name] = t.decimal_array(c[name], c["currency"])
-        for name in ("attainment", "qtd_attainment", "ytd_attainment"):
-            cols[name] = t.rate_array(c[name])
-        cols["attained"] = pa.array(c["attained"])
-        cols["credit_count"] = pa.array(c["credit_count"])
-        return pa.table(cols)
-
-    def to_pandas(self) -> Any:
-        """The attainment rows as a DataFrame (money as exact ``Decimal``)."""
-        return self.to_arrow().to_pandas()
 
     def _repr_html_(self) -> str:
         """Jupyter: how many rows attained, and the first rows with attainment in percent."""
@@ -210,7 +122,7 @@ def attainment(
     "sum_of_members". ``through``: only credits dated on or before this day.
     """
     core = _attainment(
-        credits._core, quotas._core, calendar, person_kinds, team_kinds, team_quota, through
+        credits._core, quotas._quotas, calendar, person_kinds, team_kinds, team_quota, through
     )
     return Attainment(core, quotas.org)
 
@@ -225,55 +137,17 @@ def pacing(
     stage_probability: dict[str, Any] | None = None,
     fx: FxTable | None = None,
     rounding: RoundingMode = RoundingMode.HalfEven,
-) -> pa.Table:
+) -> Table:
     """Expected-to-date, gap, run-rate and pipeline-weighted forecasts for rows whose period
-    contains ``as_of`` (compute ``att`` with ``through=as_of``).
+    contains ``as_of`` (compute ``att`` with ``through=as_of``), as a table.
 
-    ``opportunities``: owner, expected_close, amount, currency, stage, [measure].
+    ``opportunities`` (the ``pipeline`` table): owner, expected_close, amount, currency,
+    stage, [measure]; ``stage_probability``: stage name -> probability.
     """
-    opp = None
-    if opportunities is not None:
-        o = t.as_arrow_columns(opportunities, "opportunities")
-        t.require(o, ("owner", "expected_close", "amount", "currency", "stage"), "opportunities")
-        opp = {
-            "owner": t.strings(o["owner"]),
-            "expected_close": t.days(o["expected_close"], "expected_close"),
-            "amount": t.decimal_text(o["amount"], "amount"),
-            "currency": t.strings(o["currency"]),
-            "stage": t.strings(o["stage"]),
-        }
-        if "measure" in o:
-            opp["measure"] = t.strings(o["measure"])
-    p = _pacing(
-        att._core, as_of, unit, rounding, business_calendar, opp, stage_probability or {}, fx
+    source = None if opportunities is None else arrow_source(opportunities, "opportunities")
+    return Table(
+        _pacing(att._attainment, as_of, unit, rounding, business_calendar, source, dict(stage_probability or {}), fx)
     )
-    base = att.to_arrow().take(pa.array(p["row"].astype(np.int64)))
-    a = att._core.columns()
-    ccy = a["currency"]
-    idx = np.asarray(ccy[0])[p["row"].astype(np.int64)]
-    row_ccy = (idx, ccy[1], ccy[2])
-    cols = {
-        name: base.column(name)
-        for name in (
-            "subject_kind",
-            "subject",
-            "measure",
-            "period_kind",
-            "fiscal_year",
-            "number",
-            "period_first",
-            "period_last",
-            "currency",
-            "credited",
-            "quota",
-        )
-    }
-    cols["elapsed_units"] = pa.array(p["elapsed_units"])
-    cols["total_units"] = pa.array(p["total_units"])
-    for name in ("expected", "gap", "run_rate", "pipeline", "pipeline_forecast"):
-        cols[name] = t.decimal_array(p[name], row_ccy)
-    cols["on_pace"] = pa.array(p["on_pace"])
-    return pa.table(cols)
 
 
 def attainment_distribution(
@@ -286,7 +160,7 @@ def attainment_distribution(
 ) -> dict[str, Any]:
     """Share at or above ``threshold``, nearest-rank percentiles and histogram counts over
     the rows of ``att`` (filter it to one period and measure first), decided exactly."""
-    table = att.to_arrow() if isinstance(att, Attainment) else att
+    table = att.to_arrow() if isinstance(att, Table) else att
     if "subject_kind" in table.column_names:
         import pyarrow.compute as pc
 

@@ -477,7 +477,7 @@ def _close_quarter(
         as_of = min(company.as_of, n_last)
         att_now = attainment(credits, quotas, calendar=calendar, through=as_of)
         result.pacing = pacing(att_now, as_of, opportunities=company.opportunities,
-                               stage_probability=company.stage_probability, fx=fx)
+                               stage_probability=company.stage_probability, fx=fx).to_arrow()
     return result
 
 

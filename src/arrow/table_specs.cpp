@@ -73,15 +73,34 @@ std::vector<TableSpec> declare_tables() {
                "Quotas per subject, measure and fiscal period, before ramps, proration and relief.",
                {{"subject", K::Id, kRequired, "person id (or team id with subject_kind team)"},
                 {"subject_kind", K::Code, kOptional, "person (default) or team"},
-                {"measure", K::Id, kOptional, "measure id (default bookings)"},
+                {"measure", K::Id, kOptional, "measure id (default: the first measure)"},
                 {"period_kind", K::Code, kRequired, "week, month, quarter, half or year"},
                 {"fiscal_year", K::Integer, kRequired, "fiscal year", 1, 9999},
                 {"number", K::Integer, kRequired, "period number within the fiscal year (1-based)", 1, 53},
                 {"amount", K::Money, kRequired, "the quota"},
                 {"currency", K::Code, kRequired, "ISO 4217 code"}}});
+  t.push_back({"quota_relief",
+               "Quota relief: documented adjustments of one quota row (a positive amount lowers the quota).",
+               {{"subject", K::Id, kRequired, "person id (or team id with subject_kind team)"},
+                {"subject_kind", K::Code, kOptional, "person (default) or team"},
+                {"measure", K::Id, kOptional, "measure id (default: the first measure)"},
+                {"period_kind", K::Code, kRequired, "week, month, quarter, half or year"},
+                {"fiscal_year", K::Integer, kRequired, "fiscal year", 1, 9999},
+                {"number", K::Integer, kRequired, "period number within the fiscal year (1-based)", 1, 53},
+                {"amount", K::Money, kRequired, "the relief"},
+                {"currency", K::Code, kRequired, "ISO 4217 code"},
+                {"reason", K::Text, kRequired, "why (territory change, agreed leave, ...)"}}});
   t.push_back({"ramp_assignments",
                "Which ramp (config.json ramps) applies to a new hire.",
                {{"person", K::Id, kRequired, "person id"}, {"ramp", K::Id, kRequired, "ramp name"}}});
+  t.push_back({"pipeline",
+               "Open opportunities weighted into pacing forecasts.",
+               {{"owner", K::Id, kRequired, "person id of the owner"},
+                {"expected_close", K::Date, kRequired, "expected close date"},
+                {"amount", K::Money, kRequired, "in `currency`"},
+                {"currency", K::Code, kRequired, "ISO 4217 code"},
+                {"stage", K::Id, kRequired, "stage name (its probability comes from stage_probability)"},
+                {"measure", K::Id, kOptional, "measure it would credit (default: the first measure)"}}});
   t.push_back({"fx_rates",
                "Dated exchange rates: 1 from_currency = rate to_currency from `date` on (carried forward).",
                {{"from_currency", K::Code, kRequired, "ISO 4217 code"},
@@ -136,7 +155,10 @@ std::vector<TableSpec> declare_tables() {
         {"adjusted", K::Money, kOptional, "after ramp and proration"},
         {"relief", K::Money, kOptional, "quota relief (lowers the quota)"},
         {"quota", K::Money, kRequired, "the quota the period is measured against"},
-        {"currency", K::Code, kRequired, "ISO 4217 code"}}});
+        {"currency", K::Code, kRequired, "ISO 4217 code"},
+        {"active_units", K::Integer, kOptional, "units (days or months) the person was active", 0, 400},
+        {"total_units", K::Integer, kOptional, "units in the period", 0, 400},
+        {"relief_reason", K::Text, kOptional, "reasons of the relief rows"}}});
   return t;
 }
 

@@ -107,7 +107,9 @@ def test_leave_and_relief_with_reasons(org: sc.Organisation) -> None:
     bad["reason"] = ["", "x", "y"]
     with pytest.raises(sc.ValidationError) as e:
         sc.effective_quotas(org, quotas([("steady", "month", 3, "3100")]), calendar=CAL, relief=bad)
-    assert [i["row"] for i in e.value.issues] == [1, 2]
+    # 1-based rows, in row order: row 1 has no reason, row 2 an unknown person, row 3 month 13.
+    assert [(i["row"], i["field"]) for i in e.value.issues] == [(1, "reason"), (2, "subject"), (3, "number")]
+    assert all(i["source"] == "quota_relief" for i in e.value.issues)
 
 
 def credits_for(org: sc.Organisation, rows: list[tuple]) -> sc.Credits:

@@ -2,6 +2,7 @@
 // The bad cells of one table, collected while its columns are read so that
 // one error lists every one of them (source, 1-based row, field, value,
 // rule). Listing stops at kMaxListedIssues; the rest are counted.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ class CellIssues {
   void throw_if_any(const char* id) const {
     if (count_ == 0) return;
     std::vector<Issue> all = issues_;
+    // Row order (then the order found) reads best: columns are checked one after the other.
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Issue& a, const Issue& b) { return a.row.value_or(0) < b.row.value_or(0); });
     if (count_ > issues_.size())
       all.push_back(Issue{
           std::nullopt, "", std::to_string(count_ - issues_.size()),
