@@ -1,5 +1,6 @@
 #include "salescomp/arrow/imported_table.hpp"
 
+#include <cstring>
 #include <memory>
 
 #include "salescomp/core/error.hpp"
@@ -10,6 +11,30 @@ namespace {
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
   throw ValidationError("SC-ARROW-IMPORT", Issue{std::nullopt, source, "", what});
+}
+
+// The value of `key` in C Data Interface metadata (int32 pair count, then
+// int32-length-prefixed keys and values), or "".
+std::string metadata_value(const char* metadata, std::string_view key) {
+  if (metadata == nullptr) return {};
+  auto read_int = [&](const char*& p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    p += 4;
+    return v;
+  };
+  const char* p = metadata;
+  const int32_t pairs = read_int(p);
+  for (int32_t i = 0; i < pairs; ++i) {
+    const int32_t key_length = read_int(p);
+    const std::string_view k(p, std::size_t(key_length));
+    p += key_length;
+    const int32_t value_length = read_int(p);
+    const std::string_view v(p, std::size_t(value_length));
+    p += value_length;
+    if (k == key) return std::string(v);
+  }
+  return {};
 }
 
 }  // namespace
@@ -65,6 +90,8 @@ ImportedTable ImportedTable::from_batch(ArrowSchema* schema, ArrowArray* batch, 
 
 void ImportedTable::describe_columns() {
   const ArrowSchema& s = *schema_.get();
+  // A producer may name the table's origin (the CLI names the file it read).
+  if (std::string named = metadata_value(s.metadata, "salescomp.source"); !named.empty()) source_ = named;
   if (std::string_view(s.format ? s.format : "") != "+s")
     fail(source_, "expected a table (a struct of columns), got Arrow type '" +
                       std::string(s.format ? s.format : "") + "'");

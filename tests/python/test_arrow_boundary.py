@@ -112,3 +112,12 @@ def test_result_tables_are_read_without_copies_by_every_consumer():
     assert duckdb.sql("select sum(amount) as s from t").fetchall()[0][0] == Decimal("1234.55")
     assert list(t.to_pandas()["amount"]) == [Decimal("1234.56"), Decimal("-0.01")]
     assert len(t) == 2 and "person_id" in repr(t)
+
+
+def test_a_table_can_name_its_file_for_messages():
+    bad = pa.table(dict(PEOPLE, rol=["ae", "ae", "ae"])).replace_schema_metadata(
+        {"salescomp.source": "people.csv"})
+    with pytest.raises(sc.ValidationError) as e:
+        _core._check_table(bad, "people", "people")
+    assert e.value.issues[0]["source"] == "people.csv"
+    assert "people.csv" in str(e.value)

@@ -36,7 +36,8 @@ class ImportedTable {
  public:
   ImportedTable() = default;
   // Takes over the stream (the caller's struct is left released). `source`
-  // names the table in messages ("deals.csv", "deals").
+  // names the table in messages ("deals"); schema metadata "salescomp.source"
+  // (e.g. "deals.csv", set by the command line) takes precedence.
   static ImportedTable from_stream(ArrowArrayStream* stream, std::string source);
   // Takes over one record batch (a struct array and its schema).
   static ImportedTable from_batch(ArrowSchema* schema, ArrowArray* batch, std::string source);
