@@ -1,0 +1,503 @@
+"""A quarter close from end to end.
+
+:func:`close_quarter` takes a company's inputs (the demo company of :mod:`salescomp.demo`
+or the tables ``salescomp run`` reads) through the path of a dollar: crediting, effective
+quotas, attainment, the commission run of every quarter up to the closed one (so draws and
+clawbacks carry over), statements, attribution of the year's journeys and pacing for the
+next quarter. Money stays exact: amounts are ``decimal.Decimal`` or ``decimal128`` columns;
+totals in the reporting currency are converted with :class:`salescomp.FxTable` (one
+rounding per amount) and summed exactly.
+
+The HTML report of a close is :func:`salescomp.report.render_html`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["QuarterClose", "close_quarter", "quarter_bounds", "attribute", "attribution_models", "CREDIT_KIND_ENUM"]
+
+
+def quarter_bounds(calendar: Any, fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of fiscal ``quarter`` (1..4) of ``fiscal_year`` in ``calendar``."""
+    p = calendar.period(fiscal_year, "quarter", quarter)
+    return p.first, p.last
+
+
+def _credit_kinds() -> dict[str, Any]:
+    """The engine's ``CreditKind`` members by their crediting names (``direct``, ``roll_up``, ...)."""
+    from .engine import CreditKind
+
+    return {
+        "direct": CreditKind.Direct, "revenue_split": CreditKind.RevenueSplit, "overlay": CreditKind.Overlay,
+        "roll_up": CreditKind.RollUp, "sdr_sourced": CreditKind.SdrSourced,
+        "account_manager": CreditKind.AccountManager, "marketing_sourced": CreditKind.MarketingSourced,
+        "territory": CreditKind.Territory,
+    }
+
+
+CREDIT_KIND_ENUM = _credit_kinds
+
+
+def _require_engine_run() -> None:
+    """Raise salescomp.Error when this build has no engine run (the commission run of the plan area)."""
+    from . import engine
+
+    if not hasattr(engine, "run_period"):
+        from ._errors import Error
+
+        raise Error("this build of salescomp has no salescomp.engine.run_period (the period run of the plan "
+                    "area); the commission run needs it")
+
+
+@dataclass
+class QuarterClose:
+    """Everything a quarter close produced. Tables are pyarrow Tables with exact decimal128
+    money; ``runs`` are the :class:`salescomp.engine.RunResult` of Q1 .. the closed quarter."""
+
+    fiscal_year: int
+    quarter: int
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    reporting_currency: str
+    person_ids: list[str]
+    roles: dict[str, str]
+    plans_of: dict[str, str]
+    plans: dict[str, Any]
+    credits: Any
+    quotas: Any
+    attainment: Any
+    distribution: dict[str, Any]
+    runs: list[Any]
+    payouts: Any
+    statements: Any
+    attribution: dict[str, Any] = field(default_factory=dict)
+    pacing: Any = None
+    fx: Any = None
+    accounting: Any = None  # the amortisation book (salescomp.accounting) of the year's commissions
+    accounting_roll_forward: Any = None  # its monthly roll-forward, fiscal year start .. quarter end
+
+    @property
+    def label(self) -> str:
+        return f"FY{self.fiscal_year}-Q{self.quarter}"
+
+    @property
+    def run(self) -> Any:
+        """The commission run of the closed quarter."""
+        return self.runs[-1]
+
+    def person_index(self, person_id: str) -> int:
+        try:
+            return self.person_ids.index(person_id)
+        except ValueError:
+            from ._errors import ValidationError
+
+            raise ValidationError(f"unknown person {person_id!r}; known: {', '.join(self.person_ids)}") from None
+
+    def statement(self, person_id: str) -> Any:
+        """The closed quarter's :class:`salescomp.engine.Statement` of a person."""
+        return self.run.statement(self.person_index(person_id))
+
+    def explain(self, person_id: str) -> str:
+        """Why ``person_id`` was paid what they were this quarter, line by line (text)."""
+        idx = self.person_index(person_id)
+        out = [f"{person_id} ({self.roles.get(person_id, '?')}), plan {self.plans_of.get(person_id) or '-'}, "
+               f"{self.label} ({self.start} .. {self.end})"]
+        try:
+            s = self.run.statement(idx)
+        except KeyError:
+            out.append("  no statement: no plan in force during the quarter")
+            return "\n".join(out)
+        for i, line in enumerate(s.lines):
+            deal = "" if line["deal"] is None else f" deal {self._deal_id(line['deal'])}"
+            out.append(f"\nline {i + 1}: {line['component']}{deal}: {line['amount']} {line['currency']}")
+            out.extend("  " + t for t in self.run.explain(line).to_text().splitlines())
+        out.append("")
+        for comp, amount in s.subtotals:
+            out.append(f"subtotal {comp:<20} {amount:>14} {s.currency}")
+        out.append(f"recoverable balance {s.recoverable_balance} {s.currency}, "
+                   f"guarantee balance {s.guarantee_balance} {s.currency}")
+        out.append(f"TOTAL {s.total} {s.currency} (the exact sum of the {len(s.lines)} lines)")
+        return "\n".join(out)
+
+    _deal_ids: list[int] = field(default_factory=list)
+
+    def _deal_id(self, row: int) -> Any:
+        return self._deal_ids[row] if 0 <= row < len(self._deal_ids) else row
+
+    # -- summaries --------------------------------------------------------------------
+
+    def totals_by(self, key: str) -> list[tuple[str, Decimal]]:
+        """Payout totals of the closed quarter in the reporting currency by ``role``,
+        ``component`` or ``plan`` (largest first)."""
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        t = self.payouts.to_pydict()
+        for k, v in zip(t[key], t["amount_reporting"]):
+            sums[k] += v
+        return sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def top_earners(self, n: int = 10) -> list[dict[str, Any]]:
+        rows = self.statements.to_pylist()
+        rows.sort(key=lambda r: (-r["total_reporting"], r["person_id"]))
+        return rows[:n]
+
+    def total_paid(self) -> Decimal:
+        return sum((r["total_reporting"] for r in self.statements.to_pylist()), Decimal(0))
+
+    def __repr__(self) -> str:
+        return (f"QuarterClose({self.label}, statements={self.statements.num_rows}, "
+                f"total_paid={self.total_paid()} {self.reporting_currency})")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the headline, totals by role and component and the top earners."""
+        from .report import _table_html
+
+        cur = self.reporting_currency
+        return (
+            f"<div><b>Quarter close {html.escape(self.label)}</b> ({self.start} .. {self.end}): "
+            f"{self.statements.num_rows} statements, total paid {self.total_paid():,} {cur}"
+            "<div style='display:flex;gap:2em'><div>"
+            + _table_html(["role", f"total ({cur})"], [[r, f"{v:,}"] for r, v in self.totals_by("role")], {1})
+            + "</div><div>"
+            + _table_html(["component", f"total ({cur})"],
+                          [[r, f"{v:,}"] for r, v in self.totals_by("component")], {1})
+            + "</div><div>"
+            + _table_html(["top earner", "plan", f"total ({cur})"],
+                          [[r["person_id"], r["plan"], f"{r['total_reporting']:,}"] for r in self.top_earners(8)],
+                          {2})
+            + "</div></div></div>"
+        )
+
+
+def _arrow():
+    import pyarrow as pa
+
+    return pa
+
+
+def _decimal_column(values: list[Decimal], scale: int = 2) -> Any:
+    """decimal128 from Decimals (exact; the demo's currencies have two decimals)."""
+    pa = _arrow()
+    return pa.array(values, pa.decimal128(38, scale))
+
+
+def _scale_of(values: list[Decimal]) -> int:
+    return max((-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0), default=0)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[Any, Any]:
+    """The credits table as the columns ``salescomp.engine.run_period`` takes: a pyarrow
+    table (roster ids mapped to run indexes; amounts stay exact decimal128), built column
+    by column without per-row Python work. Returns the table and the credit dates as day
+    numbers."""
+    import numpy as np
+    import pyarrow as pa
+
+    person = c.column("person_id").combine_chunks()
+    if not pa.types.is_dictionary(person.type):
+        person = person.dictionary_encode()
+    names = person.dictionary.to_pylist()
+    person_of = np.array([index.get(n, -1) for n in names], dtype=np.int32)
+    codes = person.indices.to_numpy(zero_copy_only=False)
+    days = c.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
+    table = pa.table(
+        {
+            "person": pa.array(person_of[codes], pa.int32()),
+            "deal": c.column("deal_row"),
+            "date": c.column("date"),
+            "amount": c.column("amount"),
+            "currency": c.column("currency"),
+            "kind": c.column("kind"),
+            "deal_type": c.column("deal_type"),
+            "rule": c.column("rule"),
+        }
+    )
+    return table, days
+
+
+def close_quarter(
+    company: Any,
+    quarter: int,
+    *,
+    fiscal_year: int | None = None,
+    reporting_currency: str | None = None,
+    threads: int = 1,
+    progress: bool | Callable[[str], None] | None = None,
+) -> QuarterClose:
+    """Close ``quarter`` of the company's fiscal year (see the module docstring).
+
+    ``company`` has the attributes of :class:`salescomp.demo.DemoCompany`. ``progress``:
+    None (default) shows a tqdm bar in terminals and notebooks and none otherwise; True or
+    False forces it; a callable is called with the name of each stage instead.
+    ``reporting_currency`` (default: the company's) is the currency of the totals and of the
+    journeys' conversion values."""
+    reporting_currency = reporting_currency or getattr(company, "reporting_currency", "USD")
+    if callable(progress):
+        return _close_quarter(company, quarter, fiscal_year=fiscal_year, reporting_currency=reporting_currency,
+                              threads=threads, progress=progress)
+    from .progress import Progress
+
+    with Progress(total=8 + quarter, desc=f"close Q{quarter}", enabled=progress) as bar:
+        return _close_quarter(company, quarter, fiscal_year=fiscal_year, reporting_currency=reporting_currency,
+                              threads=threads, progress=bar.step)
+
+
+def _close_quarter(
+    company: Any,
+    quarter: int,
+    *,
+    fiscal_year: int | None,
+    reporting_currency: str,
+    threads: int,
+    progress: Callable[[str], None],
+) -> QuarterClose:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from . import (
+        Deals,
+        FxTable,
+        Money,
+        Organisation,
+        attainment,
+        attainment_distribution,
+        credit,
+        effective_quotas,
+        pacing,
+    )
+    from ._errors import ValidationError
+    from .plan import Plan
+
+    _require_engine_run()
+    from .engine import run_period
+
+    step = progress or (lambda _name: None)
+    fy = fiscal_year or company.fiscal_year
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(f"quarter must be 1..4, got {quarter}")
+    calendar = company.calendar()
+    fx = company.fx() if company.fx_rates is not None else FxTable()
+
+    step("organisation")
+    org = Organisation(company.people, company.assignments, company.leaves)
+    person_ids = org.person_ids
+    index = {p: i for i, p in enumerate(person_ids)}
+    people = company.people.to_pydict()
+    roles = dict(zip(people["person_id"], people["role"]))
+    pay_ccy = dict(zip(people["person_id"], people["pay_currency"]))
+
+    step("plans")
+    documents = list(company.plan_documents)
+    plans = {}
+    for i, d in enumerate(documents):
+        try:
+            plans[d["id"]] = Plan.from_dict(d)
+        except ValidationError as e:
+            raise ValidationError(f"plans[{i}] ({d.get('id', '?')}): {e}") from None
+    asg = company.assignments.to_pydict()
+    plan_rows = [(p, v, f, (asg.get("to") or [None] * len(asg["person_id"]))[k])
+                 for k, (p, fld, v, f) in enumerate(zip(asg["person_id"], asg["field"], asg["value"], asg["from"]))
+                 if fld == "plan"]
+    unknown = [(k, p, v) for k, (p, v, _f, _t) in enumerate(plan_rows) if v not in plans]
+    if unknown:
+        raise ValidationError("plan assignments name plans that are not defined: " + "; ".join(
+            f"{p} -> {v!r}" for _k, p, v in unknown) + f" (defined: {', '.join(sorted(plans))})")
+    q_first, q_last = quarter_bounds(calendar, fy, quarter)
+    plans_of: dict[str, str] = {}
+    for p, v, f, t in plan_rows:
+        f_d = f if isinstance(f, dt.date) else dt.date.fromisoformat(str(f))
+        t_d = None if t is None else (t if isinstance(t, dt.date) else dt.date.fromisoformat(str(t)))
+        if f_d <= q_last and (t_d is None or t_d >= q_last):
+            plans_of[p] = v
+    for p, plan_id in plans_of.items():
+        if plans[plan_id].currency.code != pay_ccy[p]:
+            raise ValidationError(f"{p} is paid in {pay_ccy[p]} but plan {plan_id} pays in "
+                                  f"{plans[plan_id].currency.code}")
+
+    step("deals")
+    deals = Deals(org, company.deals)
+    step("crediting")
+    credits = credit(deals, company.credit_rules, splits=company.splits, account_managers=company.account_managers,
+                     fx=fx, calendar=calendar, period_kind="quarter", threads=threads)
+    credit_table = credits.to_arrow()
+
+    step("quotas")
+    quotas = effective_quotas(org, company.quotas, calendar=calendar, measures=credits, ramps=company.ramps,
+                              ramp_assignments=company.ramp_assignments)
+    quota_table = quotas.to_arrow()
+    step("attainment")
+    att = attainment(credits, quotas, calendar=calendar, through=min(q_last, company.as_of))
+    att_table = att.to_arrow()
+    person_q = att_table.filter(pc.and_(pc.equal(att_table.column("number"), quarter),
+                                        pc.equal(att_table.column("fiscal_year"), fy)))
+    distribution: dict[str, Any] = {}
+    for measure in sorted(set(person_q.column("measure").cast(pa.string()).to_pylist())):
+        rows = person_q.filter(pc.equal(person_q.column("measure").cast(pa.string()), measure))
+        for ccy in sorted(set(rows.column("currency").cast(pa.string()).to_pylist())):
+            sub = rows.filter(pc.equal(rows.column("currency").cast(pa.string()), ccy))
+            distribution[f"{measure} ({ccy})"] = attainment_distribution(sub)
+
+    # The commission run of every quarter up to the closed one, carrying the state.
+    run_credits, credit_days = _run_credit_columns(credit_table, index)
+    d = company.deals
+    # The deal columns the run reads, as Arrow (row = the credits' deal_row).
+    run_deals = {"close_date": d.column("close_date")}
+    if "cancellation_date" in d.column_names:
+        run_deals["cancellation_date"] = d.column("cancellation_date")
+    if "term_months" in d.column_names:
+        run_deals["term_months"] = pc.fill_null(d.column("term_months"), 0).cast(pa.int32())
+    if "product" in d.column_names and pa.types.is_integer(d.schema.field("product").type):
+        run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
+    run_deals = pa.table(run_deals)
+    plan_list = list(plans.values())
+    assignments = [{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in plan_rows]
+    plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
+    for p, v, _f, _t in plan_rows:
+        plan_ids_of[p].append(v)
+    qt = quota_table.filter(pc.equal(quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
+    year_first = calendar.year_first(fy)
+    runs = []
+    state = None
+    for qn in range(1, quarter + 1):
+        step(f"commission run Q{qn}")
+        first, last = quarter_bounds(calendar, fy, qn)
+        run_quotas = []
+        for s, m, kind, y, num, amount, ccy in zip(qt["subject"], qt["measure"], qt["period_kind"],
+                                                   qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
+            if kind != "quarter" or y != fy or num != qn:
+                continue
+            for plan_id in plan_ids_of.get(s, ()):
+                if m in plans[plan_id].measure_ids:
+                    run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
+                                       "currency": ccy})
+                    break
+        run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
+        keep = credit_days <= (last - _EPOCH).days
+        period_credits = run_credits.filter(pa.array(keep))
+        mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
+                "achievement": e["achievement"]} for e in company.mbo
+               if int(e.get("quarter", qn)) == qn and e["person"] in index]
+        run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
+                         period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
+                         quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)
+        runs.append(run)
+        state = run.next_state
+
+    step("statements")
+    run = runs[-1]
+    deal_ids = d.column("id").to_pylist()
+
+    def to_reporting(amount: Decimal, ccy: str) -> Decimal:
+        if ccy == reporting_currency:
+            return amount
+        return fx.convert(Money(amount, ccy), reporting_currency, q_last).amount
+
+    lines = run.lines
+    payouts = {
+        "person_id": [person_ids[x["person"]] for x in lines],
+        "role": [roles[person_ids[x["person"]]] for x in lines],
+        "plan": [plans_of.get(person_ids[x["person"]], "") for x in lines],
+        "period_start": [x["period_start"] for x in lines],
+        "component": [x["component"] for x in lines],
+        "deal_id": [None if x["deal"] is None else deal_ids[x["deal"]] for x in lines],
+        "amount": [x["amount"] for x in lines],
+        "currency": [x["currency"] for x in lines],
+        "amount_reporting": [to_reporting(x["amount"], x["currency"]) for x in lines],
+        "adjustment": [bool(x.get("adjustment", False)) for x in lines],
+    }
+    scale = max(_scale_of(payouts["amount"] + payouts["amount_reporting"]), 2)
+    payout_table = pa.table({
+        "person_id": pa.array(payouts["person_id"], pa.string()),
+        "role": pa.array(payouts["role"], pa.string()),
+        "plan": pa.array(payouts["plan"], pa.string()),
+        "period_start": pa.array(payouts["period_start"], pa.date32()),
+        "component": pa.array(payouts["component"], pa.string()),
+        "deal_id": pa.array(payouts["deal_id"], pa.int64()),
+        "amount": _decimal_column(payouts["amount"], scale),
+        "currency": pa.array(payouts["currency"], pa.string()),
+        "amount_reporting": _decimal_column(payouts["amount_reporting"], scale),
+        "reporting_currency": pa.array([reporting_currency] * len(lines), pa.string()),
+        "explanation": pa.array([run.explain(x).to_text() for x in lines], pa.string()),
+    })
+    st = run.statements
+    st_rows = {
+        "person_id": [person_ids[s.person] for s in st],
+        "role": [roles[person_ids[s.person]] for s in st],
+        "plan": [s.plan for s in st],
+        "currency": [s.currency for s in st],
+        "lines": [len(s.lines) for s in st],
+        "total": [s.total for s in st],
+        "recoverable_balance": [s.recoverable_balance for s in st],
+        "guarantee_balance": [s.guarantee_balance for s in st],
+        "total_reporting": [to_reporting(s.total, s.currency) for s in st],
+    }
+    scale = max(_scale_of(st_rows["total"] + st_rows["total_reporting"]), 2)
+    statements = pa.table({
+        "person_id": pa.array(st_rows["person_id"], pa.string()),
+        "role": pa.array(st_rows["role"], pa.string()),
+        "plan": pa.array(st_rows["plan"], pa.string()),
+        "currency": pa.array(st_rows["currency"], pa.string()),
+        "lines": pa.array(st_rows["lines"], pa.int32()),
+        "total": _decimal_column(st_rows["total"], scale),
+        "recoverable_balance": _decimal_column(st_rows["recoverable_balance"], scale),
+        "guarantee_balance": _decimal_column(st_rows["guarantee_balance"], scale),
+        "total_reporting": _decimal_column(st_rows["total_reporting"], scale),
+        "reporting_currency": pa.array([reporting_currency] * len(st), pa.string()),
+    })
+
+    result = QuarterClose(
+        fiscal_year=fy, quarter=quarter, start=q_first, end=q_last, as_of=company.as_of,
+        reporting_currency=reporting_currency, person_ids=person_ids, roles=roles, plans_of=plans_of, plans=plans,
+        credits=credit_table, quotas=quota_table, attainment=att_table, distribution=distribution, runs=runs,
+        payouts=payout_table, statements=statements, fx=fx,
+    )
+    result._deal_ids = deal_ids
+
+    step("accounting")
+    from .demo_accounting import close_accounting
+
+    quarter_ends = [quarter_bounds(calendar, fy, q)[1] for q in range(1, len(runs) + 1)]
+    result.accounting, result.accounting_roll_forward = close_accounting(
+        runs, quarter_ends, person_ids, d, credit_table, year_first)
+
+    if company.touchpoints is not None and company.touchpoints.num_rows:
+        step("attribution")
+        result.attribution = attribute(company.touchpoints, company.outcomes, reporting_currency)
+
+    if quarter < 4 and company.as_of > q_last:
+        step("pacing")
+        n_first, n_last = quarter_bounds(calendar, fy, quarter + 1)
+        as_of = min(company.as_of, n_last)
+        att_now = attainment(credits, quotas, calendar=calendar, through=as_of)
+        result.pacing = pacing(att_now, as_of, opportunities=company.opportunities,
+                               stage_probability=company.stage_probability, fx=fx).to_arrow()
+    return result
+
+
+def attribution_models() -> tuple[str, ...]:
+    """The models the close attributes the year's journeys with (in report order)."""
+    return ("first_touch", "last_touch", "linear", "position_based", "time_decay", "markov")
+
+
+def attribute(touchpoints: Any, outcomes: Any, currency: str) -> dict[str, Any]:
+    """Channel credits (pyarrow) of the journeys under several models, by model name."""
+    from . import attribution as sa
+
+    paths = sa.Paths.from_journeys(touchpoints, outcomes, currency=currency)
+    out = {}
+    for model in attribution_models():
+        if model == "markov":
+            out[model] = sa.markov(paths, 1, output="arrow").channels
+        else:
+            out[model] = sa.rule_based(paths, model, output="arrow").channels
+    return out
