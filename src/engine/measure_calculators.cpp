@@ -30,22 +30,31 @@ Exact require_quota(const ComponentInput& in, const char* why) {
 }
 
 // Multiplies the rate of the part of every segment above (or below) `level`.
+// A segment of a negative measure runs from 0 down to x (start > end): its
+// points are split at the level the same way and keep their direction, so
+// the integral over [0, x] stays signed (a refund below a decelerator's level
+// is paid at the decelerated rate).
 std::vector<Segment> multiply_part(const std::vector<Segment>& segments, const Exact& level, const Exact& m,
                                    bool above) {
   std::vector<Segment> out;
   for (const Segment& s : segments) {
-    if (s.end <= s.start) {  // a negative measure: no bands to split
-      out.push_back(s);
-      continue;
-    }
-    const Exact lo = s.start, hi = s.end;
+    const bool downward = s.end < s.start;
+    const Exact lo = downward ? s.end : s.start, hi = downward ? s.start : s.end;
+    auto push = [&](const Exact& a, const Exact& b, const Exact& rate) {
+      out.push_back(downward ? Segment{b, a, rate} : Segment{a, b, rate});
+    };
     if (hi <= level || lo >= level) {
       const bool inside = above ? lo >= level : hi <= level;
-      out.push_back(Segment{lo, hi, inside ? s.rate * m : s.rate});
+      push(lo, hi, inside ? s.rate * m : s.rate);
       continue;
     }
-    out.push_back(Segment{lo, level, above ? s.rate : s.rate * m});
-    out.push_back(Segment{level, hi, above ? s.rate * m : s.rate});
+    if (downward) {  // the part nearer 0 first
+      push(level, hi, above ? s.rate * m : s.rate);
+      push(lo, level, above ? s.rate : s.rate * m);
+    } else {
+      push(lo, level, above ? s.rate : s.rate * m);
+      push(level, hi, above ? s.rate * m : s.rate);
+    }
   }
   return out;
 }
@@ -296,7 +305,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     const bool above = a.direction == AdjustmentDirection::Above;
     if (above && !accelerators_allowed) continue;
     const Exact level = exact_rate(a.level) * *q;
-    if (above ? x > level : level > 0) {
+    // Some point of [min(0, x), max(0, x)] lies above (below) the level.
+    if (above ? x > level : (x < 0 ? x : Exact(0)) < level) {
       if (in.explain)
         ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
                              a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +

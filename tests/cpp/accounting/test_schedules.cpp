@@ -308,6 +308,32 @@ TEST(Events, SameDayEventsAreProcessedClawbackFirst) {
   }
 }
 
+TEST(Events, ClawbackAfterATerminationInTheSameMonthIsAnExpenseCredit) {
+  // Issue 17: 1200.00 over 12 months from January, terminated on 10 March
+  // (amortise_then_write_off), 300.00 clawed back on 20 March. After the
+  // termination the asset is gone, so March is amortised as planned
+  // (100.00), the rest written off (1200 - 300 amortised = 900.00), and the
+  // clawback is entirely a credit to commission expense (300.00).
+  for (bool swap : {false, true}) {
+    std::vector<Event> ev = {{.kind = AssetEventKind::Termination, .date = "2026-03-10"},
+                             {.kind = AssetEventKind::Clawback, .date = "2026-03-20", .amount = 30000}};
+    if (swap) std::swap(ev[0], ev[1]);
+    const auto book = make_book({{.amount = 120000}}, ev);
+    const auto rows = rows_of(book, 1);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[2], (Row{"2026-03", 100000, 0, 0, 10000, 90000, 0, 0}));
+    EXPECT_EQ(book.assets().expense_credit[0], 30000);
+    EXPECT_EQ(book.roll_forward().expense_credits[2], 30000);
+  }
+  // A clawback dated before the termination in the same month still reduces
+  // the asset first (events in date order): March opening 1000.00 - 300.00,
+  // March amortises 700.00 / 10 = 70.00, the rest 630.00 is written off.
+  const auto before = make_book({{.amount = 120000}},
+                                {{.kind = AssetEventKind::Clawback, .date = "2026-03-05", .amount = 30000},
+                                 {.kind = AssetEventKind::Termination, .date = "2026-03-10"}});
+  EXPECT_EQ(rows_of(before, 1)[2], (Row{"2026-03", 100000, 0, 30000, 7000, 63000, 0, 0}));
+}
+
 TEST(RollForward, MultiCurrencyRowsAndRanges) {
   const auto book = make_book(
       {{.id = 1, .amount = 120000, .currency = "USD"},

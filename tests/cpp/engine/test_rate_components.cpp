@@ -134,6 +134,45 @@ TEST(Decelerators, BandAndWhole) {
   EXPECT_EQ(pay(c, input("40000", "100000")), usd("2000.00"));
 }
 
+TEST(Decelerators, BandScopeAppliesToARefund) {
+  // Issue 17: the payout is the integral of the piecewise rate over [0, x];
+  // for x < 0 every point of [x, 0) lies below the level, so a band
+  // decelerator reduces the refund exactly as the whole-scope one does.
+  // Flat 5%, below 0.5 x 0.5, quota 300,000, measure -300,000:
+  // 0.025 x -300,000 = -7,500.00 (not -15,000.00).
+  RateComponent c = flat("0.05");
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  EXPECT_EQ(pay(c, input("-300000", "300000")), usd("-7500.00"));
+  c.adjustments[0].scope = AdjustmentScope::Whole;
+  EXPECT_EQ(pay(c, input("-300000", "300000")), usd("-7500.00"));
+  // The two scopes agree everywhere from 0 to the level: 0.025 x 100,000.
+  EXPECT_EQ(pay(c, input("100000", "300000")), usd("2500.00"));
+  c.adjustments[0].scope = AdjustmentScope::Band;
+  EXPECT_EQ(pay(c, input("100000", "300000")), usd("2500.00"));
+  // A decelerator at level 0 covers every point below 0: 0.025 x -1,000 = -25.00.
+  c.adjustments[0].level = rate("0");
+  EXPECT_EQ(pay(c, input("-1000", "300000")), usd("-25.00"));
+  EXPECT_EQ(pay(c, input("1000", "300000")), usd("50.00"));
+  // An accelerator never reaches a refund: 0.05 x -1,000 = -50.00.
+  c.adjustments = {RateAdjustment{AdjustmentDirection::Above, rate("0"), rate("2"), AdjustmentScope::Band}};
+  EXPECT_EQ(pay(c, input("-1000", "300000")), usd("-50.00"));
+}
+
+TEST(Decelerators, SaleThenRefundNetsToZero) {
+  // +10,000 in January and -10,000 in February at 10% with a band
+  // decelerator x0.5 below 50% of a 100,000 quota: 0.05 x 10,000 = 500.00,
+  // then 0.05 x -10,000 = -500.00; nothing is charged on zero net sales.
+  RateComponent c = flat("0.10");
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  const Money january = pay(c, input("10000", "100000"));
+  const Money february = pay(c, input("-10000", "100000"));
+  EXPECT_EQ(january, usd("500.00"));
+  EXPECT_EQ(february, usd("-500.00"));
+  EXPECT_EQ(january + february, usd("0.00"));
+}
+
 TEST(Gates, NoPayoutUntilReached) {
   RateComponent c = flat("0.10");
   c.gate = Gate{"", GateBasis::Attainment, rate("0.5").raw(), Accumulation::Period, GateEffect::NoPayout};
