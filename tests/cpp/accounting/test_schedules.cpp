@@ -334,6 +334,29 @@ TEST(Events, ClawbackAfterATerminationInTheSameMonthIsAnExpenseCredit) {
   EXPECT_EQ(rows_of(before, 1)[2], (Row{"2026-03", 100000, 0, 30000, 7000, 63000, 0, 0}));
 }
 
+TEST(Events, ClawbackAfterTheAssetIsUsedUpAddsNoScheduleRow) {
+  // 1200.00 over 2026; 50.00 clawed back in March 2027, when the asset is
+  // fully amortised: no asset movement, so no schedule row (a row of zeros
+  // would say nothing); the 50.00 is an expense credit in the roll-forward.
+  const auto book = make_book({{.amount = 120000}},
+                              {{.kind = AssetEventKind::Clawback, .date = "2027-03-15", .amount = 5000}});
+  const auto rows = rows_of(book, 1);
+  ASSERT_EQ(rows.size(), 12u);
+  EXPECT_EQ(rows.back().month, "2026-12");
+  const RollForwardTable rf = book.roll_forward();
+  ASSERT_EQ(rf.size(), 15u);  // Jan 2026 .. Mar 2027
+  EXPECT_EQ(rf.expense_credits[14], 5000);
+  EXPECT_EQ(book.assets().expense_credit[0], 5000);
+}
+
+TEST(Policy, ATermEqualToTheCustomerLifeReportsTheLifeBasis) {
+  // Renewals not commensurate, term 24 and given life 24: the period is the
+  // customer life (the term would only win if it were longer).
+  const AssetTable a = make_book({{.amount = 100, .term = 24, .commensurate = false, .life = 24}}).assets();
+  EXPECT_EQ(a.basis[0], PeriodBasis::CustomerLifeGiven);
+  EXPECT_EQ(a.period_months[0], 24);
+}
+
 TEST(RollForward, MultiCurrencyRowsAndRanges) {
   const auto book = make_book(
       {{.id = 1, .amount = 120000, .currency = "USD"},
