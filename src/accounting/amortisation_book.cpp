@@ -78,8 +78,10 @@ class AmortisationBook::Runner {
         switch (ev.kind[r]) {
           case AssetEventKind::Clawback: {
             // The asset falls by what is recovered, up to its balance; the
-            // remaining balance is re-spread over the remaining months.
-            const int64_t reduction = terminated ? 0 : std::min(ev.amount[r], balance);
+            // remaining balance is re-spread over the remaining months. After
+            // a termination (even one written off at this month's end) the
+            // balance is gone: the whole clawback is an expense credit.
+            const int64_t reduction = closed ? 0 : std::min(ev.amount[r], balance);
             mv.reduction += reduction;
             mv.expense_credit += ev.amount[r] - reduction;
             balance -= reduction;

@@ -59,6 +59,11 @@ AmortisationSchedule AmortisationBook::schedule() const {
   s.reserve(estimate);
   for_each_month([&](std::size_t a, MonthIndex m, const AssetMonth& mv) {
     if (order_[a].treatment != CostTreatment::Capitalised) return;
+    // A month whose only activity is an expense credit (a clawback beyond the
+    // balance) does not move the asset: it shows in the roll-forward only.
+    if (m != order_[a].incurred && mv.opening == 0 && mv.closing == 0 && mv.reduction == 0 &&
+        mv.amortisation == 0 && mv.write_off == 0)
+      return;
     s.asset.push_back(int32_t(a));
     s.month.push_back(m);
     s.opening.push_back(mv.opening);

@@ -242,19 +242,23 @@ class RuleWeigher {
     share.assign(L, 0);
     std::vector<uint8_t>& is_milestone = milestone_scratch_;
     is_milestone.assign(L, 0);
-    share[0] += s.first_touch.raw();
-    is_milestone[0] = 1;
+    // Both models read all five shares (they differ only in their defaults).
+    // A milestone whose share is 0 is not a milestone: its touch is one of
+    // the rest (W-shaped's default closed-won share 0 leaves the closing
+    // touch among the rest, as the W-shaped model intends).
+    auto mark = [&](std::size_t i, Rate part) {
+      if (part.raw() == 0) return;
+      share[i] += part.raw();
+      is_milestone[i] = 1;
+    };
+    mark(0, s.first_touch);
     auto first_with = [&](uint8_t flag, Rate part) {
       for (std::size_t i = 0; i < L; ++i)
-        if (flags[i] & flag) {
-          share[i] += part.raw();
-          is_milestone[i] = 1;
-          return;
-        }
+        if (flags[i] & flag) return mark(i, part);
     };
     first_with(kLeadCreated, s.lead_created);
     first_with(kOpportunityCreated, s.opportunity_created);
-    if (o_.model == RuleModel::FullPath) first_with(kClosedWon, s.closed_won);
+    first_with(kClosedWon, s.closed_won);
     std::size_t others = 0;
     for (std::size_t i = 0; i < L; ++i) others += is_milestone[i] ? 0 : 1;
     for (std::size_t i = 0; i < L; ++i) {

@@ -1,6 +1,7 @@
 // Shapley attribution: simplified (Zhao et al.), ordered, and the exact or
 // sampled value of a game over the observed channel sets.
 #include <algorithm>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -10,10 +11,13 @@
 #include "credit_engine.hpp"
 #include "salescomp/attribution/shapley.hpp"
 #include "salescomp/core/error.hpp"
+#include "salescomp/detail/int256.hpp"
 
 namespace salescomp {
 
 using namespace attribution_detail;
+using ShapleyInt = boost::multiprecision::cpp_int;
+using ShapleyRational = boost::multiprecision::cpp_rational;
 
 namespace {
 
@@ -27,8 +31,9 @@ void distinct_sorted(std::span<const int32_t> path, std::vector<int32_t>& out) {
 struct ChannelSets {
   std::vector<int64_t> offsets{0};
   std::vector<int32_t> members;
-  std::vector<double> conversions;  // sum y
-  std::vector<double> journeys;     // sum y + n
+  std::vector<double> conversions;                         // sum y
+  std::vector<double> journeys;                            // sum y + n
+  std::vector<int64_t> exact_conversions, exact_journeys;  // the same, exactly
   std::size_t size() const { return conversions.size(); }
 };
 
@@ -50,9 +55,13 @@ ChannelSets channel_sets(const PathTable& p, const std::vector<int64_t>* ys = nu
       sets.offsets.push_back(int64_t(sets.members.size()));
       sets.conversions.push_back(0);
       sets.journeys.push_back(0);
+      sets.exact_conversions.push_back(0);
+      sets.exact_journeys.push_back(0);
     }
     sets.conversions[it->second] += double(y[r]);
     sets.journeys[it->second] += double(y[r] + n[r]);
+    sets.exact_conversions[it->second] += y[r];  // bounded: validate_path_table checks the totals
+    sets.exact_journeys[it->second] += y[r] + n[r];
   }
   return sets;
 }
@@ -224,9 +233,155 @@ std::vector<double> sampled_game(const ChannelSets& sets, const std::vector<int3
   return phi;
 }
 
+// The exact Shapley value of the game, as rationals (the credits are split
+// from these, so a tie in the largest remainder is a real tie). With
+// c_j(S) = (s-1)!(n-s)! for j in S and -s!(n-s-1)! otherwise (s = |S|),
+// phi_j n! = sum over S of c_j(S) v(S). For the conversion-rate game
+// v(S) = Y(S) / D(S): the integer sums c_j(S) Y(S) are gathered per distinct
+// D first, then the fractions are added exactly.
+std::vector<ShapleyRational> exact_game_rational(const ChannelSets& sets, const std::vector<int32_t>& players,
+                                                 const std::vector<int32_t>& bit_of, ShapleyGame game) {
+  using detail::int256;
+  const std::size_t n = players.size();
+  const std::size_t N = std::size_t(1) << n;
+  std::vector<int64_t> conv(N, 0), jour(N, 0);
+  for (std::size_t s = 0; s < sets.size(); ++s) {
+    std::size_t mask = 0;
+    for (int64_t k = sets.offsets[s]; k < sets.offsets[s + 1]; ++k)
+      mask |= std::size_t(1) << bit_of[std::size_t(sets.members[std::size_t(k)])];
+    conv[mask] += sets.exact_conversions[s];
+    jour[mask] += sets.exact_journeys[s];
+  }
+  for (std::size_t b = 0; b < n; ++b)  // subset sums: the journeys whose set lies within S
+    for (std::size_t mask = 0; mask < N; ++mask)
+      if (mask & (std::size_t(1) << b)) {
+        conv[mask] += conv[mask ^ (std::size_t(1) << b)];
+        jour[mask] += jour[mask ^ (std::size_t(1) << b)];
+      }
+  std::vector<int256> factorial(n + 1, int256(1));
+  for (std::size_t k = 1; k <= n; ++k) factorial[k] = factorial[k - 1] * int256(int64_t(k));
+  std::vector<int256> in(n + 1, 0), out(n + 1, 0);  // by coalition size
+  for (std::size_t size = 0; size <= n; ++size) {
+    if (size > 0) in[size] = factorial[size - 1] * factorial[n - size];
+    if (size < n) out[size] = factorial[size] * factorial[n - size - 1];
+  }
+  // Groups of coalitions by denominator (1 for the conversions game).
+  std::unordered_map<int64_t, int32_t> group_of;
+  std::vector<int64_t> denominators;
+  std::vector<int32_t> group(N, -1);  // -1: v(S) = 0, no term
+  for (std::size_t mask = 0; mask < N; ++mask) {
+    const int64_t d = game == ShapleyGame::Conversions ? 1 : jour[mask];
+    if (d <= 0 || conv[mask] == 0) continue;
+    const auto [it, fresh] = group_of.try_emplace(d, int32_t(denominators.size()));
+    if (fresh) denominators.push_back(d);
+    group[mask] = it->second;
+  }
+  const std::size_t K = denominators.size();
+  // sum over groups g of acc_j(g) / D_g, summed as a balanced tree of
+  // fractions over their least common denominators (a binary counter, so a
+  // few nodes are alive at once): every merge costs about its operands' size,
+  // far less than scaling each term to the common denominator of all.
+  struct Node {
+    ShapleyInt den;
+    std::vector<ShapleyInt> num;
+    int level = 0;
+  };
+  auto merge = [](Node& a, Node& b) {
+    const ShapleyInt g = boost::multiprecision::gcd(a.den, b.den);
+    const ShapleyInt fa = b.den / g, fb = a.den / g;
+    for (std::size_t j = 0; j < a.num.size(); ++j) a.num[j] = a.num[j] * fa + b.num[j] * fb;
+    a.den *= fa;
+    a.level = std::max(a.level, b.level) + 1;
+  };
+  std::vector<ShapleyInt> numerator(n, 0);
+  ShapleyInt common = 1;
+  // Players in chunks so that the accumulators stay within a few million.
+  const std::size_t chunk = std::max<std::size_t>(
+      1, std::min<std::size_t>(n, (std::size_t(1) << 22) / std::max<std::size_t>(K, 1)));
+  std::vector<int256> acc;
+  for (std::size_t j0 = 0; j0 < n; j0 += chunk) {
+    const std::size_t j1 = std::min(n, j0 + chunk), width = j1 - j0;
+    acc.assign(K * width, int256(0));
+    for (std::size_t mask = 0; mask < N; ++mask) {
+      if (group[mask] < 0) continue;
+      const std::size_t size = std::size_t(__builtin_popcountll(mask));
+      const int256 y = int256(conv[mask]);
+      const int256 plus = in[size] * y, minus = out[size] * y;
+      int256* row = acc.data() + std::size_t(group[mask]) * width;
+      for (std::size_t j = j0; j < j1; ++j) row[j - j0] += (mask & (std::size_t(1) << j)) ? plus : -minus;
+    }
+    std::vector<Node> stack;
+    for (std::size_t g = 0; g < K; ++g) {
+      Node leaf{ShapleyInt(denominators[g]), std::vector<ShapleyInt>(width), 0};
+      for (std::size_t j = 0; j < width; ++j) leaf.num[j] = ShapleyInt(acc[g * width + j]);
+      stack.push_back(std::move(leaf));
+      while (stack.size() >= 2 && stack[stack.size() - 1].level == stack[stack.size() - 2].level) {
+        merge(stack[stack.size() - 2], stack.back());
+        stack.pop_back();
+      }
+    }
+    while (stack.size() >= 2) {
+      merge(stack[stack.size() - 2], stack.back());
+      stack.pop_back();
+    }
+    if (stack.empty()) continue;  // no coalition converts: every phi is 0
+    // Bring this chunk's sums over the denominator shared by every chunk.
+    const ShapleyInt g = boost::multiprecision::gcd(common, stack[0].den);
+    const ShapleyInt grow = stack[0].den / g, scale = common / g;
+    for (std::size_t j = 0; j < j0; ++j) numerator[j] *= grow;
+    common *= grow;
+    for (std::size_t j = 0; j < width; ++j) numerator[j0 + j] = stack[0].num[j] * scale;
+  }
+  const ShapleyInt denominator = common * ShapleyInt(factorial[n]);
+  std::vector<ShapleyRational> phi(n);
+  for (std::size_t j = 0; j < n; ++j) phi[j] = ShapleyRational(numerator[j], denominator);
+  return phi;
+}
+
+// Largest remainder of `total` by rational weights (any sign, positive sum):
+// floors, then one unit each to the largest remainders, ties to the smaller
+// index. The same rule as the credit engine's, without snapping the weights.
+void apportion_rational(int64_t total, const std::vector<ShapleyRational>& weights, std::span<int64_t> out) {
+  const std::size_t n = weights.size();
+  ShapleyInt common = 1;
+  for (const ShapleyRational& w : weights) {
+    const ShapleyInt d = boost::multiprecision::denominator(w);
+    common = common / boost::multiprecision::gcd(common, d) * d;
+  }
+  std::vector<ShapleyInt> w(n);
+  ShapleyInt sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    w[i] = boost::multiprecision::numerator(weights[i]) *
+           (common / boost::multiprecision::denominator(weights[i]));
+    sum += w[i];
+  }
+  if (sum <= 0)
+    throw ValidationError("SC-ATTR-WEIGHTS", Issue{std::nullopt, "weights", "sum " + sum.str(),
+                                                   "credit weights must have a positive sum"});
+  std::vector<ShapleyInt> remainder(n);
+  ShapleyInt assigned = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ShapleyInt product = ShapleyInt(total) * w[i];
+    ShapleyInt q = product / sum, r = product % sum;
+    if (r < 0) q -= 1, r += sum;  // floor division
+    out[i] = detail::narrow_int64(detail::int256(q), "credit");
+    remainder[i] = r;
+    assigned += q;
+  }
+  const std::size_t leftover = std::size_t(ShapleyInt(total) - assigned);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t(0));
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  for (std::size_t k = 0; k < leftover; ++k) out[order[k]] += 1;
+}
+
+// phi per channel code (doubles, for display and the bootstrap); with
+// `exact_phi`, an exact game also returns its rationals per channel code.
 std::vector<double> game_values_of(const PathTable& paths, const ShapleyGameOptions& o,
                                    const std::vector<int64_t>* ys, const std::vector<int64_t>* ns,
-                                   std::vector<double>* standard_error, bool* exact, int* players_out) {
+                                   std::vector<double>* standard_error, bool* exact, int* players_out,
+                                   std::vector<ShapleyRational>* exact_phi = nullptr) {
   if (o.max_players < 1 || o.max_players > 26)
     throw ValidationError("SC-ATTR-OPTION",
                           Issue{std::nullopt, "max_players", std::to_string(o.max_players), "must be 1..26"});
@@ -252,7 +407,15 @@ std::vector<double> game_values_of(const PathTable& paths, const ShapleyGameOpti
     throw ValidationError("SC-ATTR-OPTION", Issue{std::nullopt, "permutations",
                                                   std::to_string(o.permutations), "must be positive"});
   std::vector<double> phi_players, err_players(players.size(), 0.0);
+  if (exact_phi) exact_phi->assign(C, ShapleyRational(0));
   if (players.empty()) {
+  } else if (use_exact && exact_phi) {
+    const std::vector<ShapleyRational> rational = exact_game_rational(sets, players, bit_of, o.game);
+    phi_players.resize(players.size());
+    for (std::size_t j = 0; j < players.size(); ++j) {
+      phi_players[j] = rational[j].convert_to<double>();
+      (*exact_phi)[std::size_t(players[j])] = rational[j];
+    }
   } else if (use_exact) {
     phi_players = exact_game(sets, players, bit_of, o.game);
   } else {
@@ -286,8 +449,9 @@ std::vector<double> shapley_game_values_weighted(const PathTable& paths, const S
 ShapleyGameResult shapley_game(const PathTable& paths, const ShapleyGameOptions& options) {
   validate_path_table(paths);
   ShapleyGameResult result;
+  std::vector<ShapleyRational> exact_phi;
   result.phi = game_values_of(paths, options, nullptr, nullptr, &result.standard_error, &result.exact,
-                              &result.players);
+                              &result.players, &exact_phi);
   result.permutations = result.exact ? 0 : options.permutations;
   const std::size_t C = std::size_t(paths.channel_count);
   double total = 0, scale = 0;
@@ -319,8 +483,13 @@ ShapleyGameResult shapley_game(const PathTable& paths, const ShapleyGameOptions&
   if (y > 0) {
     std::vector<int64_t> keys(C);
     std::iota(keys.begin(), keys.end(), 0);
-    apportion_signed(out.total_conversions, weights, out.channels.conversions, keys);
-    apportion_signed(out.total_value, weights, out.channels.value, keys);
+    if (result.exact) {  // exact phi: ties in the largest remainder are real ties
+      apportion_rational(out.total_conversions, exact_phi, out.channels.conversions);
+      apportion_rational(out.total_value, exact_phi, out.channels.value);
+    } else {
+      apportion_signed(out.total_conversions, weights, out.channels.conversions, keys);
+      apportion_signed(out.total_value, weights, out.channels.value, keys);
+    }
   }
   return result;
 }

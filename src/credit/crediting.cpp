@@ -280,11 +280,10 @@ class CreditingRun {
         for (int level = 0; level < n; ++level) {
           const int32_t m = chain[level];
           const Currency tc = target_currency(m, d_.currency[i]);
-          // Full roll-ups in the report's currency copy the converted amount, so a
-          // manager's roll-up equals the sum of the team's credits exactly.
-          const int64_t amt = (r.share == Rate::from_int(1) && tc == base.currency)
-                                  ? base.amount
-                                  : convert(i, src, d_.currency[i], tc, base.date);
+          // In the report's currency the share applies to the report's credit
+          // (converted once), so a full roll-up equals the team's credits exactly.
+          const int64_t amt = tc == base.currency ? share_of(base.amount, r.share)
+                                                  : convert(i, src, d_.currency[i], tc, base.date);
           emit_converted(out, i, m, src, amt, tc, base.date, int32_t(ri), CreditKind::RollUp,
                          int16_t(level + 1), base.person);
         }

@@ -30,22 +30,31 @@ Exact require_quota(const ComponentInput& in, const char* why) {
 }
 
 // Multiplies the rate of the part of every segment above (or below) `level`.
+// A segment of a negative measure runs from 0 down to x (start > end): its
+// points are split at the level the same way and keep their direction, so
+// the integral over [0, x] stays signed (a refund below a decelerator's level
+// is paid at the decelerated rate).
 std::vector<Segment> multiply_part(const std::vector<Segment>& segments, const Exact& level, const Exact& m,
                                    bool above) {
   std::vector<Segment> out;
   for (const Segment& s : segments) {
-    if (s.end <= s.start) {  // a negative measure: no bands to split
-      out.push_back(s);
-      continue;
-    }
-    const Exact lo = s.start, hi = s.end;
+    const bool downward = s.end < s.start;
+    const Exact lo = downward ? s.end : s.start, hi = downward ? s.start : s.end;
+    auto push = [&](const Exact& a, const Exact& b, const Exact& rate) {
+      out.push_back(downward ? Segment{b, a, rate} : Segment{a, b, rate});
+    };
     if (hi <= level || lo >= level) {
       const bool inside = above ? lo >= level : hi <= level;
-      out.push_back(Segment{lo, hi, inside ? s.rate * m : s.rate});
+      push(lo, hi, inside ? s.rate * m : s.rate);
       continue;
     }
-    out.push_back(Segment{lo, level, above ? s.rate : s.rate * m});
-    out.push_back(Segment{level, hi, above ? s.rate * m : s.rate});
+    if (downward) {  // the part nearer 0 first
+      push(level, hi, above ? s.rate * m : s.rate);
+      push(lo, level, above ? s.rate : s.rate * m);
+    } else {
+      push(lo, level, above ? s.rate : s.rate * m);
+      push(level, hi, above ? s.rate * m : s.rate);
+    }
   }
   return out;
 }
@@ -67,17 +76,28 @@ std::string describe(const std::vector<Segment>& segments, Currency c) {
 
 // The common end of every measure-based calculator: per-deal cap, true-up,
 // period and year caps, the one rounding, and the explanation's last fields.
-ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps, Explanation ex) {
+// `per_deal_rate`: the component's effective rate on the measure, which a
+// per-deal cap applies to each deal's credit (absent: no per-deal cap).
+// `cumulative`: the component pays a true-up, so paid_before is netted; a
+// period component has no earlier payments to net and refuses them.
+ComponentResult settle(Exact earned, const ComponentInput& in, const Caps& caps, Explanation ex,
+                       const std::optional<Exact>& per_deal_rate = std::nullopt, bool cumulative = false) {
   const Currency c = in.measure.currency();
-  if (caps.per_deal && in.measure.minor_units() > 0) {
+  if (!cumulative && !in.paid_before.is_zero())
+    throw ValidationError(
+        "SC-ENGINE-PAID-BEFORE",
+        Issue{std::nullopt, in.component_id, in.paid_before.to_string(),
+              "paid_before is only netted by cumulative components (accumulation "
+              "quarter_to_date or year_to_date); this component pays each period on its own"});
+  if (caps.per_deal && per_deal_rate) {
     Exact total_credit = 0;
     for (const Money& d : in.deal_credits) total_credit += exact_minor(d);
-    if (in.deal_credits.empty() || total_credit != exact_minor(in.measure))
+    if ((in.deal_credits.empty() && !in.measure.is_zero()) || total_credit != exact_minor(in.measure))
       throw ValidationError(
           "SC-ENGINE-DEALS",
           Issue{std::nullopt, in.component_id, std::to_string(in.deal_credits.size()) + " deal credits",
                 "a per-deal cap needs the deal credits, summing to the measure"});
-    const Exact effective = earned / exact_minor(in.measure);
+    const Exact& effective = *per_deal_rate;
     const Exact cap = exact_minor(*caps.per_deal);
     Exact capped = 0;
     int hits = 0;
@@ -191,30 +211,14 @@ Explanation base_explanation(const ComponentInput& in, std::string type) {
 
 }  // namespace
 
-ComponentResult calculate_rate_component(const RateComponent& rc, const ComponentInput& in) {
+// What a rate component earns on the measure x_full before the per-deal
+// cap, the true-up and the money caps, in the documented order: attainment
+// cap, bands (tiers), band adjustments, soft cap, whole adjustments, kicker.
+// Whole adjustments and the kicker compare the attainment after the
+// attainment cap: measure above the cap counts for nothing.
+Exact rate_earned(const RateComponent& rc, const Exact& x_full, const std::optional<Exact>& q,
+                  bool accelerators_allowed, const ComponentInput& in, Explanation& ex) {
   const Currency c = in.measure.currency();
-  Explanation ex = base_explanation(in, rc.table ? "tiered" : "flat_rate");
-  const bool needs_quota = (rc.table && rc.table->basis == TierBasis::Attainment) ||
-                           !rc.adjustments.empty() || rc.caps.attainment || rc.caps.soft || rc.kicker;
-  const std::optional<Exact> q =
-      needs_quota ? std::optional<Exact>(require_quota(in, "attainment-based options")) : std::nullopt;
-  const Exact x_full = exact_minor(in.measure);
-
-  bool accelerators_allowed = true;
-  if (rc.gate) {
-    std::string note;
-    const bool open = gate_open(*rc.gate, in, note);
-    if (!open && rc.gate->effect == GateEffect::NoPayout) {
-      ex.applied.push_back(note + ": no payout");
-      ex.formula = "0 (gate closed)";
-      return settle(Exact(0), in, rc.caps, std::move(ex));
-    }
-    if (!open) {
-      accelerators_allowed = false;
-      ex.applied.push_back(note + ": accelerators and kicker not applied");
-    }
-  }
-
   Exact x = x_full;
   if (rc.caps.attainment) {
     const Exact limit = exact_rate(*rc.caps.attainment) * *q;
@@ -296,7 +300,8 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     const bool above = a.direction == AdjustmentDirection::Above;
     if (above && !accelerators_allowed) continue;
     const Exact level = exact_rate(a.level) * *q;
-    if (above ? x > level : level > 0) {
+    // Some point of [min(0, x), max(0, x)] lies above (below) the level.
+    if (above ? x > level : (x < 0 ? x : Exact(0)) < level) {
       if (in.explain)
         ex.applied.push_back(std::string(above ? "accelerator x" : "decelerator x") +
                              a.multiplier.to_short_string() + " on the part " + (above ? "above" : "below") +
@@ -319,7 +324,7 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
     if (a.scope != AdjustmentScope::Whole) continue;
     const bool above = a.direction == AdjustmentDirection::Above;
     if (above && !accelerators_allowed) continue;
-    const bool reached = x_full >= exact_rate(a.level) * *q;
+    const bool reached = x >= exact_rate(a.level) * *q;
     if (above == reached) {
       earned *= exact_rate(a.multiplier);
       if (!in.explain) continue;
@@ -329,14 +334,67 @@ ComponentResult calculate_rate_component(const RateComponent& rc, const Componen
                            (above ? "at or above " : "below ") + a.level.to_short_string() + ")");
     }
   }
-  if (rc.kicker && accelerators_allowed && x_full >= exact_rate(rc.kicker->level) * *q) {
+  if (rc.kicker && accelerators_allowed && x >= exact_rate(rc.kicker->level) * *q) {
     earned *= exact_rate(rc.kicker->multiplier);
     if (in.explain) ex.formula = "(" + ex.formula + ") x " + rc.kicker->multiplier.to_short_string();
     if (in.explain)
       ex.applied.push_back("kicker x" + rc.kicker->multiplier.to_short_string() +
                            " (attainment at or above " + rc.kicker->level.to_short_string() + ")");
   }
-  return settle(earned, in, rc.caps, std::move(ex));
+  return earned;
+}
+
+// The effective rate a per-deal cap applies when the deals net to 0: the
+// rate just above 0. Every modifier is constant on (0, lowest positive
+// level x Q), so the rate there is earned(d) / d for d inside it.
+Exact rate_just_above_zero(const RateComponent& rc, const std::optional<Exact>& q, bool accelerators_allowed,
+                           const ComponentInput& in) {
+  std::optional<Exact> lowest;
+  auto consider = [&](Rate level) {
+    if (!q) return;
+    const Exact v = exact_rate(level) * *q;
+    if (v > 0 && (!lowest || v < *lowest)) lowest = v;
+  };
+  for (const RateAdjustment& a : rc.adjustments) consider(a.level);
+  if (rc.caps.soft) consider(rc.caps.soft->level);
+  if (rc.caps.attainment) consider(*rc.caps.attainment);
+  if (rc.kicker) consider(rc.kicker->level);
+  const Exact d = lowest ? *lowest / Exact(2) : Exact(1);
+  ComponentInput quiet = in;
+  quiet.explain = false;
+  Explanation scratch;
+  return rate_earned(rc, d, q, accelerators_allowed, quiet, scratch) / d;
+}
+
+ComponentResult calculate_rate_component(const RateComponent& rc, const ComponentInput& in) {
+  Explanation ex = base_explanation(in, rc.table ? "tiered" : "flat_rate");
+  const bool needs_quota = (rc.table && rc.table->basis == TierBasis::Attainment) ||
+                           !rc.adjustments.empty() || rc.caps.attainment || rc.caps.soft || rc.kicker;
+  const std::optional<Exact> q =
+      needs_quota ? std::optional<Exact>(require_quota(in, "attainment-based options")) : std::nullopt;
+  const Exact x_full = exact_minor(in.measure);
+
+  bool accelerators_allowed = true;
+  if (rc.gate) {
+    std::string note;
+    const bool open = gate_open(*rc.gate, in, note);
+    if (!open && rc.gate->effect == GateEffect::NoPayout) {
+      ex.applied.push_back(note + ": no payout");
+      ex.formula = "0 (gate closed)";
+      return settle(Exact(0), in, rc.caps, std::move(ex), std::nullopt,
+                    rc.accumulation != Accumulation::Period);
+    }
+    if (!open) {
+      accelerators_allowed = false;
+      ex.applied.push_back(note + ": accelerators and kicker not applied");
+    }
+  }
+
+  const Exact earned = rate_earned(rc, x_full, q, accelerators_allowed, in, ex);
+  std::optional<Exact> per_deal_rate;
+  if (rc.caps.per_deal)
+    per_deal_rate = x_full != 0 ? earned / x_full : rate_just_above_zero(rc, q, accelerators_allowed, in);
+  return settle(earned, in, rc.caps, std::move(ex), per_deal_rate, rc.accumulation != Accumulation::Period);
 }
 
 ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, const ComponentInput& in) {
@@ -349,7 +407,8 @@ ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, c
       if (tc.gate->effect == GateEffect::NoPayout) {
         ex.applied.push_back(note + ": no payout");
         ex.formula = "0 (gate closed)";
-        return settle(Exact(0), in, tc.caps, std::move(ex));
+        return settle(Exact(0), in, tc.caps, std::move(ex), std::nullopt,
+                      tc.accumulation != Accumulation::Period);
       }
       if (a > 1) a = 1;
       ex.applied.push_back(note + ": curve not applied above attainment 1");
@@ -364,7 +423,8 @@ ComponentResult calculate_target_incentive(const TargetIncentiveComponent& tc, c
   if (in.explain)
     ex.formula = tc.target.to_string() + " x f(" + rate_text(a) + ") = " + tc.target.to_string() + " x " +
                  rate_text(f);
-  return settle(exact_minor(tc.target) * f, in, tc.caps, std::move(ex));
+  return settle(exact_minor(tc.target) * f, in, tc.caps, std::move(ex), std::nullopt,
+                tc.accumulation != Accumulation::Period);
 }
 
 ComponentResult calculate_per_unit(const PerUnitComponent& pc, const ComponentInput& in) {

@@ -182,14 +182,14 @@ class PersonRun {
           if (r.date >= period_start() && r.date <= seg_.end && counts(r))
             credits.push_back(
                 SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency)});
-        auto lines = calculate_spif(*s, id, credits, plan_.rounding.mode, explain_);
+        auto lines = calculate_spif(*s, id, credits, line_rounding(), explain_);
         pending_.reserve(pending_.size() + lines.size());
         for (auto& [deal, line] : lines) add_line(id, deal, std::move(line));
       } else if (const auto* b = std::get_if<MboComponent>(&c.spec)) {
         std::vector<std::pair<std::string, Rate>> achieved;
         for (const MboEntry* e : mbo_)
           if (e->component == id) achieved.emplace_back(e->objective, e->achievement);
-        if (!achieved.empty()) add_line(id, -1, calculate_mbo(*b, id, achieved, plan_.rounding.mode));
+        if (!achieved.empty()) add_line(id, -1, calculate_mbo(*b, id, achieved, line_rounding()));
       }
     }
     commit_pending();
@@ -347,8 +347,18 @@ class PersonRun {
       ci.gate_measure = measure(gm, gate_from).first;
       ci.gate_quota = quota(gm, gate_from);
     }
-    ci.rounding = plan_.rounding.mode;
+    ci.rounding = line_rounding();
     return ci;
+  }
+
+  // The rounding of one component line. Under per_statement a line's own
+  // rounding is provisional (the statement total is rounded once and the
+  // cents allocated back), so Unnecessary only asks the total to be exact.
+  RoundingMode line_rounding() const {
+    return plan_.rounding.scope == RoundingScope::PerStatement &&
+                   plan_.rounding.mode == RoundingMode::Unnecessary
+               ? RoundingMode::HalfEven
+               : plan_.rounding.mode;
   }
 
   // Lines wait here until the statement's rounding is settled (per_statement

@@ -1,6 +1,7 @@
 #include "salescomp/quota/attainment.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -31,8 +32,18 @@ int64_t narrow_attainment(int128 v, const char* what) {
   return int64_t(v);
 }
 
+// credited / quota to 12 places, HalfEven, for display only. Beyond Rate's
+// range (a tiny quota against a large credit: above about 9.2 million) it
+// saturates at the largest (smallest) Rate instead of failing the table: the
+// decisions (attained, distributions) never read it.
 Rate attainment_display_ratio(int64_t credited, int64_t quota) {
-  return quota > 0 ? Rate::from_fraction(credited, quota) : Rate();
+  if (quota <= 0) return Rate();
+  const int128 scaled = divide_rounded<int128>(int128(credited) * Rate::kOne, quota, RoundingMode::HalfEven);
+  if (scaled > std::numeric_limits<int64_t>::max())
+    return Rate::from_raw(std::numeric_limits<int64_t>::max());
+  if (scaled < std::numeric_limits<int64_t>::min())
+    return Rate::from_raw(std::numeric_limits<int64_t>::min());
+  return Rate::from_raw(int64_t(scaled));
 }
 
 }  // namespace

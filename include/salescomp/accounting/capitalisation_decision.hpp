@@ -65,8 +65,9 @@ inline std::optional<CapitalisationDecision> decide_capitalisation(CostKind kind
     } else {
       return std::nullopt;
     }
-    // The period of benefit is never shorter than the contract itself.
-    if (life > term_months) d.basis = basis, d.period_months = life;
+    // The period of benefit is never shorter than the contract itself; the
+    // basis reads contract_term only when the term is longer than the life.
+    if (life >= term_months) d.basis = basis, d.period_months = life;
   }
   if (policy.practical_expedient && d.period_months <= 12)
     d.treatment = CostTreatment::ExpensedPracticalExpedient;

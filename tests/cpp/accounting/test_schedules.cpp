@@ -308,6 +308,55 @@ TEST(Events, SameDayEventsAreProcessedClawbackFirst) {
   }
 }
 
+TEST(Events, ClawbackAfterATerminationInTheSameMonthIsAnExpenseCredit) {
+  // Issue 17: 1200.00 over 12 months from January, terminated on 10 March
+  // (amortise_then_write_off), 300.00 clawed back on 20 March. After the
+  // termination the asset is gone, so March is amortised as planned
+  // (100.00), the rest written off (1200 - 300 amortised = 900.00), and the
+  // clawback is entirely a credit to commission expense (300.00).
+  for (bool swap : {false, true}) {
+    std::vector<Event> ev = {{.kind = AssetEventKind::Termination, .date = "2026-03-10"},
+                             {.kind = AssetEventKind::Clawback, .date = "2026-03-20", .amount = 30000}};
+    if (swap) std::swap(ev[0], ev[1]);
+    const auto book = make_book({{.amount = 120000}}, ev);
+    const auto rows = rows_of(book, 1);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[2], (Row{"2026-03", 100000, 0, 0, 10000, 90000, 0, 0}));
+    EXPECT_EQ(book.assets().expense_credit[0], 30000);
+    EXPECT_EQ(book.roll_forward().expense_credits[2], 30000);
+  }
+  // A clawback dated before the termination in the same month still reduces
+  // the asset first (events in date order): March opening 1000.00 - 300.00,
+  // March amortises 700.00 / 10 = 70.00, the rest 630.00 is written off.
+  const auto before = make_book({{.amount = 120000}},
+                                {{.kind = AssetEventKind::Clawback, .date = "2026-03-05", .amount = 30000},
+                                 {.kind = AssetEventKind::Termination, .date = "2026-03-10"}});
+  EXPECT_EQ(rows_of(before, 1)[2], (Row{"2026-03", 100000, 0, 30000, 7000, 63000, 0, 0}));
+}
+
+TEST(Events, ClawbackAfterTheAssetIsUsedUpAddsNoScheduleRow) {
+  // 1200.00 over 2026; 50.00 clawed back in March 2027, when the asset is
+  // fully amortised: no asset movement, so no schedule row (a row of zeros
+  // would say nothing); the 50.00 is an expense credit in the roll-forward.
+  const auto book = make_book({{.amount = 120000}},
+                              {{.kind = AssetEventKind::Clawback, .date = "2027-03-15", .amount = 5000}});
+  const auto rows = rows_of(book, 1);
+  ASSERT_EQ(rows.size(), 12u);
+  EXPECT_EQ(rows.back().month, "2026-12");
+  const RollForwardTable rf = book.roll_forward();
+  ASSERT_EQ(rf.size(), 15u);  // Jan 2026 .. Mar 2027
+  EXPECT_EQ(rf.expense_credits[14], 5000);
+  EXPECT_EQ(book.assets().expense_credit[0], 5000);
+}
+
+TEST(Policy, ATermEqualToTheCustomerLifeReportsTheLifeBasis) {
+  // Renewals not commensurate, term 24 and given life 24: the period is the
+  // customer life (the term would only win if it were longer).
+  const AssetTable a = make_book({{.amount = 100, .term = 24, .commensurate = false, .life = 24}}).assets();
+  EXPECT_EQ(a.basis[0], PeriodBasis::CustomerLifeGiven);
+  EXPECT_EQ(a.period_months[0], 24);
+}
+
 TEST(RollForward, MultiCurrencyRowsAndRanges) {
   const auto book = make_book(
       {{.id = 1, .amount = 120000, .currency = "USD"},

@@ -124,6 +124,29 @@ TEST(RuleModels, WShapedAndFullPath) {
                ValidationError);
 }
 
+TEST(RuleModels, WShapedReadsAllFiveShares) {
+  // Issue 17: journey a (t=0) then b (t=10, closed won), 100.00, W-shaped
+  // shares 0.2 / 0.2 / 0.2 / 0.3 / 0.1. First touch a 0.2, closed won b 0.3;
+  // lead and opportunity are missing and the rest has no touch, so they drop
+  // out: 0.2 : 0.3 = 40.00 / 60.00.
+  using F = uint8_t;
+  const PathTable won = table(4, {{{kSearch, kEmail}, 1, 0, 10000, {}, {F(0), F(kClosedWon)}}});
+  RuleOptions o = with(RuleModel::WShaped);
+  o.w_shaped = MilestoneShares{Rate::parse("0.2"), Rate::parse("0.2"), Rate::parse("0.2"), Rate::parse("0.3"),
+                               Rate::parse("0.1")};
+  EXPECT_EQ(values(won, o), (V{4000, 6000, 0, 0}));
+  // With the default W shares (closed won 0) the closing touch is not a
+  // milestone: it is one of the rest, 0.3 : 0.1 = 75.00 / 25.00.
+  EXPECT_EQ(values(won, with(RuleModel::WShaped)), (V{7500, 2500, 0, 0}));
+  // A first-touch share of 0 makes the first touch one of the rest too:
+  // shares 0 / 0.5 / 0 / 0 / 0.5 on a, b (lead), c: b 0.5, a and c 0.25 each.
+  const PathTable lead =
+      table(4, {{{kSearch, kEmail, kSocial}, 1, 0, 10000, {}, {F(0), F(kLeadCreated), F(0)}}});
+  o.w_shaped = MilestoneShares{Rate::parse("0"), Rate::parse("0.5"), Rate::parse("0"), Rate::parse("0"),
+                               Rate::parse("0.5")};
+  EXPECT_EQ(values(lead, o), (V{2500, 5000, 0, 2500}));
+}
+
 TEST(RuleModels, TimeDecayWeightsAreSnappedOnce) {
   // Whole half-lives are exact: 1, 0.5, 0.25.
   EXPECT_EQ(time_decay_weight(0, 7 * kDay).raw(), Rate::kOne);

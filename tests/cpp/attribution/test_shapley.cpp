@@ -58,6 +58,29 @@ TEST(Shapley, ConversionRateGameByHand) {
   EXPECT_EQ(value_by_channel(r.credits, 2), (std::vector<int64_t>{11000, 1000}));
 }
 
+TEST(Shapley, ExactGameSplitsFromExactPhiSoTiesAreRealTies) {
+  // Issue 17: {a} y6, {b} y3, {c} y6, {a,b,c} y1, {b,c} y1 (17 conversions)
+  // in the conversions game: phi_a = 6 + 1/3 = 19/3, phi_b = 3 + 1/2 + 1/3 =
+  // 23/6, phi_c = 6 + 1/2 + 1/3 = 41/6. Conversion units: 19/3 x 10^9 etc.
+  // all have remainder 1/3; the one leftover unit goes to the smaller channel
+  // code (a) on the exact tie. Value 170.00: 63.33.. / 38.33.. / 68.33..,
+  // remainders 1/3 each again -> a gets the cent.
+  const PathTable p = table(3, {{{0}, 6, 0, 6000},
+                                {{1}, 3, 0, 3000},
+                                {{2}, 6, 0, 6000},
+                                {{0, 1, 2}, 1, 0, 1000},
+                                {{1, 2}, 1, 0, 1000}});
+  ShapleyGameOptions o;
+  o.game = ShapleyGame::Conversions;
+  o.method = ShapleyMethod::Exact;
+  const ShapleyGameResult r = shapley_game(p, o);
+  EXPECT_NEAR(r.phi[0], 19.0 / 3, 1e-12);
+  EXPECT_NEAR(r.phi[1], 23.0 / 6, 1e-12);
+  EXPECT_NEAR(r.phi[2], 41.0 / 6, 1e-12);
+  EXPECT_EQ(conversions_by_channel(r.credits, 3), (std::vector<int64_t>{6333333334, 3833333333, 6833333333}));
+  EXPECT_EQ(value_by_channel(r.credits, 3), (std::vector<int64_t>{6334, 3833, 6833}));
+}
+
 TEST(Shapley, SamplingAgreesWithExactWithinItsError) {
   const PathTable p = random_paths(600, 9, 17, 3);
   ShapleyGameOptions exact_o;

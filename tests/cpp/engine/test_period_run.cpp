@@ -298,6 +298,39 @@ TEST(PeriodRun, AddingACreditNeverLowersPayout) {
   }
 }
 
+TEST(PeriodRun, UnnecessaryPerStatementAsksOnlyTheTotalToBeExact) {
+  // Issue 17: with per_statement a line's rounding is provisional, so
+  // Unnecessary refuses only an inexact statement total. Two lines of
+  // 0.05 x 12,345.70 = 617.285 sum to 1,234.57 exactly: paid 617.29 + 617.28
+  // (the cent to the earlier line on the tie). Three lines sum to 1,851.855,
+  // which is inexact: an error.
+  World w;
+  w.credit(0, w.deal("2026-02-01", "12345.70"), "12345.70");
+  auto run_with = [&](int lines) {
+    std::string components;
+    for (int i = 0; i < lines; ++i)
+      components += std::string(i ? ", " : "") + R"({"id": "c)" + std::to_string(i) +
+                    R"(", "type": "flat_rate", "measure": "m", "rate": "0.05"})";
+    RunInput in;
+    in.plans = {plan_from_json(
+        R"({"id": "p", "currency": "USD", "period": "quarter",
+            "rounding": {"mode": "Unnecessary", "scope": "per_statement"}, "measures": [{"id": "m"}],
+            "components": [)" +
+        components + "]}")};
+    in.assignments = {{0, 0, day("2026-01-01"), std::nullopt}};
+    in.credits = &w.credits;
+    in.deals = &w.deals;
+    in.period = RunPeriod{day("2026-01-01"), day("2026-03-31"), day("2026-01-01"), day("2026-01-01")};
+    return run_period(in, {});
+  };
+  const RunResult two = run_with(2);
+  ASSERT_EQ(two.lines.size(), 2u);
+  EXPECT_EQ(two.lines[0].amount, usd("617.29"));
+  EXPECT_EQ(two.lines[1].amount, usd("617.28"));
+  EXPECT_EQ(two.statements[0].total, usd("1234.57"));
+  EXPECT_THROW(run_with(3), ValidationError);  // the run names the person: SC-ROUND-INEXACT
+}
+
 TEST(PeriodRun, PerStatementRoundsOnceAndAllocatesTheCents) {
   World w;
   w.credit(0, w.deal("2026-02-01", "12345.70"), "12345.70");

@@ -134,6 +134,119 @@ TEST(Decelerators, BandAndWhole) {
   EXPECT_EQ(pay(c, input("40000", "100000")), usd("2000.00"));
 }
 
+TEST(Decelerators, BandScopeAppliesToARefund) {
+  // Issue 17: the payout is the integral of the piecewise rate over [0, x];
+  // for x < 0 every point of [x, 0) lies below the level, so a band
+  // decelerator reduces the refund exactly as the whole-scope one does.
+  // Flat 5%, below 0.5 x 0.5, quota 300,000, measure -300,000:
+  // 0.025 x -300,000 = -7,500.00 (not -15,000.00).
+  RateComponent c = flat("0.05");
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  EXPECT_EQ(pay(c, input("-300000", "300000")), usd("-7500.00"));
+  c.adjustments[0].scope = AdjustmentScope::Whole;
+  EXPECT_EQ(pay(c, input("-300000", "300000")), usd("-7500.00"));
+  // The two scopes agree everywhere from 0 to the level: 0.025 x 100,000.
+  EXPECT_EQ(pay(c, input("100000", "300000")), usd("2500.00"));
+  c.adjustments[0].scope = AdjustmentScope::Band;
+  EXPECT_EQ(pay(c, input("100000", "300000")), usd("2500.00"));
+  // A decelerator at level 0 covers every point below 0: 0.025 x -1,000 = -25.00.
+  c.adjustments[0].level = rate("0");
+  EXPECT_EQ(pay(c, input("-1000", "300000")), usd("-25.00"));
+  EXPECT_EQ(pay(c, input("1000", "300000")), usd("50.00"));
+  // An accelerator never reaches a refund: 0.05 x -1,000 = -50.00.
+  c.adjustments = {RateAdjustment{AdjustmentDirection::Above, rate("0"), rate("2"), AdjustmentScope::Band}};
+  EXPECT_EQ(pay(c, input("-1000", "300000")), usd("-50.00"));
+}
+
+TEST(Decelerators, SaleThenRefundNetsToZero) {
+  // +10,000 in January and -10,000 in February at 10% with a band
+  // decelerator x0.5 below 50% of a 100,000 quota: 0.05 x 10,000 = 500.00,
+  // then 0.05 x -10,000 = -500.00; nothing is charged on zero net sales.
+  RateComponent c = flat("0.10");
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  const Money january = pay(c, input("10000", "100000"));
+  const Money february = pay(c, input("-10000", "100000"));
+  EXPECT_EQ(january, usd("500.00"));
+  EXPECT_EQ(february, usd("-500.00"));
+  EXPECT_EQ(january + february, usd("0.00"));
+}
+
+TEST(ModifierOrder, WholeAdjustmentsAndKickersSeeTheCappedAttainment) {
+  // Issue 17: the attainment cap comes first, so measure above it counts for
+  // nothing, including the whole-scope adjustments' and the kicker's levels.
+  // Flat 5%, attainment cap 1, kicker at 1.25 x 1.5, 3,000,000 on a quota of
+  // 2,000,000: x is counted up to 2,000,000 (A = 1 < 1.25): 0.05 x 2,000,000
+  // = 100,000.00 (not 150,000.00).
+  RateComponent c = flat("0.05");
+  c.caps.attainment = rate("1");
+  c.kicker = Kicker{rate("1.25"), rate("1.5")};
+  EXPECT_EQ(pay(c, input("3000000", "2000000")), usd("100000.00"));
+  c.kicker.reset();
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Above, rate("1.25"), rate("1.5"), AdjustmentScope::Whole}};
+  EXPECT_EQ(pay(c, input("3000000", "2000000")), usd("100000.00"));
+  // A whole decelerator below 1.25 applies: 100,000 x 0.5 = 50,000.00.
+  c.adjustments[0] =
+      RateAdjustment{AdjustmentDirection::Below, rate("1.25"), rate("0.5"), AdjustmentScope::Whole};
+  EXPECT_EQ(pay(c, input("3000000", "2000000")), usd("50000.00"));
+}
+
+TEST(Refunds, TiersPayTheFirstRateAndCurvesStayAtTheirFirstPoint) {
+  // A negative measure is paid at the first band's rate (the rate at 0) in
+  // every mode; interpolated tiers take the first band's `rate`:
+  // [0, 0.5) 2%->4%, [0.5, 1) 4%->8%, [1, inf) 10%: x = -10,000 -> -200.00.
+  RateComponent t = tiered(TierMode::Interpolated, {attainment_tier("0", "0.5", "0.02", "0.04"),
+                                                    attainment_tier("0.5", "1.0", "0.04", "0.08"),
+                                                    attainment_tier("1.0", "", "0.10")});
+  EXPECT_EQ(pay(t, input("-10000", "100000")), usd("-200.00"));
+  t.table->mode = TierMode::Retroactive;
+  for (Tier& tier : t.table->tiers) tier.rate_to.reset();
+  EXPECT_EQ(pay(t, input("-10000", "100000")), usd("-200.00"));
+  // A target-incentive curve is flat below its first point (attainment 0):
+  // target 10,000, f(0) = 0.1 -> 1,000.00 for any negative attainment.
+  TargetIncentiveComponent ti;
+  ti.measure = "m";
+  ti.target = usd("10000");
+  ti.curve.points = {CurvePoint{rate("0"), rate("0.1")}, CurvePoint{rate("1"), rate("1")}};
+  EXPECT_EQ(calculate_target_incentive(ti, input("-50000", "100000")).amount, usd("1000.00"));
+  EXPECT_EQ(calculate_target_incentive(ti, input("50000", "100000")).amount, usd("5500.00"));
+}
+
+TEST(Caps, PerDealCapOnDealsThatNetToZero) {
+  // Issue 17: each deal's commission is its credit x the effective rate,
+  // then capped, whatever the sign of the net measure. 10%, cap 15.00, deals
+  // +200.00 and -200.00 (net 0; the rate just above 0 is 10%):
+  // min(20, 15) + (-20) = -5.00; net +0.01 gives the same -5.00 (continuity):
+  // 15 + 0.1 x -199.99 = -4.999 -> -5.00.
+  RateComponent c = flat("0.10");
+  c.caps.per_deal = usd("15");
+  ComponentInput in = input("0");
+  in.deal_credits = {usd("200"), usd("-200")};
+  EXPECT_EQ(pay(c, in), usd("-5.00"));
+  in = input("0.01");
+  in.deal_credits = {usd("200"), usd("-199.99")};
+  EXPECT_EQ(pay(c, in), usd("-5.00"));
+  // A decelerator x0.5 below 50% of 1,000: the rate just above 0 is 5%:
+  // min(10, 15) - 10 = 0.00 at net 0.
+  c.adjustments = {
+      RateAdjustment{AdjustmentDirection::Below, rate("0.5"), rate("0.5"), AdjustmentScope::Band}};
+  in = input("0", "1000");
+  in.deal_credits = {usd("200"), usd("-200")};
+  EXPECT_EQ(pay(c, in), usd("0.00"));
+}
+
+TEST(Cumulative, PaidBeforeIsRefusedOnAPeriodComponent) {
+  // A period component pays each period on its own: there is nothing to net.
+  ComponentInput in = input("1000");
+  in.paid_before = usd("10");
+  EXPECT_THROW(pay(flat("0.10"), in), ValidationError);
+  RateComponent ytd = flat("0.10");
+  ytd.accumulation = Accumulation::YearToDate;
+  EXPECT_EQ(pay(ytd, in), usd("90.00"));  // 0.10 x 1,000 - 10
+}
+
 TEST(Gates, NoPayoutUntilReached) {
   RateComponent c = flat("0.10");
   c.gate = Gate{"", GateBasis::Attainment, rate("0.5").raw(), Accumulation::Period, GateEffect::NoPayout};

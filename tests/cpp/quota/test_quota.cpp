@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <salescomp/credit/crediting.hpp>
 #include <salescomp/quota/attainment.hpp>
 #include <salescomp/quota/distribution.hpp>
@@ -233,6 +235,31 @@ TEST(Attainment, ExactBoundaryAndCumulative) {
   // `through` cuts credits after the day.
   s.through = D("2026-01-04");
   EXPECT_EQ(compute_attainment(c, eq, org, CAL, s).credited[1], 0);
+}
+
+TEST(Attainment, DisplayRatioSaturatesInsteadOfAbortingTheTable) {
+  // Issue 17: a quota of 0.01 against 100,000.00 credited is an attainment of
+  // 10,000,000, beyond Rate's 12-place range (about 9.2 million). The display
+  // ratio saturates at the largest Rate; the exact decision is unaffected and
+  // the other rows are computed as usual.
+  const Organisation org = org5();
+  QuotaTable q;
+  q.add(SubjectKind::Person, 4, 0, month(1), 1, USD);       // 0.01
+  q.add(SubjectKind::Person, 3, 0, month(1), 100000, USD);  // 1,000.00
+  CreditTable c;
+  add_credit(c, 3, "2026-01-10", 50000);     // 500.00: 0.5
+  add_credit(c, 4, "2026-01-10", 10000000);  // 100,000.00
+  const EffectiveQuotaTable eq = effective_quotas(q, QuotaInputs{org, CAL});
+  AttainmentSettings s;
+  s.team_quota = TeamQuotaSource::Explicit;
+  const AttainmentTable a = compute_attainment(c, eq, org, CAL, s);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.attainment[0], Rate::parse("0.5"));
+  EXPECT_EQ(a.attained[0], 0);
+  EXPECT_EQ(a.attainment[1].raw(), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(a.ytd_attainment[1].raw(), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(a.attained[1], 1);
+  EXPECT_EQ(a.credited[1], 10000000);
 }
 
 TEST(Attainment, TeamRollUpThroughAMidPeriodChange) {
