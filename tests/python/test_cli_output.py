@@ -26,10 +26,10 @@ def test_atomic_directory_replaces_the_target_only_on_success(tmp_path):
             (tmp / "b.txt").write_text("2")
             raise RuntimeError("boom")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert [p.name for p in target.iterdir()] == ["a.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [_output.MARKER, "a.txt"]
     with _output.atomic_directory(target) as tmp:
         (tmp / "c.txt").write_text("3")
-    assert [p.name for p in target.iterdir()] == ["c.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [_output.MARKER, "c.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
