@@ -168,20 +168,12 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
         missing.append("plans.json")
     if missing:
         raise InputError(f"{folder}: missing input files: {', '.join(missing)}")
-    try:
-        plans = json.loads(plans_path.read_text(encoding="utf-8"), parse_float=_refuse_float)
-    except json.JSONDecodeError as e:
-        raise InputError(f"plans.json: not valid JSON: {e}") from None
-    if isinstance(plans, dict):
-        plans = plans.get("plans", [plans])
+    plans = _plan_documents(*_read_json(plans_path))
     config: dict[str, Any] = {}
     if (folder / "config.json").exists():
-        try:
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"), parse_float=_refuse_float)
-        except json.JSONDecodeError as e:
-            raise InputError(f"config.json: not valid JSON: {e}") from None
+        config = _config_document(*_read_json(folder / "config.json"))
     as_of = config.get("as_of")
-    fiscal_year = int(config.get("fiscal_year", 0))
+    fiscal_year = config.get("fiscal_year", 0)
     if not fiscal_year:
         years = tables["quotas"].column("fiscal_year").to_pylist()
         fiscal_year = max(y for y in years if y is not None) if years else dt.date.today().year
@@ -194,15 +186,90 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
         fx_rates=tables["fx_rates"], mbo=list(config.get("mbo", [])), plan_documents=list(plans),
         credit_rules=list(config.get("credit_rules", CREDIT_RULES)),
         stage_probability=dict(config.get("stage_probability", STAGE_PROBABILITY)),
-        fiscal_year=fiscal_year, fiscal_start_month=int(config.get("fiscal_start_month", 1)),
+        fiscal_year=fiscal_year, fiscal_start_month=config.get("fiscal_start_month", 1),
         as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
         reporting_currency=str(config.get("reporting_currency", "USD")),
     )
 
 
-def _refuse_float(text: str) -> Decimal:
-    # JSON numbers with a fraction are read as exact decimals, never as binary floats.
-    return Decimal(text)
+# -- plans.json and config.json: the library's strict JSON reader, then the schemas ------------
+
+def _read_json(path: Path) -> tuple[Any, dict[str, tuple[int, int]], str]:
+    """(document, JSON path -> (line, column), file name) read by salescomp's strict reader."""
+    from ._core import parse_json
+    from ._errors import ParseError
+
+    try:
+        doc, where = parse_json(path.read_bytes(), positions=True)
+    except ParseError as e:
+        issue = e.issues[0] if e.issues else {"field": "$", "value": "", "rule": str(e)}
+        raise InputError(f"{path.name}, {issue['value']}, {issue['field']}: {issue['rule']}") from None
+    return doc, where, path.name
+
+
+def _located(name: str, where: dict[str, tuple[int, int]], path: str) -> str:
+    """``file, line L column C, path``: the position of ``path`` or of its nearest written parent."""
+    probe = path
+    while probe not in where and probe != "$":
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else "$"
+    line, column = where.get(probe, (1, 1))
+    return f"{name}, line {line} column {column}, {path}"
+
+
+def _plan_documents(doc: Any, where: dict[str, tuple[int, int]], name: str) -> list[dict[str, Any]]:
+    """The plans of plans.json (a list of plan objects, an object ``{"plans": [...]}`` or one
+    plan object), each validated now so errors name the file and line; plan ids are unique."""
+    from ._errors import ValidationError
+    from .plan import Plan
+
+    base = "$"
+    if isinstance(doc, dict) and "plans" in doc:
+        if len(doc) > 1:
+            extra = sorted(k for k in doc if k != "plans")
+            raise InputError(f"{_located(name, where, '$.' + extra[0])}: unknown key next to \"plans\" "
+                             "(the file is a list of plans, or {\"plans\": [...]})")
+        doc, base = doc["plans"], "$.plans"
+    items = [(base, doc)] if isinstance(doc, dict) else None
+    if items is None:
+        if not isinstance(doc, list):
+            raise InputError(f"{_located(name, where, base)}: expected a list of plan objects, got "
+                             f"{type(doc).__name__}")
+        items = [(f"{base}[{i}]", item) for i, item in enumerate(doc)]
+    problems, first_of = [], {}
+    for path, item in items:
+        if not isinstance(item, dict):
+            problems.append(f"  {_located(name, where, path)}: {item!r}: expected a plan object, got "
+                            f"{type(item).__name__}")
+            continue
+        try:
+            Plan.from_dict(item)
+        except ValidationError as e:
+            for issue in e.issues or [{"field": "$", "value": "", "rule": str(e)}]:
+                sub = str(issue.get("field") or "$")
+                full = path + sub[1:] if sub.startswith("$") else f"{path}.{sub}"
+                problems.append(f"  {_located(name, where, full)}: {issue.get('value')!r}: {issue.get('rule')}")
+            continue
+        plan_id = item.get("id")
+        if plan_id in first_of:
+            problems.append(f"  {_located(name, where, path + '.id')}: {plan_id!r}: a plan with this id is "
+                            f"already defined at {_located(name, where, first_of[plan_id])}")
+        else:
+            first_of[plan_id] = path + ".id"
+    if problems:
+        raise InputError(f"{name}: {len(problems)} problem(s):\n" + "\n".join(problems))
+    return [item for _, item in items]
+
+
+def _config_document(doc: Any, where: dict[str, tuple[int, int]], name: str) -> dict[str, Any]:
+    """config.json checked against its schema (salescomp._config), dates made dates."""
+    from ._config import validate_config
+
+    issues = validate_config(doc)
+    if issues:
+        lines = [f"  {_located(name, where, i.path)}: {i.value!r}: {i.rule}" for i in issues]
+        raise InputError(f"{name}: {len(issues)} problem(s):\n" + "\n".join(lines))
+    return doc
 
 
 def write_inputs(company: Any, folder: str | os.PathLike[str], *, force: bool = False) -> Path:

@@ -80,4 +80,7 @@ def test_missing_inputs_are_all_named(tmp_path):
 
 
 def test_plans_json_numbers_are_decimals(tmp_path):
-    assert cli._refuse_float("0.1") == Decimal("0.1")
+    path = tmp_path / "plans.json"
+    path.write_text('[{"rate": 0.1, "n": 3}]')
+    doc, _, name = cli._read_json(path)
+    assert doc == [{"rate": Decimal("0.1"), "n": 3}] and type(doc[0]["n"]) is int and name == "plans.json"
