@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from types import ModuleType
-from typing import Any, Literal, SupportsIndex, overload
+from typing import Any, SupportsIndex
 
 __version__: str
 accounting: ModuleType
@@ -105,10 +105,7 @@ def ratio(numerator: Money, denominator: Money, rounding: RoundingMode = ...) ->
 def compare_scaled(a: Money, rate: _RateLike, b: Money) -> int: ...
 def compare_ratio(numerator: int, denominator: int, threshold: _RateLike) -> int: ...
 def parse_date(text: str) -> datetime.date: ...
-@overload
-def parse_json(text: str | bytes, positions: Literal[False] = ...) -> Any: ...
-@overload
-def parse_json(text: str | bytes, positions: Literal[True]) -> tuple[Any, dict[str, tuple[int, int]]]: ...
+def parse_json(text: str | bytes, positions: bool = False) -> Any: ...
 
 # -- calendars and periods (org area) ------------------------------------------------------------
 

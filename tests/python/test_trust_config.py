@@ -169,3 +169,44 @@ def test_a_bad_plan_names_the_file_line_and_path(demo_inputs, tmp_path):
     text = json.dumps(plans, indent=1)
     r = run_cli(with_file(demo_inputs, tmp_path, "plans.json", text.encode()), tmp_path / "out")
     assert_clean_error(r, "plans.json, line", "$[1].components[0].measure: '7'")
+
+
+def test_mbo_rows_of_people_not_on_the_roster_are_refused(demo_inputs, tmp_path):
+    config = json.loads((demo_inputs / "config.json").read_text(encoding="utf-8"))
+    config["mbo"].append({"person": "nobody", "component": "mbo", "objective": "close_on_time", "quarter": 3,
+                          "achievement": "1"})
+    r = run_cli(with_file(demo_inputs, tmp_path, "config.json", json.dumps(config).encode()), tmp_path / "out")
+    assert_clean_error(r, "SC-RUN-MBO-PERSON", "nobody")  # were dropped without a word
+
+
+def test_a_deal_closed_before_its_owners_start_keeps_its_roll_ups(demo_inputs, tmp_path):
+    import csv
+    import datetime as dt
+
+    folder = with_file(demo_inputs, tmp_path, "plans.json", (demo_inputs / "plans.json").read_bytes())
+    with open(folder / "people.csv", newline="", encoding="utf-8") as f:
+        start = {r["person_id"]: r["start_date"] for r in csv.DictReader(f)}
+    with open(folder / "deals.csv", newline="", encoding="utf-8") as f:
+        deals = list(csv.DictReader(f))
+    # the owner who started last, and one of their deals moved to the day before their start
+    owner = max((d["owner"] for d in deals if d["type"] == "new_business"), key=lambda o: start[o])
+    deal = next(d for d in deals if d["owner"] == owner and d["type"] == "new_business")
+    deal["close_date"] = (dt.date.fromisoformat(start[owner]) - dt.timedelta(days=1)).isoformat()
+    with open(folder / "deals.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(deals[0]))
+        w.writeheader()
+        w.writerows(deals)
+    assert cli_run_ok(folder, tmp_path / "out")
+    with open(tmp_path / "out" / "credits.csv", newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["deal_id"] == deal["id"]]
+    direct = [r for r in rows if r["kind"] == "direct"]
+    rolled = [r for r in rows if r["kind"] == "roll_up"]
+    # the owner keeps the credit and every manager up the line gets the roll-up (was: none)
+    assert [r["person_id"] for r in direct] == [owner] and direct[0]["date"] == deal["close_date"]
+    assert len(rolled) >= 2 and all(r["via"] == owner and r["date"] == deal["close_date"] for r in rolled)
+
+
+def cli_run_ok(folder: Path, out: Path) -> bool:
+    r = run_cli(folder, out)
+    assert r.returncode == 0, r.stderr
+    return True
