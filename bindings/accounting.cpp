@@ -374,42 +374,45 @@ void bind_accounting(py::module_& root) {
 
   py::class_<AmortisationPolicy>(m, "AmortisationPolicy",
                                  "The accounting policy applied to every line of a book.")
-      .def(py::init([](bool expedient, std::optional<int32_t> life, py::object churn,
-                       RoundingMode life_rounding, const std::string& convention,
-                       const std::string& remainder, const std::string& termination) {
-             AmortisationPolicy p;
-             p.practical_expedient = expedient;
-             p.expected_customer_life_months = life;
-             if (!churn.is_none()) p.annual_churn_rate = to_rate(churn, std::nullopt, "annual_churn_rate");
-             p.life_rounding = life_rounding;
-             auto pick = [](const std::string& value, const char* field, auto options) {
-               std::string expected;
-               for (auto o : options) {
-                 if (to_string(o) == value) return o;
-                 expected += " '" + std::string(to_string(o)) + "'";
-               }
-               throw ValidationError("SC-ACCT-POLICY",
-                                     Issue{std::nullopt, field, value, "expected one of" + expected});
-             };
-             p.month_convention = pick(convention, "month_convention",
-                                       std::array{MonthConvention::FullMonth, MonthConvention::NextMonth,
-                                                  MonthConvention::DailyProrated});
-             p.remainder =
-                 pick(remainder, "remainder",
-                      std::array{RemainderPlacement::LargestRemainder, RemainderPlacement::FinalPeriodPlug});
-             p.termination =
-                 pick(termination, "termination",
-                      std::array{TerminationTiming::AmortiseThenWriteOff, TerminationTiming::WriteOffAll});
-             return p;
-           }),
-           py::arg("practical_expedient") = false, py::arg("expected_customer_life_months") = py::none(),
-           py::arg("annual_churn_rate") = py::none(), py::arg("life_rounding") = RoundingMode::HalfEven,
-           py::arg("month_convention") = "full_month", py::arg("remainder") = "largest_remainder",
-           py::arg("termination") = "amortise_then_write_off")
+      .def(
+          py::init([](bool expedient, std::optional<int32_t> life, py::object churn,
+                      RoundingMode life_rounding, const std::string& convention, const std::string& remainder,
+                      const std::string& termination, RoundingMode plug_rounding) {
+            AmortisationPolicy p;
+            p.practical_expedient = expedient;
+            p.expected_customer_life_months = life;
+            if (!churn.is_none()) p.annual_churn_rate = to_rate(churn, std::nullopt, "annual_churn_rate");
+            p.life_rounding = life_rounding;
+            auto pick = [](const std::string& value, const char* field, auto options) {
+              std::string expected;
+              for (auto o : options) {
+                if (to_string(o) == value) return o;
+                expected += " '" + std::string(to_string(o)) + "'";
+              }
+              throw ValidationError("SC-ACCT-POLICY",
+                                    Issue{std::nullopt, field, value, "expected one of" + expected});
+            };
+            p.month_convention = pick(convention, "month_convention",
+                                      std::array{MonthConvention::FullMonth, MonthConvention::NextMonth,
+                                                 MonthConvention::DailyProrated});
+            p.remainder =
+                pick(remainder, "remainder",
+                     std::array{RemainderPlacement::LargestRemainder, RemainderPlacement::FinalPeriodPlug});
+            p.plug_rounding = plug_rounding;
+            p.termination =
+                pick(termination, "termination",
+                     std::array{TerminationTiming::AmortiseThenWriteOff, TerminationTiming::WriteOffAll});
+            return p;
+          }),
+          py::arg("practical_expedient") = false, py::arg("expected_customer_life_months") = py::none(),
+          py::arg("annual_churn_rate") = py::none(), py::arg("life_rounding") = RoundingMode::HalfEven,
+          py::arg("month_convention") = "full_month", py::arg("remainder") = "largest_remainder",
+          py::arg("termination") = "amortise_then_write_off", py::arg("plug_rounding") = RoundingMode::Down)
       .def_readonly("practical_expedient", &AmortisationPolicy::practical_expedient)
       .def_readonly("expected_customer_life_months", &AmortisationPolicy::expected_customer_life_months)
       .def_readonly("annual_churn_rate", &AmortisationPolicy::annual_churn_rate)
       .def_readonly("life_rounding", &AmortisationPolicy::life_rounding)
+      .def_readonly("plug_rounding", &AmortisationPolicy::plug_rounding)
       .def_property_readonly(
           "month_convention",
           [](const AmortisationPolicy& p) { return std::string(to_string(p.month_convention)); })

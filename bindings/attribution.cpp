@@ -220,7 +220,7 @@ void bind_attribution(py::module_& root) {
          py::object first_share, py::object middle_share, py::object last_share, const std::string& two_touch,
          const std::string& one_touch, py::object w_shares, py::object full_path_shares, int64_t half_life,
          py::object step_factor, int64_t step_length, py::object weights_from_start,
-         py::object weights_from_end, py::object other_weight, bool per_journey) {
+         py::object weights_from_end, py::object other_weight, bool per_journey, bool normalise_shares) {
         RuleOptions o;
         o.model = rule_model_from(model);
         o.direct_channels = std::move(direct_channels);
@@ -260,6 +260,7 @@ void bind_attribution(py::module_& root) {
         o.weights_from_end = rates_of(weights_from_end, "weights_from_end");
         if (!other_weight.is_none()) o.other_weight = to_rate(other_weight, std::nullopt, "other_weight");
         o.per_journey = per_journey;
+        o.normalise_shares = normalise_shares;
         AttributionResult r;
         {
           py::gil_scoped_release release;
@@ -274,7 +275,8 @@ void bind_attribution(py::module_& root) {
       py::arg("full_path_shares") = py::none(), py::arg("half_life") = 7 * 86400,
       py::arg("step_factor") = py::none(), py::arg("step_length") = 7 * 86400,
       py::arg("weights_from_start") = py::none(), py::arg("weights_from_end") = py::none(),
-      py::arg("other_weight") = py::none(), py::arg("per_journey") = false);
+      py::arg("other_weight") = py::none(), py::arg("per_journey") = false,
+      py::arg("normalise_shares") = false);
 
   m.def(
       "markov",

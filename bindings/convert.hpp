@@ -48,6 +48,7 @@ void bind_crediting(py::module_& m);  // crediting.cpp: deals, rules, credits
 void bind_quota(py::module_& m);      // quota.cpp: quotas, attainment, pacing, distribution
 void bind_attribution(py::module_& m);
 void bind_plan(py::module_& m);
+void bind_json(py::module_& m);  // json.cpp: the strict JSON reader
 void bind_data(py::module_& m);  // data.cpp: the seeded synthetic generators
 void bind_engine(py::module_& m);
 void bind_arrow(py::module_& m);  // arrow.cpp: the PyCapsule protocol and table schemas

@@ -86,6 +86,7 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_quota(m);
   sp::bind_attribution(m);
   sp::bind_plan(m);
+  sp::bind_json(m);
   sp::bind_data(m);
   sp::bind_engine(m);
 }

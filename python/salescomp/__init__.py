@@ -26,6 +26,7 @@ from ._core import (  # type: ignore[attr-defined]
     compare_ratio,
     compare_scaled,
     parse_date,
+    parse_json,
     ratio,
     spread_annual_quota,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "Plan",
     "synthetic",
     "compare_ratio",
+    "parse_json",
     "compare_scaled",
     "parse_date",
     "ratio",

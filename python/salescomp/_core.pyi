@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from types import ModuleType
-from typing import SupportsIndex
+from typing import Any, SupportsIndex
 
 __version__: str
 accounting: ModuleType
@@ -105,6 +105,7 @@ def ratio(numerator: Money, denominator: Money, rounding: RoundingMode = ...) ->
 def compare_scaled(a: Money, rate: _RateLike, b: Money) -> int: ...
 def compare_ratio(numerator: int, denominator: int, threshold: _RateLike) -> int: ...
 def parse_date(text: str) -> datetime.date: ...
+def parse_json(text: str | bytes, positions: bool = False) -> Any: ...
 
 # -- calendars and periods (org area) ------------------------------------------------------------
 

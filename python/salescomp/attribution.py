@@ -553,6 +553,7 @@ def rule_based(
     other_weight: Any = None,
     per_journey: bool = False,
     output: str = "pandas",
+    normalise_shares: bool = False,
 ) -> AttributionResult:
     """Rule-based attribution. ``model`` is one of first_touch, last_touch,
     last_non_direct, linear (per touch), linear_per_channel, position_based,
@@ -561,7 +562,9 @@ def rule_based(
     Shares and weights are Decimal/str (e.g. ``first="0.4"``); durations are
     ``datetime.timedelta`` or int seconds. ``direct_channels`` names the
     channels last_non_direct skips (names not in the data are ignored only for
-    the default ``("direct",)``)."""
+    the default ``("direct",)``). position_based shares ``first + middle + last``
+    must sum to 1 (a ValidationError otherwise); ``normalise_shares=True`` scales
+    them to 1 on purpose."""
     if model not in _RULE_MODELS:
         raise ValidationError(
             f"model: unknown rule model {model!r}; expected one of {', '.join(_RULE_MODELS)}"
@@ -594,6 +597,7 @@ def rule_based(
         weights_from_end,
         other_weight,
         per_journey,
+        normalise_shares,
     )
     return _result(raw, paths, output, per_journey=per_journey)
 

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._core import Currency, Money, Rate, RoundingMode
+from ._errors import InputTypeError, ValidationError
 
 IntArray = npt.ArrayLike
 RateArg = Rate | str | IntArray
@@ -59,14 +60,24 @@ def divide_rates(a: IntArray, b: RateArg, rounding: RoundingMode = RoundingMode.
     return _k.divide_rates(a, b, rounding)
 
 
+def _scale(scale: int) -> int:
+    """A scale argument checked: an int (not bool) in 0..38."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)):
+        raise InputTypeError(f"scale must be an int, got {type(scale).__name__}")
+    if not 0 <= int(scale) <= 38:
+        raise ValidationError(f"[SC-DECIMAL-SCALE] scale {int(scale)}: a scale (decimal places) must be 0..38")
+    return int(scale)
+
+
 def parse(texts: Sequence[str], scale: int, rounding: RoundingMode | None = None) -> np.ndarray:
-    """Strictly parse decimal strings into integer units of ``10^-scale``; every bad row is reported."""
-    return _k.parse(list(texts), scale, rounding)
+    """Strictly parse decimal strings into integer units of ``10^-scale``; every bad row is reported.
+    ``scale`` is an int in 0..38 (a negative scale is refused, never a silent truncation)."""
+    return _k.parse(list(texts), _scale(scale), rounding)
 
 
 def format(minor_units: IntArray, scale: int) -> list[str]:  # noqa: A001
-    """Canonical decimal text of each value at ``scale`` decimals."""
-    return _k.format(minor_units, scale)
+    """Canonical decimal text of each value at ``scale`` decimals (an int in 0..38)."""
+    return _k.format(minor_units, _scale(scale))
 
 
 __all__ = ["allocate", "divide_rates", "format", "multiply", "multiply_divide", "multiply_rates",

@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -167,20 +168,12 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
         missing.append("plans.json")
     if missing:
         raise InputError(f"{folder}: missing input files: {', '.join(missing)}")
-    try:
-        plans = json.loads(plans_path.read_text(encoding="utf-8"), parse_float=_refuse_float)
-    except json.JSONDecodeError as e:
-        raise InputError(f"plans.json: not valid JSON: {e}") from None
-    if isinstance(plans, dict):
-        plans = plans.get("plans", [plans])
+    plans = _plan_documents(*_read_json(plans_path))
     config: dict[str, Any] = {}
     if (folder / "config.json").exists():
-        try:
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"), parse_float=_refuse_float)
-        except json.JSONDecodeError as e:
-            raise InputError(f"config.json: not valid JSON: {e}") from None
+        config = _config_document(*_read_json(folder / "config.json"))
     as_of = config.get("as_of")
-    fiscal_year = int(config.get("fiscal_year", 0))
+    fiscal_year = config.get("fiscal_year", 0)
     if not fiscal_year:
         years = tables["quotas"].column("fiscal_year").to_pylist()
         fiscal_year = max(y for y in years if y is not None) if years else dt.date.today().year
@@ -193,22 +186,98 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
         fx_rates=tables["fx_rates"], mbo=list(config.get("mbo", [])), plan_documents=list(plans),
         credit_rules=list(config.get("credit_rules", CREDIT_RULES)),
         stage_probability=dict(config.get("stage_probability", STAGE_PROBABILITY)),
-        fiscal_year=fiscal_year, fiscal_start_month=int(config.get("fiscal_start_month", 1)),
+        fiscal_year=fiscal_year, fiscal_start_month=config.get("fiscal_start_month", 1),
         as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
         reporting_currency=str(config.get("reporting_currency", "USD")),
     )
 
 
-def _refuse_float(text: str) -> Decimal:
-    # JSON numbers with a fraction are read as exact decimals, never as binary floats.
-    return Decimal(text)
+# -- plans.json and config.json: the library's strict JSON reader, then the schemas ------------
+
+def _read_json(path: Path) -> tuple[Any, dict[str, tuple[int, int]], str]:
+    """(document, JSON path -> (line, column), file name) read by salescomp's strict reader."""
+    from ._core import parse_json
+    from ._errors import ParseError
+
+    try:
+        doc, where = parse_json(path.read_bytes(), positions=True)
+    except ParseError as e:
+        issue = e.issues[0] if e.issues else {"field": "$", "value": "", "rule": str(e)}
+        raise InputError(f"{path.name}, {issue['value']}, {issue['field']}: {issue['rule']}") from None
+    return doc, where, path.name
 
 
-def write_inputs(company: Any, folder: str | os.PathLike[str]) -> Path:
-    """Write a company's inputs in the ``salescomp run`` layout (CSV), atomically."""
+def _located(name: str, where: dict[str, tuple[int, int]], path: str) -> str:
+    """``file, line L column C, path``: the position of ``path`` or of its nearest written parent."""
+    probe = path
+    while probe not in where and probe != "$":
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else "$"
+    line, column = where.get(probe, (1, 1))
+    return f"{name}, line {line} column {column}, {path}"
+
+
+def _plan_documents(doc: Any, where: dict[str, tuple[int, int]], name: str) -> list[dict[str, Any]]:
+    """The plans of plans.json (a list of plan objects, an object ``{"plans": [...]}`` or one
+    plan object), each validated now so errors name the file and line; plan ids are unique."""
+    from ._errors import ValidationError
+    from .plan import Plan
+
+    base = "$"
+    if isinstance(doc, dict) and "plans" in doc:
+        if len(doc) > 1:
+            extra = sorted(k for k in doc if k != "plans")
+            raise InputError(f"{_located(name, where, '$.' + extra[0])}: unknown key next to \"plans\" "
+                             "(the file is a list of plans, or {\"plans\": [...]})")
+        doc, base = doc["plans"], "$.plans"
+    items = [(base, doc)] if isinstance(doc, dict) else None
+    if items is None:
+        if not isinstance(doc, list):
+            raise InputError(f"{_located(name, where, base)}: expected a list of plan objects, got "
+                             f"{type(doc).__name__}")
+        items = [(f"{base}[{i}]", item) for i, item in enumerate(doc)]
+    problems, first_of = [], {}
+    for path, item in items:
+        if not isinstance(item, dict):
+            problems.append(f"  {_located(name, where, path)}: {item!r}: expected a plan object, got "
+                            f"{type(item).__name__}")
+            continue
+        try:
+            Plan.from_dict(item)
+        except ValidationError as e:
+            for issue in e.issues or [{"field": "$", "value": "", "rule": str(e)}]:
+                sub = str(issue.get("field") or "$")
+                full = path + sub[1:] if sub.startswith("$") else f"{path}.{sub}"
+                problems.append(f"  {_located(name, where, full)}: {issue.get('value')!r}: {issue.get('rule')}")
+            continue
+        plan_id = item.get("id")
+        if plan_id in first_of:
+            problems.append(f"  {_located(name, where, path + '.id')}: {plan_id!r}: a plan with this id is "
+                            f"already defined at {_located(name, where, first_of[plan_id])}")
+        else:
+            first_of[plan_id] = path + ".id"
+    if problems:
+        raise InputError(f"{name}: {len(problems)} problem(s):\n" + "\n".join(problems))
+    return [item for _, item in items]
+
+
+def _config_document(doc: Any, where: dict[str, tuple[int, int]], name: str) -> dict[str, Any]:
+    """config.json checked against its schema (salescomp._config), dates made dates."""
+    from ._config import validate_config
+
+    issues = validate_config(doc)
+    if issues:
+        lines = [f"  {_located(name, where, i.path)}: {i.value!r}: {i.rule}" for i in issues]
+        raise InputError(f"{name}: {len(issues)} problem(s):\n" + "\n".join(lines))
+    return doc
+
+
+def write_inputs(company: Any, folder: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write a company's inputs in the ``salescomp run`` layout (CSV), atomically (the rules of
+    the output folder apply: docs/analyst.md)."""
     from ._output import atomic_directory, write_table
 
-    with atomic_directory(folder) as tmp:
+    with atomic_directory(folder, force=force, command="demo --inputs") as tmp:
         for name, table in company.tables().items():
             if table is not None:
                 write_table(table, tmp, name, ("csv",))
@@ -253,12 +322,15 @@ def _charts(close: Any) -> dict[str, bytes]:
 
 
 def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str, ...] = ("csv",),
-                  html: bool = True, summary: str | None = None) -> Path:
-    """Write a quarter close to ``out`` completely or not at all."""
+                  html: bool = True, summary: str | None = None, force: bool = False,
+                  protect: Sequence[str | os.PathLike[str]] = ()) -> Path:
+    """Write a quarter close to ``out`` completely or not at all. ``out`` may not be (or
+    contain) a folder of ``protect``, the current or the home directory; a non-empty folder
+    salescomp did not write is refused unless ``force`` (docs/analyst.md, "The output folder")."""
     from . import report
-    from ._output import atomic_directory, write_table
+    from ._output import atomic_directory, file_name, write_table
 
-    with atomic_directory(out) as tmp:
+    with atomic_directory(out, force=force, protect=protect, command="run") as tmp:
         tables = {"payouts": close.payouts, "statements": close.statements, "credits": close.credits,
                   "quotas": close.quotas, "attainment": close.attainment}
         if close.pacing is not None:
@@ -270,10 +342,16 @@ def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str
             tables["accounting_assets"] = close.accounting.assets(output="arrow")
         for name, table in tables.items():
             write_table(table, tmp, name, formats)
+        # One file per person, named by the escaped id (never the raw id: "../x" stays inside);
+        # index.csv maps every id to its file.
         st = tmp / "statements"
         st.mkdir()
+        index = ["person_id,file"]
         for pid in close.statements.column("person_id").to_pylist():
-            (st / f"{pid}.txt").write_text(close.explain(pid) + "\n", encoding="utf-8")
+            name = file_name(pid, ".txt")
+            (st / name).write_text(close.explain(pid) + "\n", encoding="utf-8")
+            index.append(f"{_csv_field(pid)},{name}")
+        (st / "index.csv").write_text("\n".join(index) + "\n", encoding="utf-8")
         if summary is not None:
             (tmp / "summary.txt").write_text(summary, encoding="utf-8")
         if html:
@@ -283,6 +361,10 @@ def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str
                 (tmp / "charts" / f"{name}.png").write_bytes(png)
             (tmp / "report.html").write_text(report.render_html(close, charts), encoding="utf-8")
     return Path(out)
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
 
 
 def summary_text(close: Any) -> str:
@@ -378,10 +460,15 @@ def _close(company: Any, args: argparse.Namespace) -> Any:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from . import demo
+    from ._output import check_target
 
+    if args.inputs:
+        check_target(args.inputs, force=args.force)
+    if args.out:
+        check_target(args.out, force=args.force)
     company = demo.load(args.seed)
     if args.inputs:
-        write_inputs(company, args.inputs)
+        write_inputs(company, args.inputs, force=args.force)
         print(f"wrote the demo company's inputs to {args.inputs}")
         if args.inputs_only:
             return 0
@@ -389,16 +476,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from ._output import check_target
+
+    check_target(args.out, force=args.force, protect=[args.input])  # refused before the long part
     company = load_inputs(args.input)
-    return _close_and_write(company, args)
+    return _close_and_write(company, args, protect=[args.input])
 
 
-def _close_and_write(company: Any, args: argparse.Namespace) -> int:
+def _close_and_write(company: Any, args: argparse.Namespace, protect: Sequence[str] = ()) -> int:
     t0 = time.perf_counter()
     close = _close(company, args)
     text = summary_text(close)
     if args.out:
-        write_outputs(close, args.out, formats=_formats(args.format), html=not args.no_html, summary=text)
+        write_outputs(close, args.out, formats=_formats(args.format), html=not args.no_html, summary=text,
+                      force=args.force, protect=protect)
     print(text, end="")
     if args.out:
         print(f"\nwrote {args.out}/ (report.html, statements/, {', '.join(_formats(args.format))} tables) "
@@ -490,7 +581,10 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar (default: on when stderr is a terminal)")
         if out_required is not None:
-            q.add_argument("--out", required=out_required, help="output folder (replaced atomically)")
+            q.add_argument("--out", required=out_required, help="output folder (replaced atomically; see "
+                           "docs/analyst.md for when it is refused)")
+            q.add_argument("--force", action="store_true", help="replace a non-empty --out (or --inputs) folder "
+                           "that salescomp did not write (never the input folder or the current directory)")
             q.add_argument("--format", default=_default_formats(), help="csv, parquet or both (default: both "
                            "when pyarrow.parquet is available)")
             q.add_argument("--no-html", action="store_true", help="skip the HTML report and charts")
@@ -529,10 +623,24 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``salescomp`` command; returns the exit status."""
     from ._errors import Error, ValidationError
+    from ._output import Interrupted, RefusedOutputFolder
 
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
+    except Interrupted as e:
+        # The temporary folder is gone; exit as the signal asks (the parent sees the signal).
+        print(f"salescomp: {e}; no partial output was left", file=sys.stderr)
+        sys.stderr.flush()
+        signal.signal(e.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), e.signum)
+        return 128 + e.signum  # pragma: no cover - not reached where the signal kills
+    except KeyboardInterrupt:
+        print("salescomp: interrupted; no partial output was left", file=sys.stderr)
+        return 130
+    except RefusedOutputFolder as e:
+        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
+        return 2
     except InputError as e:
         note = f"\n{_ROWS_NOTE}" if "row " in str(e) else ""
         print(f"salescomp: error: {e}{note}\nnothing was written.", file=sys.stderr)

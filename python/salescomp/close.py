@@ -384,9 +384,12 @@ def _close_quarter(
         run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
         keep = credit_days <= (last - _EPOCH).days
         period_credits = run_credits.filter(pa.array(keep))
+        unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
+        if unknown:  # never dropped: an achievement for nobody is a data error
+            raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
         mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
                 "achievement": e["achievement"]} for e in company.mbo
-               if int(e.get("quarter", qn)) == qn and e["person"] in index]
+               if int(e.get("quarter", qn)) == qn]
         run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
                          period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
                          quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)

@@ -511,12 +511,16 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
         for q in quotas
     ]
     mbo_rows = [(e["person"], e["component"], e["objective"], e["achievement"]) for e in mbo]
-    period_tuple = (
-        period["start"],
-        period["end"],
-        period.get("quarter_start", period["start"]),
-        period.get("year_start", period["start"]),
-    )
+    # Fiscal bounds are never guessed (a defaulted year_start reset year-to-date caps every run).
+    missing = [k for k in ("start", "end", "quarter_start", "year_start") if period.get(k) is None]
+    if missing:
+        from ._errors import ValidationError
+
+        raise ValidationError(
+            f"[SC-RUN-PERIOD] period: missing {', '.join(missing)}: give the period's start and end and the starts of the "
+            "fiscal quarter and year containing it (e.g. from FiscalCalendar.quarter / .year)"
+        )
+    period_tuple = (period["start"], period["end"], period["quarter_start"], period["year_start"])
     return dict(
         plans=[p._plan for p in plans],
         assignments=rows,

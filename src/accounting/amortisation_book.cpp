@@ -193,7 +193,8 @@ class AmortisationBook::Runner {
       }
       // No revenue left in the window: straight-line over what remains.
       if (!any) std::fill(weights_.begin(), weights_.end(), 1);
-      spread_minor(balance, weights_, book_.policy_.remainder, std::span<int64_t>(planned_.data() + next, n));
+      spread_minor(balance, weights_, book_.policy_.remainder, std::span<int64_t>(planned_.data() + next, n),
+                   book_.policy_.plug_rounding);
     }
     prefix_.resize(std::size_t(length_) + 1);
     prefix_[0] = 0;

@@ -112,6 +112,14 @@ class RuleWeigher {
     non_negative(o.first_share, "first_share");
     non_negative(o.middle_share, "middle_share");
     non_negative(o.last_share, "last_share");
+    if (o.model == RuleModel::PositionBased && !o.normalise_shares &&
+        o.first_share.raw() + o.middle_share.raw() + o.last_share.raw() != Rate::from_int(1).raw())
+      throw ValidationError("SC-ATTR-SHARES",
+                            Issue{std::nullopt, "first_share + middle_share + last_share",
+                                  o.first_share.to_string() + " + " + o.middle_share.to_string() + " + " +
+                                      o.last_share.to_string(),
+                                  "position-based shares must sum to 1; pass normalise_shares to scale them "
+                                  "to 1 on purpose"});
     for (const MilestoneShares* s : {&o.w_shaped, &o.full_path}) {
       non_negative(s->first_touch, "milestone share");
       non_negative(s->lead_created, "milestone share");

@@ -275,7 +275,11 @@ class CreditingRun {
       for (std::size_t k = base_begin; k < base_end; ++k) {
         if (!(r.rolls_up & credit_kind_bit(out[k].kind))) continue;
         const CreditRow base = out[k];  // copy: `out` grows below
-        const int n = org_.reporting_chain(base.person, base.date, r.depth, chain);
+        // The reporting line as of the credit date; a credit dated before the
+        // person's start date (no line yet) follows the line they joined, so
+        // the managers' roll-ups are never silently lost (docs/crediting-and-quota.md).
+        const Date line_date = std::max(base.date, org_.roster().start(base.person));
+        const int n = org_.reporting_chain(base.person, line_date, r.depth, chain);
         const int64_t src = share_of(base.source_amount, r.share);
         for (int level = 0; level < n; ++level) {
           const int32_t m = chain[level];

@@ -189,6 +189,7 @@ class PersonRun {
         std::vector<std::pair<std::string, Rate>> achieved;
         for (const MboEntry* e : mbo_)
           if (e->component == id) achieved.emplace_back(e->objective, e->achievement);
+        require_mbo_achievements(*b, id, achieved);
         if (!achieved.empty()) add_line(id, -1, calculate_mbo(*b, id, achieved, line_rounding()));
       }
     }
@@ -202,6 +203,22 @@ class PersonRun {
   }
 
  private:
+  // Every objective needs an entered achievement: a missing row is an error,
+  // never a silent 0 (enter 0 when the objective was not achieved).
+  void require_mbo_achievements(const MboComponent& b, const std::string& id,
+                                const std::vector<std::pair<std::string, Rate>>& achieved) const {
+    std::vector<Issue> missing;
+    for (const Objective& o : b.objectives) {
+      bool found = false;
+      for (const auto& a : achieved) found = found || a.first == o.id;
+      if (!found)
+        missing.push_back(Issue{int64_t(person_), "mbo", id + "/" + o.id,
+                                "no achievement entered for this objective of the person's mbo component "
+                                "(enter 0 when it was not achieved)"});
+    }
+    if (!missing.empty()) throw ValidationError("SC-RUN-MBO-MISSING", std::move(missing));
+  }
+
   [[noreturn]] void missing_quota(const std::string& measure_id) const {
     throw ValidationError("SC-RUN-QUOTA", Issue{int64_t(person_), "quota", measure_id,
                                                 "no quota for this person and measure in the span"});
@@ -847,9 +864,45 @@ void run_person(const RunInput& in, const RunIndex& index, const std::vector<Pla
   finish(in, index, segments, person, out);
 }
 
+// Fiscal bounds are never guessed: the quarter and year containing the
+// period must be given (from the fiscal calendar). A fiscal quarter is at
+// most 92 days and a fiscal year at most 371 (a 53-week year), so a missing
+// (defaulted) or mistaken bound is caught here.
+void check_period_bounds(const RunPeriod& p) {
+  std::vector<Issue> issues;
+  if (p.end < p.start)
+    issues.push_back(Issue{std::nullopt, "period.end", p.end.to_string(), "before period.start"});
+  if (p.start < p.quarter_start || p.start - p.quarter_start > 92)
+    issues.push_back(Issue{std::nullopt, "period.quarter_start", p.quarter_start.to_string(),
+                           "must be the start of the fiscal quarter containing the period (on or before "
+                           "period.start, at most 92 days before it); take it from the fiscal calendar"});
+  if (p.quarter_start < p.year_start || p.start - p.year_start > 371)
+    issues.push_back(
+        Issue{std::nullopt, "period.year_start", p.year_start.to_string(),
+              "must be the start of the fiscal year containing the period (on or before "
+              "period.quarter_start, at most 371 days before period.start); take it from the fiscal "
+              "calendar"});
+  if (!issues.empty()) throw ValidationError("SC-RUN-PERIOD", std::move(issues));
+}
+
+// An MBO achievement for someone without a plan assignment would be dropped.
+void check_mbo_people(const RunInput& in) {
+  std::vector<int32_t> assigned;
+  for (const PlanAssignment& a : in.assignments) assigned.push_back(a.person);
+  std::sort(assigned.begin(), assigned.end());
+  std::vector<Issue> issues;
+  for (std::size_t i = 0; i < in.mbo.size(); ++i)
+    if (!std::binary_search(assigned.begin(), assigned.end(), in.mbo[i].person))
+      issues.push_back(Issue{int64_t(i), "person", std::to_string(in.mbo[i].person),
+                             "MBO achievement for a person with no plan assignment in the run"});
+  if (!issues.empty()) throw ValidationError("SC-RUN-MBO-PERSON", std::move(issues));
+}
+
 void check_input(const RunInput& in) {
   if (!in.credits)
     throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "credits", "null", "the run needs credits"});
+  check_period_bounds(in.period);
+  check_mbo_people(in);
 }
 
 // Rethrows every person's error as one ValidationError, in person order.

@@ -76,12 +76,16 @@ def test_linear_per_touch_and_per_channel():
 def test_position_based_conventions():
     two = paths_of([("a > b", 1, "100.00", 0)])
     # 40/20/30 on two touches: split the middle -> 0.5 : 0.4 (55.56 / 44.44);
-    # renormalise -> 0.4 : 0.3 = 4/7, 3/7 (57.14 / 42.86).
-    assert credits(sa.rule_based(two, "position_based", last="0.3")) == {
+    # renormalise -> 0.4 : 0.3 = 4/7, 3/7 (57.14 / 42.86). Shares summing to 0.9 are refused
+    # unless normalise_shares asks for them to be scaled (issue 12).
+    with pytest.raises(sc.ValidationError, match="must sum to 1"):
+        sa.rule_based(two, "position_based", last="0.3")
+    assert credits(sa.rule_based(two, "position_based", last="0.3", normalise_shares=True)) == {
         "a": D("55.56"),
         "b": D("44.44"),
     }
-    assert credits(sa.rule_based(two, "position_based", last="0.3", two_touch="renormalise")) == {
+    assert credits(sa.rule_based(two, "position_based", last="0.3", two_touch="renormalise",
+                                 normalise_shares=True)) == {
         "a": D("57.14"),
         "b": D("42.86"),
     }

@@ -61,7 +61,7 @@ def test_demo_writes_every_output(demo_out):
     for png in (demo_out / "charts").iterdir():
         assert png.stat().st_size > 5000
     people = read_csv(demo_out / "statements.csv")
-    assert len(list((demo_out / "statements").iterdir())) == len(people)
+    assert len(list((demo_out / "statements").glob("*.txt"))) == len(people)
     # no temporary folders are left beside the output
     assert [p.name for p in demo_out.parent.iterdir()] == ["out"]
 
@@ -118,12 +118,14 @@ def edit_csv(path: Path, fn) -> None:
 
 
 def run_bad(folder: Path, tmp_path: Path, capsys) -> str:
+    from salescomp import _output
+
     out = tmp_path / "out"
-    # an existing output folder is left exactly as it was
-    out.mkdir()
-    (out / "keep.txt").write_text("previous run")
+    # an existing output folder (of an earlier run) is left exactly as it was
+    with _output.atomic_directory(out) as tmp:
+        (tmp / "keep.txt").write_text("previous run")
     assert cli.main(["run", str(folder), "--out", str(out), "--no-progress"]) == 2
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [_output.MARKER, "keep.txt"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     err = capsys.readouterr().err
     assert "nothing was written" in err
@@ -216,8 +218,8 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
     assert "disk full" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
     # and an earlier output folder survives a failed run untouched
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "payouts.csv").write_text("earlier")
+    with _output.atomic_directory(tmp_path / "out") as tmp:
+        (tmp / "payouts.csv").write_text("earlier")
     calls["n"] = 0
     assert cli.main(["demo", "--out", str(tmp_path / "out"), "--no-html"]) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

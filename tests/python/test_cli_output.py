@@ -26,10 +26,10 @@ def test_atomic_directory_replaces_the_target_only_on_success(tmp_path):
             (tmp / "b.txt").write_text("2")
             raise RuntimeError("boom")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert [p.name for p in target.iterdir()] == ["a.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [_output.MARKER, "a.txt"]
     with _output.atomic_directory(target) as tmp:
         (tmp / "c.txt").write_text("3")
-    assert [p.name for p in target.iterdir()] == ["c.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [_output.MARKER, "c.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -80,4 +80,7 @@ def test_missing_inputs_are_all_named(tmp_path):
 
 
 def test_plans_json_numbers_are_decimals(tmp_path):
-    assert cli._refuse_float("0.1") == Decimal("0.1")
+    path = tmp_path / "plans.json"
+    path.write_text('[{"rate": 0.1, "n": 3}]')
+    doc, _, name = cli._read_json(path)
+    assert doc == [{"rate": Decimal("0.1"), "n": 3}] and type(doc[0]["n"]) is int and name == "plans.json"

@@ -22,7 +22,8 @@ enum class MonthConvention : uint8_t {
 enum class RemainderPlacement : uint8_t {
   LargestRemainder,  // allocate_minor_into: each month within one cent of its exact share,
                      // ties to the earlier month
-  FinalPeriodPlug,   // every month but the last truncated toward zero, the last takes the rest
+  FinalPeriodPlug,   // every month but the last rounded with AmortisationPolicy::plug_rounding
+                     // (Down, i.e. truncated, by default), the last takes the rest
 };
 
 // What happens in the month of an early termination (churn).
@@ -44,6 +45,9 @@ struct AmortisationPolicy {
   RoundingMode life_rounding = RoundingMode::HalfEven;
   MonthConvention month_convention = MonthConvention::FullMonth;
   RemainderPlacement remainder = RemainderPlacement::LargestRemainder;
+  // FinalPeriodPlug only: how the regular months are rounded (e.g. HalfEven,
+  // as many accounting teams do); the last month takes the rest.
+  RoundingMode plug_rounding = RoundingMode::Down;
   TerminationTiming termination = TerminationTiming::AmortiseThenWriteOff;
 };
 

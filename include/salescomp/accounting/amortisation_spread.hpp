@@ -14,8 +14,12 @@
 
 namespace salescomp {
 
+// `regular_months`: the rounding of every month but the last under
+// FinalPeriodPlug. Down keeps each at or below its exact share, so the plug
+// never has the wrong sign; a nearest or upward mode can overshoot on tiny
+// amounts, which is a ValidationError (never a plug of the wrong sign).
 inline void spread_minor(int64_t total, std::span<const int64_t> weights, RemainderPlacement placement,
-                         std::span<int64_t> out) {
+                         std::span<int64_t> out, RoundingMode regular_months = RoundingMode::Down) {
   if (placement == RemainderPlacement::LargestRemainder) {
     // Equal weights (straight-line) are the common case: every remainder is
     // the same, so allocate_minor_into would give the leftover units to the
@@ -32,9 +36,8 @@ inline void spread_minor(int64_t total, std::span<const int64_t> weights, Remain
     allocate_minor_into(total, weights, out);
     return;
   }
-  // Final-period plug: truncating every share but the last toward zero keeps
-  // each of them at or below its exact share, so the plug (the last month
-  // with a positive weight) never has the wrong sign.
+  // Final-period plug: every share but the last (the last month with a
+  // positive weight) rounded with `regular_months`, the last takes the rest.
   detail::int128 total_weight = 0;
   std::size_t last = weights.size();
   for (std::size_t i = 0; i < weights.size(); ++i) {
@@ -51,10 +54,15 @@ inline void spread_minor(int64_t total, std::span<const int64_t> weights, Remain
   int64_t assigned = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (i == last) continue;
-    out[i] = multiply_divide_minor(total, weights[i], int64_t(total_weight), RoundingMode::Down);
+    out[i] = multiply_divide_minor(total, weights[i], int64_t(total_weight), regular_months);
     assigned += out[i];
   }
   out[last] = total - assigned;
+  if ((total >= 0 && out[last] < 0) || (total <= 0 && out[last] > 0))
+    throw ValidationError("SC-ACCT-PLUG",
+                          Issue{std::nullopt, "plug_rounding", std::to_string(out[last]),
+                                "the regular months rounded this way exceed the total, so the final month "
+                                "would be of the wrong sign; use Down or largest_remainder"});
 }
 
 }  // namespace salescomp

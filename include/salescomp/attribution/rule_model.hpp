@@ -56,6 +56,9 @@ struct RuleOptions {
   Rate first_share = Rate::parse("0.4");  // PositionBased
   Rate middle_share = Rate::parse("0.2");
   Rate last_share = Rate::parse("0.4");
+  // first + middle + last must be exactly 1 (docs/attribution.md); shares
+  // that do not sum to 1 are an error unless the caller asks to scale them.
+  bool normalise_shares = false;
   TwoTouchConvention two_touch = TwoTouchConvention::SplitMiddleEvenly;
   OneTouchConvention one_touch = OneTouchConvention::FullCredit;
 

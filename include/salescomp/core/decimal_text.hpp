@@ -15,8 +15,16 @@
 namespace salescomp {
 
 inline constexpr std::size_t kMaxDecimalTextLength = 64;
+// Scales (decimal places) outside [0, kMaxDecimalScale] are refused: the
+// largest scale of an Arrow decimal128.
+inline constexpr int kMaxDecimalScale = 38;
 
 namespace detail {
+inline void check_scale(int scale) {
+  if (scale < 0 || scale > kMaxDecimalScale)
+    throw ValidationError("SC-DECIMAL-SCALE", Issue{std::nullopt, "scale", std::to_string(scale),
+                                                    "a scale (decimal places) must be 0..38"});
+}
 [[noreturn]] inline void throw_parse(std::string_view field, std::string_view text, const char* rule) {
   std::string shown(text.substr(0, kMaxDecimalTextLength + 8));
   if (text.size() > shown.size()) shown += "...";
@@ -31,6 +39,7 @@ namespace detail {
 inline int64_t parse_scaled(std::string_view text, int scale, std::optional<RoundingMode> mode = std::nullopt,
                             std::string_view field = "amount") {
   using detail::int128;
+  detail::check_scale(scale);
   if (text.empty()) detail::throw_parse(field, text, "empty text is not a number");
   if (text.size() > kMaxDecimalTextLength) detail::throw_parse(field, text, "longer than 64 characters");
   std::size_t i = 0;
@@ -89,13 +98,16 @@ inline int64_t parse_scaled(std::string_view text, int scale, std::optional<Roun
 }
 
 // Canonical text of value * 10^-scale: "-12.34"; always `scale` decimals; no
-// "-0". parse_scaled(format_scaled(v, s), s) == v for every v.
+// "-0". parse_scaled(format_scaled(v, s), s) == v for every v. A scale
+// outside 0..kMaxDecimalScale is a ValidationError.
 inline std::string format_scaled(int64_t value, int scale) {
+  detail::check_scale(scale);
   const bool negative = value < 0;
   uint64_t mag = negative ? uint64_t(0) - uint64_t(value) : uint64_t(value);
-  char buf[48];
-  int pos = 47;
-  buf[pos] = '\0';
+  // 20 digits of a uint64, the scale's zeros, '.', '-' (was a fixed 48-byte
+  // buffer that scale 100 overflowed).
+  char buf[20 + kMaxDecimalScale + 4];
+  std::size_t pos = sizeof buf;
   int written = 0;
   do {
     if (written == scale && scale > 0) buf[--pos] = '.';
@@ -104,7 +116,7 @@ inline std::string format_scaled(int64_t value, int scale) {
     ++written;
   } while (mag != 0 || written <= scale);
   if (negative) buf[--pos] = '-';
-  return std::string(buf + pos, std::size_t(47 - pos));
+  return std::string(buf + pos, sizeof buf - pos);
 }
 
 }  // namespace salescomp

@@ -67,6 +67,8 @@ TEST(RuleModels, PositionBasedDefaultsAndConventions) {
   // Asymmetric 40/20/30 shows the difference.
   RuleOptions o = with(RuleModel::PositionBased);
   o.last_share = Rate::parse("0.3");
+  EXPECT_THROW(attribute_rule(two, o), ValidationError);  // 0.9 in all: refused unless asked to scale
+  o.normalise_shares = true;
   // SplitMiddleEvenly: 0.5 : 0.4 = 5/9, 4/9 -> 5555.56, 4444.44 -> floors
   // 5555 + 4444 = 9999, leftover to .56: 5556, 4444.
   EXPECT_EQ(values(two, o), (V{5556, 4444, 0, 0}));
