@@ -404,12 +404,14 @@ TEST(CreditingProperties, RollUpTotalsEqualTheSumOfTheTeam) {
   const SyntheticData s = data();
   const CreditTable c = run(s, s.deals, s.splits);
   // Σ depth-1 roll-ups of manager m in a month = Σ rolled-up credits (direct,
-  // split) of people whose manager on the credit date is m.
+  // split) of people whose manager on the credit date is m (on their start
+  // date for a credit dated before it: docs/crediting-and-quota.md, issue 12).
   std::map<std::pair<int32_t, int32_t>, int64_t> rolled, team;
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (c.kind[i] == CreditKind::RollUp && c.depth[i] == 1) rolled[{c.person[i], c.period[i]}] += c.amount[i];
     if (c.kind[i] == CreditKind::Direct || c.kind[i] == CreditKind::RevenueSplit) {
-      const int32_t m = s.org.manager_as_of(c.person[i], c.date[i]);
+      const int32_t m =
+          s.org.manager_as_of(c.person[i], std::max(c.date[i], s.org.roster().start(c.person[i])));
       if (m >= 0) team[{m, c.period[i]}] += c.amount[i];
     }
   }
