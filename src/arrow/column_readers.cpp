@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "salescomp/core/cell_grammar.hpp"
 #include "salescomp/core/decimal_text.hpp"
 #include "salescomp/core/rate.hpp"
 #include "salescomp/detail/int128.hpp"
@@ -12,57 +13,19 @@ using salescomp::detail::int128;
 
 namespace {
 
-// Length of the UTF-8 sequence starting at s[i], or 0 when it is not valid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  auto cont = [&](std::size_t k) { return k < s.size() && (b(k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(i + 1) || !cont(i + 2)) return 0;
-    if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && b(i + 1) >= 0xA0) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
-    if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-    if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-const char* utf8_problem(std::string_view s, bool allow_controls) noexcept {
+// Free text: valid UTF-8 without NUL (controls such as newlines are allowed).
+const char* utf8_text_problem(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return "contains a NUL character";
-    if (!allow_controls && (c < 0x20 || c == 0x7F)) return "contains a control character (tab, newline, ...)";
-    const std::size_t n = utf8_sequence(s, i);
+    uint32_t cp = 0;
+    const std::size_t n = salescomp::detail::utf8_code_point(s, i, cp);
     if (n == 0) return "is not valid UTF-8";
+    if (cp == 0) return "contains a NUL character";
     i += n;
   }
   return nullptr;
 }
 
-std::string shown(std::string_view text) {
-  std::string s;
-  for (char c : text.substr(0, 80)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      static const char* hex = "0123456789abcdef";
-      s += "\\x";
-      s += hex[u >> 4];
-      s += hex[u & 15];
-    } else {
-      s += c;
-    }
-  }
-  if (text.size() > 80) s += "...";
-  return s;
-}
+std::string shown(std::string_view text) { return salescomp::detail::shown_cell(text); }
 
 bool ascii_digits(std::string_view s) noexcept {
   if (s.empty()) return false;
@@ -71,33 +34,9 @@ bool ascii_digits(std::string_view s) noexcept {
   return true;
 }
 
-// -?digits, at most 19 digits, as int128 so the range check sees the real value.
-std::optional<int128> parse_integer_text(std::string_view s) noexcept {
-  const bool negative = !s.empty() && s[0] == '-';
-  const std::string_view digits = negative ? s.substr(1) : s;
-  if (!ascii_digits(digits) || digits.size() > 19) return std::nullopt;
-  int128 v = 0;
-  for (char c : digits) v = v * 10 + (c - '0');
-  return negative ? -v : v;
-}
-
-std::optional<int32_t> days_of_ymd(int y, unsigned m, unsigned d) noexcept {
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-  if (!ymd.ok() || y < 1 || y > 9999) return std::nullopt;
-  return int32_t(std::chrono::sys_days(ymd).time_since_epoch().count());
-}
-
-// Strict ISO YYYY-MM-DD.
 std::optional<int32_t> parse_iso_day(std::string_view s) noexcept {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  if (!ascii_digits(s.substr(0, 4)) || !ascii_digits(s.substr(5, 2)) || !ascii_digits(s.substr(8, 2)))
-    return std::nullopt;
-  auto num = [&](std::size_t from, std::size_t n) {
-    int v = 0;
-    for (std::size_t k = from; k < from + n; ++k) v = v * 10 + (s[k] - '0');
-    return v;
-  };
-  return days_of_ymd(num(0, 4), unsigned(num(5, 2)), unsigned(num(8, 2)));
+  const auto d = try_parse_date_text(s);
+  return d ? std::optional<int32_t>(d->days()) : std::nullopt;
 }
 
 // Strict YYYY-MM-DDTHH:MM:SS (or a space for T), optional trailing Z.
@@ -143,14 +82,9 @@ void for_each_plain(const Column& column, Cell&& cell) {
 
 }  // namespace
 
-const char* id_text_problem(std::string_view text) noexcept {
-  if (text.empty()) return "an id must not be empty";
-  if (text.size() > 256) return "an id is at most 256 bytes";
-  if (text.front() == ' ' || text.back() == ' ') return "an id must not start or end with a space";
-  return utf8_problem(text, false);
-}
+const char* id_text_problem(std::string_view text) noexcept { return salescomp::id_text_problem(text); }
 
-const char* text_problem(std::string_view text) noexcept { return utf8_problem(text, true); }
+const char* text_problem(std::string_view text) noexcept { return utf8_text_problem(text); }
 
 std::vector<int64_t> read_integers(const Column& column, int64_t min, int64_t max, bool required,
                                    int64_t none, CellIssues& issues) {
@@ -166,8 +100,9 @@ std::vector<int64_t> read_integers(const Column& column, int64_t min, int64_t ma
   if (column.type.is_text_like()) {
     for_each_text(column, [&](int64_t row, std::optional<std::string_view> text) {
       if (!text) return missing(row);
-      const auto v = parse_integer_text(*text);
-      if (!v) return issues.add(row, column.name, shown(*text), "not an integer (ASCII -?digits)");
+      const auto v = try_parse_integer_text(*text);
+      if (!v)
+        return issues.add(row, column.name, shown(*text), "not a whole number (ASCII -?digits, at most 18)");
       accept(row, *v, std::string(*text));
     });
     return out;

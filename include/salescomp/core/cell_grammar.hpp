@@ -5,7 +5,9 @@
 // follow parse_scaled (decimal_text.hpp). Each function throws a ParseError
 // "SC-PARSE-CELL" whose Issue names the field, the value (non-printable
 // bytes shown as \xNN) and the rule; the caller adds the row.
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,27 +68,64 @@ inline bool is_unicode_space(uint32_t cp) {
 }
 }  // namespace detail
 
-// An id (person, plan, team, customer, territory...): the user's text, kept
-// byte for byte. Non-empty, at most 256 bytes of valid UTF-8, no control
-// character (U+0000-U+001F, U+007F-U+009F: NUL, tab, newline...), no white
-// space (ASCII or Unicode, e.g. NBSP) at either end. Returns `text`.
-inline std::string_view check_id_text(std::string_view text, std::string_view field) {
-  if (text.empty()) detail::throw_cell(field, text, "an id may not be empty");
-  if (text.size() > kMaxIdBytes) detail::throw_cell(field, text, "an id may not be longer than 256 bytes");
+// The non-throwing forms, for readers that collect every bad cell of a
+// column (salescomp/arrow/column_readers.hpp) instead of stopping at one.
+
+// Why `text` is not an id (the rule broken), or nullptr when it is one.
+inline const char* id_text_problem(std::string_view text) noexcept {
+  if (text.empty()) return "an id may not be empty";
+  if (text.size() > kMaxIdBytes) return "an id may not be longer than 256 bytes";
   uint32_t first = 0, last = 0;
   for (std::size_t i = 0; i < text.size();) {
     uint32_t cp = 0;
     const std::size_t n = detail::utf8_code_point(text, i, cp);
-    if (n == 0)
-      detail::throw_cell(field, text, "an id must be UTF-8 text (byte " + std::to_string(i) + " is not)");
+    if (n == 0) return "an id must be UTF-8 text";
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
-      detail::throw_cell(field, text, "control characters (NUL, tab, newline...) are not allowed in an id");
+      return "control characters (NUL, tab, newline...) are not allowed in an id";
     if (i == 0) first = cp;
     last = cp;
     i += n;
   }
   if (detail::is_unicode_space(first) || detail::is_unicode_space(last))
-    detail::throw_cell(field, text, "an id may not begin or end with white space");
+    return "an id may not begin or end with white space";
+  return nullptr;
+}
+
+// ASCII -?[0-9]{1,18}, or nullopt.
+inline std::optional<int64_t> try_parse_integer_text(std::string_view text) noexcept {
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return negative ? -v : v;
+}
+
+// Exactly YYYY-MM-DD, a real day of years 1..9999, or nullopt.
+inline std::optional<Date> try_parse_date_text(std::string_view text) noexcept {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const std::size_t from[3] = {0, 5, 8}, count[3] = {4, 2, 2};
+  for (int k = 0; k < 3; ++k)
+    for (std::size_t i = from[k]; i < from[k] + count[k]; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      parts[k] = parts[k] * 10 + (text[i] - '0');
+    }
+  const std::chrono::year_month_day ymd{std::chrono::year(parts[0]), std::chrono::month(unsigned(parts[1])),
+                                        std::chrono::day(unsigned(parts[2]))};
+  if (!ymd.ok() || parts[0] < 1) return std::nullopt;
+  return Date::from_days(int32_t(std::chrono::sys_days(ymd).time_since_epoch().count()));
+}
+
+// An id (person, plan, team, customer, territory...): the user's text, kept
+// byte for byte. Non-empty, at most 256 bytes of valid UTF-8, no control
+// character (U+0000-U+001F, U+007F-U+009F: NUL, tab, newline...), no white
+// space (ASCII or Unicode, e.g. NBSP) at either end. Returns `text`.
+inline std::string_view check_id_text(std::string_view text, std::string_view field) {
+  if (const char* rule = id_text_problem(text)) detail::throw_cell(field, text, rule);
   return text;
 }
 
@@ -95,35 +134,25 @@ inline std::string_view check_id_text(std::string_view text, std::string_view fi
 // digits, more than 18 digits. For codes that cannot be negative (deal ids,
 // product codes) pass min = 0: "-5" is then refused.
 inline int64_t parse_integer_text(std::string_view text, int64_t min, int64_t max, std::string_view field) {
-  const std::string range = "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
-  const bool negative = !text.empty() && text[0] == '-';
-  const std::string_view digits = text.substr(negative ? 1 : 0);
-  if (digits.empty()) detail::throw_cell(field, text, "expected a whole number (ASCII digits)");
-  if (digits.size() > 18)
-    detail::throw_cell(field, text, "a whole number of more than 18 digits is out of range");
-  int64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9')
-      detail::throw_cell(field, text,
-                         "expected a whole number: ASCII digits and a leading '-' only (no '+', spaces, "
-                         "'_' or ',', fraction, exponent or non-ASCII digits)");
-    v = v * 10 + (c - '0');
-  }
-  if (negative) v = -v;
-  if (v < min || v > max) detail::throw_cell(field, text, "out of range " + range);
-  return v;
+  const auto v = try_parse_integer_text(text);
+  if (!v)
+    detail::throw_cell(
+        field, text,
+        "expected a whole number: ASCII digits and a leading '-' only, at most 18 digits (no '+', "
+        "spaces, '_' or ',', fraction, exponent or non-ASCII digits)");
+  if (*v < min || *v > max)
+    detail::throw_cell(field, text,
+                       "out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+  return *v;
 }
 
 // A calendar date: exactly YYYY-MM-DD with ASCII digits, a real day of
 // years 1..9999. Refused: 20260111, 2026-W02-7, 2026-011, 2026-1-5,
 // 2026-02-30, a time part, spaces.
 inline Date parse_date_text(std::string_view text, std::string_view field) {
-  try {
-    return Date::parse(text);
-  } catch (const ValidationError& e) {
-    detail::throw_cell(field, text,
-                       e.issues().empty() ? "expected a date YYYY-MM-DD" : e.issues().front().rule);
-  }
+  const auto d = try_parse_date_text(text);
+  if (!d) detail::throw_cell(field, text, "expected a calendar date YYYY-MM-DD (years 1..9999)");
+  return *d;
 }
 
 }  // namespace salescomp
