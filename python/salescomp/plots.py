@@ -72,9 +72,10 @@ def _figure(ax: Any = None, size: tuple[float, float] = (7.5, 4.2)) -> tuple[Any
 
 def to_png(fig: Any, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes (the same bytes for the same figure and matplotlib version:
-    no time stamp or software name is written)."""
+    no time stamp or software name is written; zlib level 3, which is as small within a few
+    percent as the default level 6 and faster to write)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
