@@ -18,6 +18,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -68,11 +69,12 @@ class _Pipe:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to sandbox itself as root (containers, CI)
 
-        def wire() -> None:  # in the child: fd 3 reads our commands, fd 4 writes the replies
-            os.dup2(commands_r, 3)
-            os.dup2(replies_w, 4)
-
-        self.process = subprocess.Popen(args, pass_fds=(3, 4), preexec_fn=wire, stdin=subprocess.DEVNULL,
+        # Chromium reads fd 3 and writes fd 4. A Python trampoline moves our pipe ends there and
+        # execs the browser (no preexec_fn: it is unsafe in a process with threads).
+        trampoline = ("import fcntl, os, sys; r, w = (fcntl.fcntl(int(f), fcntl.F_DUPFD_CLOEXEC, 10) for f in sys.argv[1:3]); "
+                      "os.dup2(r, 3); os.dup2(w, 4); os.execv(sys.argv[3], sys.argv[3:])")
+        self.process = subprocess.Popen([sys.executable, "-c", trampoline, str(commands_r), str(replies_w), *args],
+                                        pass_fds=(commands_r, replies_w), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(commands_r)
         os.close(replies_w)
@@ -139,7 +141,8 @@ _IMAGES = """JSON.stringify(Array.from(document.images).map(i => ({
   shown_width: i.getBoundingClientRect().width, shown_height: i.getBoundingClientRect().height})))"""
 
 _RECT = """JSON.stringify((() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();
-  return {{x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}}; }})())"""
+  const x = Math.max(0, r.left + window.scrollX - 16), y = Math.max(0, r.top + window.scrollY - 16);
+  return {{x: x, y: y, width: r.right + window.scrollX + 16 - x, height: r.bottom + window.scrollY + 16 - y}}; }})())"""
 
 
 def _evaluate(pipe: _Pipe, session: str, expression: str) -> Any:

@@ -20,6 +20,7 @@ chart grows with the number of people (distributions, top and bottom N, "other")
 - :func:`pacing` - the quarter in progress: distribution of pace and forecast, top and bottom N
 - :func:`totals_bar` - totals by role / component
 - :func:`to_png` - PNG bytes of a figure
+- :func:`compact_amount` - the money tick format (``350k``, ``1.2M``)
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+# ChartFigure is public but not listed: matplotlib gives each Figure subclass a generated
+# ``set`` method whose signature lists every property of the installed version.
 __all__ = [
-    "ChartFigure",
     "payout_curve",
     "payout_curve_points",
     "attainment_distribution",
@@ -44,6 +46,8 @@ __all__ = [
     "pacing_ranking",
     "totals_bar",
     "to_png",
+    "compact_amount",
+    "measure_component",
 ]
 
 _COLORS = ["#1f6feb", "#d29922", "#2da44e", "#cf222e", "#8250df", "#57606a", "#bf3989", "#0a7ea4"]

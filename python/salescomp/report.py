@@ -496,11 +496,14 @@ def pace_table(pacing: Any) -> Any:
     "On pace" is about credited to date against the time elapsed; the forecast is a separate
     figure and never decides the label. Rows are sorted by ``on_pace`` then ``pace``
     (descending) then subject, so every on-pace row comes before every behind row and the
-    order agrees with the label even where the float ``pace`` is within rounding of 0."""
+    order agrees with the label even where the float ``pace`` is within rounding of 0.
+    A table that is already a pace table is returned as it is."""
     pa, pc = _pa(), _pc()
     from .plots import _arrow_table
 
     t = _arrow_table(pacing)
+    if "pace" in t.column_names:  # already a pace table
+        return t
     if "subject_kind" in t.column_names:
         t = _where(t, subject_kind="person")
     t = t.filter(pc.greater(t.column("quota"), 0))
@@ -576,6 +579,7 @@ class PacingView:
     teams: list[tuple[int, TeamPace]]
     team_count: int
     measures: list[str]
+    table: Any  # pace_table(close.pacing)
 
     @property
     def people_cut(self) -> bool:
@@ -610,7 +614,7 @@ def _pacing_view(close: QuarterClose) -> PacingView | None:
         on_pace=int(pc.sum(pace.column("on_pace")).as_py() or 0), forecast_at_quota=at_quota,
         expected_share=_nearest_rank(sorted(pace.column("expected_share").to_pylist()), Decimal("0.5")),
         people=people, teams=_ranked(teams, TOP_N), team_count=len(teams),
-        measures=sorted(counts, key=lambda m: (-counts[m], m)))
+        measures=sorted(counts, key=lambda m: (-counts[m], m)), table=pace)
 
 
 def _team_pace(close: QuarterClose, pace: Any) -> list[TeamPace]:
@@ -817,7 +821,7 @@ def _chart_pacing(view: ReportView) -> Any:
     if view.pacing is None:
         return None
     measure = view.pacing.measures[0]
-    fig = plots.pacing(view.close.pacing, measure=measure, top=TOP_N,
+    fig = plots.pacing(view.pacing.table, measure=measure, top=TOP_N,
                        title=f"Pacing of {view.pacing.label} ({measure}) as of {view.pacing.as_of}")
     return _margins(fig, top=0.75, gap=1.6)
 
@@ -864,7 +868,7 @@ def _percent(value: Any, decimals: int = 1) -> str:
     """A share as a percentage (0.651 -> ``65.1%``); an en dash when there is none."""
     if value is None:
         return "\u2013"
-    return f"{float(value) * 100:,.{decimals}f}%"
+    return f"{float(value) * 100:,.{decimals}f}%".replace("-", "\u2212")
 
 
 def _points(value: float) -> str:
