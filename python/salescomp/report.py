@@ -8,8 +8,8 @@ templates (``salescomp/templates``, every value HTML-escaped) and reads, top to 
    the change against the previous quarter, attainment per measure, pacing of the quarter
    in progress;
 2. attainment: the distribution of each measure and attainment by team;
-3. payouts: top movers, totals by role and component, top earners, the top earner's
-   statement and the payout curve of each plan at its people's median quota;
+3. payouts: top movers, totals by role and component, top earners and each plan's payout
+   curve at its people's median quota;
 4. pacing of the next quarter: distribution, by team, the people furthest ahead and behind;
 5. attribution by channel and the commission expense roll-forward.
 
@@ -111,12 +111,6 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 def _rank(p: Decimal, n: int) -> int:
     """The 1-based nearest rank ceil(p * n) of percentile p among n values (at least 1)."""
     return max(1, min(n, -(-int(p * 1_000_000) * n // 1_000_000)))
-
-
-def _nearest_rank(sorted_values: Sequence[Any], p: Decimal) -> Any:
-    """The value at rank ceil(p * n) of sorted values (nearest-rank percentile, as the
-    library's distribution); None when there are none."""
-    return sorted_values[_rank(p, len(sorted_values)) - 1] if len(sorted_values) else None
 
 
 def _percentiles(column: Any, *ps: Decimal) -> list[Any]:
@@ -228,7 +222,8 @@ def _teams_of(close: QuarterClose) -> Any:
 
 def _team_attainment(close: QuarterClose, quarter: Any) -> list[TeamAttainment]:
     """Members' credited and quotas added up per team (people on their team of the quarter's
-    last day); without the close's hierarchy, the attainment table's team rows."""
+    last day); without the close's hierarchy, the attainment table's team rows (their
+    members unknown: 0)."""
     pc = _pc()
     teams = _teams_of(close)
     if teams is None:
@@ -236,8 +231,8 @@ def _team_attainment(close: QuarterClose, quarter: Any) -> list[TeamAttainment]:
             if quarter.num_rows else quarter
         return [TeamAttainment(r["subject"], r["measure"], r["currency"], 0, int(r["attained"]),
                                r["credited"], r["quota"]) for r in rows.to_pylist()]
-    people = _where(quarter, subject_kind="person").filter(pc.greater(
-        _where(quarter, subject_kind="person").column("quota"), 0))
+    people = _where(quarter, subject_kind="person")
+    people = people.filter(pc.greater(people.column("quota"), 0))
     joined = people.join(teams, "subject", join_type="inner", use_threads=False)
     joined = joined.append_column("n", pc.cast(pc.is_valid(joined.column("subject")), "int64")) \
         .append_column("hit", pc.cast(joined.column("attained"), "int64"))
@@ -612,7 +607,7 @@ def _pacing_view(close: QuarterClose) -> PacingView | None:
     return PacingView(
         as_of=close.as_of, label=f"Q{close.quarter + 1}", rows=pace.num_rows,
         on_pace=int(pc.sum(pace.column("on_pace")).as_py() or 0), forecast_at_quota=at_quota,
-        expected_share=_nearest_rank(sorted(pace.column("expected_share").to_pylist()), Decimal("0.5")),
+        expected_share=_percentiles(pace.column("expected_share"), Decimal("0.5"))[0],
         people=people, teams=_ranked(teams, TOP_N), team_count=len(teams),
         measures=sorted(counts, key=lambda m: (-counts[m], m)), table=pace)
 
