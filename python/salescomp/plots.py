@@ -98,14 +98,20 @@ def _f(x: Any) -> float:
 # -- axis formats -----------------------------------------------------------------------------
 
 def compact_amount(value: float) -> str:
-    """An axis tick for money: ``0``, ``950``, ``12.5k``, ``350k``, ``1.2M``, ``3B`` (the
-    currency goes in the axis label)."""
-    sign = "\u2212" if value < 0 else ""
-    v = abs(value)
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if v >= size:
-            return f"{sign}{v / size:.3g}{suffix}"
-    return f"{sign}{v:.3g}" if v else "0"
+    """An axis tick for money: ``0``, ``950``, ``12.5k``, ``350k``, ``1.2M``, ``3B``, three
+    significant digits at most (the currency goes in the axis label)."""
+    if not value:
+        return "0"
+    sign, v = ("\u2212" if value < 0 else ""), abs(value)
+    units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, ""))
+    for i, (size, suffix) in enumerate(units):
+        if v >= size or size == 1.0:
+            text = f"{v / size:.3g}"
+            if "e" in text and i:  # 999,999 rounds to 1000k: say 1M
+                size, suffix = units[i - 1]
+                text = f"{v / size:.3g}"
+            return f"{sign}{text}{suffix}"
+    raise AssertionError("unreachable")
 
 
 def _money_axis(axis: Any) -> None:

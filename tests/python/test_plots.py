@@ -94,8 +94,8 @@ def test_money_and_percentage_axes_read_as_a_person_would_write_them():
     assert any(t.endswith("k") for t in ys) and not any("e" in t for t in ys)
     assert ax.yaxis.get_offset_text().get_text() == ""
     assert "100%" in xs and all(t.endswith("%") for t in xs)
-    assert [plots.compact_amount(v) for v in (0, 950, 12_500, 350_000, 1_200_000, -20_000, 3e9)] == [
-        "0", "950", "12.5k", "350k", "1.2M", "\u221220k", "3B"]
+    assert [plots.compact_amount(v) for v in (0, 0.5, 950, 12_500, 350_000, 999_999, 1_200_000, -20_000, 3e9)] == [
+        "0", "0.5", "950", "12.5k", "350k", "1M", "1.2M", "\u221220k", "3B"]
 
 
 def test_figures_display_as_png_in_jupyter_without_pyplot():
