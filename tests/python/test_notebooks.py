@@ -3,8 +3,8 @@ notebook) and show their charts as images: every figure a cell returns is displa
 not as the text ``<Figure size 750x420 with 1 Axes>``, with the kernel's default backend and
 with a non-interactive one.
 
-The kernel is a separate process: it imports the salescomp that its environment finds (the
-installed package, or ``PYTHONPATH``, which must then be an absolute path)."""
+The kernel is a separate process started in a temporary folder: it is given the folder of the
+salescomp this test imported (a dev tree on a relative ``PYTHONPATH`` included)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ import salescomp as sc  # noqa: E402
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "examples" / "notebooks").glob("*.ipynb"))
 TIMEOUT = int(os.environ.get("SALESCOMP_NOTEBOOK_TIMEOUT", "180"))
+
+
+@pytest.fixture(autouse=True)
+def kernel_imports_this_salescomp(monkeypatch):
+    package_root = Path(sc.__file__).absolute().parents[1]  # not resolved: the dev tree links its sources
+    if package_root.name not in ("site-packages", "dist-packages"):
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(package_root),
+                                                                      os.environ.get("PYTHONPATH")])))
 
 
 def run(path: Path, tmp_path: Path) -> nbformat.NotebookNode:
