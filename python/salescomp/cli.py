@@ -294,33 +294,6 @@ def write_inputs(company: Any, folder: str | os.PathLike[str], *, force: bool = 
 
 # -- outputs ------------------------------------------------------------------------------------
 
-def _charts(close: Any) -> dict[str, bytes]:
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg")
-    from . import plots
-
-    charts = {}
-    charts["attainment_distribution"] = plots.to_png(plots.attainment_distribution(
-        close.attainment, measure="bookings", period=close.quarter,
-        title=f"AE attainment, {close.label}"))
-    charts["totals_by_component"] = plots.to_png(plots.totals_bar(
-        close.totals_by("component"), currency=close.reporting_currency, title=f"Payouts by component, {close.label}"))
-    top = close.top_earners(1)
-    if top:
-        charts["statement_waterfall"] = plots.to_png(plots.statement_waterfall(
-            close.statement(top[0]["person_id"]), title=f"Statement of {top[0]['person_id']}, {close.label}"))
-    ae_plans = [p for p in close.plans.values() if any(t == "tiered" for _, t in p.components)]
-    if ae_plans:
-        charts["payout_curve"] = plots.to_png(plots.payout_curve(ae_plans[0], quota="300000"))
-    if close.attribution:
-        charts["attribution_by_channel"] = plots.to_png(plots.attribution_by_channel(close.attribution))
-    if close.pacing is not None and close.pacing.num_rows:
-        charts["pacing"] = plots.to_png(plots.pacing(close.pacing, title=f"Pacing as of {close.as_of}"))
-    return charts
-
-
 def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str, ...] = ("csv",),
                   html: bool = True, summary: str | None = None, force: bool = False,
                   protect: Sequence[str | os.PathLike[str]] = ()) -> Path:
@@ -355,11 +328,7 @@ def write_outputs(close: Any, out: str | os.PathLike[str], *, formats: tuple[str
         if summary is not None:
             (tmp / "summary.txt").write_text(summary, encoding="utf-8")
         if html:
-            charts = _charts(close)
-            (tmp / "charts").mkdir()
-            for name, png in charts.items():
-                (tmp / "charts" / f"{name}.png").write_bytes(png)
-            (tmp / "report.html").write_text(report.render_html(close, charts), encoding="utf-8")
+            report.write_report(close, tmp)  # report.html and charts/*.png
     return Path(out)
 
 

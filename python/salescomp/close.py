@@ -83,6 +83,9 @@ class QuarterClose:
     fx: Any = None
     accounting: Any = None  # the amortisation book (salescomp.accounting) of the year's commissions
     accounting_roll_forward: Any = None  # its monthly roll-forward, fiscal year start .. quarter end
+    # The organisation on the quarter's last day (Organisation.hierarchy: person_id, manager_id,
+    # team, territory, role, plan); the report groups people by team with it.
+    hierarchy: Any = None
 
     @property
     def label(self) -> str:
@@ -465,6 +468,7 @@ def _close_quarter(
         payouts=payout_table, statements=statements, fx=fx,
     )
     result._deal_ids = deal_ids
+    result.hierarchy = org.hierarchy(q_last)
 
     step("accounting")
     from .demo_accounting import close_accounting
