@@ -2,16 +2,24 @@
 
 ::
 
-    salescomp demo    [--out DIR] [--quarter N] [--format csv,parquet] [--inputs DIR]
-    salescomp run     INPUT_DIR --out DIR [--quarter N] [--format ...]
-    salescomp explain PERSON [INPUT_DIR] [--quarter N]
+    salescomp demo    [--out DIR] [--quarter N] [--as-of DATE] [--format csv,parquet] [--inputs DIR]
+                      [--json] [--quiet]
+    salescomp run     INPUT_DIR --out DIR [--quarter N] [--as-of DATE] [--format ...] [--json] [--quiet]
+    salescomp explain PERSON [INPUT_DIR] [--quarter N] [--as-of DATE]
+    salescomp init    FOLDER
     salescomp bench   [--people N] [--deals-per-person K] [--journeys J] [--threads T] [--seed S]
 
 ``demo`` closes a quarter of the embedded demo company (:mod:`salescomp.demo`), prints a
 summary and writes statements, tables and one HTML report. ``run`` does the same on your
 files (the layout is in docs/analyst.md; ``salescomp demo --inputs DIR`` writes the demo
-company in that layout). Output folders are written completely or not at all. Errors name
-every bad row; the exit status is 2 for bad input, 1 for other failures.
+company in that layout; ``salescomp init FOLDER`` writes a small commented starting folder).
+Output folders are written completely or not at all. Errors name every bad row; the exit
+status is 2 for bad input (and bad options, refused before any work), 1 for other failures.
+
+stdout carries only the result (the summary, or with ``--json`` one JSON document of schema
+:data:`SUMMARY_SCHEMA`); status and progress go to stderr (``--quiet`` silences them).
+``--quarter`` defaults to the last complete fiscal quarter as of the data's as-of date
+(:func:`default_quarter`).
 """
 
 from __future__ import annotations
@@ -28,7 +36,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main", "load_inputs", "write_inputs", "write_outputs", "summary_text", "INPUT_FILES"]
+__all__ = ["main", "load_inputs", "write_inputs", "write_outputs", "summary_text", "summary_json", "default_quarter",
+           "INPUT_FILES", "SUMMARY_SCHEMA"]
+
+#: The ``schema`` value of the ``--json`` summary (docs/analyst.md, "Scripting"); the number
+#: changes only when a field is removed or changes meaning.
+SUMMARY_SCHEMA = "salescomp.summary/1"
 
 #: Input tables of ``salescomp run``: name -> (required, money/decimal columns read as text).
 INPUT_FILES: dict[str, tuple[bool, tuple[str, ...]]] = {
@@ -151,8 +164,11 @@ def _typed(table: Any, what: str) -> Any:
 
 def load_inputs(folder: str | os.PathLike[str]) -> Any:
     """The company inputs of a folder (CSV or Parquet tables, plans.json, config.json) as a
-    :class:`salescomp.demo.DemoCompany`-shaped object."""
-    from .demo import CREDIT_RULES, STAGE_PROBABILITY, DemoCompany
+    :class:`salescomp.demo.DemoCompany`-shaped object. Without config.json (or its keys) the
+    credit rules are the neutral :data:`salescomp._starter.NEUTRAL_CREDIT_RULES` and the as-of
+    date is the latest deal close date (never today: the same files give the same close)."""
+    from ._starter import NEUTRAL_CREDIT_RULES
+    from .demo import STAGE_PROBABILITY, DemoCompany
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -177,19 +193,33 @@ def load_inputs(folder: str | os.PathLike[str]) -> Any:
     if not fiscal_year:
         years = tables["quotas"].column("fiscal_year").to_pylist()
         fiscal_year = max(y for y in years if y is not None) if years else dt.date.today().year
-    return DemoCompany(
+    company = DemoCompany(
         people=tables["people"], assignments=tables["assignments"],
         leaves=tables["leaves"] if tables["leaves"] is not None else None,
         deals=tables["deals"], splits=tables["splits"], account_managers=tables["account_managers"],
         quotas=tables["quotas"], ramps=list(config.get("ramps", [])), ramp_assignments=tables["ramp_assignments"],
         opportunities=tables["opportunities"], touchpoints=tables["touchpoints"], outcomes=tables["outcomes"],
         fx_rates=tables["fx_rates"], mbo=list(config.get("mbo", [])), plan_documents=list(plans),
-        credit_rules=list(config.get("credit_rules", CREDIT_RULES)),
+        credit_rules=list(config.get("credit_rules", NEUTRAL_CREDIT_RULES)),
         stage_probability=dict(config.get("stage_probability", STAGE_PROBABILITY)),
         fiscal_year=fiscal_year, fiscal_start_month=config.get("fiscal_start_month", 1),
-        as_of=dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
+        as_of=dt.date.fromisoformat(as_of) if as_of else _latest_close(tables["deals"], folder),
         reporting_currency=str(config.get("reporting_currency", "USD")),
     )
+    # Where the as-of date came from: the default quarter depends on it (default_quarter).
+    company.as_of_from = "config" if as_of else "deals"  # type: ignore[attr-defined]
+    return company
+
+
+def _latest_close(deals: Any, folder: Path) -> dt.date:
+    """The latest close_date of the deals: the default as-of date of a folder."""
+    if "close_date" not in deals.column_names:
+        raise InputError(f"{folder / 'deals'}: missing column 'close_date'")
+    dates = [d for d in deals.column("close_date").to_pylist() if d is not None]
+    if not dates:
+        raise InputError(f"{folder / 'deals'}: no deal has a close_date; set \"as_of\" in config.json "
+                         "or pass --as-of")
+    return max(dates)
 
 
 # -- plans.json and config.json: the library's strict JSON reader, then the schemas ------------
@@ -393,23 +423,97 @@ def summary_text(close: Any) -> str:
         w.append("")
         rows = [r for r in close.pacing.to_pylist() if r["subject_kind"] == "person" and r["quota"] > 0]
         on = sum(1 for r in rows if r["on_pace"])
-        nxt = f"Q{close.quarter + 1}"
-        w.append(f"Pacing for {nxt} as of {close.as_of}: {on} of {len(rows)} quota rows on pace")
-        for r in sorted(rows, key=lambda r: (str(r["measure"]), -(r["pipeline_forecast"] / r["quota"]))):
-            w.append(f"  {r['subject']:<12} {str(r['measure']):<18} credited {r['credited'] / r['quota']:>7.1%}  "
-                     f"expected {r['expected'] / r['quota']:>7.1%}  forecast {r['pipeline_forecast'] / r['quota']:>7.1%}"
-                     f"  {'on pace' if r['on_pace'] else 'behind'}")
+        nxt = f"Q{close.quarter % 4 + 1}"
+        w.append(f"Pacing for {nxt} as of {close.as_of}: {on} of {len(rows)} quota rows on pace "
+                 "(per person: pacing.csv)")
+        for measure in sorted({str(r["measure"]) for r in rows}):
+            of = [r for r in rows if str(r["measure"]) == measure]
+            w.append(f"  {measure:<18} {sum(1 for r in of if r['on_pace']):>6} of {len(of):<6} on pace")
     return "\n".join(w) + "\n"
 
 
-# -- commands -----------------------------------------------------------------------------------
+# -- the --json summary -------------------------------------------------------------------------
+
+def _plain(amount: Decimal) -> str:
+    """An exact decimal as plain text (never an exponent): "-100.00", "12423.62"."""
+    return format(amount, "f")
+
+
+def _files_written(out: Path) -> tuple[list[str], int]:
+    """(every file of the output folder but the per-person statements, number of statements/ files)."""
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    statements = [f for f in files if f.startswith("statements/") and f != "statements/index.csv"]
+    return [f for f in files if f not in set(statements)], len(statements)
+
+
+def summary_json(close: Any, *, command: str, quarter_from: str, out: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """The machine-readable summary of a close (``--json``; schema :data:`SUMMARY_SCHEMA`,
+    documented in docs/analyst.md). Amounts are exact decimal strings; the totals are the
+    sums of the statements (``statements.csv``)."""
+    rows = close.statements.to_pylist()
+    by_ccy: dict[str, list[Any]] = {}
+    for r in rows:
+        by_ccy.setdefault(r["currency"], []).append(r)
+    doc: dict[str, Any] = {
+        "schema": SUMMARY_SCHEMA,
+        "command": command,
+        "fiscal_year": close.fiscal_year,
+        "quarter": close.quarter,
+        "quarter_from": quarter_from,
+        "label": close.label,
+        "start": close.start.isoformat(),
+        "end": close.end.isoformat(),
+        "as_of": close.as_of.isoformat(),
+        "statements": len(rows),
+        "people_paid": sum(1 for r in rows if r["total"] != 0),
+        "reporting_currency": close.reporting_currency,
+        "total_reporting": _plain(close.total_paid()),
+        "totals_by_currency": {c: {"total": _plain(sum((r["total"] for r in rs), Decimal(0))),
+                                   "statements": len(rs)} for c, rs in sorted(by_ccy.items())},
+        "totals_by_role": {k: _plain(v) for k, v in close.totals_by("role")},
+        "totals_by_component": {k: _plain(v) for k, v in close.totals_by("component")},
+        "output": None, "files": [], "statement_files": 0,
+    }
+    if out is not None:
+        folder = Path(out).resolve()
+        doc["output"] = str(folder)
+        doc["files"], doc["statement_files"] = _files_written(folder)
+    return doc
+
+
+# -- options: checked by argparse before any work (a bad one exits 2 with the option named) -----
 
 def _formats(text: str) -> tuple[str, ...]:
     out = tuple(x.strip() for x in text.split(",") if x.strip())
+    if not out:
+        raise argparse.ArgumentTypeError("no format given (csv, parquet)")
     for f in out:
         if f not in ("csv", "parquet"):
-            raise InputError(f"--format: unknown format {f!r} (csv, parquet)")
+            raise argparse.ArgumentTypeError(f"unknown format {f!r} (csv, parquet)")
     return out
+
+
+def _quarter(text: str) -> int:
+    if text.strip() not in ("1", "2", "3", "4"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fiscal quarter (1, 2, 3 or 4)")
+    return int(text)
+
+
+def _threads(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a thread count (0 = all cores, or a positive number)")
+    return n
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _default_formats() -> str:
@@ -421,10 +525,58 @@ def _default_formats() -> str:
         return "csv"
 
 
+# -- the quarter to close ------------------------------------------------------------------------
+
+def default_quarter(calendar: Any, fiscal_year: int, as_of: dt.date, *, as_of_is_snapshot: bool = True) -> int:
+    """The quarter ``salescomp run`` closes without ``--quarter``.
+
+    With a snapshot date (config.json ``as_of`` or ``--as-of``): the last fiscal quarter
+    complete on it (its last day is on or before ``as_of``). Without one, ``as_of`` is the
+    latest deal close date and the data is taken to run to the end of that deal's quarter (an
+    export has no later deals): that quarter. Quarters of a later fiscal year than
+    ``fiscal_year`` give 4; an earlier one raises :class:`InputError` (nothing of the year to
+    close yet)."""
+    p = calendar.period_of(as_of, "quarter")
+    fy, q = p.fiscal_year, p.number
+    if as_of_is_snapshot and as_of != p.last:  # the quarter of as_of is still running: the one before
+        fy, q = (fy - 1, 4) if q == 1 else (fy, q - 1)
+    if fy > fiscal_year:
+        return 4
+    if fy < fiscal_year:
+        raise InputError(f"no quarter of FY{fiscal_year} is complete as of {as_of}; pass --quarter N "
+                         "(or --as-of DATE)")
+    return q
+
+
+def _choose_quarter(company: Any, args: argparse.Namespace) -> str:
+    """Apply --as-of and settle args.quarter; returns where the quarter came from: "option",
+    "as_of" (the last quarter complete on the snapshot date) or "latest_deal"."""
+    snapshot = args.as_of is not None or getattr(company, "as_of_from", "config") != "deals"
+    if args.as_of is not None:
+        company.as_of = args.as_of
+    if args.quarter is not None:
+        return "option"
+    args.quarter = default_quarter(company.calendar(), company.fiscal_year, company.as_of,
+                                   as_of_is_snapshot=snapshot)
+    why = (f"the last complete quarter as of {company.as_of}" if snapshot
+           else f"the quarter of the latest deal, closed {company.as_of}")
+    _status(args, f"closing FY{company.fiscal_year}-Q{args.quarter}: {why} (--quarter N to choose)")
+    return "as_of" if snapshot else "latest_deal"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+def _status(args: argparse.Namespace, text: str) -> None:
+    """A status line on stderr (stdout carries only the result); silent with --quiet."""
+    if not getattr(args, "quiet", False):
+        print(text, file=sys.stderr)
+
+
 def _close(company: Any, args: argparse.Namespace) -> Any:
     from .report import close_quarter
 
-    return close_quarter(company, args.quarter, threads=args.threads, progress=args.progress)
+    progress = False if getattr(args, "quiet", False) and args.progress is None else args.progress
+    return close_quarter(company, args.quarter, threads=args.threads, progress=progress)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -438,7 +590,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     company = demo.load(args.seed)
     if args.inputs:
         write_inputs(company, args.inputs, force=args.force)
-        print(f"wrote the demo company's inputs to {args.inputs}")
+        _status(args, f"wrote the demo company's inputs to {args.inputs}")
         if args.inputs_only:
             return 0
     return _close_and_write(company, args)
@@ -448,21 +600,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ._output import check_target
 
     check_target(args.out, force=args.force, protect=[args.input])  # refused before the long part
+    _status(args, f"reading {args.input}")
     company = load_inputs(args.input)
     return _close_and_write(company, args, protect=[args.input])
 
 
 def _close_and_write(company: Any, args: argparse.Namespace, protect: Sequence[str] = ()) -> int:
     t0 = time.perf_counter()
+    quarter_from = _choose_quarter(company, args)
     close = _close(company, args)
     text = summary_text(close)
     if args.out:
-        write_outputs(close, args.out, formats=_formats(args.format), html=not args.no_html, summary=text,
+        _status(args, f"writing {args.out}/" + ("" if args.no_html else " (with the HTML report)"))
+        write_outputs(close, args.out, formats=args.format, html=not args.no_html, summary=text,
                       force=args.force, protect=protect)
-    print(text, end="")
+    if args.json:
+        print(json.dumps(summary_json(close, command=args.command, quarter_from=quarter_from, out=args.out),
+                         indent=2))
+    else:
+        print(text, end="")
     if args.out:
-        print(f"\nwrote {args.out}/ (report.html, statements/, {', '.join(_formats(args.format))} tables) "
-              f"in {time.perf_counter() - t0:.1f}s")
+        _status(args, f"wrote {args.out}/ ({'' if args.no_html else 'report.html, '}statements/, "
+                      f"{', '.join(args.format)} tables) in {time.perf_counter() - t0:.1f}s")
     return 0
 
 
@@ -470,8 +629,18 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from . import demo
 
     company = load_inputs(args.input) if args.input else demo.load(args.seed)
+    _choose_quarter(company, args)
     close = _close(company, args)
     print(close.explain(args.person))
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from ._starter import write_template
+
+    write_template(args.folder)
+    _status(args, f"wrote a starting folder to {args.folder}; edit its files (README.md says how), then:\n"
+                  f"  salescomp run {args.folder} --out OUT_FOLDER")
     return 0
 
 
@@ -544,19 +713,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"salescomp {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def close_options(q: argparse.ArgumentParser, out_required: bool) -> None:
-        q.add_argument("--quarter", type=int, default=3, help="the fiscal quarter to close (default 3)")
-        q.add_argument("--threads", type=int, default=1, help="worker threads (0 = all cores); same results")
+    def close_options(q: argparse.ArgumentParser, out_required: bool | None) -> None:
+        q.add_argument("--quarter", type=_quarter, default=None,
+                       help="the fiscal quarter to close, 1..4 (default: the last complete quarter as of the "
+                            "as-of date)")
+        q.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the data snapshot date (default: config.json \"as_of\", else the latest deal "
+                            "close date)")
+        q.add_argument("--threads", type=_threads, default=1,
+                       help="worker threads (0 = all cores); same results")
         q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                       help="progress bar (default: on when stderr is a terminal)")
+                       help="progress bar on stderr (default: on when stderr is a terminal, off with --quiet)")
+        q.add_argument("--quiet", "-q", action="store_true", help="no status messages or progress on stderr")
         if out_required is not None:
             q.add_argument("--out", required=out_required, help="output folder (replaced atomically; see "
                            "docs/analyst.md for when it is refused)")
             q.add_argument("--force", action="store_true", help="replace a non-empty --out (or --inputs) folder "
                            "that salescomp did not write (never the input folder or the current directory)")
-            q.add_argument("--format", default=_default_formats(), help="csv, parquet or both (default: both "
-                           "when pyarrow.parquet is available)")
+            q.add_argument("--format", type=_formats, default=_default_formats(),
+                           help="csv, parquet or both (default: both when pyarrow.parquet is available)")
             q.add_argument("--no-html", action="store_true", help="skip the HTML report and charts")
+            q.add_argument("--json", action="store_true",
+                           help=f"print a JSON summary ({SUMMARY_SCHEMA}) on stdout instead of the text one")
 
     d = sub.add_parser("demo", help="close a quarter of the embedded demo company and print a summary")
     close_options(d, False)
@@ -577,13 +755,18 @@ def _parser() -> argparse.ArgumentParser:
     close_options(e, None)
     e.set_defaults(func=_cmd_explain)
 
+    i = sub.add_parser("init", help="write a small commented input folder to start your own data from")
+    i.add_argument("folder", help="a new (or empty) folder")
+    i.add_argument("--quiet", "-q", action="store_true", help="no status message on stderr")
+    i.set_defaults(func=_cmd_init)
+
     b = sub.add_parser("bench", help="a commission run on a synthetic company; prints throughput")
     b.add_argument("--people", type=int, default=1000, help="people on the roster (default 1000)")
     b.add_argument("--deals-per-person", type=int, default=50,
                    help="deals per person of the roster (default 50)")
     b.add_argument("--journeys", type=int, default=0,
                    help="touchpoint journeys (attribution in the close; default 0)")
-    b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--threads", type=_threads, default=0)
     b.add_argument("--seed", type=int, default=1)
     b.set_defaults(func=_cmd_bench)
     return p
