@@ -509,6 +509,12 @@ def _threads(text: str) -> int:
     return n
 
 
+def _month(text: str) -> int:
+    if text.strip() not in {str(m) for m in range(1, 13)}:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (1..12)")
+    return int(text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -554,6 +560,8 @@ def _choose_quarter(company: Any, args: argparse.Namespace) -> str:
     snapshot = args.as_of is not None or getattr(company, "as_of_from", "config") != "deals"
     if args.as_of is not None:
         company.as_of = args.as_of
+    if getattr(args, "fiscal_start_month", None) is not None:
+        company.fiscal_start_month = args.fiscal_start_month
     if args.quarter is not None:
         return "option"
     args.quarter = default_quarter(company.calendar(), company.fiscal_year, company.as_of,
@@ -746,6 +754,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="close a quarter on your files (see docs/analyst.md for the layout)")
     r.add_argument("input", help="folder with people, assignments, deals, quotas (CSV/Parquet), plans.json, ...")
     close_options(r, True)
+    r.add_argument("--fiscal-start-month", type=_month, default=None, metavar="M",
+                   help="first month of the fiscal year, 1..12 (default: config.json, else 1)")
     r.set_defaults(func=_cmd_run)
 
     e = sub.add_parser("explain", help="why a person was paid what they were, line by line")
@@ -753,6 +763,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("input", nargs="?", help="input folder (default: the demo company)")
     e.add_argument("--seed", type=int, default=2026)
     close_options(e, None)
+    e.add_argument("--fiscal-start-month", type=_month, default=None, metavar="M",
+                   help="first month of the fiscal year, 1..12 (default: config.json, else 1)")
     e.set_defaults(func=_cmd_explain)
 
     i = sub.add_parser("init", help="write a small commented input folder to start your own data from")
