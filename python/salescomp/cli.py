@@ -813,7 +813,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"salescomp: invalid input: {_describe(e)}\n{_ROWS_NOTE}\nnothing was written.", file=sys.stderr)
         return 2
     except ImportError as e:
-        print(f"salescomp: {e}\nthe command line needs the analyst extras: pip install 'salescomp[analyst]'",
+        print(f"salescomp: {e}\nthe command line needs the analyst extras: from the salescomp checkout, "
+              "pip install '.[analyst]'",
               file=sys.stderr)
         return 1
     except (Error, TypeError) as e:
