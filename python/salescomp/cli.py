@@ -105,8 +105,14 @@ def _read_table(folder: Path, name: str, text_columns: tuple[str, ...]) -> Any:
 _INT_COLUMNS = {"id", "deal_id", "fiscal_year", "number", "term_months", "product", "journey_id", "quarter"}
 
 
+def _row(index: int) -> str:
+    """A 0-based data row as the user finds it: ``row 3 (line 4)``."""
+    return f"row {index + 1} (line {index + 2})"
+
+
 def _typed(table: Any, what: str) -> Any:
-    """Integer columns parsed strictly (every bad row listed); dates become date32."""
+    """Integer columns parsed strictly (every bad row listed); dates become date32. Rows are
+    named as a spreadsheet shows them: data row N (from 1) is on line N + 1 of the CSV file."""
     import pyarrow as pa
 
     cols, bad = {}, []
@@ -122,7 +128,7 @@ def _typed(table: Any, what: str) -> Any:
                 try:
                     out.append(int(v.strip()))
                 except ValueError:
-                    bad.append(f"  row {row}, {name}: {v!r} is not an integer")
+                    bad.append(f"  {_row(row)}, {name}: {v!r} is not an integer")
                     out.append(None)
             cols[name] = pa.array(out, pa.int64())
         elif name in _DATE_COLUMNS:
@@ -134,7 +140,7 @@ def _typed(table: Any, what: str) -> Any:
                 try:
                     out.append(dt.date.fromisoformat(v.strip()))
                 except ValueError:
-                    bad.append(f"  row {row}, {name}: {v!r} is not a date (YYYY-MM-DD)")
+                    bad.append(f"  {_row(row)}, {name}: {v!r} is not a date (YYYY-MM-DD)")
                     out.append(None)
             cols[name] = pa.array(out, pa.date32())
         elif name == "timestamp":
@@ -143,7 +149,7 @@ def _typed(table: Any, what: str) -> Any:
                 try:
                     out.append(dt.datetime.fromisoformat(v.strip()))
                 except (ValueError, AttributeError):
-                    bad.append(f"  row {row}, {name}: {v!r} is not a timestamp (ISO 8601)")
+                    bad.append(f"  {_row(row)}, {name}: {v!r} is not a timestamp (ISO 8601)")
                     out.append(None)
             cols[name] = pa.array(out, pa.timestamp("s"))
         elif name == "converted":
@@ -152,7 +158,7 @@ def _typed(table: Any, what: str) -> Any:
             for row, v in enumerate(values):
                 key = (v or "").strip().lower()
                 if key not in truth:
-                    bad.append(f"  row {row}, {name}: {v!r} is not true/false")
+                    bad.append(f"  {_row(row)}, {name}: {v!r} is not true/false")
                 out.append(truth.get(key))
             cols[name] = pa.array(out, pa.bool_())
         else:
@@ -805,9 +811,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RefusedOutputFolder as e:
         print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
         return 2
-    except InputError as e:
-        note = f"\n{_ROWS_NOTE}" if "row " in str(e) else ""
-        print(f"salescomp: error: {e}{note}\nnothing was written.", file=sys.stderr)
+    except InputError as e:  # rows named from 1 with their line (_row)
+        print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
         return 2
     except ValidationError as e:
         print(f"salescomp: invalid input: {_describe(e)}\n{_ROWS_NOTE}\nnothing was written.", file=sys.stderr)
@@ -825,6 +830,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+# The engine's errors count the rows of the table it was given from 0.
 _ROWS_NOTE = "(rows count the data rows of a table from 0: in a CSV file, row N is on line N + 2)"
 
 

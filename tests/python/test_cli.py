@@ -177,7 +177,10 @@ def test_bad_dates_and_ids_list_every_row(demo_inputs, tmp_path, capsys):
 
     edit_csv(folder / "deals.csv", spoil)
     err = run_bad(folder, tmp_path, capsys)
-    assert "row 2, close_date: '2026-13-01'" in err and "row 4, id: 'x17'" in err
+    # rows[2] is data row 3 (from 1), on line 4 of the file (after the header)
+    assert "deals.csv: 2 bad value(s)" in err
+    assert "row 3 (line 4), close_date: '2026-13-01'" in err and "row 5 (line 6), id: 'x17'" in err
+    assert "from 0" not in err
 
 
 def test_missing_files_and_unknown_plans(demo_inputs, tmp_path, capsys):

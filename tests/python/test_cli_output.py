@@ -66,8 +66,10 @@ def test_bad_integers_dates_and_booleans_are_listed(tmp_path):
     with pytest.raises(cli.InputError) as info:
         cli._read_table(tmp_path, "outcomes", ("value",))
     text = str(info.value)
-    assert "row 1, journey_id: 'x' is not an integer" in text
-    assert "row 1, converted: 'maybe' is not true/false" in text
+    # "x,maybe," is the second data row, on line 3 of the file
+    assert text.startswith("outcomes.csv: 2 bad value(s)")
+    assert "row 2 (line 3), journey_id: 'x' is not an integer" in text
+    assert "row 2 (line 3), converted: 'maybe' is not true/false" in text
 
 
 def test_missing_inputs_are_all_named(tmp_path):
