@@ -659,6 +659,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    _status(args, f"building a synthetic company of {args.people:,} people and timing a Q1 close "
+                  "(the figures follow when it is done)")
     for line in run_benchmark(args.people, args.deals_per_person, threads=args.threads, seed=args.seed,
                               journeys=args.journeys):
         print(line)
@@ -786,6 +788,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="touchpoint journeys (attribution in the close; default 0)")
     b.add_argument("--threads", type=_threads, default=0)
     b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--quiet", "-q", action="store_true", help="no status message on stderr")
     b.set_defaults(func=_cmd_bench)
     return p
 

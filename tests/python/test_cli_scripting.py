@@ -409,3 +409,12 @@ def test_init_refuses_a_non_empty_folder(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert cli.main(["init", str(empty), "-q"]) == 0 and (empty / "plans.json").is_file()
+
+
+def test_bench_says_what_it_does_on_stderr(capsys):
+    assert cli.main(["bench", "--people", "50", "--deals-per-person", "2", "--threads", "1"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.startswith("building a synthetic company of 50 people")
+    assert cap.out.startswith("synthetic roster: 50 people, 100 deals")
+    assert cli.main(["bench", "--people", "50", "--deals-per-person", "2", "-q"]) == 0
+    assert capsys.readouterr().err == ""
