@@ -818,7 +818,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"salescomp: error: {e}\nnothing was written.", file=sys.stderr)
         return 2
     except ValidationError as e:
-        print(f"salescomp: invalid input: {_describe(e)}\n{_ROWS_NOTE}\nnothing was written.", file=sys.stderr)
+        text = _describe(e)
+        note = f"\n{_ROWS_NOTE}" if _engine_rows(e) else ""
+        print(f"salescomp: invalid input: {text}{note}\nnothing was written.", file=sys.stderr)
         return 2
     except ImportError as e:
         print(f"salescomp: {e}\nthe command line needs the analyst extras: from the salescomp checkout, "
@@ -833,8 +835,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-# The engine's errors count the rows of the table it was given from 0.
+# The engine's errors count the rows of the table it was given from 0; the Arrow readers'
+# issues carry their table's name ("source") and count from 1, so they need no note.
 _ROWS_NOTE = "(rows count the data rows of a table from 0: in a CSV file, row N is on line N + 2)"
+
+
+def _engine_rows(e: Exception) -> bool:
+    issues = getattr(e, "issues", None) or []
+    return any(isinstance(i, dict) and i.get("row") is not None and not i.get("source") for i in issues)
 
 
 def _describe(e: Exception) -> str:

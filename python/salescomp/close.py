@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from ._errors import ValidationError
 
 __all__ = ["QuarterClose", "close_quarter", "quarter_bounds", "attribute", "attribution_models", "CREDIT_KIND_ENUM"]
 
@@ -255,6 +258,25 @@ def close_quarter(
                               threads=threads, progress=bar.step)
 
 
+@contextmanager
+def _people_named(person_ids: list[str], month: str) -> Iterator[None]:
+    """The run names a person by run index (``row``); the close's errors name the user's id
+    and the month computed, so a message never shows an internal position."""
+    try:
+        yield
+    except ValidationError as e:
+        if getattr(e, "id", "") != "SC-RUN-INVALID" or not e.issues:
+            raise
+        issues = [{**i, "row": None, "person": person_ids[i["row"]]} for i in e.issues]
+        lines = [f"  person {i['person']!r}"
+                 + ("" if i["field"] == "person" else f", component {i['field']!r}: {i['value']}")
+                 + f": {i['rule']}" for i in issues]
+        named = ValidationError(f"[SC-RUN-INVALID] the run of {month}: {len(issues)} problem(s):\n" + "\n".join(lines))
+        named.id = "SC-RUN-INVALID"
+        named.issues = issues
+        raise named from e
+
+
 def _close_quarter(
     company: Any,
     quarter: int,
@@ -393,9 +415,10 @@ def _close_quarter(
         mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
                 "achievement": e["achievement"]} for e in company.mbo
                if int(e.get("quarter", qn)) == qn]
-        run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
-                         period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                         quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)
+        with _people_named(person_ids, f"{first:%Y-%m}"):
+            run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
+                             period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
+                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)
         runs.append(run)
         state = run.next_state
 

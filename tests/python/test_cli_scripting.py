@@ -418,3 +418,49 @@ def test_bench_says_what_it_does_on_stderr(capsys):
     assert cap.out.startswith("synthetic roster: 50 people, 100 deals")
     assert cli.main(["bench", "--people", "50", "--deals-per-person", "2", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _started_folder(tmp_path: Path) -> Path:
+    start = tmp_path / "start"
+    assert cli.main(["init", str(start)]) == 0
+    return start
+
+
+def _replace_line(path: Path, line_number: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert old in lines[line_number - 1]
+    lines[line_number - 1] = lines[line_number - 1].replace(old, new)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_a_run_error_names_the_people_not_run_positions(tmp_path, capsys):
+    # A deal in February 2027 makes the as-of date 2027-02-14, so the year-to-date close runs
+    # April 2026 (FY2026-Q2), where neither person has a quota for the attainment-based plans.
+    start = _started_folder(tmp_path)
+    _replace_line(start / "deals.csv", 3, "2026-02-14", "2027-02-14")
+    capsys.readouterr()
+    assert cli.main(["run", str(start), "--out", str(tmp_path / "out"), "-q", "--no-html"]) == 2
+    err = capsys.readouterr().err
+    assert "[SC-RUN-INVALID] the run of 2026-04: 2 problem(s)" in err
+    assert "person 'rep.one@example.com', component 'commission': no positive quota" in err
+    assert "person 'lead.one@example.com', component 'override': no positive quota" in err
+    assert "row 0" not in err and "row 1" not in err and "from 0" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_from_zero_note_only_follows_engine_rows(tmp_path, capsys):
+    start = _started_folder(tmp_path)
+    quotas = start / "quotas.csv"
+    original = quotas.read_text(encoding="utf-8")
+    # line 3 = the 2nd data row: the Arrow reader counts it from 1 and names its table
+    _replace_line(quotas, 3, "100000.00", "abc")
+    capsys.readouterr()
+    assert cli.main(["run", str(start), "--out", str(tmp_path / "out"), "-q", "--no-html"]) == 2
+    err = capsys.readouterr().err
+    assert "quotas row 2: amount 'abc'" in err and "from 0" not in err
+    # the engine's own check (a negative quota) counts from 0: the same line is its row 1
+    quotas.write_text(original, encoding="utf-8")
+    _replace_line(quotas, 3, "100000.00", "-5.00")
+    assert cli.main(["run", str(start), "--out", str(tmp_path / "out"), "-q", "--no-html"]) == 2
+    err = capsys.readouterr().err
+    assert "row 1: amount" in err and "rows count the data rows of a table from 0" in err
