@@ -1,0 +1,178 @@
+"""Independent oracle for rule-based attribution, written from docs/attribution.md alone.
+
+Pure Python with ``fractions.Fraction``; it imports nothing from salescomp.
+A *case* is a dict: ``model``, ``options`` (the keyword arguments of
+``rule_based``), ``currency`` and ``rows``; each row is
+``{"touches": [(channel, t, flags), ...], "y": int, "n": int, "v": int}``
+(``v`` in minor units). ``credits(case)`` gives ``{channel: (conversion units
+of 10^-9, value minor units)}`` with channels of zero credit left out.
+
+Rules used (docs section 2 and 3):
+* per converting row an exact weight per channel (touches of a channel add);
+* rows whose share vectors and tie order are equal are merged (y and v add);
+* each merged row's ``y * 10^9`` and ``v`` are split once by largest
+  remainder: floors first, leftover units to the largest remainders, ties to
+  the channel touched first in the path.
+"""
+
+from __future__ import annotations
+
+import decimal
+from fractions import Fraction
+
+CONVERSION_SCALE = 10**9
+RATE_SCALE = 10**12
+MILESTONE_BITS = (1, 2, 4)  # lead_created, opportunity_created, closed_won
+DEFAULT_SHARES = {
+    "w_shaped": ("0.3", "0.3", "0.3", "0", "0.1"),
+    "full_path": ("0.225", "0.225", "0.225", "0.225", "0.1"),
+}
+
+
+def snap_rate(x: Fraction) -> Fraction:
+    """Round half-even to 12 decimals (the docs' single snap of a decay weight)."""
+    return Fraction(round(x * RATE_SCALE), RATE_SCALE)  # round() on Fraction is half-even
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def _position_weights(n: int, opts: dict) -> list[Fraction]:
+    first = Fraction(opts.get("first") or "0.4")
+    middle = Fraction(opts.get("middle") or "0.2")
+    last = Fraction(opts.get("last") or "0.4")
+    if n == 2:
+        if opts.get("two_touch", "split_middle") == "renormalise":
+            return [first, last]
+        return [first + middle / 2, last + middle / 2]
+    return [first * (n - 2)] + [middle] * (n - 2) + [last * (n - 2)]
+
+
+def _milestone_weights(touches: list, opts: dict, model: str) -> list[Fraction]:
+    key = "w_shaped_shares" if model == "w_shaped" else "full_path_shares"
+    shares = [Fraction(s) for s in (opts.get(key) or DEFAULT_SHARES[model])]
+    weights = [Fraction(0)] * len(touches)
+    holds = [False] * len(touches)
+    if shares[0] != 0:
+        weights[0] += shares[0]
+        holds[0] = True
+    for share, bit in zip(shares[1:4], MILESTONE_BITS):
+        at = next((i for i, t in enumerate(touches) if t[2] & bit), None)
+        if share != 0 and at is not None:  # a 0 share is not a milestone; a missing one drops out
+            weights[at] += share
+            holds[at] = True
+    rest = [i for i in range(len(touches)) if not holds[i]]
+    for i in rest:  # rest spread evenly; no rest touches: the rest share drops out
+        weights[i] += shares[4] / len(rest)
+    return weights
+
+
+def _custom_weights(n: int, opts: dict) -> list[Fraction]:
+    start = [Fraction(w) for w in opts.get("weights_from_start") or []]
+    end = [Fraction(w) for w in opts.get("weights_from_end") or []]
+    other = Fraction(opts.get("other_weight") or "0")
+    out = []
+    for i in range(n):
+        if i < len(start):
+            out.append(start[i])
+        elif n - 1 - i < len(end):
+            out.append(end[n - 1 - i])
+        else:
+            out.append(other)
+    return out
+
+
+def _pow2_neg(dt: int, half_life: int) -> Fraction:
+    """2^(-dt/H) snapped to 12 decimals; computed with 60 digits (docs: 50)."""
+    if dt % half_life == 0:
+        return snap_rate(Fraction(1, 2 ** (dt // half_life)))
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        x = (decimal.Decimal(-dt) / decimal.Decimal(half_life)) * decimal.Decimal(2).ln()
+        return snap_rate(Fraction(x.exp()))
+
+
+def _touch_weights(touches: list, model: str, opts: dict) -> list[Fraction]:
+    n = len(touches)
+    one = [Fraction(0)] * n
+    if model == "first_touch":
+        one[0] = Fraction(1)
+    elif model == "last_touch":
+        one[-1] = Fraction(1)
+    elif model == "last_non_direct":
+        direct = set(opts.get("direct_channels", ("direct",)))
+        idx = [i for i, t in enumerate(touches) if t[0] not in direct]
+        one[idx[-1] if idx else n - 1] = Fraction(1)
+    elif model == "linear":
+        one = [Fraction(1)] * n
+    elif n == 1 and model in ("position_based", "w_shaped", "full_path", "custom_positions"):
+        one = [Fraction(1)]  # one_touch="full_credit"
+    elif model == "position_based":
+        one = _position_weights(n, opts)
+    elif model in ("w_shaped", "full_path"):
+        one = _milestone_weights(touches, opts, model)
+    elif model == "custom_positions":
+        one = _custom_weights(n, opts)
+    elif model == "time_decay":
+        latest = max(t[1] for t in touches)
+        one = [_pow2_neg(latest - t[1], opts["half_life"]) for t in touches]
+    elif model == "step_decay":
+        latest = max(t[1] for t in touches)
+        factor = Fraction(opts.get("step_factor") or "0.5")
+        one = [snap_rate(factor ** ((latest - t[1]) // opts["step_length"])) for t in touches]
+    else:
+        raise ValueError(f"oracle: model {model!r} not covered")
+    return one
+
+
+def channel_weights(touches: list, model: str, opts: dict) -> list[tuple[str, Fraction]]:
+    """(channel, weight) in first-touch order; touches of one channel add."""
+    if model == "linear_per_channel":
+        order = list(dict.fromkeys(t[0] for t in touches))
+        return [(c, Fraction(1)) for c in order]
+    summed: dict[str, Fraction] = {}
+    for t, w in zip(touches, _touch_weights(touches, model, opts)):
+        summed[t[0]] = summed.get(t[0], Fraction(0)) + w
+    return list(summed.items())
+
+
+# ----------------------------------------------------------------------------- money
+
+
+def largest_remainder(total: int, shares: list[Fraction]) -> list[int]:
+    """Floors of the exact shares; leftover units to the largest remainders,
+    ties to the earlier entry (the channel touched first)."""
+    exact = [total * s for s in shares]
+    floors = [e.numerator // e.denominator for e in exact]
+    left = total - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+def _merged_rows(case: dict) -> dict:
+    merged: dict[tuple, list[int]] = {}
+    for row in case["rows"]:
+        if row["y"] == 0:
+            continue  # non-converting rows carry no credit
+        cw = [(c, w) for c, w in channel_weights(row["touches"], case["model"], case["options"]) if w]
+        total = sum(w for _, w in cw)
+        key = tuple((c, w / total) for c, w in cw)
+        acc = merged.setdefault(key, [0, 0])
+        acc[0] += row["y"]
+        acc[1] += row["v"]
+    return merged
+
+
+def credits(case: dict, split=largest_remainder) -> dict[str, tuple[int, int]]:
+    out: dict[str, list[int]] = {}
+    for key, (y, v) in _merged_rows(case).items():
+        shares = [s for _, s in key]
+        conv = split(y * CONVERSION_SCALE, shares)
+        val = split(v, shares)
+        for (c, _), cu, vu in zip(key, conv, val):
+            acc = out.setdefault(c, [0, 0])
+            acc[0] += cu
+            acc[1] += vu
+    return {c: (a, b) for c, (a, b) in out.items() if a or b}
