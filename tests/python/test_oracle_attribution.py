@@ -41,7 +41,9 @@ def _paths(case: dict) -> sa.Paths:
             "total_null": [r["n"] for r in rows],
         }
         return sa.Paths.from_path_strings(data, currency=cur, value_minor_units=True)
-    touches: dict[str, list] = {k: [] for k in ("journey_id", "timestamp", "channel", "lead", "opp", "won")}
+    touches: dict[str, list] = {
+        k: [] for k in ("journey_id", "timestamp", "channel", "lead", "opp", "won")
+    }
     outcomes: dict[str, list] = {"journey_id": [], "converted": [], "value": []}
     for j, r in enumerate(rows):
         for c, t, f in r["touches"]:
@@ -127,3 +129,171 @@ def report(i: int, case: dict, credits=oracle.credits) -> str:
 def test_oracle_agrees_with_salescomp_on_random_cases():
     found = first_mismatch(oracle.credits)
     assert found is None, report(*found)
+
+
+# ----------------------------------------------------------------------------- the oracle's power
+
+
+def _ties_to_later(total: int, shares: list[Fraction]) -> list[int]:
+    """Wrong: equal remainders go to the channel touched last."""
+    flipped = oracle.largest_remainder(total, shares[::-1])
+    return flipped[::-1]
+
+
+def _mutant_tie_flipped(monkeypatch):
+    return lambda case: oracle.credits(case, split=_ties_to_later)
+
+
+def _mutant_position_swapped(monkeypatch):
+    """Wrong: the first and last position shares swapped."""
+    right = oracle._position_weights
+
+    def swapped(n, opts):
+        o = {**opts, "first": opts.get("last"), "last": opts.get("first")}
+        return right(n, o)
+
+    monkeypatch.setattr(oracle, "_position_weights", swapped)
+    return oracle.credits
+
+
+def _mutant_linear_ignores_repeats(monkeypatch):
+    """Wrong: linear gives a channel touched twice the same weight as one touched once."""
+    right = oracle.channel_weights
+
+    def once(touches, model, opts):
+        return right(touches, "linear_per_channel" if model == "linear" else model, opts)
+
+    monkeypatch.setattr(oracle, "channel_weights", once)
+    return oracle.credits
+
+
+def _mutant_zero_share_is_milestone(monkeypatch):
+    """Wrong: a milestone whose share is 0 still takes its touch out of the rest."""
+
+    def weights(touches, opts, model):
+        key = "w_shaped_shares" if model == "w_shaped" else "full_path_shares"
+        shares = [Fraction(s) for s in (opts.get(key) or oracle.DEFAULT_SHARES[model])]
+        w = [Fraction(0)] * len(touches)
+        holds = [False] * len(touches)
+        w[0], holds[0] = shares[0], True
+        for share, bit in zip(shares[1:4], oracle.MILESTONE_BITS):
+            at = next((i for i, t in enumerate(touches) if t[2] & bit), None)
+            if at is not None:
+                w[at] += share
+                holds[at] = True
+        rest = [i for i in range(len(touches)) if not holds[i]]
+        for i in rest:
+            w[i] += shares[4] / len(rest)
+        return w
+
+    monkeypatch.setattr(oracle, "_milestone_weights", weights)
+    return oracle.credits
+
+
+def _mutant_no_merge(monkeypatch):
+    """Wrong: every row split on its own, identical journeys not merged first."""
+
+    def credits(case):
+        out: dict[str, tuple[int, int]] = {}
+        for k, row in enumerate(case["rows"]):
+            one = oracle.credits({**case, "rows": [row]})
+            for c, (a, b) in one.items():
+                x = out.get(c, (0, 0))
+                out[c] = (x[0] + a, x[1] + b)
+        return {c: v for c, v in out.items() if v != (0, 0)}
+
+    return credits
+
+
+def _mutant_step_ceiling(monkeypatch):
+    """Wrong: step decay counts started steps (ceiling) instead of whole steps (floor)."""
+    right = oracle._touch_weights
+
+    def weights(touches, model, opts):
+        if model != "step_decay":
+            return right(touches, model, opts)
+        latest = max(t[1] for t in touches)
+        factor = Fraction(opts.get("step_factor") or "0.5")
+        step = opts["step_length"]
+        return [oracle.snap_rate(factor ** -((t[1] - latest) // step)) for t in touches]
+
+    monkeypatch.setattr(oracle, "_touch_weights", weights)
+    return oracle.credits
+
+
+MUTANTS = [
+    _mutant_tie_flipped,
+    _mutant_position_swapped,
+    _mutant_linear_ignores_repeats,
+    _mutant_zero_share_is_milestone,
+    _mutant_no_merge,
+    _mutant_step_ceiling,
+]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("_mutant_"))
+def test_every_wrong_oracle_variant_is_caught(monkeypatch, mutant):
+    found = first_mismatch(mutant(monkeypatch))
+    assert found is not None, f"{mutant.__doc__ or mutant.__name__}: not caught in {COUNT} cases"
+
+
+def test_a_caught_mutant_is_minimised_to_a_small_reproducer():
+    wrong = _mutant_tie_flipped(None)
+    i, case = first_mismatch(wrong)
+    small = minimise(case, wrong)
+    # still failing, and no single row or touch can be removed (8 rows -> 1 row of 3 touches)
+    assert _fails(small, wrong) and not any(_fails(s, wrong) for s in _smaller(small))
+    assert len(small["rows"]) < len(case["rows"])
+    assert "minimised reproducer" in report(i, case, wrong)
+
+
+# ----------------------------------------------------------------------------- the oracle on the docs' examples
+
+
+def _case(model, touches, v, journeys=False, **options):
+    rows = [{"touches": touches, "y": 1, "n": 0, "v": v}]
+    return {
+        "model": model,
+        "options": options,
+        "currency": "USD",
+        "rows": rows,
+        "journeys": journeys,
+    }
+
+
+def test_oracle_reproduces_the_documented_examples():
+    plain = [(c, 0, 0) for c in ("search", "email", "search")]
+    # 2/3 and 1/3 of 10000 cents: floors 6666 + 3333, the cent to the larger remainder
+    assert oracle.credits(_case("linear", plain, 10000)) == {
+        "search": (666666667, 6667),
+        "email": (333333333, 3333),
+    }
+    ab = [("a", 0, 0), ("b", 0, 0)]
+    # 40/20/30: split_middle 0.5 : 0.4 = 5/9, 4/9; renormalise 0.4 : 0.3 = 4/7, 3/7
+    shares = {"first": "0.4", "middle": "0.2", "last": "0.3"}
+    assert oracle.credits(_case("position_based", ab, 10000, **shares))["a"][1] == 5556
+    renorm = _case("position_based", ab, 10000, two_touch="renormalise", **shares)
+    assert oracle.credits(renorm)["b"][1] == 4286
+    # search, email (lead), social, direct (opportunity), social: 30 / 30 / 30 / 5 + 5
+    w = [("search", 0, 0), ("email", 1, 1), ("social", 2, 0), ("direct", 3, 2), ("social", 4, 0)]
+    got = oracle.credits(_case("w_shaped", w, 10000, journeys=True))
+    assert {c: v for c, (_, v) in got.items()} == {
+        "search": 3000,
+        "email": 3000,
+        "direct": 3000,
+        "social": 1000,
+    }
+    # closed won with shares 0.2/0.2/0.2/0.3/0.1: a 0.2 : b 0.3; default shares: 0.3 : 0.1
+    won = [("a", 0, 0), ("b", 10, 4)]
+    five = ["0.2", "0.2", "0.2", "0.3", "0.1"]
+    assert oracle.credits(_case("w_shaped", won, 10000, True, w_shaped_shares=five)) == {
+        "a": (400000000, 4000),
+        "b": (600000000, 6000),
+    }
+    assert oracle.credits(_case("w_shaped", won, 10000, True))["b"][1] == 2500
+    # days 0, 7, 14, half-life 7 days: weights 0.25, 0.5, 1 of 70.00
+    day = 86400
+    td = [("search", 0, 0), ("email", 7 * day, 0), ("direct", 14 * day, 0)]
+    got = oracle.credits(_case("time_decay", td, 7000, True, half_life=7 * day))
+    assert {c: v for c, (_, v) in got.items()} == {"search": 1000, "email": 2000, "direct": 4000}
+    assert oracle._pow2_neg(day * 7 // 2, 7 * day) == Fraction("0.707106781187")

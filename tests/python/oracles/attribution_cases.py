@@ -10,7 +10,18 @@ from __future__ import annotations
 import random
 
 CURRENCIES = {"JPY": 0, "USD": 2, "KWD": 3}
-CHANNELS = ("search", "email", "direct", "Ωmega", "搜索", "café", "social media", "📧 mail", "a", "b")
+CHANNELS = (
+    "search",
+    "email",
+    "direct",
+    "Ωmega",
+    "搜索",
+    "café",
+    "social media",
+    "📧 mail",
+    "a",
+    "b",
+)
 PATH_MODELS = (
     "first_touch",
     "last_touch",
@@ -52,7 +63,10 @@ def _options(rng: random.Random, model: str) -> dict:
     if model == "time_decay":
         return {"half_life": rng.choice([10, 7 * 86400])}
     if model == "step_decay":
-        return {"step_length": rng.choice([10, 86400]), "step_factor": rng.choice(["0.5", "0.75", "0.1", "1"])}
+        return {
+            "step_length": rng.choice([10, 86400]),
+            "step_factor": rng.choice(["0.5", "0.75", "0.1", "1"]),
+        }
     if model in ("w_shaped", "full_path"):
         if rng.random() < 0.4:
             return {}
@@ -104,7 +118,13 @@ def random_case(rng: random.Random) -> dict:
         if rng.random() < 0.2:  # an identical row (journey): merging must not move a unit
             rows.append({**rows[-1]})
     currency = rng.choice(list(CURRENCIES))
-    return {"model": model, "options": opts, "currency": currency, "rows": rows, "journeys": journeys}
+    return {
+        "model": model,
+        "options": opts,
+        "currency": currency,
+        "rows": rows,
+        "journeys": journeys,
+    }
 
 
 def cases(seed: int, count: int):

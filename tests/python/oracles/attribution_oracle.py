@@ -156,7 +156,9 @@ def _merged_rows(case: dict) -> dict:
     for row in case["rows"]:
         if row["y"] == 0:
             continue  # non-converting rows carry no credit
-        cw = [(c, w) for c, w in channel_weights(row["touches"], case["model"], case["options"]) if w]
+        cw = [
+            (c, w) for c, w in channel_weights(row["touches"], case["model"], case["options"]) if w
+        ]
         total = sum(w for _, w in cw)
         key = tuple((c, w / total) for c, w in cw)
         acc = merged.setdefault(key, [0, 0])
