@@ -195,7 +195,7 @@ def _mutant_no_merge(monkeypatch):
 
     def credits(case):
         out: dict[str, tuple[int, int]] = {}
-        for k, row in enumerate(case["rows"]):
+        for row in case["rows"]:
             one = oracle.credits({**case, "rows": [row]})
             for c, (a, b) in one.items():
                 x = out.get(c, (0, 0))
