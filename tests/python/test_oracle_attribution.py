@@ -44,24 +44,33 @@ def _paths(case: dict) -> sa.Paths:
     touches: dict[str, list] = {
         k: [] for k in ("journey_id", "timestamp", "channel", "lead", "opp", "won")
     }
-    outcomes: dict[str, list] = {"journey_id": [], "converted": [], "value": []}
+    outcomes: dict[str, list] = {"journey_id": [], "converted": [], "value": [], "t_conv": []}
     for j, r in enumerate(rows):
         for c, t, f in r["touches"]:
             for k, x in zip(touches, (j, t, c, bool(f & 1), bool(f & 2), bool(f & 4))):
                 touches[k].append(x)
-        if r["y"] or j % 2:  # a journey without an outcome row did not convert
-            for k, x in zip(outcomes, (j, r["y"], r["v"])):
+        if r["y"] or j % 2 or "t_conv" in r:  # a journey without an outcome row did not convert
+            t_conv = r.get("t_conv", r["touches"][-1][1])
+            for k, x in zip(outcomes, (j, r["y"], r["v"], t_conv)):
                 outcomes[k].append(x)
     outcomes_table = {k: np.asarray(v, dtype=np.int64) for k, v in outcomes.items()}
     milestones = {"lead_created": "lead", "opportunity_created": "opp", "closed_won": "won"}
     return sa.Paths.from_journeys(
-        touches, outcomes_table, currency=cur, milestones=milestones, value_minor_units=True
+        touches,
+        outcomes_table,
+        currency=cur,
+        milestones=milestones,
+        value_minor_units=True,
+        conversion_time="t_conv",
     )
 
 
 def salescomp_credits(case: dict) -> dict[str, tuple[int, int]]:
     exponent = gen.CURRENCIES[case["currency"]]
-    r = sa.rule_based(_paths(case), case["model"], output="arrow", **case["options"])
+    if case["model"] == "simplified_shapley":
+        r = sa.simplified_shapley(_paths(case), output="arrow")
+    else:
+        r = sa.rule_based(_paths(case), case["model"], output="arrow", **case["options"])
     out = {}
     for row in r.channels.to_pylist():
         conv = int(row["conversions"].scaleb(oracle_decimals()))
@@ -160,8 +169,8 @@ def _mutant_linear_ignores_repeats(monkeypatch):
     """Wrong: linear gives a channel touched twice the same weight as one touched once."""
     right = oracle.channel_weights
 
-    def once(touches, model, opts):
-        return right(touches, "linear_per_channel" if model == "linear" else model, opts)
+    def once(touches, model, opts, t_conv=None):
+        return right(touches, "linear_per_channel" if model == "linear" else model, opts, t_conv)
 
     monkeypatch.setattr(oracle, "channel_weights", once)
     return oracle.credits
@@ -209,10 +218,10 @@ def _mutant_step_ceiling(monkeypatch):
     """Wrong: step decay counts started steps (ceiling) instead of whole steps (floor)."""
     right = oracle._touch_weights
 
-    def weights(touches, model, opts):
+    def weights(touches, model, opts, t_conv=None):
         if model != "step_decay":
-            return right(touches, model, opts)
-        latest = max(t[1] for t in touches)
+            return right(touches, model, opts, t_conv)
+        latest = t_conv if t_conv is not None else max(t[1] for t in touches)
         factor = Fraction(opts.get("step_factor") or "0.5")
         step = opts["step_length"]
         return [oracle.snap_rate(factor ** -((t[1] - latest) // step)) for t in touches]

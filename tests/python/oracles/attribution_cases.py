@@ -30,6 +30,7 @@ PATH_MODELS = (
     "linear_per_channel",
     "position_based",
     "custom_positions",
+    "simplified_shapley",
 )
 JOURNEY_MODELS = ("time_decay", "step_decay", "w_shaped", "full_path")
 TENTHS = [f"0.{i}" if i < 10 else "1" for i in range(11)]
@@ -114,9 +115,15 @@ def random_case(rng: random.Random) -> dict:
             if y + n == 0:
                 y = 1
         touches = [(c, t, f if journeys else 0) for c, t, f in zip(chans, times, flags)]
-        rows.append({"touches": touches, "y": y, "n": n, "v": _value(rng, y, length)})
+        row = {"touches": touches, "y": y, "n": n, "v": _value(rng, y, length)}
+        if model == "step_decay" and rng.random() < 0.5:  # conversion after the last touch
+            row["t_conv"] = times[-1] + rng.choice([0, 1, unit - 1, unit, 3 * unit])
+        rows.append(row)
         if rng.random() < 0.2:  # an identical row (journey): merging must not move a unit
             rows.append({**rows[-1]})
+    if model == "last_non_direct" and rng.random() < 0.5:  # explicit names seen in the data
+        seen = sorted({t[0] for r in rows for t in r["touches"]})
+        opts["direct_channels"] = rng.sample(seen, rng.randint(1, len(seen)))
     currency = rng.choice(list(CURRENCIES))
     return {
         "model": model,

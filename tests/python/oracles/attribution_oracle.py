@@ -92,7 +92,7 @@ def _pow2_neg(dt: int, half_life: int) -> Fraction:
         return snap_rate(Fraction(x.exp()))
 
 
-def _touch_weights(touches: list, model: str, opts: dict) -> list[Fraction]:
+def _touch_weights(touches: list, model: str, opts: dict, t_conv=None) -> list[Fraction]:
     n = len(touches)
     one = [Fraction(0)] * n
     if model == "first_touch":
@@ -117,7 +117,7 @@ def _touch_weights(touches: list, model: str, opts: dict) -> list[Fraction]:
         latest = max(t[1] for t in touches)
         one = [_pow2_neg(latest - t[1], opts["half_life"]) for t in touches]
     elif model == "step_decay":
-        latest = max(t[1] for t in touches)
+        latest = t_conv if t_conv is not None else max(t[1] for t in touches)
         factor = Fraction(opts.get("step_factor") or "0.5")
         one = [snap_rate(factor ** ((latest - t[1]) // opts["step_length"])) for t in touches]
     else:
@@ -125,13 +125,15 @@ def _touch_weights(touches: list, model: str, opts: dict) -> list[Fraction]:
     return one
 
 
-def channel_weights(touches: list, model: str, opts: dict) -> list[tuple[str, Fraction]]:
+def channel_weights(
+    touches: list, model: str, opts: dict, t_conv=None
+) -> list[tuple[str, Fraction]]:
     """(channel, weight) in first-touch order; touches of one channel add."""
-    if model == "linear_per_channel":
+    if model in ("linear_per_channel", "simplified_shapley"):  # R(T)/|T| per journey
         order = list(dict.fromkeys(t[0] for t in touches))
         return [(c, Fraction(1)) for c in order]
     summed: dict[str, Fraction] = {}
-    for t, w in zip(touches, _touch_weights(touches, model, opts)):
+    for t, w in zip(touches, _touch_weights(touches, model, opts, t_conv)):
         summed[t[0]] = summed.get(t[0], Fraction(0)) + w
     return list(summed.items())
 
@@ -156,9 +158,8 @@ def _merged_rows(case: dict) -> dict:
     for row in case["rows"]:
         if row["y"] == 0:
             continue  # non-converting rows carry no credit
-        cw = [
-            (c, w) for c, w in channel_weights(row["touches"], case["model"], case["options"]) if w
-        ]
+        weights = channel_weights(row["touches"], case["model"], case["options"], row.get("t_conv"))
+        cw = [(c, w) for c, w in weights if w]
         total = sum(w for _, w in cw)
         key = tuple((c, w / total) for c, w in cw)
         acc = merged.setdefault(key, [0, 0])
