@@ -52,8 +52,13 @@ def _options(rng: random.Random, model: str) -> dict:
                 break
         opts = {"first": first, "middle": middle, "last": last}
         opts["two_touch"] = rng.choice(["split_middle", "renormalise"])
-        if rng.random() < 0.3:
+        roll = rng.random()
+        if roll < 0.25:
             opts = {"two_touch": opts["two_touch"]}  # the defaults 0.4/0.2/0.4
+        elif roll < 0.5:  # any positive shares, scaled to 1 on purpose
+            for k in ("first", "middle", "last"):
+                opts[k] = rng.choice(WEIGHTS)
+            opts["normalise_shares"] = True
         return opts
     if model == "custom_positions":
         return {
