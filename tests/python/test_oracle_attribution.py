@@ -65,19 +65,30 @@ def _paths(case: dict) -> sa.Paths:
     )
 
 
+def _run(case: dict, per_journey: bool):
+    paths = _paths(case)
+    if case["model"] == "simplified_shapley":
+        return sa.simplified_shapley(paths, output="arrow", per_journey=per_journey)
+    return sa.rule_based(
+        paths, case["model"], output="arrow", per_journey=per_journey, **case["options"]
+    )
+
+
+def _units(row: dict, exponent: int) -> tuple[int, int]:
+    return int(row["conversions"].scaleb(oracle_decimals())), int(row["value"].scaleb(exponent))
+
+
 def salescomp_credits(case: dict) -> dict[str, tuple[int, int]]:
     exponent = gen.CURRENCIES[case["currency"]]
-    if case["model"] == "simplified_shapley":
-        r = sa.simplified_shapley(_paths(case), output="arrow")
-    else:
-        r = sa.rule_based(_paths(case), case["model"], output="arrow", **case["options"])
-    out = {}
-    for row in r.channels.to_pylist():
-        conv = int(row["conversions"].scaleb(oracle_decimals()))
-        val = int(row["value"].scaleb(exponent))
-        if conv or val:
-            out[row["channel"]] = (conv, val)
-    return out
+    units = ((r["channel"], _units(r, exponent)) for r in _run(case, False).channels.to_pylist())
+    return {c: u for c, u in units if u != (0, 0)}
+
+
+def salescomp_journey_credits(case: dict) -> dict[tuple[int, str], tuple[int, int]]:
+    exponent = gen.CURRENCIES[case["currency"]]
+    rows = _run(case, True).journeys.to_pylist()
+    units = (((r["row_id"], r["channel"]), _units(r, exponent)) for r in rows)
+    return {k: u for k, u in units if u != (0, 0)}
 
 
 def oracle_decimals() -> int:
@@ -138,6 +149,13 @@ def report(i: int, case: dict, credits=oracle.credits) -> str:
 def test_oracle_agrees_with_salescomp_on_random_cases():
     found = first_mismatch(oracle.credits)
     assert found is None, report(*found)
+
+
+def test_per_journey_credits_agree_on_random_cases():
+    for i, case in enumerate(gen.cases(SEED, COUNT)):
+        want = oracle.journey_credits(case)
+        got = salescomp_journey_credits(case)
+        assert got == want, f"case {i} of seed {SEED}:\n{pprint.pformat(case)}\n{got}\n{want}"
 
 
 # ----------------------------------------------------------------------------- the oracle's power
@@ -238,6 +256,20 @@ MUTANTS = [
     _mutant_no_merge,
     _mutant_step_ceiling,
 ]
+
+
+def test_a_wrong_per_journey_order_is_caught(monkeypatch):
+    """Wrong: journeys of a merged row taken in reverse row order."""
+    right = oracle.journey_credits
+
+    def reversed_rows(case):
+        rows = case["rows"][::-1]
+        last = len(rows) - 1
+        return {(last - i, c): u for (i, c), u in right({**case, "rows": rows}).items()}
+
+    assert any(
+        reversed_rows(case) != salescomp_journey_credits(case) for case in gen.cases(SEED, COUNT)
+    )
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("_mutant_"))

@@ -179,3 +179,48 @@ def credits(case: dict, split=largest_remainder) -> dict[str, tuple[int, int]]:
             acc[0] += cu
             acc[1] += vu
     return {c: (a, b) for c, (a, b) in out.items() if a or b}
+
+
+# ----------------------------------------------------------------------------- per journey
+
+
+def _split_by_remaining(total: int, remaining: list[int]) -> list[int]:
+    whole = sum(remaining)
+    if whole == 0:
+        return [0] * len(remaining)
+    return largest_remainder(total, [Fraction(r, whole) for r in remaining])
+
+
+def journey_credits(case: dict) -> dict[tuple[int, str], tuple[int, int]]:
+    """``per_journey=True``: each merged row's channel credits split again, row by
+    row in row order, each taking its own conversions and value split by what
+    remains of the merged row's channel credits; the last row takes the rest."""
+    members: dict[tuple, list[int]] = {}
+    for i, row in enumerate(case["rows"]):
+        if row["y"]:
+            weights = channel_weights(
+                row["touches"], case["model"], case["options"], row.get("t_conv")
+            )
+            cw = [(c, w) for c, w in weights if w]
+            total = sum(w for _, w in cw)
+            members.setdefault(tuple((c, w / total) for c, w in cw), []).append(i)
+    out: dict[tuple[int, str], tuple[int, int]] = {}
+    for key, rows in members.items():
+        shares = [s for _, s in key]
+        y = sum(case["rows"][i]["y"] for i in rows)
+        v = sum(case["rows"][i]["v"] for i in rows)
+        left_c = largest_remainder(y * CONVERSION_SCALE, shares)
+        left_v = largest_remainder(v, shares)
+        for k, i in enumerate(rows):
+            row = case["rows"][i]
+            if k == len(rows) - 1:
+                conv, val = left_c, left_v
+            else:
+                conv = _split_by_remaining(row["y"] * CONVERSION_SCALE, left_c)
+                val = _split_by_remaining(row["v"], left_v)
+            left_c = [a - b for a, b in zip(left_c, conv)]
+            left_v = [a - b for a, b in zip(left_v, val)]
+            for (c, _), a, b in zip(key, conv, val):
+                if a or b:
+                    out[(i, c)] = (a, b)
+    return out
