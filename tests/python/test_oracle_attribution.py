@@ -338,3 +338,53 @@ def test_oracle_reproduces_the_documented_examples():
     got = oracle.credits(_case("time_decay", td, 7000, True, half_life=7 * day))
     assert {c: v for c, (_, v) in got.items()} == {"search": 1000, "email": 2000, "direct": 4000}
     assert oracle._pow2_neg(day * 7 // 2, 7 * day) == Fraction("0.707106781187")
+
+
+# ----------------------------------------------------------------------------- exact Shapley games
+
+
+def salescomp_shapley(case: dict, game: str) -> dict[str, tuple[int, int]]:
+    exponent = gen.CURRENCIES[case["currency"]]
+    r = sa.shapley(_paths(case), game=game, method="exact", output="arrow")
+    units = ((row["channel"], _units(row, exponent)) for row in r.channels.to_pylist())
+    return {c: u for c, u in units if u != (0, 0)}
+
+
+@pytest.mark.parametrize("game", ["conversions", "conversion_rate"])
+def test_exact_shapley_games_agree_on_random_cases(game):
+    compared = 0
+    for i, case in enumerate(gen.cases(SEED, COUNT)):
+        want = oracle.shapley_credits(case, game)
+        if want is None:
+            continue
+        compared += 1
+        got = salescomp_shapley(case, game)
+        assert got == want, f"case {i} of seed {SEED}:\n{pprint.pformat(case)}\n{got}\n{want}"
+    assert compared >= COUNT // 2
+
+
+def test_a_wrong_shapley_tie_rule_is_caught(monkeypatch):
+    """Wrong: a tie in the Shapley split goes to the larger name."""
+    right = oracle.largest_remainder
+    monkeypatch.setattr(oracle, "largest_remainder", lambda t, s: right(t, s[::-1])[::-1])
+    assert any(
+        (want := oracle.shapley_credits(case, "conversions")) is not None
+        and want != salescomp_shapley(case, "conversions")
+        for case in gen.cases(SEED, COUNT)
+    )
+
+
+def test_oracle_reproduces_the_documented_shapley_tie():
+    # {a} y6, {b} y3, {c} y6, {a,b,c} y1, {b,c} y1: phi 19/3, 23/6, 41/6 (sum 17); every share
+    # of 17 * 10^9 units and of 17000 cents has remainder 1/3: the unit goes to a (smaller name)
+    sets = [("a", 6, 6000), ("b", 3, 3000), ("c", 6, 6000), ("abc", 1, 1000), ("bc", 1, 1000)]
+    rows = [{"touches": [(c, 0, 0) for c in p], "y": y, "n": 0, "v": v} for p, y, v in sets]
+    case = {"model": "", "options": {}, "currency": "USD", "rows": rows, "journeys": False}
+    phi = oracle.shapley_phi(rows, "conversions")
+    assert phi == {"a": Fraction(19, 3), "b": Fraction(23, 6), "c": Fraction(41, 6)}
+    assert oracle.shapley_credits(case, "conversions") == {
+        "a": (6333333334, 6334),
+        "b": (3833333333, 3833),
+        "c": (6833333333, 6833),
+    }
+    assert salescomp_shapley(case, "conversions") == oracle.shapley_credits(case, "conversions")

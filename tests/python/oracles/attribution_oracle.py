@@ -224,3 +224,51 @@ def journey_credits(case: dict) -> dict[tuple[int, str], tuple[int, int]]:
                 if a or b:
                     out[(i, c)] = (a, b)
     return out
+
+
+# ----------------------------------------------------------------------------- Shapley game (exact)
+
+
+def _game_value(rows: list, coalition: frozenset, game: str) -> Fraction:
+    inside = [r for r in rows if {t[0] for t in r["touches"]} <= coalition]
+    y = sum(r["y"] for r in inside)
+    if game == "conversions":
+        return Fraction(y)
+    trials = sum(r["y"] + r["n"] for r in inside)
+    return Fraction(y, trials) if trials else Fraction(0)
+
+
+def shapley_phi(rows: list, game: str) -> dict[str, Fraction]:
+    """Exact Shapley value by the subset formula sum |S|!(n-|S|-1)!/n! (v(S+j) - v(S))."""
+    from itertools import combinations
+    from math import factorial
+
+    players = sorted({t[0] for r in rows for t in r["touches"]})
+    n = len(players)
+    phi = {}
+    for j in players:
+        others = [p for p in players if p != j]
+        total = Fraction(0)
+        for size in range(n):
+            weight = Fraction(factorial(size) * factorial(n - size - 1), factorial(n))
+            for s in combinations(others, size):
+                s = frozenset(s)
+                total += weight * (_game_value(rows, s | {j}, game) - _game_value(rows, s, game))
+        phi[j] = total
+    return phi
+
+
+def shapley_credits(case: dict, game: str) -> dict[str, tuple[int, int]] | None:
+    """Total conversions and value split once by exact phi, ties to the smaller
+    (sorted) name. None when phi has a negative entry or sums to 0: the signed
+    split is not pinned down by the docs, so those cases are not compared."""
+    phi = shapley_phi(case["rows"], game)
+    whole = sum(phi.values())
+    if whole <= 0 or any(p < 0 for p in phi.values()):
+        return None
+    names = sorted(phi)
+    shares = [phi[c] / whole for c in names]
+    y = sum(r["y"] for r in case["rows"]) * CONVERSION_SCALE
+    v = sum(r["v"] for r in case["rows"])
+    conv, val = largest_remainder(y, shares), largest_remainder(v, shares)
+    return {c: (a, b) for c, a, b in zip(names, conv, val) if a or b}
