@@ -1,5 +1,6 @@
-"""Differential test: salescomp's rule-based attribution against an independent
-oracle written from docs/attribution.md (tests/python/oracles/attribution_oracle.py).
+"""Differential test: salescomp's rule-based attribution, simplified Shapley,
+per-journey credits and exact Shapley games against an independent oracle
+written from docs/attribution.md (tests/python/oracles/attribution_oracle.py).
 
 A fixed seed of random cases (``SALESCOMP_ORACLE_CASES``, default 1000) must agree
 exactly, to the conversion unit (10^-9) and the cent. Long run (10x):

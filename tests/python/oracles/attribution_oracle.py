@@ -13,6 +13,14 @@ Rules used (docs section 2 and 3):
 * each merged row's ``y * 10^9`` and ``v`` are split once by largest
   remainder: floors first, leftover units to the largest remainders, ties to
   the channel touched first in the path.
+* ``journey_credits``: per-journey credits (docs section 2), split again row by
+  row by what remains, the last row taking the rest.
+* ``shapley_credits``: exact Shapley games (section 5) by the subset formula,
+  ties to the smaller name; cases with a negative phi or v(N) = 0 are left out
+  (the signed split is not specified precisely enough to re-implement).
+
+Not covered: Markov, sampled Shapley, ordered Shapley (its "position at which
+each channel was first touched" reads two ways), ``one_touch="reject"``.
 """
 
 from __future__ import annotations
