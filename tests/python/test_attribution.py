@@ -204,6 +204,12 @@ def test_shapley_models():
         ("b", 0, D("5.00")),
         ("b", 1, D("45.00")),
     ]
+    # Positions count distinct channels: in a > a > b, b is the 2nd channel (position 1), not the
+    # 3rd touch; R({a, b}) = 3.00 split 1.50 / 1.50 (docs/attribution.md, Ordered).
+    o = sa.ordered_shapley(paths_of([("a > a > b", 1, "3.00", 0)]))
+    assert list(
+        zip(o.channels["channel"], o.channels["position"], o.channels["value"], strict=True)
+    ) == [("a", 0, D("1.50")), ("b", 1, D("1.50"))]
     sampled = sa.shapley(p, method="sampling", permutations=500, seed=2)
     assert not sampled.exact and sampled.permutations == 500
 
