@@ -199,3 +199,17 @@ def test_every_wrong_markov_oracle_is_caught(monkeypatch, mutant, orders, bases)
     run = mutant(monkeypatch)
     found = first_mismatch(run, orders, bases)
     assert found is not None, f"{mutant.__doc__}: not caught in {COUNT} cases"
+
+
+@pytest.mark.parametrize("order", (1, 2))
+def test_float_outputs_are_close_to_the_exact_chain(order):
+    """The float RE and P(conv) columns (not money) are within 1e-9 of the exact values."""
+    for case in markov_cases(100):
+        re = oracle.markov_removal_effects(case["rows"], order)
+        if re is None:
+            continue
+        r = sa.markov(_paths(case), order, output="arrow")
+        whole = oracle.absorption(oracle.markov_counts(case["rows"], order))
+        assert abs(r.conversion_probability - float(whole)) <= 1e-9
+        for row in r.removal_effects.to_pylist():
+            assert abs(row["removal_effect"] - float(re[row["channel"]])) <= 1e-9
