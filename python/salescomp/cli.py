@@ -221,11 +221,13 @@ def _latest_close(deals: Any, folder: Path) -> dt.date:
     """The latest close_date of the deals: the default as-of date of a folder."""
     if "close_date" not in deals.column_names:
         raise InputError(f"{folder / 'deals'}: missing column 'close_date'")
-    dates = [d for d in deals.column("close_date").to_pylist() if d is not None]
-    if not dates:
+    import pyarrow.compute as pc  # one vectorised max: no Python object per deal
+
+    latest = pc.max(deals.column("close_date")).as_py()
+    if latest is None:
         raise InputError(f"{folder / 'deals'}: no deal has a close_date; set \"as_of\" in config.json "
                          "or pass --as-of")
-    return max(dates)
+    return latest
 
 
 # -- plans.json and config.json: the library's strict JSON reader, then the schemas ------------
