@@ -3,6 +3,9 @@
 Builds touchpoint columns with numpy (no per-row Python work), converts them
 with Paths.from_journeys (pyarrow in, C++ sort and join), and times the models.
 Run: PYTHONPATH=build/dev/python python benchmarks/attribution_bench.py --journeys 1000000 --channels 50
+``--path-rows N`` instead times the aggregated format end to end: N distinct path rows as an
+Arrow ``list<dictionary<string>>`` column (Paths.from_path_lists), then order-1 Markov; and the
+same paths as text (Paths.from_path_strings) for comparison.
 Figures are wall-clock on whatever else the machine is doing; report the load.
 """
 
@@ -41,11 +44,72 @@ def synthetic(journeys: int, channels: int, mean_length: float, seed: int):
     return touches, outcomes
 
 
+def path_rows(rows: int, channels: int, mean_length: float, seed: int) -> pa.Table:
+    """Aggregated path rows: path as list<dictionary<string>>, Zipf channels, exact totals."""
+    rng = np.random.default_rng(seed)
+    lengths = np.minimum(rng.geometric(1 / mean_length, size=rows), 200)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    zipf = 1 / np.arange(1, channels + 1)
+    codes = rng.choice(channels, size=int(offsets[-1]), p=zipf / zipf.sum()).astype(np.int32)
+    names = pa.array([f"ch{c:03d}" for c in range(channels)])
+    path = pa.ListArray.from_arrays(
+        pa.array(offsets), pa.DictionaryArray.from_arrays(pa.array(codes), names)
+    )
+    conversions = rng.integers(0, 5, size=rows)
+    nulls = rng.integers(0, 50, size=rows) + (conversions == 0)
+    value = np.where(conversions > 0, rng.integers(1000, 1_000_000, size=rows), 0)
+    return pa.table(
+        {
+            "path": path,
+            "total_conversions": conversions,
+            "total_conversion_value": value,
+            "total_null": nulls,
+        }
+    )
+
+
+def path_rows_main(args) -> None:
+    """End to end from an Arrow table: list column in, exact order-1 Markov credits out."""
+    table = path_rows(args.path_rows, args.channels, args.mean_length, args.seed)
+    print(
+        f"{args.path_rows} path rows, {len(table['path'].combine_chunks().flatten())} touches, "
+        f"{args.channels} channels, load {os.getloadavg()[0]:.1f}"
+    )
+
+    def lists_then_markov():
+        paths = sa.Paths.from_path_lists(table, currency="USD", value_minor_units=True)
+        return sa.markov(paths, 1, output="arrow")
+
+    runs = [timed("from_path_lists + markov 1", args.path_rows, lists_then_markov)]
+    for _ in range(4):
+        runs.append(timed("  again", args.path_rows, lists_then_markov))
+    texts = pa.array(
+        [
+            " > ".join(p)
+            for p in table["path"].combine_chunks().cast(pa.list_(pa.string())).to_pylist()
+        ]
+    )
+    text_table = table.set_column(0, "path", texts)
+    timed(
+        "from_path_strings + markov 1",
+        args.path_rows,
+        lambda: sa.markov(
+            sa.Paths.from_path_strings(text_table, currency="USD", value_minor_units=True),
+            1,
+            output="arrow",
+        ),
+    )
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
 def timed(label: str, journeys: int, fn):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out = fn()
-    seconds = time.perf_counter() - start
-    print(f"{label:<34} {seconds * 1000:9.1f} ms  {journeys / seconds / 1e6:8.2f} M journeys/s")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"{label:<34} {seconds * 1000:9.1f} ms  (CPU {cpu * 1000:7.1f} ms)  "
+        f"{journeys / seconds / 1e6:8.2f} M journeys/s"
+    )
     return out
 
 
@@ -55,7 +119,11 @@ def main() -> None:
     ap.add_argument("--channels", type=int, default=50)
     ap.add_argument("--mean-length", type=float, default=6.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--path-rows", type=int, default=0, help="time the list-column path format")
     args = ap.parse_args()
+    if args.path_rows:
+        path_rows_main(args)
+        return
     n = args.journeys
     touches, outcomes = synthetic(n, args.channels, args.mean_length, args.seed)
     print(

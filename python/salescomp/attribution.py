@@ -79,7 +79,17 @@ def _column(data: Any, name: str, what: str) -> Any:
 
 
 def _arrow(col: Any):
-    """A pyarrow Array for a pandas/polars/pyarrow column, numpy array or sequence."""
+    """A pyarrow Array for a pandas/polars/pyarrow column, numpy array or sequence.
+
+    ``string_view`` (what polars and DuckDB export) becomes plain ``string`` so that every
+    reader below sees one string type."""
+    arr = _arrow_any(col)
+    if _pa().types.is_string_view(arr.type):
+        return arr.cast(_pa().string())
+    return arr
+
+
+def _arrow_any(col: Any):
     pa = _pa()
     if isinstance(col, pa.ChunkedArray):
         return col.combine_chunks()
@@ -256,6 +266,63 @@ def _seconds(value: Any, what: str) -> int:
 # ----------------------------------------------------------------------------- paths
 
 
+def _currency(currency: Any) -> Any:
+    return _core.Currency(currency) if isinstance(currency, str) else currency
+
+
+def _arrow_table(data: Any, what: str) -> Any:
+    """A pyarrow table for any Arrow-shaped input (dicts of columns stay as they are)."""
+    if isinstance(data, Mapping):
+        return data
+    from ._arrow import arrow_source
+
+    pa = _pa()
+    source = arrow_source(data, what)
+    if isinstance(source, (pa.Table, pa.RecordBatch)):
+        return source
+    if hasattr(source, "__arrow_c_stream__"):
+        return pa.table(source)
+    return pa.record_batch(source)
+
+
+def _path_rows(
+    data: Any,
+    offsets: Any,
+    codes: Any,
+    names: list[str],
+    cur: Any,
+    columns: tuple[str, str | None, str | None],
+    value_minor_units: bool,
+) -> Any:
+    """A PathTable from path codes plus the aggregated totals columns of `data`."""
+    conversions, value, nulls = columns
+    y = _counts(_column(data, conversions, "conversions"), "conversions")
+    rows = len(y)
+    n = (
+        _counts(_column(data, nulls, "nulls"), "nulls")
+        if nulls is not None
+        else np.zeros(rows, np.int64)
+    )
+    v = (
+        _money(_column(data, value, "value"), cur.exponent, "value", value_minor_units, y == 0)
+        if value is not None
+        else np.zeros(rows, np.int64)
+    )
+    if not (len(n) == len(v) == rows == len(offsets) - 1):
+        raise ValidationError("paths: columns have different lengths")
+    return _attr.PathTable(
+        offsets,
+        codes,
+        y,
+        n,
+        v,
+        np.arange(rows, dtype=np.int64),
+        len(names),
+        cur,
+        channel_names=names,
+    )
+
+
 class Paths:
     """Paths in compressed rows, ready for every model. Build with a ``from_*`` constructor."""
 
@@ -296,36 +363,51 @@ class Paths:
         may be ``None`` (no value, no non-converting journeys). A missing value
         is 0 on rows without conversions and an error otherwise.
         """
-        cur = _core.Currency(currency) if isinstance(currency, str) else currency
+        cur = _currency(currency)
         texts = _arrow(_column(data, path, "path"))
         _reject_nulls(texts, "path")
         parsed = _attr.parse_path_texts(texts.to_pylist(), separator)
-        y = _counts(_column(data, conversions, "conversions"), "conversions")
-        rows = len(y)
-        n = (
-            _counts(_column(data, nulls, "nulls"), "nulls")
-            if nulls is not None
-            else np.zeros(rows, np.int64)
-        )
-        v = (
-            _money(_column(data, value, "value"), cur.exponent, "value", value_minor_units, y == 0)
-            if value is not None
-            else np.zeros(rows, np.int64)
-        )
-        if not (len(n) == len(v) == rows == len(parsed["offsets"]) - 1):
-            raise ValidationError("paths: columns have different lengths")
-        table = _attr.PathTable(
+        table = _path_rows(
+            data,
             parsed["offsets"],
             parsed["channel"],
-            y,
-            n,
-            v,
-            np.arange(rows, dtype=np.int64),
-            len(parsed["channel_names"]),
+            parsed["channel_names"],
             cur,
-            channel_names=parsed["channel_names"],
+            (conversions, value, nulls),
+            value_minor_units,
         )
         return cls(_sorted_codes(table))
+
+    @classmethod
+    def from_path_lists(
+        cls,
+        data: Any,
+        *,
+        currency: Any,
+        path: str = "path",
+        conversions: str = "total_conversions",
+        value: str | None = "total_conversion_value",
+        nulls: str | None = "total_null",
+        channel_names: Sequence[str] | None = None,
+        value_minor_units: bool = False,
+    ) -> Paths:
+        """The aggregated format with each path as an Arrow list: no text to parse.
+
+        ``path`` is ``list<string>``, ``list<dictionary<string>>`` or ``list<int>`` channel
+        codes (then ``channel_names[i]`` names code ``i``). ``data`` is any Arrow-shaped
+        table (pyarrow, polars, pandas, DuckDB, a PyCapsule object) or a dict of columns.
+        Channels are the names that occur, coded in sorted-name order, exactly as
+        :meth:`from_path_strings` codes the same paths written as text.
+        """
+        from ._path_codes import path_codes
+
+        cur = _currency(currency)
+        data = _arrow_table(data, "paths")
+        offsets, codes, names = path_codes(_column(data, path, "path"), channel_names)
+        table = _path_rows(
+            data, offsets, codes, names, cur, (conversions, value, nulls), value_minor_units
+        )
+        return cls(table)
 
     @classmethod
     def from_journeys(
@@ -351,7 +433,7 @@ class Paths:
         did not convert; an outcome for a journey without touches is an error.
         Timestamps may be datetimes, dates or integer seconds.
         """
-        cur = _core.Currency(currency) if isinstance(currency, str) else currency
+        cur = _currency(currency)
         j = _counts(_column(touchpoints, journey, "journey"), "journey")
         ts = _timestamps(_column(touchpoints, timestamp, "timestamp"), "timestamp")
         codes, names = _encode_channels(_column(touchpoints, channel, "channel"), "channel")
