@@ -10,13 +10,21 @@
 // reads; peak_RSS_MB is the process's peak resident set so far (run one
 // configuration per process, benchmarks/run_engine_bench.sh, to read it as
 // that configuration's peak).
+//
+// BM_EngineOverFloor times, in the same process and on the same credits, the
+// engine and a naive floor: what a hand-written program that only pays tiers
+// would cost (group by person, sum, three marginal tiers, one rounding per
+// line, int64/int128, no plan machinery). Its `engine_over_floor` counter is
+// the price of everything the engine does beyond that.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 #include <salescomp/engine/period_run.hpp>
 #include <salescomp/plan/plan_json.hpp>
+#include <thread>
 
 using namespace salescomp;
 
@@ -128,7 +136,94 @@ void BM_Run(benchmark::State& state) {
   state.counters["peak_RSS_MB"] = peak_rss_mb();
 }
 
+// ---- the naive floor ------------------------------------------------------
+
+// Three marginal tiers on attainment (0-50% at 4%, 50-100% at 8%, above at
+// 10%), rates in basis points; the payout of a person is one line, rounded
+// once, half away from zero, to the cent.
+int64_t floor_payout(int64_t credited, int64_t quota) {
+  const int64_t edges[] = {0, quota / 2, quota};
+  const int64_t bps[] = {400, 800, 1000};
+  __int128 scaled = 0;  // minor units x 10^4
+  for (int t = 0; t < 3; ++t) {
+    const int64_t from = edges[t];
+    const int64_t to = t + 1 < 3 ? edges[t + 1] : INT64_MAX;
+    const int64_t band = std::clamp(credited, from, to) - from;
+    scaled += __int128(band) * bps[t];
+  }
+  const __int128 half = scaled >= 0 ? 5000 : -5000;
+  return int64_t((scaled + half) / 10000);
+}
+
+// Group by person with a counting sort into an index (what any fast program
+// does), sum each person's credits, pay the tiers; people split in blocks
+// over `threads` threads.
+int64_t naive_floor(const Synthetic& s, int32_t people, int threads) {
+  const CreditTable& c = s.credits;
+  std::vector<int64_t> start(std::size_t(people) + 1, 0);
+  for (int32_t p : c.person) ++start[std::size_t(p) + 1];
+  for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<uint32_t> order(c.size());
+  {
+    std::vector<int64_t> next(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < c.size(); ++i)
+      order[std::size_t(next[std::size_t(c.person[i])]++)] = uint32_t(i);
+  }
+  std::vector<int64_t> paid(std::size_t(people), 0);
+  auto work = [&](int32_t from, int32_t to) {
+    for (int32_t p = from; p < to; ++p) {
+      int64_t credited = 0;
+      for (int64_t k = start[std::size_t(p)]; k < start[std::size_t(p) + 1]; ++k)
+        credited += c.amount[order[std::size_t(k)]];
+      paid[std::size_t(p)] = floor_payout(credited, s.input.quotas[std::size_t(p)].amount.minor_units());
+    }
+  };
+  std::vector<std::thread> pool;
+  const int32_t block = (people + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back(work, std::min(people, t * block), std::min(people, (t + 1) * block));
+  for (auto& th : pool) th.join();
+  int64_t total = 0;
+  for (int64_t v : paid) total += v;
+  return total;
+}
+
+template <class F>
+double seconds_of(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Engine and floor alternate in each iteration, so both see the same machine.
+void BM_EngineOverFloor(benchmark::State& state) {
+  const int32_t people = int32_t(state.range(0));
+  const Synthetic s = make(people, int32_t(state.range(1)));
+  const int threads = int(state.range(2));
+  const RunOptions options{threads, false};
+  double engine = 0, floor = 0;
+  for (auto _ : state) {
+    floor += seconds_of([&] { benchmark::DoNotOptimize(naive_floor(s, people, threads)); });
+    engine += seconds_of([&] {
+      RunResult r = run_period(s.input, {}, options);
+      benchmark::DoNotOptimize(r.lines.data());
+    });
+  }
+  const double n = double(state.iterations());
+  state.counters["engine_s"] = engine / n;
+  state.counters["floor_s"] = floor / n;
+  state.counters["engine_over_floor"] = engine / floor;
+  state.counters["credits"] = double(s.credits.size());
+}
+
 }  // namespace
+
+BENCHMARK(BM_EngineOverFloor)
+    ->ArgNames({"people", "credits_per_person", "threads"})
+    ->Args({100000, 100, 2})
+    ->Args({100000, 100, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK(BM_Run)
     ->ArgNames({"people", "credits_per_person", "threads", "explain"})

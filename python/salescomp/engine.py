@@ -192,7 +192,8 @@ def _coded(arr: Any) -> tuple[Any, list]:
 
     if not pa.types.is_dictionary(arr.type):
         arr = pc.dictionary_encode(arr)
-    index = pc.fill_null(arr.indices.cast(pa.int32()), -1).to_numpy(zero_copy_only=False)
+    indices = arr.indices.cast(pa.int32())
+    index = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy(zero_copy_only=False)
     return np.ascontiguousarray(index, dtype=np.int32), arr.dictionary.to_pylist()
 
 
@@ -217,7 +218,12 @@ def _table_columns(table: Any, what: str) -> dict:
     elif type(table).__module__.split(".")[0] == "pandas" and "kind" in table.columns:
         table = table.assign(kind=names(table["kind"]))
     t = tables.as_arrow_table(table)
-    return {name: t.column(name).combine_chunks() for name in t.column_names}
+    # One chunk is used as it is: combine_chunks() would copy every column.
+    return {name: _one_array(t.column(name)) for name in t.column_names}
+
+
+def _one_array(column: Any) -> Any:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _money_minor(amount: Any, currency: tuple[Any, list], name: str) -> Any:
@@ -403,8 +409,17 @@ class RunResult:
     def __init__(self, core: Any) -> None:
         self._core = core
         self._lines: list[dict] | None = None
-        self.statements: list[Statement] = [Statement(self, s) for s in core.statements]
-        self._by_person = {s.person: s for s in self.statements}
+        # Per-person Python objects are built on first use, never during a run: at 100k
+        # people they cost more than the run itself (benchmarks/bench_tiered_payouts.py).
+        self._statements: list[Statement] | None = None
+        self._by_person: dict[int, Statement] | None = None
+
+    @property
+    def statements(self) -> list[Statement]:
+        """One :class:`Statement` per person run (built on first use)."""
+        if self._statements is None:
+            self._statements = [Statement(self, s) for s in self._core.statements]
+        return self._statements
 
     def __len__(self) -> int:
         return len(self._core)
@@ -433,6 +448,8 @@ class RunResult:
 
     def statement(self, person: int) -> Statement:
         """The statement of `person` (KeyError when the person was not run)."""
+        if self._by_person is None:
+            self._by_person = {s.person: s for s in self.statements}
         return self._by_person[person]
 
     def to_pandas(self):
