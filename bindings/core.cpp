@@ -305,6 +305,24 @@ void bind_core(py::module_& m) {
           },
           py::arg("amount"), py::arg("to_currency"), py::arg("on"),
           py::arg("rounding") = RoundingMode::HalfEven)
+      .def(
+          "convert_minor",
+          [](const FxTable& t, py::array_t<int64_t, py::array::c_style | py::array::forcecast> minor,
+             py::object from, py::object to, py::object on, RoundingMode mode) {
+            // convert() for a whole column of one currency: the same rule, one call.
+            const Currency f = to_currency(from), c = to_currency(to);
+            const Date day = to_date(on, "on");
+            const py::ssize_t n = minor.size();
+            py::array_t<int64_t> out{n};
+            const int64_t* in = minor.data();
+            int64_t* o = out.mutable_data();
+            for (py::ssize_t i = 0; i < n; ++i)
+              o[i] = t.convert(Money::from_minor(in[i], f), c, day, mode).minor_units();
+            return out;
+          },
+          py::arg("minor_units"), py::arg("from_currency"), py::arg("to_currency"), py::arg("on"),
+          py::arg("rounding") = RoundingMode::HalfEven,
+          "convert() of every amount of an int64 array of minor units of from_currency")
       .def("__len__", &FxTable::size);
 }
 

@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <unordered_map>
+
 #include <salescomp/credit/credit_rule.hpp>
 #include <salescomp/engine/bonus_calculators.hpp>
 #include <salescomp/engine/clawback_calculator.hpp>
@@ -270,6 +272,52 @@ static void bind_run(py::module_& m) {
                                }
                                return out;
                              })
+      .def("statement_columns",
+           [](const RunHandle& h) {
+             // The statements as numpy columns (money in minor units): what a close writes,
+             // without one Python object per person.
+             const auto& v = h.result.statements;
+             std::vector<std::string> plans;
+             std::unordered_map<std::string, int32_t> plan_code;
+             py::array_t<int32_t> plan_index{py::ssize_t(v.size())};
+             std::vector<Currency> currency, pay_currency;
+             for (std::size_t i = 0; i < v.size(); ++i) {
+               auto [it, added] = plan_code.try_emplace(v[i].plan, int32_t(plans.size()));
+               if (added) plans.push_back(v[i].plan);
+               plan_index.mutable_data()[i] = it->second;
+               currency.push_back(v[i].total.currency());
+               pay_currency.push_back(v[i].pay_total.currency());
+             }
+             auto minor = [&](Money Statement::*field) {
+               return to_numpy_by(v.size(), [&](std::size_t i) { return (v[i].*field).minor_units(); });
+             };
+             py::dict d;
+             d["person"] = to_numpy_by(v.size(), [&](std::size_t i) { return v[i].person; });
+             d["plan"] = py::make_tuple(plan_index, plans);
+             d["lines"] = to_numpy_by(v.size(), [&](std::size_t i) { return int32_t(v[i].lines.size()); });
+             d["total"] = minor(&Statement::total);
+             d["currency"] = currency_column(currency);
+             d["recoverable_balance"] = minor(&Statement::recoverable_balance);
+             d["guarantee_balance"] = minor(&Statement::guarantee_balance);
+             d["pay_total"] = minor(&Statement::pay_total);
+             d["pay_currency"] = currency_column(pay_currency);
+             return d;
+           })
+      .def("explanation_texts",
+           [](const RunHandle& h) {
+             // Every line's explanation text in line order; lines of a run made without
+             // explanations are recomputed person by person (explain_line), as explain() does.
+             const RunResult& r = h.result;
+             std::vector<std::string> texts(r.lines.size());
+             {
+               py::gil_scoped_release release;
+               for (std::size_t i = 0; i < r.lines.size(); ++i)
+                 texts[i] = r.lines[i].explanation == kNoExplanation
+                                ? explain_line(h.context->input, h.context->prior, r, i).to_text()
+                                : r.explanations[r.lines[i].explanation].to_text();
+             }
+             return texts;
+           })
       .def_property_readonly("next_state", [](const RunHandle& h) { return h.result.next_state; });
 
   m.def(

@@ -133,10 +133,11 @@ class QuarterClose:
         out.append(f"TOTAL {s.total} {s.currency} (the exact sum of the {len(s.lines)} lines)")
         return "\n".join(out)
 
-    _deal_ids: list[int] = field(default_factory=list)
+    _deal_ids: Any = None  # the deals' id column (Arrow); row -> the user's deal id
 
     def _deal_id(self, row: int) -> Any:
-        return self._deal_ids[row] if 0 <= row < len(self._deal_ids) else row
+        ids = self._deal_ids
+        return ids[row].as_py() if ids is not None and 0 <= row < len(ids) else row
 
     # -- summaries --------------------------------------------------------------------
 
@@ -188,16 +189,6 @@ def _arrow():
     return pa
 
 
-def _decimal_column(values: list[Decimal], scale: int = 2) -> Any:
-    """decimal128 from Decimals (exact; the demo's currencies have two decimals)."""
-    pa = _arrow()
-    return pa.array(values, pa.decimal128(38, scale))
-
-
-def _scale_of(values: list[Decimal]) -> int:
-    return max((-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0), default=0)
-
-
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -229,6 +220,37 @@ def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[Any, Any]:
         }
     )
     return table, days
+
+
+def _measures_of(plan_rows: list[tuple], plans: dict[str, Any]) -> dict[str, set[str]]:
+    """person id -> the measures any of their plans pays on."""
+    plan_measures = {plan_id: set(plan.measure_ids) for plan_id, plan in plans.items()}
+    out: dict[str, set[str]] = defaultdict(set)
+    for person, plan_id, _from, _to in plan_rows:
+        out[person] |= plan_measures[plan_id]
+    return out
+
+
+def _quarter_quotas(quota_table: Any, measures_of: dict[str, set[str]], index: dict[str, int], fy: int,
+                    qn: int, first: dt.date) -> list[dict[str, Any]]:
+    """The run's quotas for quarter ``qn`` of ``fy``: person quotas of that quarter on a measure
+    one of the person's plans pays on (the last row wins when a person has two for a measure).
+    The quarter is selected by Arrow filters; only its rows become Python values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = quota_table
+    mask = pc.and_(
+        pc.and_(pc.equal(t.column("subject_kind").cast(pa.string()), "person"),
+                pc.equal(t.column("period_kind").cast(pa.string()), "quarter")),
+        pc.and_(pc.equal(t.column("fiscal_year"), fy), pc.equal(t.column("number"), qn)))
+    rows = t.filter(mask).select(["subject", "measure", "quota", "currency"]).to_pydict()
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for s, m, amount, ccy in zip(rows["subject"], rows["measure"], rows["quota"], rows["currency"]):
+        if m in measures_of.get(s, ()):
+            out[(index[s], m)] = {"person": index[s], "measure": m, "period_start": first, "amount": amount,
+                                  "currency": ccy}
+    return list(out.values())
 
 
 def close_quarter(
@@ -292,7 +314,6 @@ def _close_quarter(
     from . import (
         Deals,
         FxTable,
-        Money,
         Organisation,
         attainment,
         attainment_distribution,
@@ -386,27 +407,14 @@ def _close_quarter(
     run_deals = pa.table(run_deals)
     plan_list = list(plans.values())
     assignments = [{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in plan_rows]
-    plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
-    for p, v, _f, _t in plan_rows:
-        plan_ids_of[p].append(v)
-    qt = quota_table.filter(pc.equal(quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
+    measures_of = _measures_of(plan_rows, plans)
     year_first = calendar.year_first(fy)
     runs = []
     state = None
     for qn in range(1, quarter + 1):
         step(f"commission run Q{qn}")
         first, last = quarter_bounds(calendar, fy, qn)
-        run_quotas = []
-        for s, m, kind, y, num, amount, ccy in zip(qt["subject"], qt["measure"], qt["period_kind"],
-                                                   qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
-            if kind != "quarter" or y != fy or num != qn:
-                continue
-            for plan_id in plan_ids_of.get(s, ()):
-                if m in plans[plan_id].measure_ids:
-                    run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
-                                       "currency": ccy})
-                    break
-        run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
+        run_quotas = _quarter_quotas(quota_table, measures_of, index, fy, qn, first)
         keep = credit_days <= (last - _EPOCH).days
         period_credits = run_credits.filter(pa.array(keep))
         unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
@@ -423,72 +431,18 @@ def _close_quarter(
         state = run.next_state
 
     step("statements")
+    from ._close_tables import payout_table, statement_table
+
     run = runs[-1]
-    deal_ids = d.column("id").to_pylist()
-
-    def to_reporting(amount: Decimal, ccy: str) -> Decimal:
-        if ccy == reporting_currency:
-            return amount
-        return fx.convert(Money(amount, ccy), reporting_currency, q_last).amount
-
-    lines = run.lines
-    payouts = {
-        "person_id": [person_ids[x["person"]] for x in lines],
-        "role": [roles[person_ids[x["person"]]] for x in lines],
-        "plan": [plans_of.get(person_ids[x["person"]], "") for x in lines],
-        "period_start": [x["period_start"] for x in lines],
-        "component": [x["component"] for x in lines],
-        "deal_id": [None if x["deal"] is None else deal_ids[x["deal"]] for x in lines],
-        "amount": [x["amount"] for x in lines],
-        "currency": [x["currency"] for x in lines],
-        "amount_reporting": [to_reporting(x["amount"], x["currency"]) for x in lines],
-        "adjustment": [bool(x.get("adjustment", False)) for x in lines],
-    }
-    scale = max(_scale_of(payouts["amount"] + payouts["amount_reporting"]), 2)
-    payout_table = pa.table({
-        "person_id": pa.array(payouts["person_id"], pa.string()),
-        "role": pa.array(payouts["role"], pa.string()),
-        "plan": pa.array(payouts["plan"], pa.string()),
-        "period_start": pa.array(payouts["period_start"], pa.date32()),
-        "component": pa.array(payouts["component"], pa.string()),
-        "deal_id": pa.array(payouts["deal_id"], pa.int64()),
-        "amount": _decimal_column(payouts["amount"], scale),
-        "currency": pa.array(payouts["currency"], pa.string()),
-        "amount_reporting": _decimal_column(payouts["amount_reporting"], scale),
-        "reporting_currency": pa.array([reporting_currency] * len(lines), pa.string()),
-        "explanation": pa.array([run.explain(x).to_text() for x in lines], pa.string()),
-    })
-    st = run.statements
-    st_rows = {
-        "person_id": [person_ids[s.person] for s in st],
-        "role": [roles[person_ids[s.person]] for s in st],
-        "plan": [s.plan for s in st],
-        "currency": [s.currency for s in st],
-        "lines": [len(s.lines) for s in st],
-        "total": [s.total for s in st],
-        "recoverable_balance": [s.recoverable_balance for s in st],
-        "guarantee_balance": [s.guarantee_balance for s in st],
-        "total_reporting": [to_reporting(s.total, s.currency) for s in st],
-    }
-    scale = max(_scale_of(st_rows["total"] + st_rows["total_reporting"]), 2)
-    statements = pa.table({
-        "person_id": pa.array(st_rows["person_id"], pa.string()),
-        "role": pa.array(st_rows["role"], pa.string()),
-        "plan": pa.array(st_rows["plan"], pa.string()),
-        "currency": pa.array(st_rows["currency"], pa.string()),
-        "lines": pa.array(st_rows["lines"], pa.int32()),
-        "total": _decimal_column(st_rows["total"], scale),
-        "recoverable_balance": _decimal_column(st_rows["recoverable_balance"], scale),
-        "guarantee_balance": _decimal_column(st_rows["guarantee_balance"], scale),
-        "total_reporting": _decimal_column(st_rows["total_reporting"], scale),
-        "reporting_currency": pa.array([reporting_currency] * len(st), pa.string()),
-    })
+    deal_ids = d.column("id")
+    payout_table_ = payout_table(run, person_ids, roles, plans_of, deal_ids, reporting_currency, fx, q_last)
+    statements = statement_table(run, person_ids, roles, reporting_currency, fx, q_last)
 
     result = QuarterClose(
         fiscal_year=fy, quarter=quarter, start=q_first, end=q_last, as_of=company.as_of,
         reporting_currency=reporting_currency, person_ids=person_ids, roles=roles, plans_of=plans_of, plans=plans,
         credits=credit_table, quotas=quota_table, attainment=att_table, distribution=distribution, runs=runs,
-        payouts=payout_table, statements=statements, fx=fx,
+        payouts=payout_table_, statements=statements, fx=fx,
     )
     result._deal_ids = deal_ids
     result.hierarchy = org.hierarchy(q_last)

@@ -95,6 +95,50 @@ def _portfolio_terms_decimal(credits: Any, term: list[int], quarter_ends: list[d
     return {k: int((v[0] / v[1]).to_integral_value()) for k, v in weighted.items() if v[1] > 0}
 
 
+def _decimal(minor: int, exponent: int) -> Decimal:
+    return Decimal(minor).scaleb(-exponent)
+
+
+def _quarter_sums(run: Any) -> tuple[dict, dict, dict]:
+    """One run's lines summed the way the book needs them, from the engine's columns (no
+    Python object per line): paid per (person, deal, currency) and clawed back per (person,
+    deal) for lines tied to a deal, and period commissions per (person, component, currency).
+    Adjustment lines are left out (they restate earlier quarters)."""
+    import numpy as np
+
+    c = run._core.columns()
+    person = np.asarray(c["person"], dtype=np.int64)
+    deal = np.asarray(c["deal"], dtype=np.int64)
+    amount = np.asarray(c["amount"], dtype=np.int64)
+    cur_index, codes, exponents = c["currency"]
+    comp_index, components = c["component"]
+    live = ~np.asarray(c["adjustment"], dtype=bool)
+
+    def sums(mask: np.ndarray, *keys: np.ndarray) -> dict[tuple, int]:
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return {}
+        stacked = np.stack([k[rows] for k in keys], axis=1)
+        groups, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        total = np.zeros(len(groups), dtype=np.int64)
+        np.add.at(total, inverse.reshape(-1), amount[rows])
+        return {tuple(int(v) for v in g): int(t) for g, t in zip(groups, total)}
+
+    cur = np.asarray(cur_index, dtype=np.int64)
+    comp = np.asarray(comp_index, dtype=np.int64)
+    on_deal = live & (deal >= 0)
+    in_portfolio = np.isin(comp, [k for k, n in enumerate(components) if n in PORTFOLIO_COMPONENTS])
+    paid = {(p, d, codes[k]): _decimal(v, exponents[k])
+            for (p, d, k), v in sums(on_deal & (amount > 0), person, deal, cur).items()}
+    clawed: dict[tuple[int, int], Decimal] = {}
+    for (p, d, k), v in sums(on_deal & (amount < 0), person, deal, cur).items():
+        clawed[(p, d)] = clawed.get((p, d), Decimal(0)) - _decimal(v, exponents[k])
+    portfolio = {(p, components[m], codes[k]): _decimal(v, exponents[k])
+                 for (p, m, k), v in sums(live & (deal < 0) & in_portfolio & (amount > 0),
+                                          person, comp, cur).items()}
+    return paid, clawed, portfolio
+
+
 def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
                      credits: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
     """Cost rows and clawback events (dicts of columns) from the runs of Q1 .. Qn."""
@@ -110,22 +154,7 @@ def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: l
     open_lines: dict[tuple[int, int], list[list[Any]]] = {}  # (person, deal) -> [[line_id, left]]
     open_portfolio: dict[int, list[list[Any]]] = {}  # person -> [[line_id, left]] of portfolio rows
     for q, (run, end) in enumerate(zip(runs, quarter_ends), start=1):
-        paid: dict[tuple[int, int, str], Decimal] = {}
-        clawed: dict[tuple[int, int], Decimal] = {}
-        portfolio: dict[tuple[int, str, str], Decimal] = {}
-        for line in run.lines:
-            if line.get("adjustment"):
-                continue
-            if line["deal"] is None:
-                if line["component"] in PORTFOLIO_COMPONENTS and line["amount"] > 0:
-                    key3 = (line["person"], line["component"], line["currency"])
-                    portfolio[key3] = portfolio.get(key3, Decimal(0)) + line["amount"]
-                continue
-            key = (line["person"], line["deal"])
-            if line["amount"] > 0:
-                paid[key + (line["currency"],)] = paid.get(key + (line["currency"],), Decimal(0)) + line["amount"]
-            elif line["amount"] < 0:
-                clawed[key] = clawed.get(key, Decimal(0)) - line["amount"]
+        paid, clawed, portfolio = _quarter_sums(run)
         for (person, deal, currency), amount in sorted(paid.items()):
             line_id = f"{person_ids[person]}/{deal_ids[deal]}/Q{q}"
             costs["line_id"].append(line_id)
