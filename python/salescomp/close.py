@@ -133,7 +133,7 @@ class QuarterClose:
         out.append(f"TOTAL {s.total} {s.currency} (the exact sum of the {len(s.lines)} lines)")
         return "\n".join(out)
 
-    _deal_ids: list[int] = field(default_factory=list)
+    _deal_ids: list[Any] = field(default_factory=list)  # the user's deal ids by deal row
 
     def _deal_id(self, row: int) -> Any:
         return self._deal_ids[row] if 0 <= row < len(self._deal_ids) else row
@@ -229,6 +229,13 @@ def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[Any, Any]:
         }
     )
     return table, days
+
+
+def _table_of(table: Any) -> Any:
+    """A pyarrow Table of any table the close takes (pyarrow, pandas, polars, DuckDB, ...)."""
+    from .tables import as_arrow_table
+
+    return as_arrow_table(table)
 
 
 def close_quarter(
@@ -374,9 +381,11 @@ def _close_quarter(
 
     # The commission run of every quarter up to the closed one, carrying the state.
     run_credits, credit_days = _run_credit_columns(credit_table, index)
-    d = company.deals
-    # The deal columns the run reads, as Arrow (row = the credits' deal_row).
-    run_deals = {"close_date": d.column("close_date")}
+    # The deals in deal-row order (the order of their ids; row = the credits' deal_row).
+    d = _table_of(company.deals).take(pa.array(deals.input_rows))
+    deal_ids = deals._ids
+    # The deal columns the run reads, as Arrow, with the user's ids for explanations.
+    run_deals = {"deal_id": deal_ids, "close_date": d.column("close_date")}
     if "cancellation_date" in d.column_names:
         run_deals["cancellation_date"] = d.column("cancellation_date")
     if "term_months" in d.column_names:
@@ -418,13 +427,13 @@ def _close_quarter(
         with _people_named(person_ids, f"{first:%Y-%m}"):
             run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
                              period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)
+                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads,
+                             person_ids=person_ids)
         runs.append(run)
         state = run.next_state
 
     step("statements")
     run = runs[-1]
-    deal_ids = d.column("id").to_pylist()
 
     def to_reporting(amount: Decimal, ccy: str) -> Decimal:
         if ccy == reporting_currency:
@@ -438,7 +447,7 @@ def _close_quarter(
         "plan": [plans_of.get(person_ids[x["person"]], "") for x in lines],
         "period_start": [x["period_start"] for x in lines],
         "component": [x["component"] for x in lines],
-        "deal_id": [None if x["deal"] is None else deal_ids[x["deal"]] for x in lines],
+        "deal_id": [None if x["deal"] is None else deals.id_of(x["deal"]) for x in lines],
         "amount": [x["amount"] for x in lines],
         "currency": [x["currency"] for x in lines],
         "amount_reporting": [to_reporting(x["amount"], x["currency"]) for x in lines],
@@ -451,7 +460,7 @@ def _close_quarter(
         "plan": pa.array(payouts["plan"], pa.string()),
         "period_start": pa.array(payouts["period_start"], pa.date32()),
         "component": pa.array(payouts["component"], pa.string()),
-        "deal_id": pa.array(payouts["deal_id"], pa.int64()),
+        "deal_id": pa.array(payouts["deal_id"], deal_ids.type),
         "amount": _decimal_column(payouts["amount"], scale),
         "currency": pa.array(payouts["currency"], pa.string()),
         "amount_reporting": _decimal_column(payouts["amount_reporting"], scale),
@@ -490,7 +499,7 @@ def _close_quarter(
         credits=credit_table, quotas=quota_table, attainment=att_table, distribution=distribution, runs=runs,
         payouts=payout_table, statements=statements, fx=fx,
     )
-    result._deal_ids = deal_ids
+    result._deal_ids = deal_ids.to_pylist()
     result.hierarchy = org.hierarchy(q_last)
 
     step("accounting")
