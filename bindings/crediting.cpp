@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <salescomp/credit/crediting.hpp>
 #include <salescomp/data/deal_loader.hpp>
 #include <salescomp/data/deal_source.hpp>
@@ -16,11 +17,26 @@ namespace salescomp::py_bindings {
 
 namespace {
 
+// Codes given again in the order of the deal rows (the order of the deal ids),
+// so that they do not depend on the order of the input rows.
+void recode_in_row_order(std::vector<int32_t>& codes, Dictionary& dictionary) {
+  Dictionary out;
+  for (int32_t& c : codes)
+    if (c >= 0) c = out.intern(dictionary.name(c));
+  dictionary = std::move(out);
+}
+
 std::shared_ptr<DealsHolder> load(std::shared_ptr<Organisation> org, const py::dict& cols) {
   auto h = std::make_shared<DealsHolder>();
   h->org = org;
   DealColumns c;
-  c.id = numbers_at<int64_t>(cols, "id");
+  if (has(cols, "id_text")) {
+    // The user's ids as text: keys are their byte-order ranks.
+    for (const std::string& id : strings_at(cols, "id_text")) c.id_text.push_back(id);
+    c.id = id_ranks(c.id_text);
+  } else {
+    c.id = numbers_at<int64_t>(cols, "id");
+  }
   c.owner_id = strings_at(cols, "owner");
   c.close_date = to_dates(days_at(cols, "close_date"), "close_date");
   if (has(cols, "invoice_date")) c.invoice_date = to_optional_dates(days_at(cols, "invoice_date"));
@@ -46,6 +62,9 @@ std::shared_ptr<DealsHolder> load(std::shared_ptr<Organisation> org, const py::d
   {
     py::gil_scoped_release release;
     h->table = load_deals(c, *org, h->products, h->customers);
+    h->input_row = sort_by_id(h->table);
+    recode_in_row_order(h->table.product, h->products);
+    recode_in_row_order(h->table.customer, h->customers);
   }
   return h;
 }
@@ -120,24 +139,46 @@ CreditRuleSet rules_from(const py::list& specs, const Organisation& org) {
   return set;
 }
 
+// Row of each split's deal: by id text when the deals have text ids.
+std::vector<int64_t> split_deal_rows(const py::dict& cols, const DealsHolder& deals,
+                                     std::vector<Issue>& issues) {
+  std::vector<int64_t> rows;
+  if (has(cols, "deal_id_text")) {
+    std::unordered_map<std::string_view, int64_t> row_of;
+    for (std::size_t i = 0; i < deals.table.size(); ++i) row_of.emplace(deals.table.id_text[i], int64_t(i));
+    const auto ids = strings_at(cols, "deal_id_text");
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto d = row_of.find(ids[i]);
+      rows.push_back(d == row_of.end() ? -1 : d->second);
+      if (d == row_of.end()) issues.push_back(Issue{int64_t(i), "deal_id", ids[i], "unknown deal"});
+    }
+    return rows;
+  }
+  std::unordered_map<int64_t, int64_t> row_of;
+  for (std::size_t i = 0; i < deals.table.size(); ++i) row_of.emplace(deals.table.id[i], int64_t(i));
+  const auto ids = numbers_at<int64_t>(cols, "deal_id");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto d = row_of.find(ids[i]);
+    rows.push_back(d == row_of.end() ? -1 : d->second);
+    if (d == row_of.end())
+      issues.push_back(Issue{int64_t(i), "deal_id", std::to_string(ids[i]), "unknown deal"});
+  }
+  return rows;
+}
+
 SplitTable splits_from(const py::dict& cols, const DealsHolder& deals) {
   SplitTable s;
-  const auto deal_ids = numbers_at<int64_t>(cols, "deal_id");
+  std::vector<Issue> issues;
+  const auto deal_rows = split_deal_rows(cols, deals, issues);
   const auto persons = strings_at(cols, "person");
   const auto shares = strings_at(cols, "share");
   const auto kinds = strings_at(cols, "kind");
-  const std::size_t n = deal_ids.size();
+  const std::size_t n = deal_rows.size();
   if (persons.size() != n || shares.size() != n || (!kinds.empty() && kinds.size() != n))
     throw ValidationError("SC-SPLIT-SHAPE",
                           Issue{std::nullopt, "splits", std::to_string(n), "columns differ in length"});
-  std::unordered_map<int64_t, int64_t> row_of;
-  for (std::size_t i = 0; i < deals.table.size(); ++i) row_of.emplace(deals.table.id[i], int64_t(i));
-  std::vector<Issue> issues;
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
-    auto d = row_of.find(deal_ids[i]);
-    if (d == row_of.end())
-      issues.push_back(Issue{row, "deal_id", std::to_string(deal_ids[i]), "unknown deal"});
     auto p = deals.org->roster().find(persons[i]);
     if (!p) issues.push_back(Issue{row, "person", persons[i], "unknown person"});
     Rate share;
@@ -153,12 +194,16 @@ SplitTable splits_from(const py::dict& cols, const DealsHolder& deals) {
       else if (kinds[i] != "revenue")
         issues.push_back(Issue{row, "kind", kinds[i], "expected revenue or overlay"});
     }
-    if (d != row_of.end() && p)
-      s.add(d->second, *p, share, kind);
+    if (deal_rows[i] >= 0 && p)
+      s.add(deal_rows[i], *p, share, kind);
     else
       s.add(-1, -1, share, kind);  // keeps row numbers aligned; reported above
   }
-  if (!issues.empty()) throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+  if (!issues.empty()) {
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const Issue& a, const Issue& b) { return a.row.value_or(0) < b.row.value_or(0); });
+    throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+  }
   return s;
 }
 
@@ -217,6 +262,9 @@ void bind_crediting(py::module_& m) {
       .def(py::init(&load), py::arg("org"), py::arg("columns"))
       .def("__len__", [](const DealsHolder& h) { return h.table.size(); })
       .def_property_readonly("ids", [](const DealsHolder& h) { return to_numpy<int64_t>(h.table.id); })
+      .def_property_readonly(
+          "input_row", [](const DealsHolder& h) { return to_numpy<int64_t>(h.input_row); },
+          "input row of each deal row (deal rows are in the order of the deal ids)")
       .def_property_readonly("customers", [](const DealsHolder& h) { return h.customers.names(); })
       .def_property_readonly("products", [](const DealsHolder& h) { return h.products.names(); })
       .def_property_readonly("amount_minor",

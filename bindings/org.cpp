@@ -5,7 +5,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
+#include <numeric>
 #include <salescomp/core/business_calendar.hpp>
 #include <salescomp/core/fiscal_calendar.hpp>
 #include <salescomp/org/organisation.hpp>
@@ -21,6 +23,37 @@ PeriodKind kind_of(const std::string& s) { return period_kind_from_string(s); }
 
 // Resolves person ids, reporting every unknown one.
 int32_t person_index(const Organisation& org, const std::string& id) { return org.roster().index_of(id); }
+
+template <class T>
+std::vector<T> permuted(const std::vector<T>& v, const std::vector<std::size_t>& order) {
+  std::vector<T> out;
+  out.reserve(order.size());
+  for (std::size_t k : order) out.push_back(v[k]);
+  return out;
+}
+
+// The roster in the order of the person ids (byte order), so that roster
+// indexes, and every tie broken by them, do not depend on the order of the
+// people rows. Messages still name the input rows.
+Roster roster_in_id_order(const std::vector<std::string>& ids, const std::vector<Role>& roles,
+                          const std::vector<Date>& starts, const std::vector<std::optional<Date>>& ends,
+                          const std::vector<Currency>& currencies) {
+  std::vector<std::size_t> order(ids.size());
+  std::iota(order.begin(), order.end(), std::size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  try {
+    return Roster::from_columns(permuted(ids, order), permuted(roles, order), permuted(starts, order),
+                                permuted(ends, order), permuted(currencies, order));
+  } catch (const ValidationError& e) {
+    std::vector<Issue> issues = e.issues();
+    for (Issue& i : issues)
+      if (i.row && *i.row >= 0 && std::size_t(*i.row) < order.size())
+        i.row = int64_t(order[std::size_t(*i.row)]);
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const Issue& a, const Issue& b) { return a.row.value_or(-1) < b.row.value_or(-1); });
+    throw ValidationError(e.id(), std::move(issues));
+  }
+}
 
 std::shared_ptr<Organisation> make_org(const std::vector<std::string>& ids,
                                        const std::vector<std::string>& roles, const Column<int32_t>& start,
@@ -56,7 +89,7 @@ std::shared_ptr<Organisation> make_org(const std::vector<std::string>& ids,
       starts[i] = Date::from_days(start.data()[i]);
   }
   if (!issues.empty()) throw ValidationError("SC-ORG-ROSTER", std::move(issues));
-  Roster roster = Roster::from_columns(ids, role_values, starts, to_optional_dates(end), ccys);
+  Roster roster = roster_in_id_order(ids, role_values, starts, to_optional_dates(end), ccys);
 
   const std::size_t m = a_person.size();
   if (a_field.size() != m || a_value.size() != m || std::size_t(a_from.size()) != m ||

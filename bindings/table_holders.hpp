@@ -21,8 +21,9 @@ namespace salescomp::py_bindings {
 
 struct DealsHolder {
   std::shared_ptr<Organisation> org;
-  DealTable table;
+  DealTable table;  // in the canonical order (sort_by_id)
   Dictionary products, customers;
+  std::vector<int64_t> input_row;  // input row of each deal row
 };
 
 struct CreditsHolder {

@@ -225,6 +225,8 @@ def run_result_html(result: Any) -> str:
     component, and the statements (person, plan, currency, total). Uses only
     ``result.statements`` and ``result.to_arrow()``."""
     statements = list(result.statements)
+    ids = [getattr(s, "person_id", None) for s in statements]  # the user's ids when the run has them
+    named = bool(ids) and None not in ids
     lines = result.to_arrow()
     per_currency: dict[str, Decimal] = {}
     for s in statements:
@@ -235,5 +237,5 @@ def run_result_html(result: Any) -> str:
             + table_html(["currency", "total paid"], totals, numeric={1}, caption="totals")
             + table_html(["component", "currency", "total"], by_component, numeric={2}, caption="by component")
             + table_html(["person", "plan", "currency", "total"],
-                         ([s.person, s.plan, s.currency, s.total] for s in statements),
-                         numeric={0, 3}, caption="statements"))
+                         ([i if named else s.person, s.plan, s.currency, s.total] for s, i in zip(statements, ids)),
+                         numeric={3} if named else {0, 3}, caption="statements"))

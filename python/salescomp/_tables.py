@@ -41,6 +41,15 @@ def as_arrow_columns(table: Any, what: str) -> dict[str, pa.ChunkedArray | pa.Ar
         for name, values in table.items():
             out[str(name)] = _column(values, f"{what}.{name}")
         return out
+    if (
+        hasattr(table, "__arrow_c_stream__")
+        or hasattr(table, "__arrow_c_array__")
+        or module == "duckdb"
+    ):
+        from ._arrow import arrow_source  # DuckDB relations, nanoarrow, any PyCapsule producer
+
+        t = pa.table(arrow_source(table, what))
+        return {name: t.column(name) for name in t.column_names}
     raise InputTypeError(
         f"{what}: expected a pandas/polars DataFrame, a pyarrow Table or a dict of columns, got {type(table).__name__}"
     )
@@ -51,8 +60,9 @@ def _column(values: Any, name: str) -> pa.Array | pa.ChunkedArray:
         return values
     try:
         return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
-        # Mixed exact values (Decimal, str, int) in one object column: keep them as text.
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as e:
+        # Mixed exact values (Decimal, str, int) in one object column, or integers wider than
+        # 64 bits: keep them as text (ids stay the user's text; integer fields refuse text).
         items = list(values)
         if all(
             v is None or (isinstance(v, (str, int, Decimal)) and not isinstance(v, bool))
@@ -138,13 +148,75 @@ def days(col: Any, name: str) -> np.ndarray:
     return np.ascontiguousarray(ints.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
-def integers(col: Any, name: str, dtype: Any = np.int64) -> np.ndarray:
-    arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col)
+def integers(
+    col: Any,
+    name: str,
+    dtype: Any = np.int64,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    what: str = "",
+) -> np.ndarray:
+    """An integer column as ``dtype``, range checked: every value outside ``[low, high]``
+    (default: the range of ``dtype``) is listed (1-based row, value), never narrowed.
+    Integer text (``-?digits``) is read exactly, whatever its size."""
+    arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else _column(col, _where(what, name))
+    info = np.iinfo(dtype)
+    low = int(info.min) if low is None else max(low, int(info.min))
+    high = int(info.max) if high is None else min(high, int(info.max))
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        arr = _integer_text(arr, _where(what, name), low, high)
     if not pa.types.is_integer(arr.type):
-        raise InputTypeError(f"{name}: expected integers, got {arr.type}")
+        raise InputTypeError(f"{_where(what, name)}: expected integers, got {arr.type}")
     if arr.null_count:
-        raise ValidationError(f"{name}: missing values")
+        rows = (np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) + 1).tolist()
+        raise ValidationError(f"{_where(what, name)}: missing value in row(s) {rows[:20]}")
+    bad = pc.or_(pc.less(arr, pa.scalar(low, pa.int64())), _greater(arr, high))
+    if pc.any(bad).as_py():
+        _out_of_range(arr, bad, low, high, _where(what, name))
     return np.ascontiguousarray(arr.to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+def _where(what: str, name: str) -> str:
+    return f"{what}.{name}" if what else name
+
+
+def _greater(arr: Any, high: int) -> Any:
+    # uint64 values above int64 compare exactly against a uint64 bound.
+    bound = pa.scalar(high, pa.uint64() if pa.types.is_unsigned_integer(arr.type) else pa.int64())
+    return pc.greater(arr, bound)
+
+
+def _out_of_range(
+    arr: Any, bad: Any, low: int, high: int, where: str, values: list | None = None
+) -> None:
+    """Lists the values outside ``[low, high]``: where ``bad`` is true, or of ``values`` (Python ints)."""
+    if values is None:
+        values = arr.to_pylist()
+        rows = np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)).tolist()
+    else:
+        rows = [r for r, v in enumerate(values) if not low <= v <= high]
+    listed = "; ".join(f"row {r + 1}: {values[r]}" for r in rows[:20])
+    more = f" (and {len(rows) - 20} more)" if len(rows) > 20 else ""
+    raise ValidationError(f"{where}: {len(rows)} value(s) outside {low}..{high}: {listed}{more}")
+
+
+_INTEGER_TEXT = "^-?[0-9]+$"
+
+
+def _integer_text(arr: Any, where: str, low: int, high: int) -> Any:
+    """Integer text read exactly: malformed cells and values outside ``[low, high]`` are listed."""
+    malformed = pc.invert(pc.match_substring_regex(arr, _INTEGER_TEXT))
+    if pc.any(pc.fill_null(malformed, False)).as_py():
+        rows = np.flatnonzero(pc.fill_null(malformed, False).to_numpy(zero_copy_only=False))
+        listed = "; ".join(f"row {r + 1}: {arr[int(r)].as_py()!r}" for r in rows[:20])
+        raise ValidationError(
+            f"{where}: {len(rows)} value(s) are not integers (-?digits): {listed}"
+        )
+    values = [None if v is None else int(v) for v in arr.to_pylist()]
+    if any(v is not None and not low <= v <= high for v in values):
+        _out_of_range(arr, None, low, high, where, [low if v is None else v for v in values])
+    return pa.array(values, pa.int64())
 
 
 def decimal_array(minor: np.ndarray, currency: tuple) -> pa.Array:
@@ -201,3 +273,106 @@ def rate_array(raw: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(
         pa.decimal128(38, 12), len(raw), [None, pa.py_buffer(words.tobytes())]
     )
+
+
+# ---- the user's ids and the declared columns ----------------------------------------------
+
+_ID_MAX_BYTES = 256
+
+
+def id_text(col: Any, name: str, what: str) -> pa.Array:
+    """The user's ids as one utf8 array (docs/tables.md, "Ids are the user's text"): text of
+    any Arrow layout as it is, integers as their decimal text. Every bad cell (missing,
+    empty, longer than 256 bytes, control characters, surrounding spaces) is listed."""
+    arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else _column(col, _where(what, name))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_integer(arr.type):
+        arr = arr.cast(pa.string())
+    elif pa.types.is_large_string(arr.type) or getattr(
+        pa.types, "is_string_view", lambda _t: False
+    )(arr.type):
+        arr = arr.cast(pa.string())
+    elif pa.types.is_null(arr.type):
+        arr = arr.cast(pa.string())
+    elif not pa.types.is_string(arr.type):
+        raise InputTypeError(
+            f"{_where(what, name)}: ids are text or integers, got a {arr.type} column"
+        )
+    problems = [
+        (pc.is_null(arr), "an id is required"),
+        (pc.equal(pc.binary_length(arr), 0), "an id cannot be empty"),
+        (
+            pc.greater(pc.binary_length(arr), _ID_MAX_BYTES),
+            f"an id has at most {_ID_MAX_BYTES} bytes",
+        ),
+        (
+            pc.match_substring_regex(arr, "[\\x00-\\x1f\\x7f]"),
+            "an id cannot hold control characters",
+        ),
+        (pc.not_equal(pc.utf8_trim_whitespace(arr), arr), "an id cannot start or end with a space"),
+    ]
+    issues = []
+    for mask, rule in problems:
+        rows = np.flatnonzero(
+            pc.fill_null(mask, rule == "an id is required").to_numpy(zero_copy_only=False)
+        )
+        issues += [
+            {
+                "row": int(r) + 1,
+                "field": name,
+                "value": (arr[int(r)].as_py() or "")[:80],
+                "rule": rule,
+            }
+            for r in rows
+        ]
+    if issues:
+        issues.sort(key=lambda i: i["row"])
+        raise _validation("SC-TABLE-CELLS", what, issues)
+    return arr
+
+
+def check_columns(
+    cols: Mapping[str, Any], known: Iterable[str], what: str, *, ignore_extra: bool = False
+) -> None:
+    """Refuses every column not in ``known``, naming the nearest known name (one error)."""
+    import difflib
+
+    if ignore_extra:
+        return
+    known = list(known)
+    issues = []
+    for name in cols:
+        if name in known:
+            continue
+        near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]!r}?)" if near else f" (known: {', '.join(known)})"
+        issues.append(
+            {
+                "row": None,
+                "field": "column",
+                "value": name,
+                "rule": f"unknown column of table {what}{hint}; pass ignore_extra_columns=True to read "
+                "the table anyway",
+            }
+        )
+    if issues:
+        raise _validation("SC-TABLE-COLUMNS", what, issues)
+
+
+def _validation(error_id: str, what: str, issues: list[dict[str, Any]]) -> ValidationError:
+    listed = issues[:200]
+    lines = [
+        f"  {what}: " + (f"row {i['row']}, " if i["row"] is not None else "") + f"{i['field']} "
+        f"{i['value']!r}: {i['rule']}"
+        for i in listed
+    ]
+    more = f"\n  ... and {len(issues) - len(listed)} more" if len(issues) > len(listed) else ""
+    e = ValidationError(
+        f"[{error_id}] {what}: {len(issues)} problem(s):\n" + "\n".join(lines) + more
+    )
+    e.id = error_id
+    e.issues = [{**i, "source": what} for i in issues]
+    return e

@@ -102,7 +102,8 @@ def _read_table(folder: Path, name: str, text_columns: tuple[str, ...]) -> Any:
     return _typed(table, csv_path.name)
 
 
-_INT_COLUMNS = {"id", "deal_id", "fiscal_year", "number", "term_months", "product", "journey_id", "quarter"}
+# Deal ids are not here: ids are the user's text (CRM ids, numeric-looking text).
+_INT_COLUMNS = {"fiscal_year", "number", "term_months", "product", "journey_id", "quarter"}
 
 
 def _row(index: int) -> str:
@@ -130,6 +131,9 @@ def _typed(table: Any, what: str) -> Any:
                 except ValueError:
                     bad.append(f"  {_row(row)}, {name}: {v!r} is not an integer")
                     out.append(None)
+                if out[-1] is not None and not -(2**63) <= out[-1] < 2**63:  # never narrowed or a traceback
+                    bad.append(f"  {_row(row)}, {name}: {v!r} is outside the 64-bit integer range")
+                    out[-1] = None
             cols[name] = pa.array(out, pa.int64())
         elif name in _DATE_COLUMNS:
             out = []

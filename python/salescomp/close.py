@@ -253,6 +253,13 @@ def _quarter_quotas(quota_table: Any, measures_of: dict[str, set[str]], index: d
     return list(out.values())
 
 
+def _table_of(table: Any) -> Any:
+    """A pyarrow Table of any table the close takes (pyarrow, pandas, polars, DuckDB, ...)."""
+    from .tables import as_arrow_table
+
+    return as_arrow_table(table)
+
+
 def close_quarter(
     company: Any,
     quarter: int,
@@ -395,9 +402,11 @@ def _close_quarter(
 
     # The commission run of every quarter up to the closed one, carrying the state.
     run_credits, credit_days = _run_credit_columns(credit_table, index)
-    d = company.deals
-    # The deal columns the run reads, as Arrow (row = the credits' deal_row).
-    run_deals = {"close_date": d.column("close_date")}
+    # The deals in deal-row order (the order of their ids; row = the credits' deal_row).
+    d = _table_of(company.deals).take(pa.array(deals.input_rows))
+    deal_ids = deals._ids
+    # The deal columns the run reads, as Arrow, with the user's ids for explanations.
+    run_deals = {"deal_id": deal_ids, "close_date": d.column("close_date")}
     if "cancellation_date" in d.column_names:
         run_deals["cancellation_date"] = d.column("cancellation_date")
     if "term_months" in d.column_names:
@@ -426,7 +435,8 @@ def _close_quarter(
         with _people_named(person_ids, f"{first:%Y-%m}"):
             run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
                              period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads)
+                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads,
+                             person_ids=person_ids)
         runs.append(run)
         state = run.next_state
 
@@ -434,7 +444,6 @@ def _close_quarter(
     from ._close_tables import payout_table, statement_table
 
     run = runs[-1]
-    deal_ids = d.column("id")
     payout_table_ = payout_table(run, person_ids, roles, plans_of, deal_ids, reporting_currency, fx, q_last)
     statements = statement_table(run, person_ids, roles, reporting_currency, fx, q_last)
 

@@ -32,24 +32,84 @@ CREDIT_KINDS: tuple[str, ...] = tuple(_credit_kind_names())
 DEAL_TYPES: tuple[str, ...] = tuple(_deal_type_names())
 
 
+#: Columns of the deals table (docs/tables.md, ``deals``); ``id`` is the older name of ``deal_id``
+#: and ``amount_minor`` (integer minor units) replaces ``amount``.
+DEAL_COLUMNS: tuple[str, ...] = (
+    "deal_id",
+    "id",
+    "owner",
+    "close_date",
+    "amount",
+    "amount_minor",
+    "currency",
+    "type",
+    "invoice_date",
+    "collection_date",
+    "cancellation_date",
+    "product",
+    "customer",
+    "source",
+    "source_person",
+    "term_months",
+    "territory",
+    "created_date",
+    "first_touch_source",
+    "first_marketing_touch",
+    "first_sales_activity",
+)
+_DEAL_DATES = (
+    "invoice_date",
+    "collection_date",
+    "cancellation_date",
+    "created_date",
+    "first_marketing_touch",
+    "first_sales_activity",
+)
+_DEAL_TEXTS = ("product", "customer", "source", "source_person", "territory", "first_touch_source")
+
+
 class Deals:
     """Deals loaded against an organisation and validated (every bad row reported).
 
-    Columns: id (int), owner (person id), close_date, amount (decimal128/Decimal/str/int whole
-    units) or amount_minor (int minor units), currency, type (new_business, renewal, upsell or
-    expansion, cross_sell, cancellation, refund); optional invoice_date, collection_date,
-    cancellation_date, product, customer, source (marketing, sdr, partner, sales),
-    source_person, term_months, territory, created_date, first_touch_source,
-    first_marketing_touch, first_sales_activity.
+    Columns: deal_id (or id: the user's id, any text or integers), owner (person id),
+    close_date, amount (decimal128/Decimal/str/int whole units) or amount_minor (int minor
+    units), currency, type (new_business, renewal, upsell or expansion, cross_sell,
+    cancellation, refund); optional invoice_date, collection_date, cancellation_date,
+    product, customer, source (marketing, sdr, partner, sales), source_person, term_months
+    (0..1200), territory, created_date, first_touch_source, first_marketing_touch,
+    first_sales_activity. Unknown columns are refused (``ignore_extra_columns=True`` reads
+    the table anyway).
+
+    Deal rows are in the order of the deal ids (byte order of their text), whatever the
+    order of the input rows: everything keyed on a deal row (the credits' ``deal_row``,
+    ties) is the same for any row order. ``ids`` gives the user's ids in that order.
     """
 
-    def __init__(self, org: Organisation, table: Any) -> None:
+    def __init__(
+        self, org: Organisation, table: Any, *, ignore_extra_columns: bool = False
+    ) -> None:
         c = t.as_arrow_columns(table, "deals")
-        t.require(c, ("id", "owner", "close_date", "currency", "type"), "deals")
+        t.check_columns(c, DEAL_COLUMNS, "deals", ignore_extra=ignore_extra_columns)
+        if "deal_id" in c and "id" in c:
+            raise t._validation(
+                "SC-TABLE-COLUMNS",
+                "deals",
+                [
+                    {
+                        "row": None,
+                        "field": "column",
+                        "value": "id",
+                        "rule": "give the deal ids once: deal_id or its older name id, not both",
+                    }
+                ],
+            )
+        id_name = "deal_id" if "deal_id" in c else "id"
+        t.require(c, (id_name, "owner", "close_date", "currency", "type"), "deals")
         if "amount" not in c and "amount_minor" not in c:
             t.require(c, ("amount",), "deals")
+        ids = t.id_text(c[id_name], id_name, "deals")
         cols: dict[str, Any] = {
-            "id": t.integers(c["id"], "id"),
+            "id_text": ids.to_pylist(),
             "owner": t.strings(c["owner"]),
             "close_date": t.days(c["close_date"], "close_date"),
             "currency": t.strings(c["currency"]),
@@ -58,38 +118,50 @@ class Deals:
         if "amount" in c:
             cols["amount"] = t.decimal_text(c["amount"], "amount")
         else:
-            cols["amount_minor"] = t.integers(c["amount_minor"], "amount_minor")
-        for name in (
-            "invoice_date",
-            "collection_date",
-            "cancellation_date",
-            "created_date",
-            "first_marketing_touch",
-            "first_sales_activity",
-        ):
+            cols["amount_minor"] = t.integers(c["amount_minor"], "amount_minor", what="deals")
+        for name in _DEAL_DATES:
             if name in c:
                 cols[name] = t.days(c[name], name)
-        for name in (
-            "product",
-            "customer",
-            "source",
-            "source_person",
-            "territory",
-            "first_touch_source",
-        ):
+        for name in _DEAL_TEXTS:
             if name in c:
                 cols[name] = t.strings(c[name])
         if "term_months" in c:
-            cols["term_months"] = t.integers(c["term_months"], "term_months", np.int32)
+            cols["term_months"] = t.integers(
+                c["term_months"], "term_months", np.int32, low=0, high=1200, what="deals"
+            )
         self.org = org
         self._core = _Deals(org._core, cols)
+        # The user's ids as given (integers stay integers), in deal-row order.
+        self._ids = _user_ids(c[id_name]).take(pa.array(self._core.input_row))
 
     def __len__(self) -> int:
         return len(self._core)
 
     @property
     def ids(self) -> np.ndarray:
-        return self._core.ids
+        """The user's deal ids in deal-row order (integers, or text as objects)."""
+        return self._ids.to_numpy(zero_copy_only=False)
+
+    @property
+    def input_rows(self) -> np.ndarray:
+        """The 0-based input row of each deal row."""
+        return self._core.input_row
+
+    def id_of(self, row: int) -> Any:
+        """The user's id of deal row ``row``."""
+        return self._ids[row].as_py()
+
+
+def _user_ids(col: Any) -> pa.Array:
+    """An id column as the user gave it (integers stay integers; text as utf8)."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not isinstance(arr, pa.Array):
+        arr = pa.array(arr)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_integer(arr.type):
+        return arr.cast(pa.int64()) if not pa.types.is_uint64(arr.type) else arr
+    return arr.cast(pa.string())
 
 
 class Credits:
@@ -116,7 +188,7 @@ class Credits:
         return pa.table(
             {
                 "person_id": t.dictionary(c["person"], ids),
-                "deal_id": pa.array(c["deal_id"]),
+                "deal_id": self.deals._ids.take(pa.array(c["deal_row"])),
                 "deal_row": pa.array(c["deal_row"]),
                 "date": t.date_array(c["date"]),
                 "period": pa.array(c["period"]),
@@ -172,9 +244,10 @@ def credit(
     split_cols = None
     if splits is not None:
         s = t.as_arrow_columns(splits, "splits")
+        t.check_columns(s, ("deal_id", "person", "share", "kind"), "splits")
         t.require(s, ("deal_id", "person", "share"), "splits")
         split_cols = {
-            "deal_id": t.integers(s["deal_id"], "deal_id"),
+            "deal_id_text": t.id_text(s["deal_id"], "deal_id", "splits").to_pylist(),
             "person": t.strings(s["person"]),
             "share": t.decimal_text(s["share"], "share"),
         }
@@ -183,6 +256,7 @@ def credit(
     am_cols = None
     if account_managers is not None:
         a = t.as_arrow_columns(account_managers, "account_managers")
+        t.check_columns(a, ("customer", "person", "from", "to"), "account_managers")
         t.require(a, ("customer", "person", "from"), "account_managers")
         am_cols = {
             "customer": t.strings(a["customer"]),
@@ -208,4 +282,4 @@ def credit(
     return Credits(core, deals)
 
 
-__all__ = ["CREDIT_KINDS", "DEAL_TYPES", "Credits", "Deals", "credit"]
+__all__ = ["CREDIT_KINDS", "DEAL_COLUMNS", "DEAL_TYPES", "Credits", "Deals", "credit"]

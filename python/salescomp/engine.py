@@ -243,7 +243,26 @@ def _money_minor(amount: Any, currency: tuple[Any, list], name: str) -> Any:
     return out
 
 
-def _credit_columns(credits: Any) -> Any:
+def _person_codes(col: Any, ids: Mapping[str, int] | None) -> Any:
+    """Run indexes of a credits ``person`` column: integers as they are, or the user's ids
+    (text) looked up in ``person_ids`` without a Python object per row."""
+    import numpy as np
+    import pyarrow as pa
+
+    from . import _tables
+
+    if pa.types.is_integer(col.type) or ids is None:
+        return _tables.integers(col, "person", dtype="int32", low=0, what="credits")
+    index, names = _coded(_tables.id_text(col, "person", "credits"))
+    unknown = sorted(n for n in names if n not in ids)
+    if unknown:
+        from ._errors import ValidationError
+
+        raise ValidationError(f"[SC-RUN-INPUT] credits: unknown person(s) {unknown[:20]} (not in person_ids)")
+    return np.array([ids[n] for n in names], dtype=np.int32)[index]
+
+
+def _credit_columns(credits: Any, person_ids: Mapping[str, int] | None = None) -> Any:
     """The credits as the run's numpy columns, or crediting's table as it is."""
     from . import _tables
 
@@ -251,6 +270,7 @@ def _credit_columns(credits: Any) -> Any:
     if core is not None and type(core).__name__ == "_Credits":
         return core
     c = _table_columns(credits, "credits")
+    _tables.check_columns(c, _RUN_CREDIT_COLUMNS, "credits")
     missing = [n for n in ("person", "date", "amount", "currency") if n not in c]
     if "deal" not in c and "deal_row" not in c:
         missing.append("deal")
@@ -260,8 +280,8 @@ def _credit_columns(credits: Any) -> Any:
         raise ValidationError(f"[SC-RUN-INPUT] credits: missing column(s) {missing}")
     currency = _coded(c["currency"])
     out = {
-        "person": _tables.integers(c["person"], "person", dtype="int32"),
-        "deal": _tables.integers(c.get("deal", c.get("deal_row")), "deal"),
+        "person": _person_codes(c["person"], person_ids),
+        "deal": _tables.integers(c.get("deal", c.get("deal_row")), "deal", low=0, what="credits"),
         "date": _tables.days(c["date"], "date"),
         "amount": _money_minor(c["amount"], currency, "amount"),
         "currency": currency,
@@ -272,7 +292,7 @@ def _credit_columns(credits: Any) -> Any:
         out["deal_type"] = _coded(c["deal_type"])
     for name, dtype in (("rule", "int32"), ("depth", "int16")):
         if name in c:
-            out[name] = _tables.integers(c[name], name, dtype=dtype)
+            out[name] = _tables.integers(c[name], name, dtype=dtype, what="credits")
     return out
 
 
@@ -286,7 +306,11 @@ def _deal_columns(deals: Any) -> Any:
     if core is not None and type(core).__name__ == "_Deals":
         return core
     c = _table_columns(deals, "deals")
+    _tables.check_columns(c, _RUN_DEAL_COLUMNS, "deals")
     out: dict[str, Any] = {"close_date": _tables.days(c["close_date"], "close_date")}
+    for name in ("deal_id", "id"):  # the user's ids name the deals in explanations
+        if name in c:
+            out["id_text"] = _tables.id_text(c[name], name, "deals").to_pylist()
     for name in ("cancellation_date", "invoice_date", "collection_date"):
         if name in c:
             out[name] = _tables.days(c[name], name)
@@ -298,10 +322,18 @@ def _deal_columns(deals: Any) -> Any:
             raise ValidationError("[SC-RUN-INPUT] deals: an amount column needs a currency column")
         out["amount"] = _money_minor(c["amount"], currency, "amount")
         out["currency"] = currency
-    for name in ("term_months", "product"):
+    for name, high in (("term_months", 1200), ("product", None)):
         if name in c:
-            out[name] = _tables.integers(c[name], name, dtype="int32")
+            out[name] = _tables.integers(c[name], name, dtype="int32", low=0 if high else None, high=high,
+                                         what="deals")
     return out
+
+
+#: Columns of the ``credits`` and ``deals`` tables :func:`run_period` reads.
+_RUN_CREDIT_COLUMNS = ("person", "deal", "deal_row", "date", "amount", "currency", "kind", "deal_type", "rule",
+                       "depth")
+_RUN_DEAL_COLUMNS = ("deal_id", "id", "close_date", "cancellation_date", "invoice_date", "collection_date",
+                     "amount", "currency", "term_months", "product")
 
 
 def _collection_columns(collections: Any, deals: Any) -> Any:
@@ -311,6 +343,7 @@ def _collection_columns(collections: Any, deals: Any) -> Any:
     if collections is None:
         return None
     c = _table_columns(collections, "collections")
+    _tables.check_columns(c, ("deal", "date", "amount", "currency"), "collections")
     # Amounts are in the deal currency: given per row, or the deals' currency column, else USD.
     if "currency" in c:
         amount = _money_minor(c["amount"], _coded(c["currency"]), "amount")
@@ -325,7 +358,7 @@ def _collection_columns(collections: Any, deals: Any) -> Any:
 
             raise ValidationError("[SC-RUN-INPUT] collections: give a currency column (the deals have several)")
         amount = tables.to_minor_units(c["amount"], codes[0], name="amount")
-    return {"deal": _tables.integers(c["deal"], "deal"), "date": _tables.days(c["date"], "date"),
+    return {"deal": _tables.integers(c["deal"], "deal", low=0, what="collections"), "date": _tables.days(c["date"], "date"),
             "amount": amount}
 
 
@@ -338,6 +371,8 @@ class Statement:
         self._result = result
         self._line_indexes: list[int] = list(data["lines"])
         self.person: int = data["person"]
+        #: The user's id of the person (``run_period(person_ids=...)``), else None.
+        self.person_id: str | None = result._person_id(self.person)
         self.plan: str = data["plan"]
         self.currency: str = data["currency"]
         self.subtotals: list[tuple[str, Decimal]] = [tuple(s) for s in data["subtotals"]]
@@ -386,15 +421,21 @@ class Statement:
             f"<th style='text-align:right'>{self.pay_total}</th></tr>"
         )
         return (
-            f"<table><caption>Person {self.person}, plan {html.escape(self.plan)} ({self.currency})</caption>"
+            f"<table><caption>{html.escape(self.who)}, plan {html.escape(self.plan)} ({self.currency})</caption>"
             f"<tr><th>component</th><th>deal</th><th>amount</th></tr>{rows}{subtotals}"
             f"<tr><td colspan=2>recoverable / guarantee balance</td><td style='text-align:right'>"
             f"{self.recoverable_balance} / {self.guarantee_balance}</td></tr>"
             f"<tr><th colspan=2>total</th><th style='text-align:right'>{self.total}</th></tr>{paid_in}</table>"
         )
 
+    @property
+    def who(self) -> str:
+        """The person as the user names them (their id), or ``person N`` (run index) without ids."""
+        return self.person_id if self.person_id is not None else f"person {self.person}"
+
     def __repr__(self) -> str:
-        return f"Statement(person={self.person}, plan={self.plan!r}, total={self.total} {self.currency})"
+        person = repr(self.person_id) if self.person_id is not None else self.person
+        return f"Statement(person={person}, plan={self.plan!r}, total={self.total} {self.currency})"
 
 
 class RunResult:
@@ -406,9 +447,11 @@ class RunResult:
 
     _repr_html_ = run_result_html
 
-    def __init__(self, core: Any) -> None:
+    def __init__(self, core: Any, person_ids: Sequence[str] | None = None) -> None:
         self._core = core
         self._lines: list[dict] | None = None
+        #: The user's person ids by run index (``run_period(person_ids=...)``), else None.
+        self.person_ids: list[str] | None = None if person_ids is None else list(person_ids)
         # Per-person Python objects are built on first use, never during a run: at 100k
         # people they cost more than the run itself (benchmarks/bench_tiered_payouts.py).
         self._statements: list[Statement] | None = None
@@ -420,6 +463,10 @@ class RunResult:
         if self._statements is None:
             self._statements = [Statement(self, s) for s in self._core.statements]
         return self._statements
+
+    def _person_id(self, person: int) -> str | None:
+        ids = self.person_ids
+        return ids[person] if ids is not None and 0 <= person < len(ids) else None
 
     def __len__(self) -> int:
         return len(self._core)
@@ -446,8 +493,13 @@ class RunResult:
             return self._core.explain_line(line)
         return self._core.explanation(entry["explanation"])
 
-    def statement(self, person: int) -> Statement:
-        """The statement of `person` (KeyError when the person was not run)."""
+    def statement(self, person: int | str) -> Statement:
+        """The statement of `person`: the run index, or the user's id when the run was given
+        ``person_ids`` (KeyError when the person was not run)."""
+        if isinstance(person, str):
+            if self.person_ids is None or person not in self.person_ids:
+                raise KeyError(person)
+            person = self.person_ids.index(person)
         if self._by_person is None:
             self._by_person = {s.person: s for s in self.statements}
         return self._by_person[person]
@@ -481,8 +533,12 @@ class RunResult:
             return pa.DictionaryArray.from_arrays(pa.array(index, pa.int32()), pa.array(values, pa.string()))
 
         deal = pa.array(c["deal"], pa.int64(), mask=c["deal"] < 0)
+        person_id = {}
+        if self.person_ids is not None:  # the user's ids next to the run indexes
+            person_id["person_id"] = pa.array(self.person_ids, pa.string()).take(pa.array(c["person"], pa.int32()))
         return pa.table(
             {
+                **person_id,
                 "person": pa.array(c["person"], pa.int32()),
                 "period_start": pa.array(c["period_start"], pa.int32()).cast(pa.date32()),
                 "component": names(c["component"]).cast(pa.string()),
@@ -509,25 +565,49 @@ def _decimal_column(minor: Any, scale: int) -> Any:
     return tables.minor_to_arrow(minor, scale)
 
 
-def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
+def _person_index(person_ids: Sequence[str] | None) -> Any:
+    """``person -> run index``: run indexes as they are; with ``person_ids``, the user's ids too."""
+    if person_ids is None:
+        return lambda p, what: p
+    index = {str(p): i for i, p in enumerate(person_ids)}
+    if len(index) != len(person_ids):
+        from ._errors import ValidationError
+
+        raise ValidationError("[SC-RUN-INPUT] person_ids: a person id is given twice")
+
+    def to_index(p: Any, what: str) -> int:
+        if not isinstance(p, str):
+            return p
+        if p not in index:
+            from ._errors import ValidationError
+
+            raise ValidationError(f"[SC-RUN-INPUT] {what}: unknown person {p!r} (not in person_ids)")
+        return index[p]
+
+    to_index.ids = index  # type: ignore[attr-defined]
+    return to_index
+
+
+def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids=None):
     plans = list(plans)
     index = {p.id: i for i, p in enumerate(plans)}
-    rows = [(a["person"], index[a["plan"]], a["from"], a.get("to")) for a in assignments]
+    who = _person_index(person_ids)
+    rows = [(who(a["person"], "assignments"), index[a["plan"]], a["from"], a.get("to")) for a in assignments]
     # A quota's currency defaults to the currency of the person's (first) plan.
     currency_of = {}
     for person, plan, _, _ in rows:
         currency_of.setdefault(person, plans[plan].currency.code)
     quota_rows = [
         (
-            q["person"],
+            who(q["person"], "quotas"),
             q["measure"],
             q["period_start"],
             q["amount"],
-            q.get("currency") or currency_of.get(q["person"], "USD"),
+            q.get("currency") or currency_of.get(who(q["person"], "quotas"), "USD"),
         )
         for q in quotas
     ]
-    mbo_rows = [(e["person"], e["component"], e["objective"], e["achievement"]) for e in mbo]
+    mbo_rows = [(who(e["person"], "mbo"), e["component"], e["objective"], e["achievement"]) for e in mbo]
     # Fiscal bounds are never guessed (a defaulted year_start reset year-to-date caps every run).
     missing = [k for k in ("start", "end", "quarter_start", "year_start") if period.get(k) is None]
     if missing:
@@ -541,7 +621,7 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state):
     return dict(
         plans=[p._plan for p in plans],
         assignments=rows,
-        credits=_credit_columns(credits),
+        credits=_credit_columns(credits, getattr(who, "ids", None)),
         deals=_deal_columns(deals),
         quotas=quota_rows,
         mbo=mbo_rows,
@@ -564,9 +644,10 @@ def run_period(
     explanations: bool = True,
     fx: Any = None,
     fx_date: str = "credit_date",
-    pay_currencies: Mapping[int, str] | None = None,
+    pay_currencies: Mapping[int | str, str] | None = None,
     collections: Any = None,
     plan_change: str = "credits_by_date",
+    person_ids: Sequence[str] | None = None,
 ) -> RunResult:
     """Run one period for every person with a plan in force during it.
 
@@ -590,10 +671,14 @@ def run_period(
       ``"period_end"``): credits in another currency than the plan's are converted;
       ``pay_currencies`` ``{person: "EUR"}`` pays statements in another currency.
     - ``collections``: ``deal``, ``date``, ``amount`` (deal currency) for pay on collection.
+    - ``person_ids``: the user's id of each run index (e.g. ``Organisation.person_ids``). With it,
+      ``person`` may be the user's id (text) in assignments, quotas, mbo, pay_currencies and the
+      credits, and statements, ``to_arrow()`` and HTML name people by id.
     The same inputs give the same result for any ``threads`` and any row order; the GIL is
     released while the run computes.
     """
-    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids)
+    who = _person_index(person_ids)
     return RunResult(
         _core._run_period(
             **args,
@@ -602,10 +687,11 @@ def run_period(
             what_if=None,
             fx=fx,
             fx_date=fx_date,
-            pay_currencies=[(p, c) for p, c in (pay_currencies or {}).items()],
+            pay_currencies=[(who(p, "pay_currencies"), c) for p, c in (pay_currencies or {}).items()],
             collections=_collection_columns(collections, deals),
             plan_change=plan_change,
-        )
+        ),
+        person_ids,
     )
 
 
@@ -618,7 +704,7 @@ def restatement_adjustments(
 
 def what_if(
     *,
-    person: int,
+    person: int | str,
     date: DateLike,
     amount: Amount,
     deal_type: str = "new_business",
@@ -636,13 +722,14 @@ def what_if(
     fx_date: str = "credit_date",
     collections: Any = None,
     plan_change: str = "credits_by_date",
+    person_ids: Sequence[str] | None = None,
 ) -> dict[str, Decimal]:
     """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``
     (in the plan currency; the other arguments as for :func:`run_period`). Only that person is
     computed, twice."""
-    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state)
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids)
     extra = (
-        person,
+        _person_index(person_ids)(person, "person"),
         date,
         amount,
         deal_type,

@@ -151,7 +151,7 @@ class CreditingRun {
     if (from == to) return minor;
     const Date on = s_.fx_date == FxDate::CreditDate ? date : periods_.end(date);
     if (!src_.fx)
-      throw LookupError("SC-FX-MISSING", "deal " + std::to_string(d_.id[deal]) + ": crediting needs " +
+      throw LookupError("SC-FX-MISSING", "deal " + deal_label(d_, deal) + ": crediting needs " +
                                              std::string(from.code()) + "/" + std::string(to.code()) +
                                              " on " + on.to_string() + " but no FX table was given");
     try {
@@ -159,8 +159,8 @@ class CreditingRun {
     } catch (const LookupError& e) {
       const std::string what = e.what();
       const std::size_t skip = e.id().size() + 3;  // "[id] "
-      throw LookupError(e.id(), "deal " + std::to_string(d_.id[deal]) + ": " +
-                                    (what.size() > skip ? what.substr(skip) : what));
+      throw LookupError(
+          e.id(), "deal " + deal_label(d_, deal) + ": " + (what.size() > skip ? what.substr(skip) : what));
     }
   }
 
@@ -380,7 +380,7 @@ void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& 
 
 }  // namespace
 
-void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people) {
+void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
   std::vector<Issue> issues;
   const std::size_t n = s.size();
   if (s.person.size() != n || s.share.size() != n || s.kind.size() != n)
@@ -418,10 +418,10 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     bool revenue = s.kind[ok[k]] == SplitKind::Revenue;
     while (e < ok.size() && s.deal[ok[e]] == s.deal[ok[k]] && s.kind[ok[e]] == s.kind[ok[k]]) {
       if (e > k && s.person[ok[e]] == s.person[ok[e - 1]])
-        issues.push_back(Issue{int64_t(ok[e]), "person", std::to_string(s.person[ok[e]]),
-                               "deal " + std::to_string(deals.id[std::size_t(s.deal[ok[e]])]) +
-                                   " names this person twice in its " +
-                                   (revenue ? "revenue split" : "overlays")});
+        issues.push_back(Issue{
+            int64_t(ok[e]), "person", roster ? roster->id(s.person[ok[e]]) : std::to_string(s.person[ok[e]]),
+            "deal " + deal_label(deals, std::size_t(s.deal[ok[e]])) + " names this person twice in its " +
+                (revenue ? "revenue split" : "overlays")});
       sum += s.share[ok[e]].raw();
       ++e;
     }
@@ -429,7 +429,7 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
       const std::string total = detail::fits_int64(sum) ? Rate::from_raw(int64_t(sum)).to_short_string()
                                                         : detail::to_string(sum) + "e-12";
       issues.push_back(Issue{int64_t(ok[k]), "share", total,
-                             "revenue split of deal " + std::to_string(deals.id[std::size_t(s.deal[ok[k]])]) +
+                             "revenue split of deal " + deal_label(deals, std::size_t(s.deal[ok[k]])) +
                                  " sums to " + total + ", not exactly 1 (100%)"});
     }
     k = e;
@@ -439,7 +439,7 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
 
 CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
                          const CreditingSettings& settings, const CreditingSources& sources) {
-  if (sources.splits) validate_splits(*sources.splits, deals, org.size());
+  if (sources.splits) validate_splits(*sources.splits, deals, org.size(), &org.roster());
   validate_credit_rules(rules, settings, deals, org.size());
   const FiscalCalendar default_calendar;
   const FiscalCalendar& cal = sources.calendar ? *sources.calendar : default_calendar;

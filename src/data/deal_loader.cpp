@@ -1,5 +1,8 @@
 #include "salescomp/data/deal_loader.hpp"
 
+#include <algorithm>
+#include <numeric>
+
 #include "salescomp/core/decimal_text.hpp"
 #include "salescomp/core/error.hpp"
 #include "salescomp/data/deal_source.hpp"
@@ -38,10 +41,12 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
     issues.push_back(Issue{std::nullopt, "amount", "", "give exactly one of amount (text) or amount_minor"});
   else
     shape(c.amount_text.empty() ? c.amount_minor.size() : c.amount_text.size(), "amount", false);
+  if (!c.id_text.empty()) shape(c.id_text.size(), "id", false);
   if (!issues.empty()) throw ValidationError("SC-DEAL-SHAPE", std::move(issues));
 
   DealTable d;
   d.id = c.id;
+  d.id_text = c.id_text;
   d.owner.resize(n, -1);
   d.close_date = c.close_date;
   d.invoice_date = c.invoice_date.empty() ? std::vector<std::optional<Date>>(n) : c.invoice_date;
@@ -125,6 +130,61 @@ DealTable load_deals(const DealColumns& c, const Organisation& org, Dictionary& 
   if (!issues.empty()) throw ValidationError("SC-DEAL-INVALID", std::move(issues));
   validate_deals(d, org.size());
   return d;
+}
+
+std::vector<int64_t> id_ranks(const StringColumn& ids) {
+  std::vector<int64_t> order(ids.size());
+  std::iota(order.begin(), order.end(), int64_t(0));
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return ids[std::size_t(a)] < ids[std::size_t(b)]; });
+  std::vector<int64_t> rank(ids.size());
+  int64_t r = -1;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k == 0 || ids[std::size_t(order[k])] != ids[std::size_t(order[k - 1])]) ++r;
+    rank[std::size_t(order[k])] = r;
+  }
+  return rank;
+}
+
+namespace {
+
+template <class T>
+void permute(std::vector<T>& v, const std::vector<int64_t>& order) {
+  if (v.empty()) return;  // an optional column that was not given
+  std::vector<T> out;
+  out.reserve(order.size());
+  for (int64_t k : order) out.push_back(std::move(v[std::size_t(k)]));
+  v = std::move(out);
+}
+
+}  // namespace
+
+std::vector<int64_t> sort_by_id(DealTable& d) {
+  std::vector<int64_t> order(d.size());
+  std::iota(order.begin(), order.end(), int64_t(0));
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return d.id[std::size_t(a)] < d.id[std::size_t(b)]; });
+  permute(d.id, order);
+  if (!d.id_text.empty()) d.id_text = d.id_text.permuted(order);
+  permute(d.owner, order);
+  permute(d.close_date, order);
+  permute(d.invoice_date, order);
+  permute(d.collection_date, order);
+  permute(d.cancellation_date, order);
+  permute(d.amount, order);
+  permute(d.currency, order);
+  permute(d.type, order);
+  permute(d.product, order);
+  permute(d.customer, order);
+  permute(d.source, order);
+  permute(d.source_person, order);
+  permute(d.term_months, order);
+  permute(d.territory, order);
+  permute(d.created_date, order);
+  permute(d.first_touch_source, order);
+  permute(d.first_marketing_touch, order);
+  permute(d.first_sales_activity, order);
+  return order;
 }
 
 }  // namespace salescomp

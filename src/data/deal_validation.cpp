@@ -50,7 +50,7 @@ void validate_deals(const DealTable& d, std::size_t people) {
   auto person_ok = [&](int32_t p) { return p >= 0 && std::size_t(p) < people; };
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
-    if (duplicate[i]) issues.push_back(Issue{row, "id", std::to_string(d.id[i]), "duplicate deal id"});
+    if (duplicate[i]) issues.push_back(Issue{row, "id", deal_label(d, i), "duplicate deal id"});
     if (!person_ok(d.owner[i]))
       issues.push_back(Issue{row, "owner", std::to_string(d.owner[i]), "not a roster index"});
     if (d.source_person[i] != -1 && !person_ok(d.source_person[i]))

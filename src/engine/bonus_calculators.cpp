@@ -40,6 +40,14 @@ MilestoneResult calculate_milestones(const MilestoneComponent& mc, const std::st
   return out;
 }
 
+namespace {
+
+std::string label_of(const SpifCredit& cr) {
+  return cr.deal_label.empty() ? std::to_string(cr.deal) : cr.deal_label;
+}
+
+}  // namespace
+
 std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifComponent& sc,
                                                                 const std::string& id,
                                                                 const std::vector<SpifCredit>& credits,
@@ -65,8 +73,7 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
           (sc.rate ? detail::int128(sc.rate->raw()) * cr.credit.minor_units() : 0);
       const detail::int128 q = divide_rounded<detail::int128>(scaled, Rate::kOne, mode);
       if (!detail::fits_int64(q))
-        throw OverflowError("SC-OVERFLOW",
-                            "spif " + id + " on deal " + std::to_string(cr.deal) + " overflows");
+        throw OverflowError("SC-OVERFLOW", "spif " + id + " on deal " + label_of(cr) + " overflows");
       ComponentResult r;
       r.amount = Money::from_minor(int64_t(q), c);
       r.explanation.amount = r.amount;
@@ -79,8 +86,8 @@ std::vector<std::pair<int64_t, ComponentResult>> calculate_spif(const SpifCompon
     ex.component_type = "spif";
     ex.measure = cr.credit;
     if (explain)
-      ex.band = "deal " + std::to_string(cr.deal) + " on " + cr.date.to_string() + " in [" +
-                sc.from.to_string() + ", " + sc.to.to_string() + "]";
+      ex.band = "deal " + label_of(cr) + " on " + cr.date.to_string() + " in [" + sc.from.to_string() + ", " +
+                sc.to.to_string() + "]";
     Exact value = 0;
     if (sc.amount_per_deal) {
       value += exact_minor(*sc.amount_per_deal);

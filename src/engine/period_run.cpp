@@ -180,8 +180,8 @@ class PersonRun {
         credits.reserve(rows_.size());
         for (const CreditRow& r : rows_)
           if (r.date >= period_start() && r.date <= seg_.end && counts(r))
-            credits.push_back(
-                SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency)});
+            credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product,
+                                         Money::from_minor(r.amount, plan_.currency), deal_name(r.deal)});
         auto lines = calculate_spif(*s, id, credits, line_rounding(), explain_);
         pending_.reserve(pending_.size() + lines.size());
         for (auto& [deal, line] : lines) add_line(id, deal, std::move(line));
@@ -241,6 +241,12 @@ class PersonRun {
   }
   Date span_end() const {
     return seg_.split && in_.plan_change == PlanChangeSplit::CreditsByDate ? seg_.end : in_.period.end;
+  }
+
+  // The user's id of a deal row for explanations ("" when the deals carry no text ids).
+  std::string deal_name(int64_t deal) const {
+    if (!in_.deals || deal < 0 || std::size_t(deal) >= in_.deals->id_text.size()) return "";
+    return std::string(in_.deals->id_text[std::size_t(deal)]);
   }
 
   bool cancelled(const CreditRow& r) const {

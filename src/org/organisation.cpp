@@ -1,6 +1,29 @@
 #include "salescomp/org/organisation.hpp"
 
+#include <numeric>
+
 namespace salescomp {
+
+// Team, territory and plan codes follow their names (byte order), not the
+// order of the assignment rows, so that nothing keyed on a code (output order,
+// ties) moves when the rows are shuffled.
+void Organisation::codes_in_name_order(std::size_t field, std::vector<EffectiveDatedMap::Entry>& entries) {
+  std::vector<std::string>& names = dictionaries_[field];
+  if (names.size() < 2) return;
+  std::vector<int32_t> by_name(names.size());
+  std::iota(by_name.begin(), by_name.end(), 0);
+  std::sort(by_name.begin(), by_name.end(),
+            [&](int32_t a, int32_t b) { return names[std::size_t(a)] < names[std::size_t(b)]; });
+  std::vector<int32_t> new_code(names.size());
+  std::vector<std::string> sorted(names.size());
+  for (std::size_t k = 0; k < by_name.size(); ++k) {
+    new_code[std::size_t(by_name[k])] = int32_t(k);
+    sorted[k] = std::move(names[std::size_t(by_name[k])]);
+  }
+  names = std::move(sorted);
+  for (auto& [name, code] : codes_[field]) code = new_code[std::size_t(code)];
+  for (auto& e : entries) e.value = new_code[std::size_t(e.value)];
+}
 
 Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roster_(std::move(roster)) {
   const std::size_t n = rows.size();
@@ -57,6 +80,8 @@ Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roste
         *person, rows.from[i], rows.to[i].value_or(EffectiveDatedMap::kOpenEnd), value, row});
   }
   if (!issues.empty()) throw ValidationError("SC-ORG-ASSIGNMENT", std::move(issues));
+  for (int f = 0; f < kAssignmentFieldCount; ++f)
+    codes_in_name_order(std::size_t(f), entries[std::size_t(f)]);
 
   auto describe = [this](int32_t p) { return "'" + roster_.id(p) + "'"; };
   // Overlaps of every field are collected before throwing.

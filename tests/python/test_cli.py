@@ -172,14 +172,14 @@ def test_bad_dates_and_ids_list_every_row(demo_inputs, tmp_path, capsys):
 
     def spoil(rows):
         rows[2]["close_date"] = "2026-13-01"
-        rows[4]["id"] = "x17"
+        rows[4]["term_months"] = "x17"  # deal ids are text ("x17" is a fine id); counts are not
         return rows
 
     edit_csv(folder / "deals.csv", spoil)
     err = run_bad(folder, tmp_path, capsys)
     # rows[2] is data row 3 (from 1), on line 4 of the file (after the header)
     assert "deals.csv: 2 bad value(s)" in err
-    assert "row 3 (line 4), close_date: '2026-13-01'" in err and "row 5 (line 6), id: 'x17'" in err
+    assert "row 3 (line 4), close_date: '2026-13-01'" in err and "row 5 (line 6), term_months: 'x17'" in err
     assert "from 0" not in err
 
 

@@ -57,7 +57,7 @@ def test_csv_money_is_never_read_as_float(tmp_path):
                                         "2,b,2026-01-06,12345678901234567.89,USD,new_business\n")
     t = cli._read_table(tmp_path, "deals", ("amount",))
     assert t.column("amount").to_pylist() == ["0.10", "12345678901234567.89"]
-    assert t.column("id").to_pylist() == [1, 2]
+    assert t.column("id").to_pylist() == ["1", "2"]  # ids are the user's text, never numbers
     assert str(t.schema.field("close_date").type) == "date32[day]"
 
 

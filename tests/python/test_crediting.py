@@ -149,9 +149,10 @@ def test_role_credit_and_settings(org: sc.Organisation) -> None:
         ],
         account_managers=ams,
     ).to_pandas()
+    # Rows are sorted by person, and people by their ids ("am" < "sdr"), not the roster's rows.
     assert list(zip(c["person_id"].astype(str), c["amount"], c["measure"].astype(str))) == [
-        ("sdr", Decimal("50.00"), "sourced"),
         ("am", Decimal("200.00"), "nrr"),
+        ("sdr", Decimal("50.00"), "sourced"),
     ]
     with pytest.raises(sc.ValidationError) as e:
         sc.credit(

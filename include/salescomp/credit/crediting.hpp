@@ -39,7 +39,9 @@ struct CreditingSources {
 CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
                          const CreditingSettings& settings, const CreditingSources& sources = {});
 
-// Checks only the split table (used by credit_deals).
-void validate_splits(const SplitTable& splits, const DealTable& deals, std::size_t people);
+// Checks only the split table (used by credit_deals). With `roster`, people
+// are named by their ids in messages (else by roster index).
+void validate_splits(const SplitTable& splits, const DealTable& deals, std::size_t people,
+                     const Roster* roster = nullptr);
 
 }  // namespace salescomp

@@ -11,12 +11,14 @@
 #include "salescomp/core/date.hpp"
 #include "salescomp/data/deal_table.hpp"
 #include "salescomp/data/dictionary.hpp"
+#include "salescomp/data/string_column.hpp"
 #include "salescomp/org/organisation.hpp"
 
 namespace salescomp {
 
 struct DealColumns {
-  std::vector<int64_t> id;
+  std::vector<int64_t> id;  // ordering keys; with id_text, id_ranks(id_text)
+  StringColumn id_text;     // optional: the user's text ids (messages, explanations, output)
   std::vector<std::string> owner_id;
   std::vector<Date> close_date;
   std::vector<std::optional<Date>> invoice_date, collection_date, cancellation_date;
@@ -36,5 +38,15 @@ struct DealColumns {
 // dictionaries (share `customers` with account assignments).
 DealTable load_deals(const DealColumns& columns, const Organisation& org, Dictionary& products,
                      Dictionary& customers);
+
+// The key of every text id: its rank among the distinct ids in byte order
+// (equal ids share a key, which validation reports as a duplicate). Sorting
+// by these keys is sorting by the user's ids, whatever the row order.
+std::vector<int64_t> id_ranks(const StringColumn& ids);
+
+// Puts the deals in key order (the canonical order: row k of the result was
+// row order[k]) and returns `order`, so that deal rows, and everything keyed
+// on them, do not depend on the order the deals were given in.
+std::vector<int64_t> sort_by_id(DealTable& deals);
 
 }  // namespace salescomp

@@ -5,11 +5,13 @@
 // dictionaries (product, customer) are resolved by the loaders.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "salescomp/core/currency.hpp"
 #include "salescomp/core/date.hpp"
 #include "salescomp/data/deal_type.hpp"
+#include "salescomp/data/string_column.hpp"
 
 namespace salescomp {
 
@@ -17,7 +19,11 @@ namespace salescomp {
 enum class DealSource : uint8_t { None, Marketing, Sdr, Partner, Sales };
 
 struct DealTable {
-  std::vector<int64_t> id;     // external deal id (stable key for ordering)
+  // The deal's key for ordering. Loaders of text ids (deal_loader.hpp) give
+  // each deal the rank of its id text in byte order, so sorting by `id` is
+  // sorting by the user's ids.
+  std::vector<int64_t> id;
+  StringColumn id_text;        // the user's ids (empty: `id` itself is the user's id)
   std::vector<int32_t> owner;  // roster index of the owner
   std::vector<Date> close_date;
   std::vector<std::optional<Date>> invoice_date;
@@ -42,5 +48,11 @@ struct DealTable {
 
   std::size_t size() const noexcept { return id.size(); }
 };
+
+// The user's id of deal `row`, for messages and explanations.
+inline std::string deal_label(const DealTable& d, std::size_t row) {
+  if (row < d.id_text.size()) return std::string(d.id_text[row]);
+  return row < d.id.size() ? std::to_string(d.id[row]) : std::to_string(row);
+}
 
 }  // namespace salescomp

@@ -33,6 +33,7 @@ struct SpifCredit {
   DealType deal_type = DealType::NewBusiness;
   int32_t product = -1;
   Money credit;
+  std::string deal_label;  // the user's deal id for explanations ("": `deal` is printed)
 };
 // One line per qualifying credit, in input order: amount_per_deal + rate x
 // credit, rounded once by `mode`.

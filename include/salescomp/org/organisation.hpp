@@ -108,6 +108,8 @@ class Organisation {
  private:
   Roster roster_;
   std::array<EffectiveDatedMap, kAssignmentFieldCount> maps_;
+  void codes_in_name_order(std::size_t field, std::vector<EffectiveDatedMap::Entry>& entries);
+
   std::array<std::vector<std::string>, kAssignmentFieldCount> dictionaries_;
   std::array<std::unordered_map<std::string, int32_t>, kAssignmentFieldCount> codes_;
 };
