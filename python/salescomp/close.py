@@ -274,7 +274,9 @@ def _people_named(person_ids: list[str], month: str) -> Iterator[None]:
     except ValidationError as e:
         if getattr(e, "id", "") != "SC-RUN-INVALID" or not e.issues:
             raise
-        issues = [{**i, "row": None, "person": person_ids[i["row"]]} for i in e.issues]
+        # run_period(person_ids=...) has named the people already; older errors name run indexes.
+        issues = [i if i.get("person") is not None else {**i, "row": None, "person": person_ids[i["row"]]}
+                  for i in e.issues]
         lines = [f"  person {i['person']!r}"
                  + ("" if i["field"] == "person" else f", component {i['field']!r}: {i['value']}")
                  + f": {i['rule']}" for i in issues]
@@ -394,28 +396,12 @@ def _close_quarter(
         run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
     run_deals = pa.table(run_deals)
     plan_list = list(plans.values())
-    assignments = [{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in plan_rows]
-    plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
-    for p, v, _f, _t in plan_rows:
-        plan_ids_of[p].append(v)
-    qt = quota_table.filter(pc.equal(quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
     year_first = calendar.year_first(fy)
     runs = []
     state = None
     for qn in range(1, quarter + 1):
         step(f"commission run Q{qn}")
         first, last = quarter_bounds(calendar, fy, qn)
-        run_quotas = []
-        for s, m, kind, y, num, amount, ccy in zip(qt["subject"], qt["measure"], qt["period_kind"],
-                                                   qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
-            if kind != "quarter" or y != fy or num != qn:
-                continue
-            for plan_id in plan_ids_of.get(s, ()):
-                if m in plans[plan_id].measure_ids:
-                    run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
-                                       "currency": ccy})
-                    break
-        run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
         keep = credit_days <= (last - _EPOCH).days
         period_credits = run_credits.filter(pa.array(keep))
         unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
@@ -425,9 +411,11 @@ def _close_quarter(
                 "achievement": e["achievement"]} for e in company.mbo
                if int(e.get("quarter", qn)) == qn]
         with _people_named(person_ids, f"{first:%Y-%m}"):
-            run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
+            # The organisation's assignments and the effective quotas as they are: the run takes
+            # the plan rows of the one and the person quotas of each plan's period of the other.
+            run = run_period(plans=plan_list, assignments=company.assignments, credits=period_credits,
                              period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads,
+                             quotas=quota_table, deals=run_deals, mbo=mbo, state=state, threads=threads,
                              person_ids=person_ids)
         runs.append(run)
         state = run.next_state
