@@ -32,7 +32,7 @@ std::shared_ptr<DealsHolder> load(std::shared_ptr<Organisation> org, const py::d
   DealColumns c;
   if (has(cols, "id_text")) {
     // The user's ids as text: keys are their byte-order ranks.
-    for (const std::string& id : strings_at(cols, "id_text")) c.id_text.push_back(id);
+    c.id_text = id_texts_at(cols, "id_text");
     c.id = id_ranks(c.id_text);
   } else {
     c.id = numbers_at<int64_t>(cols, "id");
@@ -146,11 +146,12 @@ std::vector<int64_t> split_deal_rows(const py::dict& cols, const DealsHolder& de
   if (has(cols, "deal_id_text")) {
     std::unordered_map<std::string_view, int64_t> row_of;
     for (std::size_t i = 0; i < deals.table.size(); ++i) row_of.emplace(deals.table.id_text[i], int64_t(i));
-    const auto ids = strings_at(cols, "deal_id_text");
+    const StringColumn ids = id_texts_at(cols, "deal_id_text");
     for (std::size_t i = 0; i < ids.size(); ++i) {
       auto d = row_of.find(ids[i]);
       rows.push_back(d == row_of.end() ? -1 : d->second);
-      if (d == row_of.end()) issues.push_back(Issue{int64_t(i), "deal_id", ids[i], "unknown deal"});
+      if (d == row_of.end())
+        issues.push_back(Issue{int64_t(i), "deal_id", std::string(ids[i]), "unknown deal"});
     }
     return rows;
   }

@@ -147,11 +147,10 @@ DealTable deals_from(const py::dict& t) {
   d.source_person.assign(n, -1);
   d.term_months = numbers_or<int32_t>(t, "term_months", n, 0);
   if (has(t, "id_text")) {  // the user's deal ids, for explanations
-    const auto ids = strings_at(t, "id_text");
-    if (ids.size() != n)
-      throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "deals.id", std::to_string(ids.size()),
+    d.id_text = id_texts_at(t, "id_text");
+    if (d.id_text.size() != n)
+      throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "deals.id", std::to_string(d.id_text.size()),
                                                   "one id per deal row is needed"});
-    for (const std::string& id : ids) d.id_text.push_back(id);
   }
   return d;
 }

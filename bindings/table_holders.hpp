@@ -6,15 +6,18 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <salescomp/arrow/column_readers.hpp>
 #include <salescomp/credit/credit_table.hpp>
 #include <salescomp/data/deal_table.hpp>
 #include <salescomp/data/dictionary.hpp>
+#include <salescomp/data/string_column.hpp>
 #include <salescomp/org/organisation.hpp>
 #include <salescomp/quota/attainment.hpp>
 #include <salescomp/quota/effective_quota.hpp>
 #include <string>
 #include <vector>
 
+#include "arrow_interop.hpp"
 #include "table_convert.hpp"
 
 namespace salescomp::py_bindings {
@@ -56,6 +59,25 @@ std::vector<T> numbers_at(const py::dict& d, const char* key) {
   return to_vector(d[key].cast<Column<T>>());
 }
 inline bool has(const py::dict& d, const char* key) { return d.contains(key) && !d[key].is_none(); }
+// The user's text ids of a dict entry: a one-column Arrow table (read in place,
+// no Python object per row) or a list of str. Nulls were refused in Python.
+inline StringColumn id_texts_at(const py::dict& d, const char* key) {
+  StringColumn out;
+  if (!has(d, key)) return out;
+  const py::object v = d[key];
+  if (py::hasattr(v, "__arrow_c_stream__")) {
+    const arrow::ImportedTable t = import_arrow(v, key);
+    if (t.columns().size() != 1)
+      throw ValidationError("SC-TABLE-COLUMNS", Issue{std::nullopt, key, std::to_string(t.columns().size()),
+                                                      "one column of ids is expected"});
+    out.reserve(std::size_t(t.num_rows()), 0);
+    arrow::for_each_id(t.columns().front(),
+                       [&](int64_t, std::optional<std::string_view> id) { out.push_back(id.value_or("")); });
+    return out;
+  }
+  for (const std::string& id : v.cast<std::vector<std::string>>()) out.push_back(id);
+  return out;
+}
 inline Column<int32_t> days_at(const py::dict& d, const char* key) {
   return has(d, key) ? d[key].cast<Column<int32_t>>() : Column<int32_t>(0);
 }

@@ -222,37 +222,6 @@ def _run_credit_columns(c: Any, index: dict[str, int]) -> tuple[Any, Any]:
     return table, days
 
 
-def _measures_of(plan_rows: list[tuple], plans: dict[str, Any]) -> dict[str, set[str]]:
-    """person id -> the measures any of their plans pays on."""
-    plan_measures = {plan_id: set(plan.measure_ids) for plan_id, plan in plans.items()}
-    out: dict[str, set[str]] = defaultdict(set)
-    for person, plan_id, _from, _to in plan_rows:
-        out[person] |= plan_measures[plan_id]
-    return out
-
-
-def _quarter_quotas(quota_table: Any, measures_of: dict[str, set[str]], index: dict[str, int], fy: int,
-                    qn: int, first: dt.date) -> list[dict[str, Any]]:
-    """The run's quotas for quarter ``qn`` of ``fy``: person quotas of that quarter on a measure
-    one of the person's plans pays on (the last row wins when a person has two for a measure).
-    The quarter is selected by Arrow filters; only its rows become Python values."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    t = quota_table
-    mask = pc.and_(
-        pc.and_(pc.equal(t.column("subject_kind").cast(pa.string()), "person"),
-                pc.equal(t.column("period_kind").cast(pa.string()), "quarter")),
-        pc.and_(pc.equal(t.column("fiscal_year"), fy), pc.equal(t.column("number"), qn)))
-    rows = t.filter(mask).select(["subject", "measure", "quota", "currency"]).to_pydict()
-    out: dict[tuple[int, str], dict[str, Any]] = {}
-    for s, m, amount, ccy in zip(rows["subject"], rows["measure"], rows["quota"], rows["currency"]):
-        if m in measures_of.get(s, ()):
-            out[(index[s], m)] = {"person": index[s], "measure": m, "period_start": first, "amount": amount,
-                                  "currency": ccy}
-    return list(out.values())
-
-
 def _table_of(table: Any) -> Any:
     """A pyarrow Table of any table the close takes (pyarrow, pandas, polars, DuckDB, ...)."""
     from .tables import as_arrow_table
@@ -296,7 +265,9 @@ def _people_named(person_ids: list[str], month: str) -> Iterator[None]:
     except ValidationError as e:
         if getattr(e, "id", "") != "SC-RUN-INVALID" or not e.issues:
             raise
-        issues = [{**i, "row": None, "person": person_ids[i["row"]]} for i in e.issues]
+        # run_period(person_ids=...) has named the people already; older errors name run indexes.
+        issues = [i if i.get("person") is not None else {**i, "row": None, "person": person_ids[i["row"]]}
+                  for i in e.issues]
         lines = [f"  person {i['person']!r}"
                  + ("" if i["field"] == "person" else f", component {i['field']!r}: {i['value']}")
                  + f": {i['rule']}" for i in issues]
@@ -415,15 +386,12 @@ def _close_quarter(
         run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
     run_deals = pa.table(run_deals)
     plan_list = list(plans.values())
-    assignments = [{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in plan_rows]
-    measures_of = _measures_of(plan_rows, plans)
     year_first = calendar.year_first(fy)
     runs = []
     state = None
     for qn in range(1, quarter + 1):
         step(f"commission run Q{qn}")
         first, last = quarter_bounds(calendar, fy, qn)
-        run_quotas = _quarter_quotas(quota_table, measures_of, index, fy, qn, first)
         keep = credit_days <= (last - _EPOCH).days
         period_credits = run_credits.filter(pa.array(keep))
         unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
@@ -433,9 +401,11 @@ def _close_quarter(
                 "achievement": e["achievement"]} for e in company.mbo
                if int(e.get("quarter", qn)) == qn]
         with _people_named(person_ids, f"{first:%Y-%m}"):
-            run = run_period(plans=plan_list, assignments=assignments, credits=period_credits,
+            # The organisation's assignments and the effective quotas as they are: the run takes
+            # the plan rows of the one and the person quotas of each plan's period of the other.
+            run = run_period(plans=plan_list, assignments=company.assignments, credits=period_credits,
                              period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                             quotas=run_quotas, deals=run_deals, mbo=mbo, state=state, threads=threads,
+                             quotas=quota_table, deals=run_deals, mbo=mbo, state=state, threads=threads,
                              person_ids=person_ids)
         runs.append(run)
         state = run.next_state

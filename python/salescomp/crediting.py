@@ -109,7 +109,7 @@ class Deals:
             t.require(c, ("amount",), "deals")
         ids = t.id_text(c[id_name], id_name, "deals")
         cols: dict[str, Any] = {
-            "id_text": ids.to_pylist(),
+            "id_text": pa.table({"id": ids}),  # read in place by the core
             "owner": t.strings(c["owner"]),
             "close_date": t.days(c["close_date"], "close_date"),
             "currency": t.strings(c["currency"]),
@@ -247,7 +247,7 @@ def credit(
         t.check_columns(s, ("deal_id", "person", "share", "kind"), "splits")
         t.require(s, ("deal_id", "person", "share"), "splits")
         split_cols = {
-            "deal_id_text": t.id_text(s["deal_id"], "deal_id", "splits").to_pylist(),
+            "deal_id_text": pa.table({"deal_id": t.id_text(s["deal_id"], "deal_id", "splits")}),
             "person": t.strings(s["person"]),
             "share": t.decimal_text(s["share"], "share"),
         }

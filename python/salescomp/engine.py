@@ -16,8 +16,9 @@ Decimal('617.28')
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -298,6 +299,8 @@ def _credit_columns(credits: Any, person_ids: Mapping[str, int] | None = None) -
 
 def _deal_columns(deals: Any) -> Any:
     """The deals as the run's numpy columns (row = the credits' ``deal``)."""
+    import pyarrow as pa
+
     from . import _tables
 
     if deals is None:
@@ -310,7 +313,7 @@ def _deal_columns(deals: Any) -> Any:
     out: dict[str, Any] = {"close_date": _tables.days(c["close_date"], "close_date")}
     for name in ("deal_id", "id"):  # the user's ids name the deals in explanations
         if name in c:
-            out["id_text"] = _tables.id_text(c[name], name, "deals").to_pylist()
+            out["id_text"] = pa.table({"id": _tables.id_text(c[name], name, "deals")})
     for name in ("cancellation_date", "invoice_date", "collection_date"):
         if name in c:
             out[name] = _tables.days(c[name], name)
@@ -568,7 +571,16 @@ def _decimal_column(minor: Any, scale: int) -> Any:
 def _person_index(person_ids: Sequence[str] | None) -> Any:
     """``person -> run index``: run indexes as they are; with ``person_ids``, the user's ids too."""
     if person_ids is None:
-        return lambda p, what: p
+
+        def as_given(p: Any, what: str) -> Any:
+            if isinstance(p, str):
+                from ._errors import ValidationError
+
+                raise ValidationError(f"[SC-RUN-INPUT] {what}: person {p!r} is an id: pass person_ids (e.g. "
+                                      "Organisation.person_ids) to name people by id")
+            return p
+
+        return as_given
     index = {str(p): i for i, p in enumerate(person_ids)}
     if len(index) != len(person_ids):
         from ._errors import ValidationError
@@ -588,11 +600,70 @@ def _person_index(person_ids: Sequence[str] | None) -> Any:
     return to_index
 
 
+def _is_table(x: Any) -> bool:
+    """A table (Arrow-shaped object, DataFrame or dict of columns), not a list of row dicts."""
+    return not isinstance(x, (list, tuple)) and (isinstance(x, Mapping) or hasattr(x, "__arrow_c_stream__")
+                                                 or hasattr(x, "to_arrow") or hasattr(x, "columns"))
+
+
+def _rows_of(table: Any) -> list[dict]:
+    from . import tables
+
+    if hasattr(table, "to_arrow") and not hasattr(table, "columns"):  # salescomp result tables
+        table = table.to_arrow()
+    return tables.as_arrow_table(dict(table) if isinstance(table, Mapping) else table).to_pylist()
+
+
+def _plan_assignment_rows(assignments: Any) -> list[dict]:
+    """Plan assignments as rows ``{"person", "plan", "from", "to"}``: a list of such dicts, or a
+    table with person (or person_id), plan, from, [to], or the organisation's assignments
+    table (person_id, field, value, from, [to]) whose ``plan`` rows are taken."""
+    if not _is_table(assignments):
+        return list(assignments)
+    out = []
+    for r in _rows_of(assignments):
+        if "field" in r and r["field"] != "plan":
+            continue
+        person = r["person_id"] if "person_id" in r else r["person"]
+        out.append({"person": person, "plan": r["plan"] if "plan" in r else r["value"], "from": r["from"],
+                    "to": r.get("to")})
+    return out
+
+
+def _quota_rows(quotas: Any, plans: list, rows: list, period: Mapping[str, Any], who: Any) -> list[dict]:
+    """Quota rows ``{"person", "measure", "period_start", "amount", "currency"}``: a list of such
+    dicts as they are, or the table :func:`salescomp.effective_quotas` returns (or any table
+    with its columns): the person rows whose period starts in the run's period and whose period
+    kind is the period of a plan the person is assigned (a quarterly plan reads the quarter's
+    quota, never the months' or the year's as well)."""
+    if not _is_table(quotas):
+        return list(quotas)
+    start, end = _as_date(period["start"]), _as_date(period["end"])
+    kinds: dict[int, set[str]] = {}
+    for person, plan, _, _ in rows:
+        kinds.setdefault(person, set()).add(plans[plan].period)
+    out = []
+    for r in _rows_of(quotas):
+        if r.get("subject_kind", "person") != "person" or not start <= _as_date(r["period_start"]) <= end:
+            continue
+        person = who(r["subject"], "quotas")
+        if r.get("period_kind") in kinds.get(person, ()):
+            out.append({"person": person, "measure": r["measure"], "period_start": r["period_start"],
+                        "amount": r["quota"] if "quota" in r else r["amount"], "currency": r.get("currency")})
+    return out
+
+
+def _as_date(x: Any) -> _dt.date:
+    return x if isinstance(x, _dt.date) else _dt.date.fromisoformat(str(x))
+
+
 def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids=None):
     plans = list(plans)
     index = {p.id: i for i, p in enumerate(plans)}
     who = _person_index(person_ids)
-    rows = [(who(a["person"], "assignments"), index[a["plan"]], a["from"], a.get("to")) for a in assignments]
+    rows = [(who(a["person"], "assignments"), index[a["plan"]], a["from"], a.get("to"))
+            for a in _plan_assignment_rows(assignments)]
+    quotas = _quota_rows(quotas, plans, rows, period, who)
     # A quota's currency defaults to the currency of the person's (first) plan.
     currency_of = {}
     for person, plan, _, _ in rows:
@@ -633,10 +704,10 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, pe
 def run_period(
     *,
     plans: Sequence[Plan],
-    assignments: Sequence[Mapping[str, Any]],
+    assignments: Sequence[Mapping[str, Any]] | Any,
     credits: Any,
     period: Mapping[str, DateLike],
-    quotas: Sequence[Mapping[str, Any]] = (),
+    quotas: Sequence[Mapping[str, Any]] | Any = (),
     deals: Any = None,
     mbo: Sequence[Mapping[str, Any]] = (),
     state: Any = None,
@@ -651,9 +722,11 @@ def run_period(
 ) -> RunResult:
     """Run one period for every person with a plan in force during it.
 
-    - ``assignments``: ``{"person", "plan" (plan id), "from", "to" (None: open)}``; several
-      plans inside the period split it (``plan_change``: ``"credits_by_date"`` or
-      ``"prorated_targets"``, see docs/plan-reference.md).
+    - ``assignments``: ``{"person", "plan" (plan id), "from", "to" (None: open)}`` rows, or a
+      table: person (or person_id), plan, from, [to], or the organisation's assignments table
+      itself (its ``plan`` rows are read); several plans inside the period split it
+      (``plan_change``: ``"credits_by_date"`` or ``"prorated_targets"``, see
+      docs/plan-reference.md).
     - ``credits``: crediting's :class:`~salescomp.crediting.Credits` (used as is), or a
       pandas/polars/pyarrow table, an Arrow PyCapsule stream or a dict of columns with
       ``person``, ``deal`` (deal row), ``date``, ``amount`` (decimal128/Decimal/str),
@@ -662,7 +735,10 @@ def run_period(
     - ``deals``: columns ``close_date``, optional ``cancellation_date``, ``invoice_date``,
       ``collection_date``, ``amount`` + ``currency``, ``term_months``, ``product`` (row =
       the credits' ``deal``), needed for clawbacks, payout timing and product filters.
-    - ``quotas``: ``{"person", "measure", "period_start", "amount"}`` per pay period.
+    - ``quotas``: ``{"person", "measure", "period_start", "amount"}`` per pay period, or what
+      :func:`salescomp.effective_quotas` returns (or any table with its columns: subject,
+      subject_kind, measure, period_kind, period_start, quota, currency): the person rows of the
+      period whose period kind is the period of the person's plan.
     - ``period``: ``{"start", "end", "quarter_start", "year_start"}``.
     - ``state``: ``next_state`` of the previous period's result.
     - ``explanations``: False skips the explanation text (large runs);
@@ -679,8 +755,8 @@ def run_period(
     """
     args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids)
     who = _person_index(person_ids)
-    return RunResult(
-        _core._run_period(
+    with _people_named(person_ids):
+        core = _core._run_period(
             **args,
             threads=threads,
             explanations=explanations,
@@ -690,9 +766,34 @@ def run_period(
             pay_currencies=[(who(p, "pay_currencies"), c) for p, c in (pay_currencies or {}).items()],
             collections=_collection_columns(collections, deals),
             plan_change=plan_change,
-        ),
-        person_ids,
-    )
+        )
+    return RunResult(core, person_ids)
+
+
+@contextlib.contextmanager
+def _people_named(person_ids: Sequence[str] | None) -> Iterator[None]:
+    """The core names a person of a failed run by run index (the issue's ``row``); with
+    ``person_ids`` the error names the user's id instead (``person`` of each issue)."""
+    from ._errors import ValidationError
+
+    try:
+        yield
+    except ValidationError as e:
+        if person_ids is None or getattr(e, "id", "") != "SC-RUN-INVALID" or not e.issues:
+            raise
+        issues = []
+        for i in e.issues:
+            row = i.get("row")
+            pid = person_ids[row] if isinstance(row, int) and 0 <= row < len(person_ids) else None
+            value = pid if i["field"] == "person" and pid is not None else i["value"]
+            issues.append({**i, "row": None if pid is not None else row, "person": pid, "value": value})
+        lines = [f"  person {i['person']!r}"
+                 + ("" if i["field"] == "person" else f", component {i['field']!r}: {i['value']}")
+                 + f": {i['rule']}" for i in issues]
+        named = ValidationError(f"[SC-RUN-INVALID] {len(issues)} problem(s):\n" + "\n".join(lines))
+        named.id = "SC-RUN-INVALID"
+        named.issues = issues
+        raise named from e
 
 
 def restatement_adjustments(

@@ -399,3 +399,105 @@ def test_unknown_columns_are_refused_with_the_nearest_name(call, column: str, ne
 def test_extra_deal_columns_can_be_ignored_on_request() -> None:
     org = sc.Organisation(PEOPLE, ASSIGNMENTS)
     assert len(sc.Deals(org, {**DEALS, "note": ["x"] * 6}, ignore_extra_columns=True)) == 6
+
+
+def test_a_failed_run_names_people_by_id() -> None:
+    from salescomp._starter import _PLANS
+
+    plan = Plan.from_dict(_PLANS[0])  # tiered on attainment: needs a quota, none is given
+    credits = {
+        "person": ["ana-maría"],
+        "deal": [0],
+        "date": [dt.date(2026, 1, 5)],
+        "amount": ["1.00"],
+        "currency": ["USD"],
+    }
+    with pytest.raises(sc.ValidationError) as e:
+        run_period(
+            plans=[plan],
+            assignments=[{"person": "ana-maría", "plan": "ae", "from": dt.date(2026, 1, 1)}],
+            credits=credits,
+            period=Q1,
+            person_ids=["10", "ana-maría"],
+        )
+    assert e.value.id == "SC-RUN-INVALID"
+    assert [i["person"] for i in e.value.issues] == ["ana-maría"]
+    assert "person 'ana-maría', component 'commission'" in str(e.value)
+    assert "row 1" not in str(e.value)
+
+
+def test_run_period_takes_effective_quotas_and_the_assignments_table_as_they_are() -> None:
+    from salescomp._starter import _PLANS
+
+    people = {
+        "person_id": ["ana-maría", "10"],
+        "role": ["ae", "ae"],
+        "start_date": ["2020-01-01"] * 2,
+        "pay_currency": ["USD"] * 2,
+    }
+    assignments = pa.table(
+        {
+            "person_id": ["ana-maría", "10"],
+            "field": ["plan", "plan"],
+            "value": ["ae", "ae"],
+            "from": [dt.date(2026, 1, 1)] * 2,
+        }
+    )
+    org = sc.Organisation(people, assignments)
+    # A year quota and quarter quotas: the quarterly plan reads the quarter's, never the year's.
+    quotas = sc.effective_quotas(
+        org,
+        {
+            "subject": ["ana-maría", "10", "ana-maría", "10"],
+            "period_kind": ["quarter", "quarter", "year", "year"],
+            "fiscal_year": [2026] * 4,
+            "number": [1, 1, 1, 1],
+            "amount": ["1000.00", "2000.00", "9999.00", "9999.00"],
+            "currency": ["USD"] * 4,
+        },
+        calendar=sc.FiscalCalendar(1),
+    )
+    credits = {
+        "person": ["ana-maría", "10"],
+        "deal": [0, 1],
+        "date": [dt.date(2026, 2, 1)] * 2,
+        "amount": ["500.00", "3000.00"],
+        "currency": ["USD", "USD"],
+    }
+    plan = Plan.from_dict(_PLANS[0])
+    ids = org.person_ids
+    by_table = run_period(
+        plans=[plan],
+        assignments=assignments,
+        credits=credits,
+        period=Q1,
+        quotas=quotas,
+        person_ids=ids,
+    )
+    by_rows = run_period(
+        plans=[plan],
+        credits=credits,
+        period=Q1,
+        person_ids=ids,
+        assignments=[
+            {"person": p, "plan": "ae", "from": dt.date(2026, 1, 1)} for p in ("ana-maría", "10")
+        ],
+        quotas=[
+            {
+                "person": "ana-maría",
+                "measure": "bookings",
+                "period_start": dt.date(2026, 1, 1),
+                "amount": "1000.00",
+            },
+            {
+                "person": "10",
+                "measure": "bookings",
+                "period_start": dt.date(2026, 1, 1),
+                "amount": "2000.00",
+            },
+        ],
+    )
+    totals = {s.person_id: s.total for s in by_table.statements}
+    assert totals == {s.person_id: s.total for s in by_rows.statements}
+    # ana-maría: 500 of 1000 at 8% = 40.00; 10: 2000 at 8% + 1000 above quota at 12% = 280.00.
+    assert totals == {"ana-maría": Decimal("40.00"), "10": Decimal("280.00")}
