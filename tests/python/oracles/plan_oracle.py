@@ -1,0 +1,579 @@
+"""Independent oracle for commission plans and the period run, written from
+docs/plan-reference.md and docs/money.md alone.
+
+Pure Python with ``fractions.Fraction``; it imports nothing from salescomp.
+A *case* (see plan_cases.py) is one person on one plan over a few pay periods:
+``calendar``, ``plan`` (the plan document as a dict), ``deals``
+(``[product, term_months]`` per local deal), ``credits``
+(``[date, deal, kind, deal_type, amount]``), ``quotas``
+(``[measure, period_start, amount]``) and ``mbo`` (``[period, component,
+objective, achievement]``). ``simulate(case)`` runs the periods in order with
+the carried state and gives one entry per period: ``{(component, deal):
+minor units}`` of the non-zero lines (deal -1 when the line is not tied to a
+deal), or ``None`` when the person's period is refused as inexact
+(``Unnecessary``), after which the case stops.
+
+Rules used (plan-reference.md unless said):
+* amounts in minor units, exact rationals until one rounding per line
+  (money.md's table of modes); a weighted credit (measure ``multipliers``)
+  is rounded once per credit with the plan's mode (Measures);
+* rate components: the signed integral of a piecewise-constant rate over
+  ``[0, x]`` after the attainment cap, band adjustments and the soft cap
+  multiplying the rate on their side of ``level x Q``; whole adjustments and
+  the kicker compare the capped attainment; refunds (x < 0) at the first
+  band's rate; the gate decides first (``>=`` opens it); per-deal cap as
+  ``sum min(credit x effective rate, cap)`` (the rate just above 0 when the
+  deals net to 0); true-up ``earned - paid before in the span``; per-period
+  and per-year caps; rounding;
+* tiers: marginal / retroactive / hybrid / interpolated, both edge rules,
+  attainment and amount bases;
+* target_incentive (curve flat below its first point, ``beyond`` flat or
+  extend; a closed ``no_accelerator`` gate limits A to 1), per_unit,
+  manager_override (three bases), milestone_bonus (each once a year), spif
+  (credits of the period, ordered by date, deal, kind, amount), mbo;
+* the run: spans and quotas of period / quarter-to-date / year-to-date,
+  paid-in-quarter and paid-in-year state, ``per_statement`` rounding
+  (floors, then one unit to the largest fractional parts, earlier line first),
+  ``Unnecessary`` (per_statement: only the total must be exact), the draw on
+  the period's lines (recovery first, recoverable then guarantee balance,
+  forgiveness at term end).
+
+Not covered: clawbacks, payout timing and holdbacks, mid-period plan changes,
+FX and pay currencies, what-if, restatement, a zero or missing quota (the
+errors), explanations' text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+EXPONENTS = {"JPY": 0, "USD": 2, "KWD": 3}
+# docs/plan-reference.md lists the credit kinds in this order (the sort key of a credit)
+KINDS = (
+    "direct",
+    "revenue_split",
+    "overlay",
+    "roll_up",
+    "sdr_sourced",
+    "account_manager",
+    "marketing_sourced",
+    "territory",
+)
+ZERO = Fraction(0)
+
+
+class Inexact(Exception):
+    """Unnecessary rounding of an inexact value."""
+
+
+# ----------------------------------------------------------------------------- calendars
+
+_D = dt.date.fromisoformat
+CALENDARS = {
+    # (start, end, quarter_start, year_start) of each pay period run in order
+    "month": [
+        (_D("2026-01-01"), _D("2026-01-31"), _D("2026-01-01"), _D("2026-01-01")),
+        (_D("2026-02-01"), _D("2026-02-28"), _D("2026-01-01"), _D("2026-01-01")),
+        (_D("2026-03-01"), _D("2026-03-31"), _D("2026-01-01"), _D("2026-01-01")),
+        (_D("2026-04-01"), _D("2026-04-30"), _D("2026-04-01"), _D("2026-01-01")),
+    ],
+    "quarter": [
+        (_D("2026-01-01"), _D("2026-03-31"), _D("2026-01-01"), _D("2026-01-01")),
+        (_D("2026-04-01"), _D("2026-06-30"), _D("2026-04-01"), _D("2026-01-01")),
+    ],
+}
+
+
+# ----------------------------------------------------------------------------- rounding
+
+
+def round_minor(v: Fraction, mode: str) -> int:
+    """v (minor units) to an integer with the named mode (money.md's table)."""
+    q, r = divmod(v.numerator, v.denominator)  # q = floor(v), 0 <= r < denominator
+    if r == 0:
+        return q
+    positive = v > 0
+    if mode == "Floor":
+        return q
+    if mode == "Ceiling":
+        return q + 1
+    if mode == "Down":
+        return q if positive else q + 1
+    if mode == "Up":
+        return q + 1 if positive else q
+    if mode == "Unnecessary":
+        raise Inexact(str(v))
+    twice = 2 * r
+    if twice != v.denominator:
+        return q if twice < v.denominator else q + 1
+    if mode == "HalfEven":
+        return q if q % 2 == 0 else q + 1
+    if mode == "HalfUp":  # ties away from zero
+        return q + 1 if positive else q
+    return q if positive else q + 1  # HalfDown: ties toward zero
+
+
+def allocate_statement(exact: list[Fraction], mode: str) -> list[int]:
+    """per_statement: the exact sum rounded once, each line its floor, then one unit
+    to the lines with the largest fractional parts (earlier line first on ties)."""
+    total = round_minor(sum(exact, ZERO), mode)
+    floors = [x.numerator // x.denominator for x in exact]
+    order = sorted(range(len(exact)), key=lambda i: -(exact[i] - floors[i]))  # stable
+    for i in order[: total - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+# ----------------------------------------------------------------------------- measures
+
+
+def weighted(measure: dict, credit: dict, mode: str) -> int:
+    """A credit as it counts toward a sum measure: the first matching multiplier's
+    factor, rounded once per credit with the plan's mode."""
+    for m in measure.get("multipliers", ()):
+        if m.get("deal_types") and credit["deal_type"] not in m["deal_types"]:
+            continue
+        if m.get("products") and credit["product"] not in m["products"]:
+            continue
+        if credit["term"] < m.get("min_term_months", 0):
+            continue
+        return round_minor(credit["amount"] * Fraction(m["factor"]), mode)
+    return credit["amount"]
+
+
+def matches(measure: dict, credit: dict) -> bool:
+    return (
+        (not measure.get("credit_kinds") or credit["kind"] in measure["credit_kinds"])
+        and (not measure.get("deal_types") or credit["deal_type"] in measure["deal_types"])
+        and (not measure.get("products") or credit["product"] in measure["products"])
+    )
+
+
+# ----------------------------------------------------------------------------- rate components
+
+
+def levels_minor(c: dict, q: Fraction | None, exponent: int) -> list[Fraction] | None:
+    """The tier lower bounds in minor units (attainment x Q, or money)."""
+    if c["type"] != "tiered":
+        return None
+    if c.get("basis", "attainment") == "attainment":
+        return [Fraction(t["from"]) * q for t in c["tiers"]]
+    return [Fraction(t["from"]) * 10**exponent for t in c["tiers"]]
+
+
+def band_of(x: Fraction, froms: list[Fraction], edge: str) -> int:
+    """The tier x falls in: [from, to) for lower_inclusive, (from, to] for upper_inclusive."""
+    k = 0
+    for i, f in enumerate(froms):
+        if (x >= f) if edge == "lower_inclusive" else (x > f):
+            k = i
+    return k
+
+
+def base_pieces(
+    c: dict, x: Fraction, q, exponent: int
+) -> list[tuple[Fraction, Fraction, Fraction]]:
+    """(a, b, rate) pieces covering [min(0, x), max(0, x)] before the band modifiers."""
+    if x == 0:
+        return []
+    if c["type"] == "flat_rate":
+        rate = Fraction(c["rate"])
+        return [(min(x, ZERO), max(x, ZERO), rate)]
+    tiers = c["tiers"]
+    rates = [Fraction(t["rate"]) for t in tiers]
+    if x < 0:  # every point of [x, 0) lies in the first band
+        return [(x, ZERO, rates[0])]
+    froms = levels_minor(c, q, exponent)
+    tos = froms[1:] + [None]
+    k = band_of(x, froms, c.get("edge", "lower_inclusive"))
+    mode = c.get("mode", "marginal")
+
+    def marginal(first: int):
+        return [(froms[i], x if i == k else tos[i], rates[i]) for i in range(first, k + 1)]
+
+    if mode == "marginal":
+        return marginal(0)
+    if mode == "retroactive":
+        return [(ZERO, x, rates[k])]
+    if mode == "hybrid":
+        th = [Fraction(t["from"]) for t in tiers].index(Fraction(c["hybrid_threshold"]))
+        if k < th:
+            return [(ZERO, x, rates[k])]
+        below = [(ZERO, froms[th], rates[th - 1])] if th > 0 else []
+        return below + marginal(th)
+    # interpolated: the rate linear inside the band, applied to all of x
+    r = rates[k]
+    if tos[k] is not None and "rate_to" in tiers[k]:
+        r += (Fraction(tiers[k]["rate_to"]) - r) * (x - froms[k]) / (tos[k] - froms[k])
+    return [(ZERO, x, r)]
+
+
+def band_modifiers(c: dict, q, allowed: bool) -> list[tuple[Fraction, Fraction, bool]]:
+    """(level in minor units, multiplier, above?) of band adjustments and the soft cap."""
+    mods = []
+    for a in c.get("adjustments", ()):
+        if a.get("scope", "band") != "band":
+            continue
+        above = a["direction"] == "above"
+        if above and not allowed:
+            continue
+        mods.append((Fraction(a["level"]) * q, Fraction(a["multiplier"]), above))
+    soft = c.get("caps", {}).get("soft")
+    if soft:
+        mods.append((Fraction(soft["level"]) * q, Fraction(soft["multiplier"]), True))
+    return mods
+
+
+def integrate(pieces, mods) -> Fraction:
+    """The integral of rate x modifiers over the pieces, each cut at the modifier levels."""
+    total = ZERO
+    for a, b, rate in pieces:
+        cuts = sorted({a, b} | {lv for lv, _, _ in mods if a < lv < b})
+        for lo, hi in zip(cuts, cuts[1:]):
+            mid = (lo + hi) / 2
+            r = rate
+            for lv, m, above in mods:
+                if (mid > lv) if above else (mid < lv):
+                    r *= m
+            total += r * (hi - lo)
+    return total
+
+
+def whole_factor(c: dict, x: Fraction, q, allowed: bool) -> Fraction:
+    """Whole-scope adjustments and the kicker on the capped attainment (A >= level)."""
+    f = Fraction(1)
+    for a in c.get("adjustments", ()):
+        if a.get("scope", "band") != "whole":
+            continue
+        reached = x >= Fraction(a["level"]) * q
+        if a["direction"] == "above" and allowed and reached:
+            f *= Fraction(a["multiplier"])
+        if a["direction"] == "below" and not reached:
+            f *= Fraction(a["multiplier"])
+    k = c.get("kicker")
+    if k and allowed and x >= Fraction(k["level"]) * q:
+        f *= Fraction(k["multiplier"])
+    return f
+
+
+def cap_attainment(c: dict, x: Fraction, q) -> Fraction:
+    cap = c.get("caps", {}).get("attainment")
+    return min(x, Fraction(cap) * q) if cap is not None else x
+
+
+def rate_earned(c: dict, x: Fraction, q, allowed: bool, exponent: int) -> Fraction:
+    """What a flat_rate or tiered component earns on x before the per-deal cap."""
+    x = cap_attainment(c, x, q)
+    pieces = base_pieces(c, x, q, exponent)
+    signed = integrate(pieces, band_modifiers(c, q, allowed))
+    if x < 0:
+        signed = -signed
+    return signed * whole_factor(c, x, q, allowed)
+
+
+def rate_just_above_zero(c: dict, q, allowed: bool, exponent: int) -> Fraction:
+    """earned(d) / d for d below every positive level x Q (modifiers constant there)."""
+    levels = [Fraction(a["level"]) for a in c.get("adjustments", ())]
+    caps = c.get("caps", {})
+    if caps.get("soft"):
+        levels.append(Fraction(caps["soft"]["level"]))
+    if caps.get("attainment") is not None:
+        levels.append(Fraction(caps["attainment"]))
+    if c.get("kicker"):
+        levels.append(Fraction(c["kicker"]["level"]))
+    positive = [lv * q for lv in levels if q is not None and lv * q > 0]
+    d = min(positive) / 2 if positive else Fraction(1)
+    return rate_earned(c, d, q, allowed, exponent) / d
+
+
+def per_deal_capped(c: dict, x, q, allowed, deal_credits, earned, exponent) -> Fraction:
+    rho = earned / x if x != 0 else rate_just_above_zero(c, q, allowed, exponent)
+    cap = money(c["caps"]["per_deal"], exponent)
+    return sum((min(d * rho, cap) for d in deal_credits), ZERO)
+
+
+# ----------------------------------------------------------------------------- curves
+
+
+def curve_at(curve: dict, a: Fraction) -> Fraction:
+    pts = [(Fraction(p["attainment"]), Fraction(p["factor"])) for p in curve["points"]]
+    if a <= pts[0][0]:
+        return pts[0][1]
+    for (a0, y0), (a1, y1) in zip(pts, pts[1:]):
+        if a < a1:
+            return y0 + (y1 - y0) * (a - a0) / (a1 - a0)
+    (a0, y0), (a1, y1) = pts[-2], pts[-1]
+    if curve.get("beyond", "flat") == "flat":
+        return y1
+    return y1 + (y1 - y0) * (a - a1) / (a1 - a0)
+
+
+def money(text: str, exponent: int) -> Fraction:
+    return Fraction(text) * 10**exponent
+
+
+# ----------------------------------------------------------------------------- one person's periods
+
+
+class Person:
+    """One case run period after period with the state the docs say is carried."""
+
+    def __init__(self, case: dict) -> None:
+        self.plan = case["plan"]
+        self.exp = EXPONENTS[self.plan["currency"]]
+        self.mode = self.plan.get("rounding", {}).get("mode", "HalfEven")
+        self.scope = self.plan.get("rounding", {}).get("scope", "per_line")
+        self.measures = {m["id"]: m for m in self.plan["measures"]}
+        deals = case["deals"]
+        self.credits = sorted(
+            (
+                {
+                    "date": _D(d),
+                    "deal": deal,
+                    "kind": kind,
+                    "deal_type": deal_type,
+                    "amount": int(money(amount, self.exp)),
+                    "product": deals[deal][0],
+                    "term": deals[deal][1],
+                }
+                for d, deal, kind, deal_type, amount in case["credits"]
+            ),
+            key=lambda r: (r["date"], r["deal"], KINDS.index(r["kind"]), r["amount"]),
+        )
+        self.quotas = [(m, _D(start), int(money(a, self.exp))) for m, start, a in case["quotas"]]
+        self.mbo = case.get("mbo", [])
+        self.paid_year: dict[str, int] = {}
+        self.paid_quarter: dict[str, int] = {}
+        self.milestones_paid: set[tuple[str, str]] = set()
+        self.draw = [0, 0, 0]  # recoverable balance, guarantee balance, periods elapsed
+        self.quarter_start = None
+
+    # -- spans ------------------------------------------------------------------------
+
+    def span_start(self, accumulation: str) -> dt.date:
+        return {"period": self.start, "quarter_to_date": self.qs, "year_to_date": self.ys}[
+            accumulation
+        ]
+
+    def span_credits(self, measure_id: str, start: dt.date):
+        m = self.measures[measure_id]
+        return [r for r in self.credits if start <= r["date"] <= self.end and matches(m, r)]
+
+    def measure(self, measure_id: str, start: dt.date) -> tuple[int, int]:
+        """(sum of weighted credits, count of rows) over [start, period end]."""
+        m = self.measures[measure_id]
+        rows = self.span_credits(measure_id, start)
+        return sum(weighted(m, r, self.mode) for r in rows), len(rows)
+
+    def quota(self, measure_id: str, start: dt.date):
+        """The quotas of the pay periods the span covers (cumulative spans add them)."""
+        found = [a for m, s, a in self.quotas if m == measure_id and start <= s <= self.end]
+        return Fraction(sum(found)) if found else None
+
+    def deal_credits(self, measure_id: str, start: dt.date) -> list[int]:
+        m = self.measures[measure_id]
+        by_deal: dict[int, int] = {}
+        for r in self.span_credits(measure_id, start):
+            by_deal[r["deal"]] = by_deal.get(r["deal"], 0) + weighted(m, r, self.mode)
+        return list(by_deal.values())
+
+    # -- measure-based components ----------------------------------------------------------
+
+    def gate(self, c: dict, x: int, q) -> bool:
+        g = c.get("gate")
+        if not g:
+            return True
+        start = self.span_start(g.get("accumulation", "period"))
+        gm = g.get("measure", c["measure"])
+        value, _ = self.measure(gm, start)
+        if g.get("basis", "attainment") == "amount":
+            return value >= money(g["level"], self.exp)
+        return value >= Fraction(g["level"]) * self.quota(gm, start)
+
+    def settle(self, c: dict, earned: Fraction, cumulative: bool) -> Fraction:
+        """True-up, per-period and per-year caps: the exact line before its rounding."""
+        cid = c["id"]
+        paid_year = self.paid_year.get(cid, 0)
+        payout = earned
+        if cumulative:
+            acc = c.get("accumulation", "period")
+            payout -= paid_year if acc == "year_to_date" else self.paid_quarter.get(cid, 0)
+        caps = c.get("caps", {})
+        if caps.get("per_period") is not None:
+            payout = min(payout, money(caps["per_period"], self.exp))
+        if caps.get("per_year") is not None:
+            payout = min(payout, max(ZERO, money(caps["per_year"], self.exp) - paid_year))
+        return payout
+
+    def rate_component(self, c: dict) -> Fraction:
+        acc = c.get("accumulation", "period")
+        start = self.span_start(acc)
+        x, _ = self.measure(c["measure"], start)
+        q = self.quota(c["measure"], start)
+        x = Fraction(x)
+        open_ = self.gate(c, x, q)
+        g = c.get("gate")
+        if not open_ and g.get("effect", "no_payout") == "no_payout":
+            return self.settle(c, ZERO, acc != "period")
+        allowed = open_
+        earned = rate_earned(c, x, q, allowed, self.exp)
+        if c.get("caps", {}).get("per_deal") is not None:
+            deals = self.deal_credits(c["measure"], start)
+            earned = per_deal_capped(c, x, q, allowed, deals, earned, self.exp)
+        return self.settle(c, earned, acc != "period")
+
+    def target_incentive(self, c: dict) -> Fraction:
+        acc = c.get("accumulation", "period")
+        start = self.span_start(acc)
+        x, _ = self.measure(c["measure"], start)
+        q = self.quota(c["measure"], start)
+        a = Fraction(x) / q
+        if not self.gate(c, x, q):
+            if c["gate"].get("effect", "no_payout") == "no_payout":
+                return self.settle(c, ZERO, acc != "period")
+            a = min(a, Fraction(1))
+        cap = c.get("caps", {}).get("attainment")
+        if cap is not None:
+            a = min(a, Fraction(cap))
+        return self.settle(
+            c, money(c["target"], self.exp) * curve_at(c["curve"], a), acc != "period"
+        )
+
+    def per_unit(self, c: dict) -> Fraction:
+        _, count = self.measure(c["measure"], self.start)
+        return self.settle(c, count * money(c["amount_per_unit"], self.exp), False)
+
+    def override(self, c: dict) -> Fraction:
+        x, _ = self.measure(c["measure"], self.start)
+        basis = c.get("basis", "first_dollar")
+        if basis == "first_dollar":
+            return Fraction(c["rate"]) * x
+        if basis == "above_threshold":
+            return Fraction(c["rate"]) * max(ZERO, x - money(c["threshold"], self.exp))
+        a = Fraction(x) / self.quota(c["measure"], self.start)
+        return money(c["target"], self.exp) * curve_at(c["curve"], a)
+
+    # -- bonuses -------------------------------------------------------------------------
+
+    def milestones(self, c: dict) -> list[Fraction]:
+        start = self.span_start(c.get("accumulation", "year_to_date"))
+        x, _ = self.measure(c["measure"], start)
+        q = self.quota(c["measure"], start)
+        out = []
+        for m in c["milestones"]:
+            key = (c["id"], m["id"])
+            if key not in self.milestones_paid and x >= Fraction(m["attainment"]) * q:
+                self.milestones_paid.add(key)
+                out.append(money(m["amount"], self.exp))
+        return out
+
+    def spif(self, c: dict) -> list[tuple[int, Fraction]]:
+        lo, hi = _D(c["from"]), _D(c["to"])
+        out = []
+        for r in self.credits:
+            if not (self.start <= r["date"] <= self.end and lo <= r["date"] <= hi):
+                continue
+            if c.get("deal_types") and r["deal_type"] not in c["deal_types"]:
+                continue
+            if c.get("products") and r["product"] not in c["products"]:
+                continue
+            if c.get("min_credit") is not None and r["amount"] < money(c["min_credit"], self.exp):
+                continue
+            value = ZERO
+            if c.get("amount_per_deal") is not None:
+                value += money(c["amount_per_deal"], self.exp)
+            if c.get("rate") is not None:
+                value += Fraction(c["rate"]) * r["amount"]
+            out.append((r["deal"], value))
+        return out
+
+    def mbo_line(self, c: dict, period: int) -> Fraction:
+        got = {o: Fraction(a) for p, comp, o, a in self.mbo if p == period and comp == c["id"]}
+        top = Fraction(c.get("max_achievement", "1"))
+        factor = sum(
+            (Fraction(o["weight"]) * min(got[o["id"]], top) for o in c["objectives"]), ZERO
+        )
+        return money(c["target"], self.exp) * factor
+
+    # -- the period ------------------------------------------------------------------------
+
+    def component_lines(self, period: int) -> list[tuple[str, int, Fraction]]:
+        """(component, deal, exact amount) of the component lines, in plan order."""
+        lines = []
+        for c in self.plan["components"]:
+            t = c["type"]
+            if t in ("flat_rate", "tiered"):
+                lines.append((c["id"], -1, self.rate_component(c)))
+            elif t == "target_incentive":
+                lines.append((c["id"], -1, self.target_incentive(c)))
+            elif t == "per_unit":
+                lines.append((c["id"], -1, self.per_unit(c)))
+            elif t == "manager_override":
+                lines.append((c["id"], -1, self.override(c)))
+            elif t == "milestone_bonus":
+                lines += [(c["id"], -1, v) for v in self.milestones(c)]
+            elif t == "spif":
+                lines += [(c["id"], deal, v) for deal, v in self.spif(c)]
+            elif t == "mbo":
+                lines.append((c["id"], -1, self.mbo_line(c, period)))
+        return lines
+
+    def round_lines(self, lines) -> list[tuple[str, int, int]]:
+        exact = [v for _, _, v in lines]
+        if self.scope == "per_statement":
+            minor = allocate_statement(exact, self.mode)
+        else:
+            minor = [round_minor(v, self.mode) for v in exact]
+        return [(c, d, m) for (c, d, _), m in zip(lines, minor)]
+
+    def draw_lines(self, c: dict, earnings: int) -> list[tuple[str, int, int]]:
+        amount = int(money(c["amount"], self.exp))
+        rec, gua, elapsed = self.draw
+        in_term = elapsed < c["term_periods"]
+        guaranteed = in_term and c["kind"] != "recoverable_draw"
+        available = max(0, earnings - amount if guaranteed else earnings)
+        from_rec = min(available, rec)
+        from_gua = min(available - from_rec, gua)
+        rec, gua = rec - from_rec, gua - from_gua
+        paid = 0
+        if in_term and c["kind"] == "recoverable_draw":
+            paid, rec = amount, rec + amount
+        elif in_term:
+            paid = max(0, amount - earnings)
+            if c["kind"] == "recoverable_guarantee":
+                gua += paid
+        if c.get("forgive_at_term_end") and elapsed + 1 == c["term_periods"]:
+            rec = gua = 0
+        self.draw = [rec, gua, elapsed + 1]
+        return [(c["id"], -1, paid), (c["id"] + ".recovery", -1, -(from_rec + from_gua))]
+
+    def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
+        self.start, self.end, self.qs, self.ys = bounds
+        if self.quarter_start != self.qs:
+            self.quarter_start = self.qs
+            self.paid_quarter = {}
+        lines = self.round_lines(self.component_lines(period))
+        for cid, _, m in lines:
+            self.paid_year[cid] = self.paid_year.get(cid, 0) + m
+            self.paid_quarter[cid] = self.paid_quarter.get(cid, 0) + m
+        for c in self.plan["components"]:
+            if c["type"] == "draw":
+                lines += self.draw_lines(c, sum(m for _, _, m in lines))
+        out: dict[tuple[str, int], int] = {}
+        for cid, deal, m in lines:
+            out[(cid, deal)] = out.get((cid, deal), 0) + m
+        return {k: v for k, v in out.items() if v != 0}
+
+
+def simulate(case: dict) -> list[dict | None]:
+    """Each period's non-zero lines by (component, deal); None for a refused period (then stop)."""
+    person = Person(case)
+    out: list[dict | None] = []
+    for i, bounds in enumerate(CALENDARS[case["calendar"]]):
+        try:
+            out.append(person.run(i, bounds))
+        except Inexact:
+            out.append(None)
+            break
+    return out
