@@ -17,11 +17,13 @@ periods removed one at a time while it still fails).
 from __future__ import annotations
 
 import functools
+import json
 import os
 import pprint
 from decimal import Decimal
 
 import pyarrow as pa
+import pytest
 from oracles import plan_cases as gen
 from oracles import plan_oracle as oracle
 from salescomp._errors import ValidationError
@@ -43,7 +45,7 @@ def _inputs(cases: list[dict]):
     }
     deals: dict[str, list] = {"close_date": [], "product": [], "term_months": []}
     for person, case in enumerate(cases):
-        plans.append(Plan.from_dict({**case["plan"], "id": f"p{person}"}))
+        plans.append(Plan.from_json(json.dumps({**case["plan"], "id": f"p{person}"})))
         assignments.append({"person": person, "plan": f"p{person}", "from": "2026-01-01"})
         base = len(deals["product"])
         for product, term in case["deals"]:
@@ -218,3 +220,229 @@ def test_oracle_agrees_with_salescomp_on_random_plans():
     assert not bad, f"{len(bad)} of {len(cases)} cases disagree (first {bad[:10]})\n" + report(
         bad[0], cases[bad[0]]
     )
+
+
+# ----------------------------------------------------------------------------- the oracle's power
+
+
+def _mutant_statement_tie_to_later(monkeypatch):
+    """Wrong: per_statement gives a tied unit to the later line."""
+
+    right = oracle.allocate_statement
+
+    def allocate(exact, mode):
+        return right(exact[::-1], mode)[::-1]
+
+    monkeypatch.setattr(oracle, "allocate_statement", allocate)
+
+
+def _mutant_half_up_toward_ceiling(monkeypatch):
+    """Wrong: HalfUp ties toward +infinity (some C++ libraries), not away from zero."""
+    right = oracle.round_minor
+
+    def rounded(v, mode):
+        return right(v, "Ceiling" if mode == "HalfUp" and (2 * v).denominator == 1 else mode)
+
+    monkeypatch.setattr(oracle, "round_minor", rounded)
+
+
+def _mutant_up_is_ceiling(monkeypatch):
+    """Wrong: Up (away from zero) rounds like Ceiling, so refunds round toward zero."""
+    right = oracle.round_minor
+    monkeypatch.setattr(
+        oracle, "round_minor", lambda v, mode: right(v, "Ceiling" if mode == "Up" else mode)
+    )
+
+
+def _mutant_edge_swapped(monkeypatch):
+    """Wrong: lower_inclusive bands read as (from, to] and upper_inclusive as [from, to)."""
+    right = oracle.band_of
+    swap = {"lower_inclusive": "upper_inclusive", "upper_inclusive": "lower_inclusive"}
+    monkeypatch.setattr(oracle, "band_of", lambda x, froms, edge: right(x, froms, swap[edge]))
+
+
+def _mutant_year_cap_ignores_paid(monkeypatch):
+    """Wrong: the per_year cap is not reduced by what was paid earlier in the year."""
+    monkeypatch.setattr(oracle, "year_room", lambda cap, paid: cap)
+
+
+def _mutant_recovery_without_floor(monkeypatch):
+    """Wrong: the draw's recovery from earnings without its floor at 0 (a shortfall pays out balance)."""
+    monkeypatch.setattr(
+        oracle, "recoverable_from", lambda e, amount, guaranteed: e - amount if guaranteed else e
+    )
+
+
+def _mutant_quarter_not_reset(monkeypatch):
+    """Wrong: quarter-to-date nets what was paid since the start of the year."""
+    right = oracle.Person.run
+
+    def run(self, period, bounds):
+        self.quarter_start = bounds[2]  # never reset: paid_quarter keeps Q1's payments
+        return right(self, period, bounds)
+
+    monkeypatch.setattr(oracle.Person, "run", run)
+
+
+def _mutant_whole_sees_uncapped_attainment(monkeypatch):
+    """Wrong: whole adjustments and the kicker compare the attainment before caps.attainment."""
+
+    def earned(c, x, q, allowed, exponent):
+        capped = oracle.cap_attainment(c, x, q)
+        pieces = oracle.base_pieces(c, capped, q, exponent)
+        signed = oracle.integrate(pieces, oracle.band_modifiers(c, q, allowed))
+        return (-signed if capped < 0 else signed) * oracle.whole_factor(c, x, q, allowed)
+
+    monkeypatch.setattr(oracle, "rate_earned", earned)
+
+
+def _mutant_refund_not_decelerated(monkeypatch):
+    """Wrong: a band decelerator does not reach a refund (the issue's first bug)."""
+    right = oracle.rate_earned
+
+    def earned(c, x, q, allowed, exponent):
+        if x >= 0:
+            return right(c, x, q, allowed, exponent)
+        keep = [
+            a
+            for a in c.get("adjustments", ())
+            if a["direction"] == "above" or a.get("scope") == "whole"
+        ]
+        return right({**c, "adjustments": keep}, x, q, allowed, exponent)
+
+    monkeypatch.setattr(oracle, "rate_earned", earned)
+
+
+def _mutant_gate_strict(monkeypatch):
+    """Wrong: exactly reaching the gate's level leaves it closed (> instead of >=)."""
+
+    def gate(self, c, x, q):
+        g = c.get("gate")
+        if not g:
+            return True
+        start = self.span_start(g.get("accumulation", "period"))
+        measure = g.get("measure", c["measure"])
+        value, _ = self.measure(measure, start)
+        if g.get("basis", "attainment") == "amount":
+            return value > oracle.money(g["level"], self.exp)
+        return value > oracle.Fraction(g["level"]) * self.quota(measure, start)
+
+    monkeypatch.setattr(oracle.Person, "gate", gate)
+
+
+def _mutant_exact_weighted_credit(monkeypatch):
+    """Wrong: a multiplier's weighted credit kept exact instead of rounded per credit."""
+
+    def weighted(measure, credit, mode):
+        for m in measure.get("multipliers", ()):
+            if m.get("deal_types") and credit["deal_type"] not in m["deal_types"]:
+                continue
+            if credit["term"] < m.get("min_term_months", 0):
+                continue
+            return credit["amount"] * oracle.Fraction(m["factor"])
+        return credit["amount"]
+
+    monkeypatch.setattr(oracle, "weighted", weighted)
+
+
+def _mutant_per_deal_zero_at_net_zero(monkeypatch):
+    """Wrong: deals netting to 0 under a per-deal cap pay 0 (the rate just above 0 is the rule)."""
+    monkeypatch.setattr(oracle, "rate_just_above_zero", lambda c, q, allowed, exponent: oracle.ZERO)
+
+
+def _mutant_unnecessary_per_line(monkeypatch):
+    """Wrong: per_statement with Unnecessary refuses an inexact line though the total is exact."""
+    right = oracle.allocate_statement
+
+    def allocate(exact, mode):
+        if mode == "Unnecessary":
+            for x in exact:
+                oracle.round_minor(x, mode)
+        return right(exact, mode)
+
+    monkeypatch.setattr(oracle, "allocate_statement", allocate)
+
+
+def _mutant_milestone_every_period(monkeypatch):
+    """Wrong: a milestone is paid in every period its level is reached, not once."""
+    right = oracle.Person.milestones
+
+    def milestones(self, c):
+        self.milestones_paid = set()
+        return right(self, c)
+
+    monkeypatch.setattr(oracle.Person, "milestones", milestones)
+
+
+def _mutant_spif_window_end_exclusive(monkeypatch):
+    """Wrong: a SPIF's window excludes its last day."""
+    right = oracle.Person.spif
+
+    def spif(self, c):
+        end = (oracle._D(c["to"]) - oracle.dt.timedelta(days=1)).isoformat()
+        return right(self, {**c, "to": end}) if c["to"] > c["from"] else []
+
+    monkeypatch.setattr(oracle.Person, "spif", spif)
+
+
+def _mutant_curve_extrapolated_below_zero(monkeypatch):
+    """Wrong: a pay curve continues its first slope below attainment 0 (it is flat there)."""
+    right = oracle.curve_at
+
+    def curve_at(curve, a):
+        if a >= 0:
+            return right(curve, a)
+        (a0, y0), (a1, y1) = [
+            (oracle.Fraction(p["attainment"]), oracle.Fraction(p["factor"]))
+            for p in curve["points"][:2]
+        ]
+        return y0 + (y1 - y0) * (a - a0) / (a1 - a0)
+
+    monkeypatch.setattr(oracle, "curve_at", curve_at)
+
+
+def _mutant_hybrid_at_threshold_rate(monkeypatch):
+    """Wrong: hybrid pays the part below the threshold at the threshold band's own rate."""
+    right = oracle.base_pieces
+
+    def pieces(c, x, q, exponent):
+        if c["type"] != "tiered" or c.get("mode") != "hybrid" or x <= 0:
+            return right(c, x, q, exponent)
+        out = right(c, x, q, exponent)
+        th = [oracle.Fraction(t["from"]) for t in c["tiers"]].index(
+            oracle.Fraction(c["hybrid_threshold"])
+        )
+        froms = oracle.levels_minor(c, q, exponent)
+        if th == 0 or oracle.band_of(x, froms, c.get("edge", "lower_inclusive")) < th:
+            return out
+        return [(out[0][0], out[0][1], oracle.Fraction(c["tiers"][th]["rate"]))] + out[1:]
+
+    monkeypatch.setattr(oracle, "base_pieces", pieces)
+
+
+MUTANTS = [
+    _mutant_statement_tie_to_later,
+    _mutant_half_up_toward_ceiling,
+    _mutant_up_is_ceiling,
+    _mutant_edge_swapped,
+    _mutant_year_cap_ignores_paid,
+    _mutant_recovery_without_floor,
+    _mutant_quarter_not_reset,
+    _mutant_whole_sees_uncapped_attainment,
+    _mutant_refund_not_decelerated,
+    _mutant_gate_strict,
+    _mutant_exact_weighted_credit,
+    _mutant_per_deal_zero_at_net_zero,
+    _mutant_unnecessary_per_line,
+    _mutant_milestone_every_period,
+    _mutant_spif_window_end_exclusive,
+    _mutant_curve_extrapolated_below_zero,
+    _mutant_hybrid_at_threshold_rate,
+]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("_mutant_"))
+def test_every_wrong_oracle_variant_is_caught(monkeypatch, mutant):
+    mutant(monkeypatch)
+    found = first_mismatch(oracle.simulate)
+    assert found is not None, f"{mutant.__doc__}: not caught in {COUNT} cases"

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from fractions import Fraction
 
-from .plan_oracle import CALENDARS, EXPONENTS, KINDS
+from .plan_oracle import CALENDARS, EXPONENTS, KINDS, minor_units
 
 MODES = ("HalfEven", "HalfUp", "HalfDown", "Up", "Down", "Ceiling", "Floor", "Unnecessary")
 DEAL_TYPES = ("new_business", "renewal", "upsell", "cross_sell", "cancellation", "refund")
@@ -45,9 +46,9 @@ ACCUMULATIONS = ("period", "quarter_to_date", "year_to_date")
 
 def _money(rng: random.Random, exponent: int, big: int) -> str:
     """A positive amount with at most the currency's decimals, up to about `big` units."""
-    minor = rng.choice(
-        [big * 10**exponent, rng.randint(1, big * 10**exponent), 10**exponent, 5 * 10**exponent]
-    )
+    unit = 10**exponent
+    roll = rng.randrange(4)
+    minor = (big * unit, unit, 5 * unit)[roll] if roll < 3 else rng.randint(1, big * unit)
     return _text(minor, exponent)
 
 
@@ -339,14 +340,15 @@ def plan(rng: random.Random, calendar: str) -> dict:
 def _amount(rng: random.Random, exponent: int) -> int:
     """Minor units: mostly sales, some refunds, some amounts with a half-unit tie under 5% rates."""
     unit = 10**exponent
-    minor = rng.choice(
-        [
-            rng.randint(1, 100) * 1000 * unit,
-            rng.randint(1, 10**5) * unit + rng.randint(0, unit - 1),
-            rng.randint(1, 10**7),
-            rng.randint(1, 9) * 10,  # 0.05 x 30 = 1.5 minor: ties
-        ]
-    )
+    roll = rng.randrange(4)
+    if roll == 0:
+        minor = rng.randint(1, 100) * 1000 * unit
+    elif roll == 1:
+        minor = rng.randint(1, 10**5) * unit + rng.randrange(unit)
+    elif roll == 2:
+        minor = rng.randint(1, 10**7)
+    else:
+        minor = rng.randint(1, 9) * 10  # 0.05 x 30 = 1.5 minor units: a tie
     return -minor if rng.random() < 0.15 else minor
 
 
@@ -441,15 +443,12 @@ def case(rng: random.Random) -> dict:
 
 def _quota(rng: random.Random, exponent: int) -> int:
     unit = 10**exponent
-    return rng.choice(
-        [
-            10**5 * unit,
-            5 * 10**4 * unit,
-            rng.randint(1, 10**6) * unit,
-            rng.randint(1, 10**9),
-            3 * unit,
-        ]
-    )
+    roll = rng.randrange(5)
+    if roll == 3:
+        return rng.randint(1, 10**6) * unit
+    if roll == 4:
+        return rng.randint(1, 10**9)
+    return (10**5 * unit, 5 * 10**4 * unit, 3 * unit)[roll]
 
 
 def _balancing(rng, targets, bounds, credits, quotas, exponent, deal) -> list[list]:
@@ -460,18 +459,9 @@ def _balancing(rng, targets, bounds, credits, quotas, exponent, deal) -> list[li
         bounds,
     )
     end = bounds[1]
-    from fractions import Fraction
-
-    x = sum(
-        _minor(a, exponent)
-        for d, _, _, _, a in credits
-        if start.isoformat() <= d <= end.isoformat()
-    )
-    q = sum(
-        _minor(a, exponent)
-        for m, s, a in quotas
-        if m == "m0" and start.isoformat() <= s <= end.isoformat()
-    )
+    lo, hi = start.isoformat(), end.isoformat()
+    x = sum(minor_units(a, exponent) for d, _, _, _, a in credits if lo <= d <= hi)
+    q = sum(minor_units(a, exponent) for m, s, a in quotas if m == "m0" and lo <= s <= hi)
     goal = Fraction(level) * q
     goal = (goal.numerator // goal.denominator) + rng.choice([0, 0, 1, -1, 1])
     amount = goal - x
@@ -486,12 +476,6 @@ def _balancing(rng, targets, bounds, credits, quotas, exponent, deal) -> list[li
             _text(amount, exponent),
         ]
     ]
-
-
-def _minor(text: str, exponent: int) -> int:
-    from fractions import Fraction
-
-    return int(Fraction(text) * 10**exponent)
 
 
 def cases(seed: int, count: int):

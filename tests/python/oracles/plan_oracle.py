@@ -46,6 +46,7 @@ errors), explanations' text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from fractions import Fraction
 
 EXPONENTS = {"JPY": 0, "USD": 2, "KWD": 3}
@@ -61,6 +62,12 @@ KINDS = (
     "territory",
 )
 ZERO = Fraction(0)
+
+
+@functools.cache
+def dec(text: str) -> Fraction:
+    """A decimal of the plan document (a string) as an exact fraction; memoised."""
+    return Fraction(text)
 
 
 class Inexact(Exception):
@@ -138,7 +145,7 @@ def weighted(measure: dict, credit: dict, mode: str) -> int:
             continue
         if credit["term"] < m.get("min_term_months", 0):
             continue
-        return round_minor(credit["amount"] * Fraction(m["factor"]), mode)
+        return round_minor(credit["amount"] * dec(m["factor"]), mode)
     return credit["amount"]
 
 
@@ -158,8 +165,8 @@ def levels_minor(c: dict, q: Fraction | None, exponent: int) -> list[Fraction] |
     if c["type"] != "tiered":
         return None
     if c.get("basis", "attainment") == "attainment":
-        return [Fraction(t["from"]) * q for t in c["tiers"]]
-    return [Fraction(t["from"]) * 10**exponent for t in c["tiers"]]
+        return [dec(t["from"]) * q for t in c["tiers"]]
+    return [dec(t["from"]) * 10**exponent for t in c["tiers"]]
 
 
 def band_of(x: Fraction, froms: list[Fraction], edge: str) -> int:
@@ -178,10 +185,10 @@ def base_pieces(
     if x == 0:
         return []
     if c["type"] == "flat_rate":
-        rate = Fraction(c["rate"])
+        rate = dec(c["rate"])
         return [(min(x, ZERO), max(x, ZERO), rate)]
     tiers = c["tiers"]
-    rates = [Fraction(t["rate"]) for t in tiers]
+    rates = [dec(t["rate"]) for t in tiers]
     if x < 0:  # every point of [x, 0) lies in the first band
         return [(x, ZERO, rates[0])]
     froms = levels_minor(c, q, exponent)
@@ -197,7 +204,7 @@ def base_pieces(
     if mode == "retroactive":
         return [(ZERO, x, rates[k])]
     if mode == "hybrid":
-        th = [Fraction(t["from"]) for t in tiers].index(Fraction(c["hybrid_threshold"]))
+        th = [dec(t["from"]) for t in tiers].index(dec(c["hybrid_threshold"]))
         if k < th:
             return [(ZERO, x, rates[k])]
         below = [(ZERO, froms[th], rates[th - 1])] if th > 0 else []
@@ -205,7 +212,7 @@ def base_pieces(
     # interpolated: the rate linear inside the band, applied to all of x
     r = rates[k]
     if tos[k] is not None and "rate_to" in tiers[k]:
-        r += (Fraction(tiers[k]["rate_to"]) - r) * (x - froms[k]) / (tos[k] - froms[k])
+        r += (dec(tiers[k]["rate_to"]) - r) * (x - froms[k]) / (tos[k] - froms[k])
     return [(ZERO, x, r)]
 
 
@@ -218,10 +225,10 @@ def band_modifiers(c: dict, q, allowed: bool) -> list[tuple[Fraction, Fraction, 
         above = a["direction"] == "above"
         if above and not allowed:
             continue
-        mods.append((Fraction(a["level"]) * q, Fraction(a["multiplier"]), above))
+        mods.append((dec(a["level"]) * q, dec(a["multiplier"]), above))
     soft = c.get("caps", {}).get("soft")
     if soft:
-        mods.append((Fraction(soft["level"]) * q, Fraction(soft["multiplier"]), True))
+        mods.append((dec(soft["level"]) * q, dec(soft["multiplier"]), True))
     return mods
 
 
@@ -246,20 +253,20 @@ def whole_factor(c: dict, x: Fraction, q, allowed: bool) -> Fraction:
     for a in c.get("adjustments", ()):
         if a.get("scope", "band") != "whole":
             continue
-        reached = x >= Fraction(a["level"]) * q
+        reached = x >= dec(a["level"]) * q
         if a["direction"] == "above" and allowed and reached:
-            f *= Fraction(a["multiplier"])
+            f *= dec(a["multiplier"])
         if a["direction"] == "below" and not reached:
-            f *= Fraction(a["multiplier"])
+            f *= dec(a["multiplier"])
     k = c.get("kicker")
-    if k and allowed and x >= Fraction(k["level"]) * q:
-        f *= Fraction(k["multiplier"])
+    if k and allowed and x >= dec(k["level"]) * q:
+        f *= dec(k["multiplier"])
     return f
 
 
 def cap_attainment(c: dict, x: Fraction, q) -> Fraction:
     cap = c.get("caps", {}).get("attainment")
-    return min(x, Fraction(cap) * q) if cap is not None else x
+    return min(x, dec(cap) * q) if cap is not None else x
 
 
 def rate_earned(c: dict, x: Fraction, q, allowed: bool, exponent: int) -> Fraction:
@@ -274,14 +281,14 @@ def rate_earned(c: dict, x: Fraction, q, allowed: bool, exponent: int) -> Fracti
 
 def rate_just_above_zero(c: dict, q, allowed: bool, exponent: int) -> Fraction:
     """earned(d) / d for d below every positive level x Q (modifiers constant there)."""
-    levels = [Fraction(a["level"]) for a in c.get("adjustments", ())]
+    levels = [dec(a["level"]) for a in c.get("adjustments", ())]
     caps = c.get("caps", {})
     if caps.get("soft"):
-        levels.append(Fraction(caps["soft"]["level"]))
+        levels.append(dec(caps["soft"]["level"]))
     if caps.get("attainment") is not None:
-        levels.append(Fraction(caps["attainment"]))
+        levels.append(dec(caps["attainment"]))
     if c.get("kicker"):
-        levels.append(Fraction(c["kicker"]["level"]))
+        levels.append(dec(c["kicker"]["level"]))
     positive = [lv * q for lv in levels if q is not None and lv * q > 0]
     d = min(positive) / 2 if positive else Fraction(1)
     return rate_earned(c, d, q, allowed, exponent) / d
@@ -297,7 +304,7 @@ def per_deal_capped(c: dict, x, q, allowed, deal_credits, earned, exponent) -> F
 
 
 def curve_at(curve: dict, a: Fraction) -> Fraction:
-    pts = [(Fraction(p["attainment"]), Fraction(p["factor"])) for p in curve["points"]]
+    pts = [(dec(p["attainment"]), dec(p["factor"])) for p in curve["points"]]
     if a <= pts[0][0]:
         return pts[0][1]
     for (a0, y0), (a1, y1) in zip(pts, pts[1:]):
@@ -309,8 +316,37 @@ def curve_at(curve: dict, a: Fraction) -> Fraction:
     return y1 + (y1 - y0) * (a - a1) / (a1 - a0)
 
 
+def minor_units(text: str, exponent: int) -> int:
+    """A credit or quota amount (at most the currency's decimals) in minor units."""
+    whole, _, frac = text.lstrip("-").partition(".")
+    assert len(frac) <= exponent, text
+    value = int(whole) * 10**exponent + int(frac.ljust(exponent, "0") or 0)
+    return -value if text.startswith("-") else value
+
+
+def year_room(cap: Fraction, paid_in_year: int) -> Fraction:
+    """per_year: what is left of the cap after this year's payments, never below 0."""
+    return max(ZERO, cap - paid_in_year)
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def money(text: str, exponent: int) -> Fraction:
+    """An amount of the plan document in minor units."""
     return Fraction(text) * 10**exponent
+
+
+# ----------------------------------------------------------------------------- draws
+
+
+def recoverable_from(earnings: int, amount: int, guaranteed: bool) -> int:
+    """Recovery comes from the earnings above the guarantee while one is in term, else from all."""
+    return max(0, earnings - amount if guaranteed else earnings)
+
+
+def recover(available: int, recoverable: int, guarantee: int) -> tuple[int, int]:
+    """The recoverable balance first, then the guarantee balance (Xactly's order)."""
+    from_recoverable = min(available, recoverable)
+    return from_recoverable, min(available - from_recoverable, guarantee)
 
 
 # ----------------------------------------------------------------------------- one person's periods
@@ -333,7 +369,7 @@ class Person:
                     "deal": deal,
                     "kind": kind,
                     "deal_type": deal_type,
-                    "amount": int(money(amount, self.exp)),
+                    "amount": minor_units(amount, self.exp),
                     "product": deals[deal][0],
                     "term": deals[deal][1],
                 }
@@ -341,7 +377,7 @@ class Person:
             ),
             key=lambda r: (r["date"], r["deal"], KINDS.index(r["kind"]), r["amount"]),
         )
-        self.quotas = [(m, _D(start), int(money(a, self.exp))) for m, start, a in case["quotas"]]
+        self.quotas = [(m, _D(start), minor_units(a, self.exp)) for m, start, a in case["quotas"]]
         self.mbo = case.get("mbo", [])
         self.paid_year: dict[str, int] = {}
         self.paid_quarter: dict[str, int] = {}
@@ -389,7 +425,7 @@ class Person:
         value, _ = self.measure(gm, start)
         if g.get("basis", "attainment") == "amount":
             return value >= money(g["level"], self.exp)
-        return value >= Fraction(g["level"]) * self.quota(gm, start)
+        return value >= dec(g["level"]) * self.quota(gm, start)
 
     def settle(self, c: dict, earned: Fraction, cumulative: bool) -> Fraction:
         """True-up, per-period and per-year caps: the exact line before its rounding."""
@@ -403,7 +439,7 @@ class Person:
         if caps.get("per_period") is not None:
             payout = min(payout, money(caps["per_period"], self.exp))
         if caps.get("per_year") is not None:
-            payout = min(payout, max(ZERO, money(caps["per_year"], self.exp) - paid_year))
+            payout = min(payout, year_room(money(caps["per_year"], self.exp), paid_year))
         return payout
 
     def rate_component(self, c: dict) -> Fraction:
@@ -435,7 +471,7 @@ class Person:
             a = min(a, Fraction(1))
         cap = c.get("caps", {}).get("attainment")
         if cap is not None:
-            a = min(a, Fraction(cap))
+            a = min(a, dec(cap))
         return self.settle(
             c, money(c["target"], self.exp) * curve_at(c["curve"], a), acc != "period"
         )
@@ -448,9 +484,9 @@ class Person:
         x, _ = self.measure(c["measure"], self.start)
         basis = c.get("basis", "first_dollar")
         if basis == "first_dollar":
-            return Fraction(c["rate"]) * x
+            return dec(c["rate"]) * x
         if basis == "above_threshold":
-            return Fraction(c["rate"]) * max(ZERO, x - money(c["threshold"], self.exp))
+            return dec(c["rate"]) * max(ZERO, x - money(c["threshold"], self.exp))
         a = Fraction(x) / self.quota(c["measure"], self.start)
         return money(c["target"], self.exp) * curve_at(c["curve"], a)
 
@@ -463,7 +499,7 @@ class Person:
         out = []
         for m in c["milestones"]:
             key = (c["id"], m["id"])
-            if key not in self.milestones_paid and x >= Fraction(m["attainment"]) * q:
+            if key not in self.milestones_paid and x >= dec(m["attainment"]) * q:
                 self.milestones_paid.add(key)
                 out.append(money(m["amount"], self.exp))
         return out
@@ -484,16 +520,14 @@ class Person:
             if c.get("amount_per_deal") is not None:
                 value += money(c["amount_per_deal"], self.exp)
             if c.get("rate") is not None:
-                value += Fraction(c["rate"]) * r["amount"]
+                value += dec(c["rate"]) * r["amount"]
             out.append((r["deal"], value))
         return out
 
     def mbo_line(self, c: dict, period: int) -> Fraction:
-        got = {o: Fraction(a) for p, comp, o, a in self.mbo if p == period and comp == c["id"]}
-        top = Fraction(c.get("max_achievement", "1"))
-        factor = sum(
-            (Fraction(o["weight"]) * min(got[o["id"]], top) for o in c["objectives"]), ZERO
-        )
+        got = {o: dec(a) for p, comp, o, a in self.mbo if p == period and comp == c["id"]}
+        top = dec(c.get("max_achievement", "1"))
+        factor = sum((dec(o["weight"]) * min(got[o["id"]], top) for o in c["objectives"]), ZERO)
         return money(c["target"], self.exp) * factor
 
     # -- the period ------------------------------------------------------------------------
@@ -532,9 +566,8 @@ class Person:
         rec, gua, elapsed = self.draw
         in_term = elapsed < c["term_periods"]
         guaranteed = in_term and c["kind"] != "recoverable_draw"
-        available = max(0, earnings - amount if guaranteed else earnings)
-        from_rec = min(available, rec)
-        from_gua = min(available - from_rec, gua)
+        available = recoverable_from(earnings, amount, guaranteed)
+        from_rec, from_gua = recover(available, rec, gua)
         rec, gua = rec - from_rec, gua - from_gua
         paid = 0
         if in_term and c["kind"] == "recoverable_draw":
