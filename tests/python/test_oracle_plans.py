@@ -136,22 +136,29 @@ def salescomp_one(case: dict) -> list[dict | None]:
 # ----------------------------------------------------------------------------- the fixed seed, run once
 
 
-def all_cases() -> list[dict]:
-    return list(gen.cases(SEED, COUNT))
+def batch_seed(k: int) -> int:
+    return SEED * 1000 + k
 
 
-@functools.lru_cache(maxsize=1)
-def engine_run() -> tuple[list[dict], list]:
-    """The cases and salescomp's results, batched by calendar."""
-    cases = all_cases()
+def _run_batch(k: int) -> tuple[list[dict], list]:
+    """Batch k: BATCH cases of their own seed and salescomp's results (one run per calendar)."""
+    cases = list(gen.cases(batch_seed(k), min(BATCH, COUNT - k * BATCH)))
     results: list = [None] * len(cases)
     for calendar in oracle.CALENDARS:
         idx = [i for i, c in enumerate(cases) if c["calendar"] == calendar]
-        for b in range(0, len(idx), BATCH):
-            chunk = idx[b : b + BATCH]
-            for i, r in zip(chunk, salescomp_results([cases[i] for i in chunk])):
+        if idx:
+            for i, r in zip(idx, salescomp_results([cases[i] for i in idx])):
                 results[i] = r
     return cases, results
+
+
+_cached_batch = functools.lru_cache(maxsize=None)(_run_batch)
+CACHED = 8  # the default run's batches, kept for the mutation checks; a long run streams the rest
+
+
+def batches():
+    for k in range(-(-COUNT // BATCH)):
+        yield k, (_cached_batch(k) if k < CACHED else _run_batch(k))
 
 
 # ----------------------------------------------------------------------------- shrinking
@@ -195,19 +202,20 @@ def minimise(case: dict, simulate=oracle.simulate) -> dict:
     return case
 
 
-def report(i: int, case: dict, simulate=oracle.simulate) -> str:
+def report(k: int, i: int, case: dict, simulate=oracle.simulate) -> str:
     small = minimise(case, simulate)
     return (
-        f"case {i} of seed {SEED} disagrees; minimised reproducer:\n{pprint.pformat(small, width=110)}\n"
+        f"case {i} of batch {k} (seed {batch_seed(k)}) disagrees; minimised reproducer:\n"
+        f"{pprint.pformat(small, width=110)}\n"
         f"salescomp {salescomp_one(small)}\noracle    {simulate(small)}"
     )
 
 
 def first_mismatch(simulate):
-    cases, results = engine_run()
-    for i, (case, got) in enumerate(zip(cases, results)):
-        if simulate(case) != got:
-            return i, case
+    for k, (cases, results) in batches():
+        for i, (case, got) in enumerate(zip(cases, results)):
+            if simulate(case) != got:
+                return k, i, case
     return None
 
 
@@ -215,11 +223,16 @@ def first_mismatch(simulate):
 
 
 def test_oracle_agrees_with_salescomp_on_random_plans():
-    cases, results = engine_run()
-    bad = [i for i, (c, r) in enumerate(zip(cases, results)) if oracle.simulate(c) != r]
-    assert not bad, f"{len(bad)} of {len(cases)} cases disagree (first {bad[:10]})\n" + report(
-        bad[0], cases[bad[0]]
-    )
+    compared = mismatches = 0
+    first = None
+    for k, (cases, results) in batches():
+        for i, (case, got) in enumerate(zip(cases, results)):
+            compared += 1
+            if oracle.simulate(case) != got:
+                mismatches += 1
+                first = first or (k, i, case)
+    assert compared == COUNT
+    assert not mismatches, f"{mismatches} of {compared} cases disagree\n" + report(*first)
 
 
 # ----------------------------------------------------------------------------- the oracle's power
@@ -446,3 +459,145 @@ def test_every_wrong_oracle_variant_is_caught(monkeypatch, mutant):
     mutant(monkeypatch)
     found = first_mismatch(oracle.simulate)
     assert found is not None, f"{mutant.__doc__}: not caught in {COUNT} cases"
+
+
+def test_a_caught_mutant_is_minimised_to_a_small_reproducer(monkeypatch):
+    _mutant_edge_swapped(monkeypatch)
+    k, i, case = first_mismatch(oracle.simulate)
+    small = minimise(case)
+    # still failing, and no single component, credit or modifier can be removed
+    assert _fails(small, oracle.simulate)
+    assert not any(_fails(s, oracle.simulate) for s in _smaller(small))
+    assert len(small["credits"]) <= len(case["credits"])
+    assert "minimised reproducer" in report(k, i, case)
+
+
+# ----------------------------------------------------------------------------- the docs' examples
+
+
+def _case(components, credits, quota="100000.00", calendar="quarter", rounding=None, **measure):
+    plan = {
+        "id": "p",
+        "currency": "USD",
+        "period": calendar,
+        "measures": [{"id": "m0", **measure}, {"id": "m1"}, {"id": "n", "aggregation": "count"}],
+        "components": components,
+    }
+    if rounding:
+        plan["rounding"] = rounding
+    starts = [b[0].isoformat() for b in oracle.CALENDARS[calendar]]
+    return {
+        "calendar": calendar,
+        "plan": plan,
+        "deals": [[1, term] for _, _, term in credits],
+        "credits": [[d, i, "direct", "new_business", a] for i, (d, a, _) in enumerate(credits)],
+        "quotas": [[m, s, quota] for s in starts for m in ("m0", "m1", "n")],
+        "mbo": [],
+    }
+
+
+def _flat(cid="c", rate="0.05", **options):
+    return {"id": cid, "type": "flat_rate", "measure": "m0", "rate": rate, **options}
+
+
+TIERS = [
+    {"from": "0", "to": "0.5", "rate": "0.02"},
+    {"from": "0.5", "to": "1", "rate": "0.05"},
+    {"from": "1", "rate": "0.1"},
+]
+DOCUMENTED = {
+    # 0.02 x 50,000 + 0.05 x 50,000 + 0.10 x 20,000 = 5,500.00
+    "marginal tiers": (
+        _case(
+            [{"id": "c", "type": "tiered", "measure": "m0", "tiers": TIERS}],
+            [("2026-02-01", "120000", 12)],
+        ),
+        [{("c", -1): 550000}, {}],
+    ),
+    # counted up to 2,000,000 (A = 1 < 1.25): 0.05 x 2,000,000 = 100,000.00, no kicker
+    "attainment cap before the kicker": (
+        _case(
+            [_flat(caps={"attainment": "1"}, kicker={"level": "1.25", "multiplier": "1.5"})],
+            [("2026-02-01", "3000000", 12)],
+            quota="2000000",
+        ),
+        [{("c", -1): 10000000}, {}],
+    ),
+    # a refund below the decelerator's level: 0.025 x -300,000 = -7,500.00
+    "refund under a band decelerator": (
+        _case(
+            [_flat(adjustments=[{"direction": "below", "level": "0.5", "multiplier": "0.5"}])],
+            [("2026-02-01", "-300000", 12)],
+            quota="300000",
+        ),
+        [{("c", -1): -750000}, {}],
+    ),
+    # deals netting to 0 at 10%, cap 15.00: min(20, 15) - 20 = -5.00
+    "per-deal cap at net zero": (
+        _case(
+            [_flat(rate="0.1", caps={"per_deal": "15"})],
+            [("2026-02-01", "200", 12), ("2026-02-02", "-200", 12)],
+        ),
+        [{("c", -1): -500}, {}],
+    ),
+    # three lines of 617.285: 1,851.855 -> 1,851.86 once, 617.29 + 617.29 + 617.28
+    "per_statement rounding": (
+        _case(
+            [_flat("a"), _flat("b"), _flat("c")],
+            [("2026-02-01", "12345.70", 12)],
+            rounding={"mode": "HalfEven", "scope": "per_statement"},
+        ),
+        [{("a", -1): 61729, ("b", -1): 61729, ("c", -1): 61728}, {}],
+    ),
+    # a weighted credit is money: 0.05 x 1.5 = 0.075 counts 0.08 (HalfEven), 100% of it
+    "weighted credit rounded per credit": (
+        _case(
+            [_flat(rate="1")],
+            [("2026-02-01", "0.05", 24)],
+            multipliers=[{"min_term_months": 24, "factor": "1.5"}],
+        ),
+        [{("c", -1): 8}, {}],
+    ),
+    # ... and refused under Unnecessary
+    "inexact weighted credit under Unnecessary": (
+        _case(
+            [_flat(rate="1")],
+            [("2026-02-01", "0.05", 24)],
+            rounding={"mode": "Unnecessary"},
+            multipliers=[{"min_term_months": 24, "factor": "1.5"}],
+        ),
+        [None],
+    ),
+    # recoverable guarantee 5,000 for 3 periods, forgiven: E 3,000 / 6,000 / 5,500:
+    # top-up 2,000; 1,000 recovered; 500 recovered and 500 forgiven; then nothing
+    "recoverable guarantee": (
+        _case(
+            [
+                _flat(rate="1"),
+                {
+                    "id": "d",
+                    "type": "draw",
+                    "kind": "recoverable_guarantee",
+                    "amount": "5000",
+                    "term_periods": 3,
+                    "forgive_at_term_end": True,
+                },
+            ],
+            [("2026-01-05", "3000", 12), ("2026-02-05", "6000", 12), ("2026-03-05", "5500", 12)],
+            calendar="month",
+        ),
+        [
+            {("c", -1): 300000, ("d", -1): 200000},
+            {("c", -1): 600000, ("d.recovery", -1): -100000},
+            {("c", -1): 550000, ("d.recovery", -1): -50000},
+            {},
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_oracle_and_salescomp_reproduce_the_documented_examples(name):
+    case, want = DOCUMENTED[name]
+    assert oracle.simulate(case) == want
+    assert salescomp_one(case) == want
