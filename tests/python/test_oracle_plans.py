@@ -43,13 +43,20 @@ def _inputs(cases: list[dict]):
     credits: dict[str, list] = {
         k: [] for k in ("person", "deal", "date", "amount", "currency", "kind", "deal_type")
     }
-    deals: dict[str, list] = {"close_date": [], "product": [], "term_months": []}
+    deals: dict[str, list] = {
+        "close_date": [],
+        "cancellation_date": [],
+        "product": [],
+        "term_months": [],
+    }
     for person, case in enumerate(cases):
         plans.append(Plan.from_json(json.dumps({**case["plan"], "id": f"p{person}"})))
         assignments.append({"person": person, "plan": f"p{person}", "from": "2026-01-01"})
         base = len(deals["product"])
-        for product, term in case["deals"]:
-            deals["close_date"].append("2026-01-01")
+        for product, term, *dates in case["deals"]:
+            close, cancel = (dates + ["2026-01-01", None])[:2]
+            deals["close_date"].append(close)
+            deals["cancellation_date"].append(cancel)
             deals["product"].append(product)
             deals["term_months"].append(term)
         currency = case["plan"]["currency"]
@@ -63,6 +70,7 @@ def _inputs(cases: list[dict]):
             for m, s, a in case["quotas"]
         ]
     credits["amount"] = pa.array(credits["amount"], pa.decimal128(38, 3))
+    deals["cancellation_date"] = pa.array(deals["cancellation_date"], pa.string())
     return plans, assignments, pa.table(credits), pa.table(deals), quotas
 
 
@@ -433,6 +441,65 @@ def _mutant_hybrid_at_threshold_rate(monkeypatch):
     monkeypatch.setattr(oracle, "base_pieces", pieces)
 
 
+def _mutant_deal_tie_to_larger_deal(monkeypatch):
+    """Wrong: a commission unit tied between deals goes to the later (larger) deal."""
+    right = oracle.allocate
+    monkeypatch.setattr(
+        oracle, "allocate", lambda total, weights: right(total, weights[::-1])[::-1]
+    )
+
+
+def _mutant_window_end_swapped(monkeypatch):
+    """Wrong: a clawback window's inclusive end read as exclusive and the other way round."""
+    right = oracle.clawback_share
+    swap = {"inclusive": "exclusive", "exclusive": "inclusive"}
+
+    def share(c, close, cancel, term):
+        return right(
+            {**c, "window_end": swap[c.get("window_end", "inclusive")]}, close, cancel, term
+        )
+
+    monkeypatch.setattr(oracle, "clawback_share", share)
+
+
+def _mutant_clawback_rounded_signed(monkeypatch):
+    """Wrong: the clawback rounds -k x paid with the mode, not the magnitude then negated."""
+    right = oracle.round_minor
+    flip = {"Floor": "Ceiling", "Ceiling": "Floor"}
+
+    def clawbacks(self):
+        self.mode, mode = flip.get(self.mode, self.mode), self.mode
+        try:
+            return right_clawbacks(self)
+        finally:
+            self.mode = mode
+
+    right_clawbacks = oracle.Person.clawbacks
+    monkeypatch.setattr(oracle.Person, "clawbacks", clawbacks)
+    assert right is oracle.round_minor
+
+
+def _mutant_reverse_attainment_ignored(monkeypatch):
+    """Wrong: reverse_attainment does not take a cancelled deal's credit out of the measures."""
+    monkeypatch.setattr(oracle.Person, "counts", lambda self, r: True)
+
+
+def _mutant_attributed_despite_refunds(monkeypatch):
+    """Wrong: commission is attributed to deals even in a period with a refund."""
+
+    def attribute(self, measure_id, amount):
+        m = self.measures[measure_id]
+        by_deal: dict[int, int] = {}
+        for r in self.span_credits(measure_id, self.start):
+            by_deal[r["deal"]] = by_deal.get(r["deal"], 0) + oracle.weighted(m, r, self.mode)
+        deals = sorted(d for d in by_deal if by_deal[d] > 0)
+        if deals:
+            for deal, part in zip(deals, oracle.allocate(amount, [by_deal[d] for d in deals])):
+                self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + part
+
+    monkeypatch.setattr(oracle.Person, "attribute", attribute)
+
+
 MUTANTS = [
     _mutant_statement_tie_to_later,
     _mutant_half_up_toward_ceiling,
@@ -451,6 +518,11 @@ MUTANTS = [
     _mutant_spif_window_end_exclusive,
     _mutant_curve_extrapolated_below_zero,
     _mutant_hybrid_at_threshold_rate,
+    _mutant_deal_tie_to_larger_deal,
+    _mutant_window_end_swapped,
+    _mutant_clawback_rounded_signed,
+    _mutant_reverse_attainment_ignored,
+    _mutant_attributed_despite_refunds,
 ]
 
 

@@ -8,8 +8,9 @@ interpolated; both edges; attainment and amount bases) with band and whole
 adjustments above and below, soft, attainment, per-deal, per-period and
 per-year caps, kickers, gates (both bases and effects, other measures and
 spans) and every accumulation; target_incentive (flat and extend),
-per_unit, manager_override (three bases), milestone_bonus, spif, mbo and the
-three draw kinds. Measures land exactly on a level of the plan, or one minor
+per_unit, manager_override (three bases), milestone_bonus, spif, mbo, the
+three draw kinds and clawbacks (three methods, both window ends, reversed
+attainment; cancellations often exactly on a window's end). Measures land exactly on a level of the plan, or one minor
 unit beside it, in about half of the periods; refunds (negative credits) and
 whole periods of refunds occur.
 """
@@ -263,6 +264,23 @@ def _component(rng: random.Random, kind: str, cid: str, exponent: int, calendar:
         if rng.random() < 0.5:
             c["max_achievement"] = rng.choice(["1", "1.5", "0.5", "2"])
         return c
+    if kind == "clawback":
+        c = {"id": cid, "type": "clawback", "window_days": rng.choice([0, 30, 45, 60, 90])}
+        if rng.random() < 0.5:
+            c["window_end"] = rng.choice(["inclusive", "exclusive"])
+        c["method"] = rng.choice(["full", "pro_rata_unserved_term", "stepped"])
+        fit = [d for d in (10, 30, 45, 60, 90) if d <= c["window_days"]]
+        if c["method"] == "stepped" and not fit:
+            c["method"] = "full"
+        if c["method"] == "stepped":
+            steps = sorted(rng.sample(fit, rng.randint(1, min(3, len(fit)))))
+            shares = sorted(
+                (rng.choice(["1", "0.5", "0.25", "0.333333333333"]) for _ in steps), reverse=True
+            )
+            c["steps"] = [{"within_days": d, "share": sh} for d, sh in zip(steps, shares)]
+        if rng.random() < 0.5:
+            c["reverse_attainment"] = rng.random() < 0.5
+        return c
     c = {
         "id": cid,
         "type": "draw",
@@ -282,6 +300,7 @@ COMPONENT_KINDS = (
     + ["tiered"] * 5
     + ["target_incentive"] * 2
     + ["per_unit", "manager_override", "milestone_bonus", "spif", "mbo", "draw"]
+    + ["clawback"] * 3
 )
 
 
@@ -316,8 +335,9 @@ def plan(rng: random.Random, calendar: str) -> dict:
     currency = rng.choice(list(EXPONENTS))
     exponent = EXPONENTS[currency]
     kinds = rng.sample(COMPONENT_KINDS, rng.randint(1, 3))
-    if kinds.count("draw") > 1:
-        kinds = [k for k in kinds if k != "draw"] + ["draw"]
+    for once in ("draw", "clawback"):  # at most one of each
+        if kinds.count(once) > 1:
+            kinds = [k for k in kinds if k != once] + [once]
     components = [_component(rng, k, f"c{i}", exponent, calendar) for i, k in enumerate(kinds)]
     p: dict = {
         "id": "p",
@@ -331,6 +351,10 @@ def plan(rng: random.Random, calendar: str) -> dict:
         p["rounding"] = {"mode": mode}
         if rng.random() < 0.35:
             p["rounding"]["scope"] = "per_statement"
+            if mode == "Unnecessary" and rng.random() < 0.5:
+                # twin lines of half a unit each: inexact lines, an exact total
+                twin = {"type": "flat_rate", "measure": "m0", "rate": "0.05"}
+                components += [{"id": "t0", **twin}, {"id": "t1", **twin}]
     return p
 
 
@@ -400,16 +424,17 @@ def case(rng: random.Random) -> dict:
         for m in ("m0", "m1", "n"):
             quotas.append([m, start.isoformat(), _text(_quota(rng, exponent), exponent)])
         for _ in range(rng.choice([0, 1, 2, 3, 4, 6])):
-            if deals and rng.random() < 0.2:
+            day = _day(rng, start, end)
+            if deals and rng.random() < 0.2:  # another credit of an earlier deal
                 deal = rng.randrange(len(deals))
             else:
                 deal = len(deals)
-                deals.append([rng.randint(1, 3), rng.choice([12, 24, 36])])
+                deals.append(_deal(rng, day))
             kind = rng.choice(KINDS) if rng.random() < 0.3 else "direct"
             deal_type = rng.choice(DEAL_TYPES)
             credits.append(
                 [
-                    _day(rng, start, end).isoformat(),
+                    day.isoformat(),
                     deal,
                     kind,
                     deal_type,
@@ -418,8 +443,8 @@ def case(rng: random.Random) -> dict:
             )
         if targets and rng.random() < 0.6:
             credits += _balancing(rng, targets, bounds, credits, quotas, exponent, len(deals))
-            if len(credits) and credits[-1][1] == len(deals):
-                deals.append([rng.randint(1, 3), 12])
+            if credits and credits[-1][1] == len(deals):
+                deals.append([rng.randint(1, 3), 12, credits[-1][0], None])
         for c in p["components"]:
             if c["type"] == "mbo":
                 for o in c["objectives"]:
@@ -439,6 +464,18 @@ def case(rng: random.Random) -> dict:
         "quotas": quotas,
         "mbo": mbo,
     }
+
+
+def _deal(rng: random.Random, close: dt.date) -> list:
+    """[product, term_months, close date, cancellation date or None]."""
+    days = rng.choice([0, 30, 45, 60, 90, rng.randint(0, 100)])  # often on a window's end
+    cancel = close + dt.timedelta(days=days) if rng.random() < 0.3 else None
+    return [
+        rng.randint(1, 3),
+        rng.choice([12, 24, 36]),
+        close.isoformat(),
+        cancel and cancel.isoformat(),
+    ]
 
 
 def _quota(rng: random.Random, exponent: int) -> int:

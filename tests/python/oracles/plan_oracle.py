@@ -4,14 +4,14 @@ docs/plan-reference.md and docs/money.md alone.
 Pure Python with ``fractions.Fraction``; it imports nothing from salescomp.
 A *case* (see plan_cases.py) is one person on one plan over a few pay periods:
 ``calendar``, ``plan`` (the plan document as a dict), ``deals``
-(``[product, term_months]`` per local deal), ``credits``
-(``[date, deal, kind, deal_type, amount]``), ``quotas``
-(``[measure, period_start, amount]``) and ``mbo`` (``[period, component,
-objective, achievement]``). ``simulate(case)`` runs the periods in order with
-the carried state and gives one entry per period: ``{(component, deal):
-minor units}`` of the non-zero lines (deal -1 when the line is not tied to a
-deal), or ``None`` when the person's period is refused as inexact
-(``Unnecessary``), after which the case stops.
+(``[product, term_months, close, cancellation or None]`` per local deal; the
+dates only matter to clawbacks), ``credits`` (``[date, deal, kind, deal_type,
+amount]``), ``quotas`` (``[measure, period_start, amount]``) and ``mbo``
+(``[period, component, objective, achievement]``). ``simulate(case)`` runs the
+periods in order with the carried state and gives one entry per period:
+``{(component, deal): minor units}`` of the non-zero lines (deal -1 when the
+line is not tied to a deal), or ``None`` when the person's period is refused
+as inexact (``Unnecessary``), after which the case stops.
 
 Rules used (plan-reference.md unless said):
 * amounts in minor units, exact rationals until one rounding per line
@@ -36,11 +36,17 @@ Rules used (plan-reference.md unless said):
   (floors, then one unit to the largest fractional parts, earlier line first),
   ``Unnecessary`` (per_statement: only the total must be exact), the draw on
   the period's lines (recovery first, recoverable then guarantee balance,
-  forgiveness at term end).
+  forgiveness at term end);
+* clawbacks: measure-based lines attributed to the period's deals pro rata to
+  their credit (money.md's largest remainder, ties to the smaller deal; not in
+  a period with a refund), SPIF lines to their deal; a deal cancelled in the
+  period claws back ``k x paid`` (window inclusive / exclusive; full,
+  pro rata unserved term, stepped), the magnitude rounded then negated;
+  ``reverse_attainment`` takes the deal's credits out of every measure.
 
-Not covered: clawbacks, payout timing and holdbacks, mid-period plan changes,
-FX and pay currencies, what-if, restatement, a zero or missing quota (the
-errors), explanations' text.
+Not covered: payout timing and holdbacks, mid-period plan changes, FX and pay
+currencies, what-if, restatement, a zero or missing quota (the errors), two
+balances of a draw at once (one draw per plan), explanations' text.
 """
 
 from __future__ import annotations
@@ -62,6 +68,13 @@ KINDS = (
     "territory",
 )
 ZERO = Fraction(0)
+MEASURED = {  # measure-based component types and the Person method paying them
+    "flat_rate": "rate_component",
+    "tiered": "rate_component",
+    "target_incentive": "target_incentive",
+    "per_unit": "per_unit",
+    "manager_override": "override",
+}
 
 
 @functools.cache
@@ -349,6 +362,54 @@ def recover(available: int, recoverable: int, guarantee: int) -> tuple[int, int]
     return from_recoverable, min(available - from_recoverable, guarantee)
 
 
+# ----------------------------------------------------------------------------- clawbacks
+
+
+def _cancellation(deal: list) -> dt.date | None:
+    return _D(deal[3]) if len(deal) > 3 and deal[3] else None
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """money.md: floors of |total| x w / W, leftover units to the largest remainders
+    (ties to the earlier part, the smaller deal), a negative total mirrored."""
+    W, t = sum(weights), abs(total)
+    parts = [t * w // W for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: -(t * weights[i] % W))
+    for i in order[: t - sum(parts)]:
+        parts[i] += 1
+    return parts if total >= 0 else [-p for p in parts]
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's end."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def clawback_share(c: dict, close: dt.date, cancel: dt.date, term_months: int) -> Fraction | None:
+    """k of a cancellation (None outside the window): full 1, pro rata unserved term, or stepped."""
+    days = (cancel - close).days
+    inclusive = c.get("window_end", "inclusive") == "inclusive"
+
+    def within(limit: int) -> bool:
+        return days <= limit if inclusive else days < limit
+
+    if not within(c["window_days"]):
+        return None
+    method = c.get("method", "full")
+    if method == "full":
+        return Fraction(1)
+    if method == "pro_rata_unserved_term":
+        end = add_months(close, term_months)
+        return Fraction(max(0, (end - cancel).days), (end - close).days)
+    for step in c.get("steps", ()):
+        if within(step["within_days"]):
+            return dec(step["share"])
+    return ZERO
+
+
 # ----------------------------------------------------------------------------- one person's periods
 
 
@@ -372,6 +433,7 @@ class Person:
                     "amount": minor_units(amount, self.exp),
                     "product": deals[deal][0],
                     "term": deals[deal][1],
+                    "cancel": _cancellation(deals[deal]),
                 }
                 for d, deal, kind, deal_type, amount in case["credits"]
             ),
@@ -384,6 +446,11 @@ class Person:
         self.milestones_paid: set[tuple[str, str]] = set()
         self.draw = [0, 0, 0]  # recoverable balance, guarantee balance, periods elapsed
         self.quarter_start = None
+        self.deals = case["deals"]
+        claws = [c for c in self.plan["components"] if c["type"] == "clawback"]
+        self.clawback = claws[-1] if claws else None
+        self.reverse = bool(self.clawback and self.clawback.get("reverse_attainment"))
+        self.paid_on_deal: dict[int, int] = {}  # tracked for plans with a clawback
 
     # -- spans ------------------------------------------------------------------------
 
@@ -394,7 +461,15 @@ class Person:
 
     def span_credits(self, measure_id: str, start: dt.date):
         m = self.measures[measure_id]
-        return [r for r in self.credits if start <= r["date"] <= self.end and matches(m, r)]
+        return [
+            r
+            for r in self.credits
+            if start <= r["date"] <= self.end and matches(m, r) and self.counts(r)
+        ]
+
+    def counts(self, r: dict) -> bool:
+        """reverse_attainment: a deal cancelled by the period end no longer counts."""
+        return not (self.reverse and r["cancel"] is not None and r["cancel"] <= self.end)
 
     def measure(self, measure_id: str, start: dt.date) -> tuple[int, int]:
         """(sum of weighted credits, count of rows) over [start, period end]."""
@@ -510,6 +585,8 @@ class Person:
         for r in self.credits:
             if not (self.start <= r["date"] <= self.end and lo <= r["date"] <= hi):
                 continue
+            if not self.counts(r):
+                continue
             if c.get("deal_types") and r["deal_type"] not in c["deal_types"]:
                 continue
             if c.get("products") and r["product"] not in c["products"]:
@@ -537,14 +614,8 @@ class Person:
         lines = []
         for c in self.plan["components"]:
             t = c["type"]
-            if t in ("flat_rate", "tiered"):
-                lines.append((c["id"], -1, self.rate_component(c)))
-            elif t == "target_incentive":
-                lines.append((c["id"], -1, self.target_incentive(c)))
-            elif t == "per_unit":
-                lines.append((c["id"], -1, self.per_unit(c)))
-            elif t == "manager_override":
-                lines.append((c["id"], -1, self.override(c)))
+            if t in MEASURED:
+                lines.append((c["id"], -1, getattr(self, MEASURED[t])(c)))
             elif t == "milestone_bonus":
                 lines += [(c["id"], -1, v) for v in self.milestones(c)]
             elif t == "spif":
@@ -581,15 +652,59 @@ class Person:
         self.draw = [rec, gua, elapsed + 1]
         return [(c["id"], -1, paid), (c["id"] + ".recovery", -1, -(from_rec + from_gua))]
 
+    # -- clawbacks ------------------------------------------------------------------------
+
+    def record(self, cid: str, deal: int, m: int) -> None:
+        self.paid_year[cid] = self.paid_year.get(cid, 0) + m
+        self.paid_quarter[cid] = self.paid_quarter.get(cid, 0) + m
+        if self.clawback and deal >= 0:
+            self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + m
+
+    def attribute(self, measure_id: str, amount: int) -> None:
+        """A measure-based line is spread over the period's deals pro rata to their credit
+        (largest remainder, ties to the smaller deal); not in a period with a refund."""
+        m = self.measures[measure_id]
+        by_deal: dict[int, int] = {}
+        for r in self.span_credits(measure_id, self.start):
+            by_deal[r["deal"]] = by_deal.get(r["deal"], 0) + weighted(m, r, self.mode)
+        if any(w < 0 for w in by_deal.values()) or sum(by_deal.values()) <= 0:
+            return
+        deals = sorted(by_deal)
+        for deal, part in zip(deals, allocate(amount, [by_deal[d] for d in deals])):
+            self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + part
+
+    def clawbacks(self) -> list[tuple[str, int, int]]:
+        """Deals cancelled in the period claw back k x what was actually paid on them."""
+        c, out = self.clawback, []
+        for deal in sorted(self.paid_on_deal):
+            cancel = _cancellation(self.deals[deal])
+            paid = self.paid_on_deal[deal]
+            if cancel is None or not (self.start <= cancel <= self.end) or paid <= 0:
+                continue
+            k = clawback_share(c, _D(self.deals[deal][2]), cancel, self.deals[deal][1])
+            if k is None:
+                continue
+            line = -round_minor(k * paid, self.mode)
+            self.record(c["id"], deal, line)
+            out.append((c["id"], deal, line))
+        return out
+
     def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
         self.start, self.end, self.qs, self.ys = bounds
         if self.quarter_start != self.qs:
             self.quarter_start = self.qs
             self.paid_quarter = {}
         lines = self.round_lines(self.component_lines(period))
-        for cid, _, m in lines:
-            self.paid_year[cid] = self.paid_year.get(cid, 0) + m
-            self.paid_quarter[cid] = self.paid_quarter.get(cid, 0) + m
+        # measure-based lines are attributed to deals; milestones, SPIFs (own deal) and MBOs not
+        measure_of = {
+            c["id"]: c.get("measure") for c in self.plan["components"] if c["type"] in MEASURED
+        }
+        for cid, deal, m in lines:
+            self.record(cid, deal, m)
+            if self.clawback and deal < 0 and cid in measure_of and m != 0:
+                self.attribute(measure_of[cid], m)
+        if self.clawback:
+            lines += self.clawbacks()
         for c in self.plan["components"]:
             if c["type"] == "draw":
                 lines += self.draw_lines(c, sum(m for _, _, m in lines))
