@@ -44,22 +44,37 @@ def _inputs(cases: list[dict]):
         k: [] for k in ("person", "deal", "date", "amount", "currency", "kind", "deal_type")
     }
     deals: dict[str, list] = {
-        "close_date": [],
-        "cancellation_date": [],
-        "product": [],
-        "term_months": [],
+        k: []
+        for k in (
+            "close_date",
+            "cancellation_date",
+            "invoice_date",
+            "collection_date",
+            "amount",
+            "currency",
+            "product",
+            "term_months",
+        )
     }
+    collections: dict[str, list] = {"deal": [], "date": [], "amount": [], "currency": []}
     for person, case in enumerate(cases):
         plans.append(Plan.from_json(json.dumps({**case["plan"], "id": f"p{person}"})))
         assignments.append({"person": person, "plan": f"p{person}", "from": "2026-01-01"})
         base = len(deals["product"])
-        for product, term, *dates in case["deals"]:
-            close, cancel = (dates + ["2026-01-01", None])[:2]
+        currency = case["plan"]["currency"]
+        for d, (product, term, *dates) in enumerate(case["deals"]):
+            close, cancel, events = (dates + ["2026-01-01", None, {}][len(dates) :])[:3]
             deals["close_date"].append(close)
             deals["cancellation_date"].append(cancel)
+            deals["invoice_date"].append(events.get("invoice"))
+            deals["collection_date"].append(events.get("collection_date"))
+            deals["amount"].append(Decimal(events.get("amount", "1")))
+            deals["currency"].append(currency)
+            for date, amount in events.get("collections", ()):
+                for k, v in zip(collections, (base + d, date, Decimal(amount), currency)):
+                    collections[k].append(v)
             deals["product"].append(product)
             deals["term_months"].append(term)
-        currency = case["plan"]["currency"]
         for date, deal, kind, deal_type, amount in case["credits"]:
             for k, v in zip(
                 credits, (person, base + deal, date, Decimal(amount), currency, kind, deal_type)
@@ -70,8 +85,12 @@ def _inputs(cases: list[dict]):
             for m, s, a in case["quotas"]
         ]
     credits["amount"] = pa.array(credits["amount"], pa.decimal128(38, 3))
-    deals["cancellation_date"] = pa.array(deals["cancellation_date"], pa.string())
-    return plans, assignments, pa.table(credits), pa.table(deals), quotas
+    for k in ("cancellation_date", "invoice_date", "collection_date"):
+        deals[k] = pa.array(deals[k], pa.string())
+    deals["amount"] = pa.array(deals["amount"], pa.decimal128(38, 3))
+    collections["amount"] = pa.array(collections["amount"], pa.decimal128(38, 3))
+    paid = pa.table(collections) if collections["deal"] else None
+    return plans, assignments, pa.table(credits), pa.table(deals), quotas, paid
 
 
 def _period_dict(bounds) -> dict:
@@ -91,7 +110,7 @@ def _refused(error: ValidationError) -> set[int]:
 
 def salescomp_results(cases: list[dict]) -> list[list[dict | None]]:
     """Per case, per period: {(component, deal): minor units} of the non-zero lines, or None."""
-    plans, assignments, credits, deals, quotas = _inputs(cases)
+    plans, assignments, credits, deals, quotas, collections = _inputs(cases)
     bases = [0]
     for c in cases:
         bases.append(bases[-1] + len(c["deals"]))
@@ -112,6 +131,7 @@ def salescomp_results(cases: list[dict]) -> list[list[dict | None]]:
                     assignments=[a for a in assignments if a["person"] in active],
                     credits=credits,
                     deals=deals,
+                    collections=collections,
                     quotas=quotas,
                     mbo=[e for e in mbo if e["person"] in active],
                     period=_period_dict(bounds),
@@ -500,6 +520,29 @@ def _mutant_attributed_despite_refunds(monkeypatch):
     monkeypatch.setattr(oracle.Person, "attribute", attribute)
 
 
+def _mutant_release_day_after(monkeypatch):
+    """Wrong: a holdback is released only after its release date (release < period end)."""
+    monkeypatch.setattr(oracle, "released", lambda release, end: release < end)
+
+
+def _mutant_cancelled_deal_not_forfeited(monkeypatch):
+    """Wrong: commission earned on a cancelled deal but held back is still released later."""
+    right = oracle.Person.clawbacks
+
+    def clawbacks(self):
+        earned, now = dict(self.earned_on_deal), dict(self.earned_now)
+        out = right(self)
+        self.earned_on_deal, self.earned_now = earned, now
+        return out
+
+    monkeypatch.setattr(oracle.Person, "clawbacks", clawbacks)
+
+
+def _mutant_collection_share_uncapped(monkeypatch):
+    """Wrong: collections above the deal amount pay more than what was earned."""
+    monkeypatch.setattr(oracle, "collected_share", lambda got, amount: oracle.Fraction(got, amount))
+
+
 MUTANTS = [
     _mutant_statement_tie_to_later,
     _mutant_half_up_toward_ceiling,
@@ -523,6 +566,9 @@ MUTANTS = [
     _mutant_clawback_rounded_signed,
     _mutant_reverse_attainment_ignored,
     _mutant_attributed_despite_refunds,
+    _mutant_release_day_after,
+    _mutant_cancelled_deal_not_forfeited,
+    _mutant_collection_share_uncapped,
 ]
 
 

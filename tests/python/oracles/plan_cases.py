@@ -10,7 +10,9 @@ per-year caps, kickers, gates (both bases and effects, other measures and
 spans) and every accumulation; target_incentive (flat and extend),
 per_unit, manager_override (three bases), milestone_bonus, spif, mbo, the
 three draw kinds and clawbacks (three methods, both window ends, reversed
-attainment; cancellations often exactly on a window's end). Measures land exactly on a level of the plan, or one minor
+attainment; cancellations often exactly on a window's end), payout timing on
+booking, invoice and collection (rows or a collection date) with and without
+holdbacks. Measures land exactly on a level of the plan, or one minor
 unit beside it, in about half of the periods; refunds (negative credits) and
 whole periods of refunds occur.
 """
@@ -21,7 +23,7 @@ import datetime as dt
 import random
 from fractions import Fraction
 
-from .plan_oracle import CALENDARS, EXPONENTS, KINDS, minor_units
+from .plan_oracle import _D, CALENDARS, EXPONENTS, KINDS, minor_units
 
 MODES = ("HalfEven", "HalfUp", "HalfDown", "Up", "Down", "Ceiling", "Floor", "Unnecessary")
 DEAL_TYPES = ("new_business", "renewal", "upsell", "cross_sell", "cancellation", "refund")
@@ -355,6 +357,13 @@ def plan(rng: random.Random, calendar: str) -> dict:
                 # twin lines of half a unit each: inexact lines, an exact total
                 twin = {"type": "flat_rate", "measure": "m0", "rate": "0.05"}
                 components += [{"id": "t0", **twin}, {"id": "t1", **twin}]
+    if rng.random() < 0.2:
+        p["payout_timing"] = {"basis": rng.choice(["booking", "invoice", "collection"])}
+        if rng.random() < 0.6:
+            p["payout_timing"]["holdback"] = {
+                "share": rng.choice(["0.2", "0.5", "0.1", "0.9", "0.333333333333"]),
+                "release_after_days": rng.choice([0, 30, 60, 90]),
+            }
     return p
 
 
@@ -429,7 +438,7 @@ def case(rng: random.Random) -> dict:
                 deal = rng.randrange(len(deals))
             else:
                 deal = len(deals)
-                deals.append(_deal(rng, day))
+                deals.append(_deal(rng, day, exponent, "payout_timing" in p))
             kind = rng.choice(KINDS) if rng.random() < 0.3 else "direct"
             deal_type = rng.choice(DEAL_TYPES)
             credits.append(
@@ -444,7 +453,7 @@ def case(rng: random.Random) -> dict:
         if targets and rng.random() < 0.6:
             credits += _balancing(rng, targets, bounds, credits, quotas, exponent, len(deals))
             if credits and credits[-1][1] == len(deals):
-                deals.append([rng.randint(1, 3), 12, credits[-1][0], None])
+                deals.append(_deal(rng, _D(credits[-1][0]), exponent, "payout_timing" in p))
         for c in p["components"]:
             if c["type"] == "mbo":
                 for o in c["objectives"]:
@@ -466,16 +475,38 @@ def case(rng: random.Random) -> dict:
     }
 
 
-def _deal(rng: random.Random, close: dt.date) -> list:
-    """[product, term_months, close date, cancellation date or None]."""
+def _deal(rng: random.Random, close: dt.date, exponent: int, timing: bool) -> list:
+    """[product, term_months, close date, cancellation date or None(, payment events)]."""
     days = rng.choice([0, 30, 45, 60, 90, rng.randint(0, 100)])  # often on a window's end
     cancel = close + dt.timedelta(days=days) if rng.random() < 0.3 else None
-    return [
+    deal = [
         rng.randint(1, 3),
         rng.choice([12, 24, 36]),
         close.isoformat(),
         cancel and cancel.isoformat(),
     ]
+    if timing:
+        deal.append(_payment_events(rng, close, exponent))
+    return deal
+
+
+def _payment_events(rng: random.Random, close: dt.date, exponent: int) -> dict:
+    """Invoice date, deal amount and collections (rows, or one collection date)."""
+
+    def later() -> str:
+        return (close + dt.timedelta(days=rng.choice([0, 30, rng.randint(0, 100)]))).isoformat()
+
+    amount = rng.randint(1, 10**5) * 10**exponent
+    events: dict = {"amount": _text(amount, exponent)}
+    if rng.random() < 0.8:
+        events["invoice"] = later()
+    roll = rng.random()
+    if roll < 0.4:
+        parts = [rng.randint(0, amount) for _ in range(rng.randint(1, 3))]
+        events["collections"] = [[later(), _text(p, exponent)] for p in parts]
+    elif roll < 0.7:
+        events["collection_date"] = later()
+    return events
 
 
 def _quota(rng: random.Random, exponent: int) -> int:

@@ -42,10 +42,16 @@ Rules used (plan-reference.md unless said):
   a period with a refund), SPIF lines to their deal; a deal cancelled in the
   period claws back ``k x paid`` (window inclusive / exclusive; full,
   pro rata unserved term, stepped), the magnitude rounded then negated;
-  ``reverse_attainment`` takes the deal's credits out of every measure.
+  ``reverse_attainment`` takes the deal's credits out of every measure;
+* payout timing (booking / invoice / collection, holdbacks): with a deferred
+  basis or a holdback, lines on deals are earned, and one ``payout_timing``
+  line per deal brings the statement to ``round(earned x basis share x
+  released share) - paid before - earned on the deal this period``; a
+  cancelled deal's earned but unpaid commission is forfeited; per-deal state
+  is dropped once it cannot matter (window passed, nothing outstanding), so a
+  later credit on that deal starts afresh.
 
-Not covered: payout timing and holdbacks, mid-period plan changes, FX and pay
-currencies, what-if, restatement, a zero or missing quota (the errors), two
+Not covered: mid-period plan changes, FX and pay currencies, what-if, restatement, a zero or missing quota (the errors), two
 balances of a draw at once (one draw per plan), explanations' text.
 """
 
@@ -410,6 +416,19 @@ def clawback_share(c: dict, close: dt.date, cancel: dt.date, term_months: int) -
     return ZERO
 
 
+# ----------------------------------------------------------------------------- payout timing
+
+
+def released(release: dt.date, period_end: dt.date) -> bool:
+    """A holdback is released in the period its release date falls in (release <= end)."""
+    return release <= period_end
+
+
+def collected_share(collected: int, amount: int) -> Fraction:
+    """Pay on collection: collected / deal amount, at most 1."""
+    return min(Fraction(1), max(ZERO, Fraction(collected, amount)))
+
+
 # ----------------------------------------------------------------------------- one person's periods
 
 
@@ -450,7 +469,12 @@ class Person:
         claws = [c for c in self.plan["components"] if c["type"] == "clawback"]
         self.clawback = claws[-1] if claws else None
         self.reverse = bool(self.clawback and self.clawback.get("reverse_attainment"))
-        self.paid_on_deal: dict[int, int] = {}  # tracked for plans with a clawback
+        timing = self.plan.get("payout_timing") or {}
+        self.deferred = timing.get("basis", "booking") != "booking" or "holdback" in timing
+        self.track = bool(self.clawback) or self.deferred  # per-deal state is needed
+        self.paid_on_deal: dict[int, int] = {}
+        self.earned_on_deal: dict[int, int] = {}  # deferred timing: earned, paid or not
+        self.earned_now: dict[int, int] = {}
 
     # -- spans ------------------------------------------------------------------------
 
@@ -654,10 +678,18 @@ class Person:
 
     # -- clawbacks ------------------------------------------------------------------------
 
-    def record(self, cid: str, deal: int, m: int) -> None:
+    def record(self, cid: str, deal: int, m: int, paid: bool = False) -> None:
+        """A line's amount in the state; on its deal as earned (deferred timing) or paid."""
         self.paid_year[cid] = self.paid_year.get(cid, 0) + m
         self.paid_quarter[cid] = self.paid_quarter.get(cid, 0) + m
-        if self.clawback and deal >= 0:
+        if self.track and deal >= 0:
+            self.on_deal(deal, m, paid)
+
+    def on_deal(self, deal: int, m: int, paid: bool = False) -> None:
+        if self.deferred and not paid:
+            self.earned_on_deal[deal] = self.earned_on_deal.get(deal, 0) + m
+            self.earned_now[deal] = self.earned_now.get(deal, 0) + m
+        else:
             self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + m
 
     def attribute(self, measure_id: str, amount: int) -> None:
@@ -671,22 +703,86 @@ class Person:
             return
         deals = sorted(by_deal)
         for deal, part in zip(deals, allocate(amount, [by_deal[d] for d in deals])):
-            self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + part
+            self.on_deal(deal, part)
 
     def clawbacks(self) -> list[tuple[str, int, int]]:
         """Deals cancelled in the period claw back k x what was actually paid on them."""
         c, out = self.clawback, []
-        for deal in sorted(self.paid_on_deal):
+        for deal in sorted(set(self.paid_on_deal) | set(self.earned_on_deal)):
             cancel = _cancellation(self.deals[deal])
-            paid = self.paid_on_deal[deal]
-            if cancel is None or not (self.start <= cancel <= self.end) or paid <= 0:
+            if cancel is None or not (self.start <= cancel <= self.end):
+                continue
+            # earned but not yet paid (held back, not invoiced or collected) is forfeited
+            self.earned_on_deal.pop(deal, None)
+            self.earned_now.pop(deal, None)
+            paid = self.paid_on_deal.get(deal, 0)
+            if paid <= 0:
                 continue
             k = clawback_share(c, _D(self.deals[deal][2]), cancel, self.deals[deal][1])
             if k is None:
                 continue
             line = -round_minor(k * paid, self.mode)
-            self.record(c["id"], deal, line)
+            self.record(c["id"], deal, line, paid=True)
             out.append((c["id"], deal, line))
+        return out
+
+    def forget_settled_deals(self) -> None:
+        """Per-deal state is kept "only while it can still matter": the clawback window has
+        not passed by the period end, or earned commission is not fully paid."""
+        window = self.clawback["window_days"] if self.clawback else None
+        for deal in set(self.paid_on_deal) | set(self.earned_on_deal):
+            close = _D(self.deals[deal][2])
+            window_open = window is not None and (self.end - close).days <= window
+            earned = self.earned_on_deal.get(deal)
+            outstanding = earned is not None and earned != self.paid_on_deal.get(deal, 0)
+            if not window_open and not outstanding:
+                self.paid_on_deal.pop(deal, None)
+                self.earned_on_deal.pop(deal, None)
+
+    # -- payout timing --------------------------------------------------------------------
+
+    def payable_share(self, deal: list) -> Fraction:
+        """basis share x released share of a deal by the period end."""
+        timing, events = self.plan["payout_timing"], deal[4] if len(deal) > 4 else {}
+        close = _D(deal[2])
+        basis = timing.get("basis", "booking")
+        if basis == "booking":
+            share = Fraction(close <= self.end)
+        elif basis == "invoice":
+            share = Fraction(bool(events.get("invoice")) and _D(events["invoice"]) <= self.end)
+        else:
+            amount = minor_units(events["amount"], self.exp)
+            rows = events.get("collections", [])
+            collected = sum(minor_units(a, self.exp) for d, a in rows if _D(d) <= self.end)
+            if (
+                not rows
+                and events.get("collection_date")
+                and _D(events["collection_date"]) <= self.end
+            ):
+                collected = amount
+            share = collected_share(collected, amount)
+        hold = timing.get("holdback")
+        if hold and not released(close + dt.timedelta(days=hold["release_after_days"]), self.end):
+            share *= 1 - dec(hold["share"])
+        return share
+
+    def payout_timing(self) -> list[tuple[str, int, int]]:
+        """Per deal: payable to date - paid before - earned on it in this period's lines."""
+        out, paid_now = [], {}
+        for deal in sorted(self.earned_on_deal):
+            earned = self.earned_on_deal[deal]
+            paid = self.paid_on_deal.get(deal, 0)
+            now = self.earned_now.get(deal, 0)
+            if earned == paid and now == 0:
+                continue
+            to_date = round_minor(earned * self.payable_share(self.deals[deal]), self.mode)
+            paid_now[deal] = to_date - paid
+            line = paid_now[deal] - now
+            if line != 0:
+                self.record("payout_timing", -1, line)
+                out.append(("payout_timing", deal, line))
+        for deal, amount in paid_now.items():
+            self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + amount
         return out
 
     def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
@@ -701,10 +797,14 @@ class Person:
         }
         for cid, deal, m in lines:
             self.record(cid, deal, m)
-            if self.clawback and deal < 0 and cid in measure_of and m != 0:
+            if self.track and deal < 0 and cid in measure_of and m != 0:
                 self.attribute(measure_of[cid], m)
         if self.clawback:
             lines += self.clawbacks()
+        if self.deferred:
+            lines += self.payout_timing()
+        self.earned_now = {}
+        self.forget_settled_deals()
         for c in self.plan["components"]:
             if c["type"] == "draw":
                 lines += self.draw_lines(c, sum(m for _, _, m in lines))
