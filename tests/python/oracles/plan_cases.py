@@ -333,8 +333,8 @@ def _measures(rng: random.Random) -> list[dict]:
     return [m0, m1, n]
 
 
-def plan(rng: random.Random, calendar: str) -> dict:
-    currency = rng.choice(list(EXPONENTS))
+def plan(rng: random.Random, calendar: str, currency: str | None = None) -> dict:
+    currency = currency or rng.choice(list(EXPONENTS))
     exponent = EXPONENTS[currency]
     kinds = rng.sample(COMPONENT_KINDS, rng.randint(1, 3))
     for once in ("draw", "clawback"):  # at most one of each
@@ -422,6 +422,8 @@ def case(rng: random.Random) -> dict:
     p = plan(rng, calendar)
     exponent = EXPONENTS[p["currency"]]
     periods = CALENDARS[calendar]
+    change = _change(rng, calendar, p) if rng.random() < 0.25 else None
+    timing = "payout_timing" in p or bool(change and "payout_timing" in change["plan"])
     deals: list[list[int]] = []
     credits: list[list] = []
     quotas: list[list] = []
@@ -438,7 +440,7 @@ def case(rng: random.Random) -> dict:
                 deal = rng.randrange(len(deals))
             else:
                 deal = len(deals)
-                deals.append(_deal(rng, day, exponent, "payout_timing" in p))
+                deals.append(_deal(rng, day, exponent, timing))
             kind = rng.choice(KINDS) if rng.random() < 0.3 else "direct"
             deal_type = rng.choice(DEAL_TYPES)
             credits.append(
@@ -453,7 +455,7 @@ def case(rng: random.Random) -> dict:
         if targets and rng.random() < 0.6:
             credits += _balancing(rng, targets, bounds, credits, quotas, exponent, len(deals))
             if credits and credits[-1][1] == len(deals):
-                deals.append(_deal(rng, _D(credits[-1][0]), exponent, "payout_timing" in p))
+                deals.append(_deal(rng, _D(credits[-1][0]), exponent, timing))
         for c in p["components"]:
             if c["type"] == "mbo":
                 for o in c["objectives"]:
@@ -465,7 +467,7 @@ def case(rng: random.Random) -> dict:
                             rng.choice(["0", "0.5", "1", "1.2", "0.333333333333", "2"]),
                         ]
                     )
-    return {
+    out = {
         "calendar": calendar,
         "plan": p,
         "deals": deals,
@@ -473,6 +475,36 @@ def case(rng: random.Random) -> dict:
         "quotas": quotas,
         "mbo": mbo,
     }
+    if change:
+        out["change"] = change
+    return out
+
+
+def _deferred(p: dict) -> bool:
+    timing = p.get("payout_timing", {})
+    return timing.get("basis", "booking") != "booking" or "holdback" in timing
+
+
+def _change(rng: random.Random, calendar: str, first: dict) -> dict:
+    """A second plan (same currency) in force from a date: a split period or a clean switch.
+
+    Two engine bugs are kept out of the random cases (each has an xfail reproducer in
+    test_oracle_plans.py): deferred payout timing in a split period, and a SPIF of the
+    first plan under prorated_targets."""
+    periods = CALENDARS[calendar]
+    second = plan(rng, calendar, first["currency"])
+    # its MBO achievements would need entering too: the second plan has none
+    second["components"] = [c for c in second["components"] if c["type"] != "mbo"]
+    if not second["components"]:
+        second["components"] = [{"id": "c0", "type": "flat_rate", "measure": "m0", "rate": "0.05"}]
+    if rng.random() < 0.3 or _deferred(first) or _deferred(second):
+        switch = rng.choice(periods[1:])[0]  # on a period start: no split period
+    else:
+        switch = _day(rng, periods[0][0] + dt.timedelta(days=1), periods[-1][1])
+    split = rng.choice(["credits_by_date", "prorated_targets"])
+    if any(c["type"] == "spif" for c in first["components"]):
+        split = "credits_by_date"
+    return {"plan": second, "from": switch.isoformat(), "split": split}
 
 
 def _deal(rng: random.Random, close: dt.date, exponent: int, timing: bool) -> list:

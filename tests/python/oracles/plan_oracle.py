@@ -11,7 +11,8 @@ amount]``), ``quotas`` (``[measure, period_start, amount]``) and ``mbo``
 periods in order with the carried state and gives one entry per period:
 ``{(component, deal): minor units}`` of the non-zero lines (deal -1 when the
 line is not tied to a deal), or ``None`` when the person's period is refused
-as inexact (``Unnecessary``), after which the case stops.
+as inexact (``Unnecessary``) or for want of a positive quota (a prorated quota rounded
+to 0), after which the case stops.
 
 Rules used (plan-reference.md unless said):
 * amounts in minor units, exact rationals until one rounding per line
@@ -49,10 +50,18 @@ Rules used (plan-reference.md unless said):
   released share) - paid before - earned on the deal this period``; a
   cancelled deal's earned but unpaid commission is forfeited; per-deal state
   is dropped once it cannot matter (window passed, nothing outstanding), so a
-  later credit on that deal starts afresh.
+  later credit on that deal starts afresh;
+* mid-period plan changes (case ``change``: a second plan from a date):
+  ``credits_by_date`` (each segment pays on its own credits against the
+  period's quotas prorated by days, rounded with the segment plan's mode) and
+  ``prorated_targets`` (each plan computes the whole period, each line x days /
+  period days rounded once); clawbacks, payout timing and the draw once, with
+  the last plan, on the whole period; the state (keyed by component id) runs on
+  from one segment to the next; a quota prorated to 0 refuses an
+  attainment-based component.
 
-Not covered: mid-period plan changes, FX and pay currencies, what-if, restatement, a zero or missing quota (the errors), two
-balances of a draw at once (one draw per plan), explanations' text.
+Not covered: FX and pay currencies, what-if, restatement, missing quotas,
+two balances of a draw at once (one draw per plan), explanations' text.
 """
 
 from __future__ import annotations
@@ -89,8 +98,31 @@ def dec(text: str) -> Fraction:
     return Fraction(text)
 
 
-class Inexact(Exception):
+class Refused(Exception):
+    """The run refuses the person's period."""
+
+
+class Inexact(Refused):
     """Unnecessary rounding of an inexact value."""
+
+
+def positive(q):
+    """An attainment needs a positive quota (a prorated quota can round to 0)."""
+    if q is None or q <= 0:
+        raise Refused("no positive quota")
+    return q
+
+
+def needs_quota(c: dict) -> bool:
+    """Rate components compare with the quota when a band, level or cap is an attainment."""
+    caps = c.get("caps", {})
+    return bool(
+        (c["type"] == "tiered" and c.get("basis", "attainment") == "attainment")
+        or c.get("adjustments")
+        or "attainment" in caps
+        or "soft" in caps
+        or "kicker" in c
+    )
 
 
 # ----------------------------------------------------------------------------- calendars
@@ -436,11 +468,10 @@ class Person:
     """One case run period after period with the state the docs say is carried."""
 
     def __init__(self, case: dict) -> None:
-        self.plan = case["plan"]
+        self.initial = case["plan"]
+        self.use(self.initial)
+        self.change = case.get("change")  # {"plan", "from", "split"}: a second plan from a date
         self.exp = EXPONENTS[self.plan["currency"]]
-        self.mode = self.plan.get("rounding", {}).get("mode", "HalfEven")
-        self.scope = self.plan.get("rounding", {}).get("scope", "per_line")
-        self.measures = {m["id"]: m for m in self.plan["measures"]}
         deals = case["deals"]
         self.credits = sorted(
             (
@@ -466,20 +497,27 @@ class Person:
         self.draw = [0, 0, 0]  # recoverable balance, guarantee balance, periods elapsed
         self.quarter_start = None
         self.deals = case["deals"]
-        claws = [c for c in self.plan["components"] if c["type"] == "clawback"]
-        self.clawback = claws[-1] if claws else None
-        self.reverse = bool(self.clawback and self.clawback.get("reverse_attainment"))
-        timing = self.plan.get("payout_timing") or {}
-        self.deferred = timing.get("basis", "booking") != "booking" or "holdback" in timing
-        self.track = bool(self.clawback) or self.deferred  # per-deal state is needed
         self.paid_on_deal: dict[int, int] = {}
         self.earned_on_deal: dict[int, int] = {}  # deferred timing: earned, paid or not
         self.earned_now: dict[int, int] = {}
 
+    def use(self, plan: dict) -> None:
+        """The plan in force for a segment of the period, and what follows from it."""
+        self.plan = plan
+        self.mode = plan.get("rounding", {}).get("mode", "HalfEven")
+        self.scope = plan.get("rounding", {}).get("scope", "per_line")
+        self.measures = {m["id"]: m for m in plan["measures"]}
+        claws = [c for c in plan["components"] if c["type"] == "clawback"]
+        self.clawback = claws[-1] if claws else None
+        self.reverse = bool(self.clawback and self.clawback.get("reverse_attainment"))
+        timing = plan.get("payout_timing") or {}
+        self.deferred = timing.get("basis", "booking") != "booking" or "holdback" in timing
+        self.track = bool(self.clawback) or self.deferred  # per-deal state is needed
+
     # -- spans ------------------------------------------------------------------------
 
     def span_start(self, accumulation: str) -> dt.date:
-        return {"period": self.start, "quarter_to_date": self.qs, "year_to_date": self.ys}[
+        return {"period": self.lo, "quarter_to_date": self.qs, "year_to_date": self.ys}[
             accumulation
         ]
 
@@ -488,7 +526,7 @@ class Person:
         return [
             r
             for r in self.credits
-            if start <= r["date"] <= self.end and matches(m, r) and self.counts(r)
+            if start <= r["date"] <= self.hi and matches(m, r) and self.counts(r)
         ]
 
     def counts(self, r: dict) -> bool:
@@ -503,8 +541,15 @@ class Person:
 
     def quota(self, measure_id: str, start: dt.date):
         """The quotas of the pay periods the span covers (cumulative spans add them)."""
-        found = [a for m, s, a in self.quotas if m == measure_id and start <= s <= self.end]
-        return Fraction(sum(found)) if found else None
+        start = min(start, self.start)  # a segment still looks at its pay period's quota
+        found = [(s, a) for m, s, a in self.quotas if m == measure_id and start <= s <= self.end]
+        if not found:
+            return None
+        earlier = sum(a for s, a in found if s < self.start)
+        current = sum(a for s, a in found if s >= self.start)
+        if self.split == "credits_by_date":  # the current period's quota prorated by days
+            current = round_minor(Fraction(current * self.days, self.period_days), self.mode)
+        return Fraction(earlier + current)
 
     def deal_credits(self, measure_id: str, start: dt.date) -> list[int]:
         m = self.measures[measure_id]
@@ -524,7 +569,7 @@ class Person:
         value, _ = self.measure(gm, start)
         if g.get("basis", "attainment") == "amount":
             return value >= money(g["level"], self.exp)
-        return value >= dec(g["level"]) * self.quota(gm, start)
+        return value >= dec(g["level"]) * positive(self.quota(gm, start))
 
     def settle(self, c: dict, earned: Fraction, cumulative: bool) -> Fraction:
         """True-up, per-period and per-year caps: the exact line before its rounding."""
@@ -546,6 +591,8 @@ class Person:
         start = self.span_start(acc)
         x, _ = self.measure(c["measure"], start)
         q = self.quota(c["measure"], start)
+        if needs_quota(c):
+            positive(q)
         x = Fraction(x)
         open_ = self.gate(c, x, q)
         g = c.get("gate")
@@ -562,7 +609,7 @@ class Person:
         acc = c.get("accumulation", "period")
         start = self.span_start(acc)
         x, _ = self.measure(c["measure"], start)
-        q = self.quota(c["measure"], start)
+        q = positive(self.quota(c["measure"], start))
         a = Fraction(x) / q
         if not self.gate(c, x, q):
             if c["gate"].get("effect", "no_payout") == "no_payout":
@@ -576,17 +623,17 @@ class Person:
         )
 
     def per_unit(self, c: dict) -> Fraction:
-        _, count = self.measure(c["measure"], self.start)
+        _, count = self.measure(c["measure"], self.lo)
         return self.settle(c, count * money(c["amount_per_unit"], self.exp), False)
 
     def override(self, c: dict) -> Fraction:
-        x, _ = self.measure(c["measure"], self.start)
+        x, _ = self.measure(c["measure"], self.lo)
         basis = c.get("basis", "first_dollar")
         if basis == "first_dollar":
             return dec(c["rate"]) * x
         if basis == "above_threshold":
             return dec(c["rate"]) * max(ZERO, x - money(c["threshold"], self.exp))
-        a = Fraction(x) / self.quota(c["measure"], self.start)
+        a = Fraction(x) / positive(self.quota(c["measure"], self.lo))
         return money(c["target"], self.exp) * curve_at(c["curve"], a)
 
     # -- bonuses -------------------------------------------------------------------------
@@ -594,7 +641,7 @@ class Person:
     def milestones(self, c: dict) -> list[Fraction]:
         start = self.span_start(c.get("accumulation", "year_to_date"))
         x, _ = self.measure(c["measure"], start)
-        q = self.quota(c["measure"], start)
+        q = positive(self.quota(c["measure"], start))
         out = []
         for m in c["milestones"]:
             key = (c["id"], m["id"])
@@ -607,7 +654,7 @@ class Person:
         lo, hi = _D(c["from"]), _D(c["to"])
         out = []
         for r in self.credits:
-            if not (self.start <= r["date"] <= self.end and lo <= r["date"] <= hi):
+            if not (self.lo <= r["date"] <= self.hi and lo <= r["date"] <= hi):
                 continue
             if not self.counts(r):
                 continue
@@ -639,6 +686,13 @@ class Person:
         for c in self.plan["components"]:
             t = c["type"]
             if t in MEASURED:
+                # its span's quota is an input of the segment, prorated even when unused
+                acc = (
+                    c.get("accumulation", "period")
+                    if t in ("flat_rate", "tiered", "target_incentive")
+                    else "period"
+                )
+                self.quota(c["measure"], self.span_start(acc))
                 lines.append((c["id"], -1, getattr(self, MEASURED[t])(c)))
             elif t == "milestone_bonus":
                 lines += [(c["id"], -1, v) for v in self.milestones(c)]
@@ -697,7 +751,7 @@ class Person:
         (largest remainder, ties to the smaller deal); not in a period with a refund."""
         m = self.measures[measure_id]
         by_deal: dict[int, int] = {}
-        for r in self.span_credits(measure_id, self.start):
+        for r in self.span_credits(measure_id, self.lo):
             by_deal[r["deal"]] = by_deal.get(r["deal"], 0) + weighted(m, r, self.mode)
         if any(w < 0 for w in by_deal.values()) or sum(by_deal.values()) <= 0:
             return
@@ -729,6 +783,9 @@ class Person:
     def forget_settled_deals(self) -> None:
         """Per-deal state is kept "only while it can still matter": the clawback window has
         not passed by the period end, or earned commission is not fully paid."""
+        if not self.track:
+            self.paid_on_deal, self.earned_on_deal = {}, {}
+            return
         window = self.clawback["window_days"] if self.clawback else None
         for deal in set(self.paid_on_deal) | set(self.earned_on_deal):
             close = _D(self.deals[deal][2])
@@ -785,20 +842,56 @@ class Person:
             self.paid_on_deal[deal] = self.paid_on_deal.get(deal, 0) + amount
         return out
 
-    def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
-        self.start, self.end, self.qs, self.ys = bounds
-        if self.quarter_start != self.qs:
-            self.quarter_start = self.qs
-            self.paid_quarter = {}
+    def segments(self) -> list[tuple[dict, dt.date, dt.date]]:
+        """(plan, first day, last day) in force during the period: two when the plan changes
+        inside it, else one plan for the whole period."""
+        first = self.initial
+        if not self.change:
+            return [(first, self.start, self.end)]
+        switch = _D(self.change["from"])
+        if switch <= self.start:
+            return [(self.change["plan"], self.start, self.end)]
+        if switch > self.end:
+            return [(first, self.start, self.end)]
+        return [
+            (first, self.start, switch - dt.timedelta(days=1)),
+            (self.change["plan"], switch, self.end),
+        ]
+
+    def segment_lines(self, period: int, plan: dict, lo: dt.date, hi: dt.date, split: bool) -> list:
+        """One segment's component lines, rounded, prorated and recorded."""
+        self.use(plan)
+        how = self.change["split"] if split else None
+        self.split = how
+        self.lo, self.hi = (lo, hi) if how == "credits_by_date" else (self.start, self.end)
+        self.days, self.period_days = (hi - lo).days + 1, (self.end - self.start).days + 1
         lines = self.round_lines(self.component_lines(period))
+        if how == "prorated_targets":  # each line x segment days / period days, rounded once
+            lines = [
+                (c, d, round_minor(Fraction(m * self.days, self.period_days), self.mode))
+                for c, d, m in lines
+            ]
         # measure-based lines are attributed to deals; milestones, SPIFs (own deal) and MBOs not
         measure_of = {
-            c["id"]: c.get("measure") for c in self.plan["components"] if c["type"] in MEASURED
+            c["id"]: c.get("measure") for c in plan["components"] if c["type"] in MEASURED
         }
         for cid, deal, m in lines:
             self.record(cid, deal, m)
             if self.track and deal < 0 and cid in measure_of and m != 0:
                 self.attribute(measure_of[cid], m)
+        return lines
+
+    def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
+        self.start, self.end, self.qs, self.ys = bounds
+        if self.quarter_start != self.qs:
+            self.quarter_start = self.qs
+            self.paid_quarter = {}
+        segments = self.segments()
+        lines = []
+        for plan, lo, hi in segments:
+            lines += self.segment_lines(period, plan, lo, hi, len(segments) > 1)
+        # clawbacks, payout timing and the draw: once, in the last segment, on the whole period
+        self.lo, self.hi = self.start, self.end
         if self.clawback:
             lines += self.clawbacks()
         if self.deferred:
@@ -821,7 +914,7 @@ def simulate(case: dict) -> list[dict | None]:
     for i, bounds in enumerate(CALENDARS[case["calendar"]]):
         try:
             out.append(person.run(i, bounds))
-        except Inexact:
+        except Refused:
             out.append(None)
             break
     return out
