@@ -330,6 +330,12 @@ def _mutant_year_cap_ignores_paid(monkeypatch):
     monkeypatch.setattr(oracle, "year_room", lambda cap, paid: cap)
 
 
+def _mutant_year_cap_without_floor(monkeypatch):
+    """Wrong: per_year cap min(payout, cap - paid) without its floor at 0 (a plan change can
+    leave more paid this year than the new plan's cap)."""
+    monkeypatch.setattr(oracle, "year_room", lambda cap, paid: cap - paid)
+
+
 def _mutant_recovery_without_floor(monkeypatch):
     """Wrong: the draw's recovery from earnings without its floor at 0 (a shortfall pays out balance)."""
     monkeypatch.setattr(
@@ -612,6 +618,7 @@ MUTANTS = [
     _mutant_up_is_ceiling,
     _mutant_edge_swapped,
     _mutant_year_cap_ignores_paid,
+    _mutant_year_cap_without_floor,
     _mutant_recovery_without_floor,
     _mutant_quarter_not_reset,
     _mutant_whole_sees_uncapped_attainment,
@@ -875,3 +882,77 @@ def test_oracle_on_the_engine_bug_reproducers(name):
 def test_salescomp_on_the_engine_bug_reproducers(name):
     case, want = ENGINE_BUGS[name]
     assert salescomp_one(case) == want
+
+
+# ----------------------------------------------------------------------------- what the generator covers
+
+
+def _features(case: dict) -> set[str]:
+    plans = [case["plan"]] + ([case["change"]["plan"]] if "change" in case else [])
+    out = {f"calendar {case['calendar']}"}
+    if "change" in case:
+        out.add(f"change {case['change']['split']}")
+    for p in plans:
+        rounding = p.get("rounding", {})
+        out |= {f"currency {p['currency']}", f"mode {rounding.get('mode', 'HalfEven')}"}
+        out.add(f"scope {rounding.get('scope', 'per_line')}")
+        if "payout_timing" in p:
+            out.add(f"timing {p['payout_timing'].get('basis', 'booking')}")
+            out |= {"holdback"} if "holdback" in p["payout_timing"] else set()
+        out |= {"multipliers" for m in p["measures"] if m.get("multipliers")}
+        for c in p["components"]:
+            t = c["type"]
+            out.add(t)
+            out |= {
+                f"{t} {c[k]}"
+                for k in ("mode", "basis", "edge", "accumulation", "kind", "method")
+                if k in c
+            }
+            out |= {f"{t} cap {k}" for k in c.get("caps", {})}
+            out |= {
+                f"adjustment {a['direction']} {a.get('scope', 'band')}"
+                for a in c.get("adjustments", ())
+            }
+            out |= {f"gate {c['gate'].get('effect', 'no_payout')}"} if "gate" in c else set()
+            out |= {"kicker"} if "kicker" in c else set()
+            out |= {f"curve {c['curve'].get('beyond', 'flat')}"} if "curve" in c else set()
+            out |= {"reverse_attainment"} if c.get("reverse_attainment") else set()
+    return out
+
+
+def test_the_generator_covers_every_documented_feature():
+    seen: dict[str, int] = {}
+    for case in gen.cases(batch_seed(0), min(COUNT, BATCH)):
+        for f in _features(case):
+            seen[f] = seen.get(f, 0) + 1
+    want = {f"mode {m}" for m in gen.MODES} | {
+        "scope per_statement",
+        "currency JPY",
+        "currency KWD",
+    }
+    want |= {f"tiered {m}" for m in ("marginal", "retroactive", "hybrid", "interpolated")}
+    want |= {"tiered amount", "tiered upper_inclusive", "multipliers", "kicker", "curve extend"}
+    want |= {f"adjustment {d} {s}" for d in ("above", "below") for s in ("band", "whole")}
+    want |= {
+        f"flat_rate cap {k}" for k in ("per_deal", "per_period", "per_year", "attainment", "soft")
+    }
+    want |= {"gate no_payout", "gate no_accelerator", "target_incentive cap attainment"}
+    want |= {f"flat_rate {a}" for a in gen.ACCUMULATIONS} | {"target_incentive year_to_date"}
+    want |= {
+        f"manager_override {b}" for b in ("first_dollar", "above_threshold", "team_attainment")
+    }
+    want |= {"per_unit", "milestone_bonus", "spif", "mbo", "reverse_attainment", "holdback"}
+    want |= {
+        f"draw {k}"
+        for k in ("non_recoverable_guarantee", "recoverable_guarantee", "recoverable_draw")
+    }
+    want |= {f"clawback {m}" for m in ("full", "pro_rata_unserved_term", "stepped")}
+    want |= {f"timing {b}" for b in ("booking", "invoice", "collection")}
+    want |= {
+        "change credits_by_date",
+        "change prorated_targets",
+        "calendar month",
+        "calendar quarter",
+    }
+    rare = {f: seen.get(f, 0) for f in want if seen.get(f, 0) < 10}
+    assert not rare, f"features drawn fewer than 10 times in {BATCH} cases: {rare}"
