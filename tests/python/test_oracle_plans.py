@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pytest
+import salescomp as sc
 from oracles import plan_cases as gen
 from oracles import plan_oracle as oracle
 from salescomp._errors import ValidationError
@@ -76,14 +77,27 @@ def _inputs(cases: list[dict]):
                     collections[k].append(v)
             deals["product"].append(product)
             deals["term_months"].append(term)
-        for date, deal, kind, deal_type, amount in case["credits"]:
-            for k, v in zip(
-                credits, (person, base + deal, date, Decimal(amount), currency, kind, deal_type)
-            ):
+        for date, deal, kind, deal_type, amount, *ccy in case["credits"]:
+            row = (
+                person,
+                base + deal,
+                date,
+                Decimal(amount),
+                (ccy or [currency])[0],
+                kind,
+                deal_type,
+            )
+            for k, v in zip(credits, row):
                 credits[k].append(v)
         quotas += [
-            {"person": person, "measure": m, "period_start": s, "amount": a, "currency": currency}
-            for m, s, a in case["quotas"]
+            {
+                "person": person,
+                "measure": m,
+                "period_start": s,
+                "amount": a,
+                "currency": (c or [currency])[0],
+            }
+            for m, s, a, *c in case["quotas"]
         ]
     credits["amount"] = pa.array(credits["amount"], pa.decimal128(38, 3))
     for k in ("cancellation_date", "invoice_date", "collection_date"):
@@ -115,13 +129,24 @@ def _split(case: dict) -> str:
     return case["change"]["split"] if "change" in case else "credits_by_date"
 
 
+def _fx_table() -> sc.FxTable:
+    fx = sc.FxTable()
+    for (frm, to), quotes in oracle.FX_QUOTES.items():
+        for date, rate in quotes:
+            fx.add(frm, to, date, rate)
+    return fx
+
+
+FX = _fx_table()
+
+
 def _period_dict(bounds) -> dict:
     return dict(zip(("start", "end", "quarter_start", "year_start"), bounds))
 
 
 def _refused(error: ValidationError) -> set[int]:
     rows = {i["row"] for i in error.issues}
-    expected = ("SC-ROUND-INEXACT", "no positive quota")  # the refusals the oracle predicts
+    expected = ("SC-ROUND-INEXACT", "positive quota")  # the refusals the oracle predicts
     bad = [i for i in error.issues if not any(e in f"{i['value']} {i['rule']}" for e in expected)]
     assert not bad, f"unexpected refusal: {error}"
     return rows
@@ -157,6 +182,9 @@ def salescomp_results(cases: list[dict]) -> list[list[dict | None]]:
                     state=state,
                     explanations=False,
                     plan_change=_split(cases[0]),
+                    fx=FX,
+                    fx_date=cases[0].get("fx_date", "credit_date"),
+                    pay_currencies={p: cases[p]["pay"] for p in active if "pay" in cases[p]},
                 )
                 break
             except ValidationError as e:
@@ -165,12 +193,19 @@ def salescomp_results(cases: list[dict]) -> list[list[dict | None]]:
                     active.discard(p)
         for p in active:
             out[p].append({})
-        table = result.to_arrow().select(["person", "component", "deal", "amount"]).to_pydict()
-        for p, c, d, a in zip(table["person"], table["component"], table["deal"], table["amount"]):
-            exponent = oracle.EXPONENTS[cases[p]["plan"]["currency"]]
+        columns = ["person", "component", "deal", "amount", "pay_amount"]
+        table = result.to_arrow().select(columns).to_pydict()
+        for p, c, d, a, paid in zip(*(table[k] for k in columns)):
             lines = out[p][-1]
             key = (c, -1 if d is None else d - bases[p])
-            lines[key] = lines.get(key, 0) + int(a.scaleb(exponent))
+            lines[key] = lines.get(key, 0) + int(
+                a.scaleb(oracle.EXPONENTS[cases[p]["plan"]["currency"]])
+            )
+            if "pay" in cases[p]:
+                pay_key = ("pay", *key)
+                lines[pay_key] = lines.get(pay_key, 0) + int(
+                    paid.scaleb(oracle.EXPONENTS[cases[p]["pay"]])
+                )
         for p in active:
             out[p][-1] = {k: v for k, v in out[p][-1].items() if v != 0}
         state = result.next_state
@@ -192,14 +227,13 @@ def _run_batch(k: int) -> tuple[list[dict], list]:
     """Batch k: BATCH cases of their own seed and salescomp's results (one run per calendar)."""
     cases = list(gen.cases(batch_seed(k), min(BATCH, COUNT - k * BATCH)))
     results: list = [None] * len(cases)
-    for calendar in oracle.CALENDARS:
-        for split in ("credits_by_date", "prorated_targets"):
-            idx = [
-                i for i, c in enumerate(cases) if c["calendar"] == calendar and _split(c) == split
-            ]
-            if idx:
-                for i, r in zip(idx, salescomp_results([cases[i] for i in idx])):
-                    results[i] = r
+    # one run per calendar and per run-wide option (plan_change, fx_date)
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cases):
+        groups.setdefault((c["calendar"], _split(c), c.get("fx_date", "credit_date")), []).append(i)
+    for idx in groups.values():
+        for i, r in zip(idx, salescomp_results([cases[i] for i in idx])):
+            results[i] = r
     return cases, results
 
 
@@ -612,6 +646,36 @@ def _mutant_segment_sees_every_credit(monkeypatch):
     monkeypatch.setattr(oracle.Person, "measure", measure)
 
 
+def _mutant_rounded_inverse_rate(monkeypatch):
+    """Wrong: the unquoted way multiplies by the inverse rate rounded to 12 places."""
+    right = oracle.fx_rate
+
+    def rate(frm, to, on):
+        r = right(frm, to, on)
+        return r if (frm, to) in oracle.FX_QUOTES else oracle.Fraction(round(r * 10**12), 10**12)
+
+    monkeypatch.setattr(oracle, "fx_rate", rate)
+
+
+def _mutant_fx_at_credit_date_always(monkeypatch):
+    """Wrong: credits converted at their own date even when the run asks for the period end."""
+    right = oracle.Person.convert_credits
+
+    def convert_credits(self):
+        self.fx_date = "credit_date"
+        return right(self)
+
+    monkeypatch.setattr(oracle.Person, "convert_credits", convert_credits)
+
+
+def _mutant_quote_strictly_before(monkeypatch):
+    """Wrong: a quote takes effect the day after its effective date."""
+    right = oracle.fx_rate
+    monkeypatch.setattr(
+        oracle, "fx_rate", lambda frm, to, on: right(frm, to, on - oracle.dt.timedelta(days=1))
+    )
+
+
 MUTANTS = [
     _mutant_statement_tie_to_later,
     _mutant_half_up_toward_ceiling,
@@ -642,6 +706,9 @@ MUTANTS = [
     _mutant_split_quota_not_prorated,
     _mutant_prorated_targets_not_prorated,
     _mutant_segment_sees_every_credit,
+    _mutant_rounded_inverse_rate,
+    _mutant_fx_at_credit_date_always,
+    _mutant_quote_strictly_before,
 ]
 
 
@@ -892,6 +959,10 @@ def _features(case: dict) -> set[str]:
     out = {f"calendar {case['calendar']}"}
     if "change" in case:
         out.add(f"change {case['change']['split']}")
+    if "fx_date" in case:
+        out.add(f"fx {case['fx_date']}")
+    out |= {"pay currency"} if "pay" in case else set()
+    out |= {"foreign quota"} if any(len(q) > 3 for q in case["quotas"]) else set()
     for p in plans:
         rounding = p.get("rounding", {})
         out |= {f"currency {p['currency']}", f"mode {rounding.get('mode', 'HalfEven')}"}
@@ -954,5 +1025,6 @@ def test_the_generator_covers_every_documented_feature():
         "calendar month",
         "calendar quarter",
     }
+    want |= {"fx credit_date", "fx period_end", "pay currency", "foreign quota"}
     rare = {f: seen.get(f, 0) for f in want if seen.get(f, 0) < 10}
     assert not rare, f"features drawn fewer than 10 times in {BATCH} cases: {rare}"

@@ -12,7 +12,9 @@ per_unit, manager_override (three bases), milestone_bonus, spif, mbo, the
 three draw kinds and clawbacks (three methods, both window ends, reversed
 attainment; cancellations often exactly on a window's end), payout timing on
 booking, invoice and collection (rows or a collection date) with and without
-holdbacks. Measures land exactly on a level of the plan, or one minor
+holdbacks, plan changes inside a period (both splits) and at a period
+start, credits and quotas in other currencies (EUR, and quoted both ways),
+pay currencies. Measures land exactly on a level of the plan, or one minor
 unit beside it, in about half of the periods; refunds (negative credits) and
 whole periods of refunds occur.
 """
@@ -334,7 +336,7 @@ def _measures(rng: random.Random) -> list[dict]:
 
 
 def plan(rng: random.Random, calendar: str, currency: str | None = None) -> dict:
-    currency = currency or rng.choice(list(EXPONENTS))
+    currency = currency or rng.choice(["JPY", "USD", "KWD"])
     exponent = EXPONENTS[currency]
     kinds = rng.sample(COMPONENT_KINDS, rng.randint(1, 3))
     for once in ("draw", "clawback"):  # at most one of each
@@ -424,6 +426,7 @@ def case(rng: random.Random) -> dict:
     periods = CALENDARS[calendar]
     change = _change(rng, calendar, p) if rng.random() < 0.25 else None
     timing = "payout_timing" in p or bool(change and "payout_timing" in change["plan"])
+    fx = _fx(rng, p, change)
     deals: list[list[int]] = []
     credits: list[list] = []
     quotas: list[list] = []
@@ -433,7 +436,13 @@ def case(rng: random.Random) -> dict:
     for i, bounds in enumerate(periods):
         start, end = bounds[0], bounds[1]
         for m in ("m0", "m1", "n"):
-            quotas.append([m, start.isoformat(), _text(_quota(rng, exponent), exponent)])
+            if m == "m0" and fx.get("quota"):
+                c = fx["quota"]
+                quotas.append(
+                    [m, start.isoformat(), _text(_quota(rng, EXPONENTS[c]), EXPONENTS[c]), c]
+                )
+            else:
+                quotas.append([m, start.isoformat(), _text(_quota(rng, exponent), exponent)])
         for _ in range(rng.choice([0, 1, 2, 3, 4, 6])):
             day = _day(rng, start, end)
             if deals and rng.random() < 0.2:  # another credit of an earlier deal
@@ -443,15 +452,12 @@ def case(rng: random.Random) -> dict:
                 deals.append(_deal(rng, day, exponent, timing))
             kind = rng.choice(KINDS) if rng.random() < 0.3 else "direct"
             deal_type = rng.choice(DEAL_TYPES)
-            credits.append(
-                [
-                    day.isoformat(),
-                    deal,
-                    kind,
-                    deal_type,
-                    _text(_amount(rng, exponent), exponent),
-                ]
-            )
+            credit = [day.isoformat(), deal, kind, deal_type]
+            if fx.get("credits") and rng.random() < 0.4:  # a credit in another currency
+                c = rng.choice(fx["credits"])
+                credits.append(credit + [_text(_amount(rng, EXPONENTS[c]), EXPONENTS[c]), c])
+            else:
+                credits.append(credit + [_text(_amount(rng, exponent), exponent)])
         if targets and rng.random() < 0.6:
             credits += _balancing(rng, targets, bounds, credits, quotas, exponent, len(deals))
             if credits and credits[-1][1] == len(deals):
@@ -477,6 +483,32 @@ def case(rng: random.Random) -> dict:
     }
     if change:
         out["change"] = change
+    if fx.get("credits"):
+        out["fx_date"] = fx["date"]
+    if fx.get("pay"):
+        out["pay"] = fx["pay"]
+    return out
+
+
+# the currencies with a quote to or from each plan currency (plan_oracle.FX_QUOTES)
+QUOTED = {"USD": ("EUR", "JPY", "KWD"), "JPY": ("EUR", "USD"), "KWD": ("EUR", "USD")}
+
+
+def _fx(rng: random.Random, p: dict, change: dict | None) -> dict:
+    """Foreign credits (converted at the credit date or the period end), a foreign quota, a
+    foreign pay currency; not for Unnecessary plans (a conversion's error names the credit)."""
+    plans = [p] + ([change["plan"]] if change else [])
+    if any(q.get("rounding", {}).get("mode") == "Unnecessary" for q in plans):
+        return {}
+    others = QUOTED[p["currency"]]
+    out: dict = {}
+    if rng.random() < 0.3:
+        out["credits"] = rng.sample(others, rng.randint(1, len(others)))
+        out["date"] = rng.choice(["credit_date", "period_end"])
+        if rng.random() < 0.3:
+            out["quota"] = rng.choice(others)
+    if rng.random() < 0.2:
+        out["pay"] = rng.choice(others)
     return out
 
 
@@ -560,8 +592,13 @@ def _balancing(rng, targets, bounds, credits, quotas, exponent, deal) -> list[li
     )
     end = bounds[1]
     lo, hi = start.isoformat(), end.isoformat()
-    x = sum(minor_units(a, exponent) for d, _, _, _, a in credits if lo <= d <= hi)
-    q = sum(minor_units(a, exponent) for m, s, a in quotas if m == "m0" and lo <= s <= hi)
+    # in the plan currency only: foreign credits and quotas make the aim approximate
+    x = sum(minor_units(c[4], exponent) for c in credits if lo <= c[0] <= hi and len(c) == 5)
+    q = sum(
+        minor_units(c[2], exponent)
+        for c in quotas
+        if c[0] == "m0" and lo <= c[1] <= hi and len(c) == 3
+    )
     goal = Fraction(level) * q
     goal = (goal.numerator // goal.denominator) + rng.choice([0, 0, 1, -1, 1])
     amount = goal - x

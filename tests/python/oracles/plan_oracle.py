@@ -4,15 +4,18 @@ docs/plan-reference.md and docs/money.md alone.
 Pure Python with ``fractions.Fraction``; it imports nothing from salescomp.
 A *case* (see plan_cases.py) is one person on one plan over a few pay periods:
 ``calendar``, ``plan`` (the plan document as a dict), ``deals``
-(``[product, term_months, close, cancellation or None]`` per local deal; the
-dates only matter to clawbacks), ``credits`` (``[date, deal, kind, deal_type,
-amount]``), ``quotas`` (``[measure, period_start, amount]``) and ``mbo``
-(``[period, component, objective, achievement]``). ``simulate(case)`` runs the
-periods in order with the carried state and gives one entry per period:
-``{(component, deal): minor units}`` of the non-zero lines (deal -1 when the
-line is not tied to a deal), or ``None`` when the person's period is refused
-as inexact (``Unnecessary``) or for want of a positive quota (a prorated quota rounded
-to 0), after which the case stops.
+(``[product, term_months, close, cancellation or None(, payment events)]``;
+the dates only matter to clawbacks and payout timing), ``credits``
+(``[date, deal, kind, deal_type, amount(, currency)]``), ``quotas``
+(``[measure, period_start, amount(, currency)]``), ``mbo`` (``[period,
+component, objective, achievement]``) and optionally ``change`` (a second plan
+from a date), ``fx_date`` and ``pay`` (a pay currency). ``simulate(case)``
+runs the periods in order with the carried state and gives one entry per
+period: ``{(component, deal): minor units}`` of the non-zero lines (deal -1
+when the line is not tied to a deal; ``("pay", component, deal)`` the same in
+the pay currency), or ``None`` when the person's period is refused as inexact
+(``Unnecessary``) or for want of a positive quota (a prorated quota rounded to
+0), after which the case stops.
 
 Rules used (plan-reference.md unless said):
 * amounts in minor units, exact rationals until one rounding per line
@@ -60,8 +63,15 @@ Rules used (plan-reference.md unless said):
   from one segment to the next; a quota prorated to 0 refuses an
   attainment-based component.
 
-Not covered: FX and pay currencies, what-if, restatement, missing quotas,
-two balances of a draw at once (one draw per plan), explanations' text.
+* currencies: a credit in another currency is converted with the segment
+  plan's mode at the credit date or the period end (``fx_date``), a quota at
+  the period end; each line is paid in the pay currency at the period end,
+  rounded once (money.md: latest quote on or before the date, the unquoted way
+  by exact division, exponents scaled exactly).
+
+Not covered: what-if, restatement, missing quotas, FX under ``Unnecessary``
+(the error names the credit row, not the person), two balances of a draw at
+once (one draw per plan), explanations' text.
 """
 
 from __future__ import annotations
@@ -70,7 +80,16 @@ import datetime as dt
 import functools
 from fractions import Fraction
 
-EXPONENTS = {"JPY": 0, "USD": 2, "KWD": 3}
+EXPONENTS = {"JPY": 0, "USD": 2, "KWD": 3, "EUR": 2}
+# Dated quotes "1 from = rate to" (test data the run's FxTable is built from). Each pair is
+# quoted one way only, so the other way is an exact division (money.md, FX conversion).
+FX_QUOTES = {
+    ("EUR", "USD"): [("2025-12-01", "1.1"), ("2026-02-01", "1.2"), ("2026-03-15", "1.15")],
+    ("EUR", "JPY"): [("2025-12-01", "160.5"), ("2026-03-01", "158.25")],
+    ("KWD", "EUR"): [("2025-12-01", "2.95"), ("2026-04-10", "3.001")],
+    ("USD", "JPY"): [("2025-12-01", "150.25"), ("2026-02-15", "148.125")],
+    ("USD", "KWD"): [("2025-12-01", "0.307"), ("2026-03-20", "0.3075")],
+}
 # docs/plan-reference.md lists the credit kinds in this order (the sort key of a credit)
 KINDS = (
     "direct",
@@ -181,6 +200,28 @@ def allocate_statement(exact: list[Fraction], mode: str) -> list[int]:
     for i in order[: total - sum(floors)]:
         floors[i] += 1
     return floors
+
+
+# ----------------------------------------------------------------------------- FX
+
+
+def fx_rate(frm: str, to: str, on: dt.date) -> Fraction:
+    """to per from: the latest quote on or before `on`; the inverse pair divided exactly."""
+
+    def latest(quotes):
+        return dec([r for d, r in quotes if _D(d) <= on][-1])
+
+    if (frm, to) in FX_QUOTES:
+        return latest(FX_QUOTES[(frm, to)])
+    return 1 / latest(FX_QUOTES[(to, frm)])
+
+
+def convert(minor: int, frm: str, to: str, on: dt.date, mode: str) -> int:
+    """Minor units of `frm` in `to`, scaled between exponents exactly, rounded once."""
+    if frm == to:
+        return minor
+    scale = Fraction(10) ** (EXPONENTS[to] - EXPONENTS[frm])
+    return round_minor(minor * fx_rate(frm, to, on) * scale, mode)
 
 
 # ----------------------------------------------------------------------------- measures
@@ -472,6 +513,8 @@ class Person:
         self.use(self.initial)
         self.change = case.get("change")  # {"plan", "from", "split"}: a second plan from a date
         self.exp = EXPONENTS[self.plan["currency"]]
+        self.fx_date = case.get("fx_date", "credit_date")
+        self.pay = case.get("pay")  # another pay currency, or None
         deals = case["deals"]
         self.credits = sorted(
             (
@@ -480,16 +523,29 @@ class Person:
                     "deal": deal,
                     "kind": kind,
                     "deal_type": deal_type,
-                    "amount": minor_units(amount, self.exp),
+                    "raw": minor_units(amount, EXPONENTS[ccy[0] if ccy else self.plan["currency"]]),
+                    "currency": ccy[0] if ccy else self.plan["currency"],
                     "product": deals[deal][0],
                     "term": deals[deal][1],
                     "cancel": _cancellation(deals[deal]),
                 }
-                for d, deal, kind, deal_type, amount in case["credits"]
+                for d, deal, kind, deal_type, amount, *ccy in case["credits"]
             ),
-            key=lambda r: (r["date"], r["deal"], KINDS.index(r["kind"]), r["amount"]),
+            key=lambda r: (r["date"], r["deal"]),
         )
-        self.quotas = [(m, _D(start), minor_units(a, self.exp)) for m, start, a in case["quotas"]]
+        self.foreign = any(r["currency"] != self.plan["currency"] for r in self.credits)
+        for r in self.credits:
+            r["amount"] = r["raw"]
+        self.sort_credits()
+        self.quotas = [
+            (
+                q[0],
+                _D(q[1]),
+                minor_units(q[2], EXPONENTS[q[3] if len(q) > 3 else self.plan["currency"]]),
+                q[3] if len(q) > 3 else self.plan["currency"],
+            )
+            for q in case["quotas"]
+        ]
         self.mbo = case.get("mbo", [])
         self.paid_year: dict[str, int] = {}
         self.paid_quarter: dict[str, int] = {}
@@ -542,7 +598,12 @@ class Person:
     def quota(self, measure_id: str, start: dt.date):
         """The quotas of the pay periods the span covers (cumulative spans add them)."""
         start = min(start, self.start)  # a segment still looks at its pay period's quota
-        found = [(s, a) for m, s, a in self.quotas if m == measure_id and start <= s <= self.end]
+        ccy = self.plan["currency"]
+        found = [
+            (s, convert(a, c, ccy, self.end, self.mode))  # each quota at the period end
+            for m, s, a, c in self.quotas
+            if m == measure_id and start <= s <= self.end
+        ]
         if not found:
             return None
         earlier = sum(a for s, a in found if s < self.start)
@@ -858,9 +919,24 @@ class Person:
             (self.change["plan"], switch, self.end),
         ]
 
+    def sort_credits(self) -> None:
+        """A person's credits in the run's order: date, deal, rule, kind, amount."""
+        self.credits.sort(key=lambda r: (r["date"], r["deal"], KINDS.index(r["kind"]), r["amount"]))
+
+    def convert_credits(self) -> None:
+        """Credits in another currency: one rounding each, with the segment plan's mode, at
+        the credit date or at the period end."""
+        ccy = self.plan["currency"]
+        for r in self.credits:
+            on = r["date"] if self.fx_date == "credit_date" else self.end
+            r["amount"] = convert(r["raw"], r["currency"], ccy, on, self.mode)
+        self.sort_credits()
+
     def segment_lines(self, period: int, plan: dict, lo: dt.date, hi: dt.date, split: bool) -> list:
         """One segment's component lines, rounded, prorated and recorded."""
         self.use(plan)
+        if self.foreign:
+            self.convert_credits()
         how = self.change["split"] if split else None
         self.split = how
         self.lo, self.hi = (lo, hi) if how == "credits_by_date" else (self.start, self.end)
@@ -901,9 +977,12 @@ class Person:
         for c in self.plan["components"]:
             if c["type"] == "draw":
                 lines += self.draw_lines(c, sum(m for _, _, m in lines))
-        out: dict[tuple[str, int], int] = {}
+        out: dict[tuple, int] = {}
         for cid, deal, m in lines:
             out[(cid, deal)] = out.get((cid, deal), 0) + m
+            if self.pay:  # each line paid in the pay currency at the period end, rounded once
+                paid = convert(m, self.plan["currency"], self.pay, self.end, self.mode)
+                out[("pay", cid, deal)] = out.get(("pay", cid, deal), 0) + paid
         return {k: v for k, v in out.items() if v != 0}
 
 
