@@ -110,15 +110,16 @@ def _inputs(cases: list[dict]):
 
 def _assignments(person: int, case: dict, plans: list) -> list[dict]:
     change = case.get("change")
+    first = oracle.CALENDARS[case["calendar"]][0][0]
     if not change:
-        return [{"person": person, "plan": f"p{person}", "from": "2026-01-01"}]
+        return [{"person": person, "plan": f"p{person}", "from": first}]
     plans.append(Plan.from_json(json.dumps({**change["plan"], "id": f"q{person}"})))
     switch = dt.date.fromisoformat(change["from"])
     return [
         {
             "person": person,
             "plan": f"p{person}",
-            "from": "2026-01-01",
+            "from": first,
             "to": switch - dt.timedelta(days=1),
         },
         {"person": person, "plan": f"q{person}", "from": switch},
@@ -676,6 +677,17 @@ def _mutant_quote_strictly_before(monkeypatch):
     )
 
 
+def _mutant_year_not_reset(monkeypatch):
+    """Wrong: a new year keeps last year's payments (per-year caps, YTD true-ups) and milestones."""
+    right = oracle.Person.run
+
+    def run(self, period, bounds):
+        self.year_start = bounds[3]
+        return right(self, period, bounds)
+
+    monkeypatch.setattr(oracle.Person, "run", run)
+
+
 MUTANTS = [
     _mutant_statement_tie_to_later,
     _mutant_half_up_toward_ceiling,
@@ -685,6 +697,7 @@ MUTANTS = [
     _mutant_year_cap_without_floor,
     _mutant_recovery_without_floor,
     _mutant_quarter_not_reset,
+    _mutant_year_not_reset,
     _mutant_whole_sees_uncapped_attainment,
     _mutant_refund_not_decelerated,
     _mutant_gate_strict,
@@ -1024,6 +1037,7 @@ def test_the_generator_covers_every_documented_feature():
         "change prorated_targets",
         "calendar month",
         "calendar quarter",
+        "calendar year_end",
     }
     want |= {"fx credit_date", "fx period_end", "pay currency", "foreign quota"}
     rare = {f: seen.get(f, 0) for f in want if seen.get(f, 0) < 10}

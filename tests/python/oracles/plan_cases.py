@@ -1,7 +1,8 @@
 """Seeded random cases for the plan oracle (no salescomp import).
 
 One case is one person on one random plan over the pay periods of a calendar
-(four months across a quarter end, or two quarters). Covered: every rounding
+(four months across a quarter end, four months across a year end, or two
+quarters). Covered: every rounding
 mode and both scopes, JPY/USD/KWD; measures with filters, multipliers and
 count aggregation; flat_rate and tiered (marginal, retroactive, hybrid,
 interpolated; both edges; attainment and amount bases) with band and whole
@@ -346,7 +347,7 @@ def plan(rng: random.Random, calendar: str, currency: str | None = None) -> dict
     p: dict = {
         "id": "p",
         "currency": currency,
-        "period": calendar,
+        "period": "quarter" if calendar == "quarter" else "month",
         "measures": _measures(rng),
         "components": components,
     }
@@ -420,7 +421,7 @@ def _span_start(acc: str, bounds) -> dt.date:
 
 
 def case(rng: random.Random) -> dict:
-    calendar = rng.choice(["month", "month", "quarter"])
+    calendar = rng.choice(["month", "month", "quarter", "year_end"])
     p = plan(rng, calendar)
     exponent = EXPONENTS[p["currency"]]
     periods = CALENDARS[calendar]

@@ -36,7 +36,8 @@ Rules used (plan-reference.md unless said):
   manager_override (three bases), milestone_bonus (each once a year), spif
   (credits of the period, ordered by date, deal, kind, amount), mbo;
 * the run: spans and quotas of period / quarter-to-date / year-to-date,
-  paid-in-quarter and paid-in-year state, ``per_statement`` rounding
+  paid-in-quarter and paid-in-year state (a new quarter or year starts
+  them again, and the milestones paid, over a year end), ``per_statement`` rounding
   (floors, then one unit to the largest fractional parts, earlier line first),
   ``Unnecessary`` (per_statement: only the total must be exact), the draw on
   the period's lines (recovery first, recoverable then guarantee balance,
@@ -84,11 +85,11 @@ EXPONENTS = {"JPY": 0, "USD": 2, "KWD": 3, "EUR": 2}
 # Dated quotes "1 from = rate to" (test data the run's FxTable is built from). Each pair is
 # quoted one way only, so the other way is an exact division (money.md, FX conversion).
 FX_QUOTES = {
-    ("EUR", "USD"): [("2025-12-01", "1.1"), ("2026-02-01", "1.2"), ("2026-03-15", "1.15")],
-    ("EUR", "JPY"): [("2025-12-01", "160.5"), ("2026-03-01", "158.25")],
-    ("KWD", "EUR"): [("2025-12-01", "2.95"), ("2026-04-10", "3.001")],
-    ("USD", "JPY"): [("2025-12-01", "150.25"), ("2026-02-15", "148.125")],
-    ("USD", "KWD"): [("2025-12-01", "0.307"), ("2026-03-20", "0.3075")],
+    ("EUR", "USD"): [("2025-10-01", "1.1"), ("2026-02-01", "1.2"), ("2026-03-15", "1.15")],
+    ("EUR", "JPY"): [("2025-10-01", "160.5"), ("2026-03-01", "158.25")],
+    ("KWD", "EUR"): [("2025-10-01", "2.95"), ("2026-04-10", "3.001")],
+    ("USD", "JPY"): [("2025-10-01", "150.25"), ("2026-02-15", "148.125")],
+    ("USD", "KWD"): [("2025-10-01", "0.307"), ("2026-03-20", "0.3075")],
 }
 # docs/plan-reference.md lists the credit kinds in this order (the sort key of a credit)
 KINDS = (
@@ -158,6 +159,13 @@ CALENDARS = {
     "quarter": [
         (_D("2026-01-01"), _D("2026-03-31"), _D("2026-01-01"), _D("2026-01-01")),
         (_D("2026-04-01"), _D("2026-06-30"), _D("2026-04-01"), _D("2026-01-01")),
+    ],
+    # monthly across a year end: the year-to-date state starts again in January
+    "year_end": [
+        (_D("2025-11-01"), _D("2025-11-30"), _D("2025-10-01"), _D("2025-01-01")),
+        (_D("2025-12-01"), _D("2025-12-31"), _D("2025-10-01"), _D("2025-01-01")),
+        (_D("2026-01-01"), _D("2026-01-31"), _D("2026-01-01"), _D("2026-01-01")),
+        (_D("2026-02-01"), _D("2026-02-28"), _D("2026-01-01"), _D("2026-01-01")),
     ],
 }
 
@@ -551,7 +559,7 @@ class Person:
         self.paid_quarter: dict[str, int] = {}
         self.milestones_paid: set[tuple[str, str]] = set()
         self.draw = [0, 0, 0]  # recoverable balance, guarantee balance, periods elapsed
-        self.quarter_start = None
+        self.quarter_start = self.year_start = None
         self.deals = case["deals"]
         self.paid_on_deal: dict[int, int] = {}
         self.earned_on_deal: dict[int, int] = {}  # deferred timing: earned, paid or not
@@ -959,6 +967,9 @@ class Person:
 
     def run(self, period: int, bounds) -> dict[tuple[str, int], int]:
         self.start, self.end, self.qs, self.ys = bounds
+        if self.year_start != self.ys:  # a new year: paid this year and milestones start again
+            self.year_start = self.ys
+            self.paid_year, self.milestones_paid = {}, set()
         if self.quarter_start != self.qs:
             self.quarter_start = self.qs
             self.paid_quarter = {}
