@@ -762,6 +762,12 @@ class Person:
                     else "period"
                 )
                 self.quota(c["measure"], self.span_start(acc))
+                if "gate" in c:  # and the gate's, whatever its basis
+                    g = c["gate"]
+                    self.quota(
+                        g.get("measure", c["measure"]),
+                        self.span_start(g.get("accumulation", "period")),
+                    )
                 lines.append((c["id"], -1, getattr(self, MEASURED[t])(c)))
             elif t == "milestone_bonus":
                 lines += [(c["id"], -1, v) for v in self.milestones(c)]
