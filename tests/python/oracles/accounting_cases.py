@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from . import accounting_oracle as oracle
+# bound at import: the oracle's mutants (test_oracle_accounting.py) must not change the books
+from .accounting_oracle import Refused, decide, first_month, month_of
 
 CURRENCIES = {"JPY": 0, "USD": 2, "KWD": 3}
 MODES = ("HalfEven", "HalfUp", "HalfDown", "Up", "Down", "Ceiling", "Floor", "Unnecessary")
@@ -93,7 +94,7 @@ def _line(rng: random.Random, line_id: int, policy: dict) -> dict:
 
 
 def _revenue(rng: random.Random, line: dict, policy: dict, period: int) -> list[dict]:
-    first = oracle.first_month(line, policy)
+    first = first_month(line, policy)
     extra = rng.choice([0, 0, 3, 12])
     weights = [rng.choice(WEIGHTS) for _ in range(period + extra)]
     if rng.random() < 0.3:  # revenue stops early: later re-spreads fall back to straight-line
@@ -135,7 +136,7 @@ def _events(rng: random.Random, line: dict, policy: dict, period: int) -> list[d
         for _ in dates
     ]
     out, clawable, terminated_on = [], line["amount"], None
-    first = oracle.first_month(line, policy)
+    first = first_month(line, policy)
     for date, kind in zip(dates, kinds):
         if terminated_on is not None and date > terminated_on:
             kind = "clawback"
@@ -156,7 +157,7 @@ def _events(rng: random.Random, line: dict, policy: dict, period: int) -> list[d
         elif kind == "extension":
             ev["months"] = rng.choice([1, 2, 3, 6, 12])
         elif kind == "change_in_estimate":
-            m = oracle.month_of(date)
+            m = month_of(date)
             if m < first:
                 continue
             ev["months"] = max(1, m - first + 1) + rng.choice([0, 0, 1, 2, 5, 12])
@@ -177,8 +178,8 @@ def random_book(rng: random.Random) -> dict:
         line = _line(rng, line_id, policy)
         costs.append(line)
         try:
-            _, _, period = oracle.decide(line, policy)
-        except oracle.Refused:
+            _, _, period = decide(line, policy)
+        except Refused:
             period = line["term_months"]
         if not line["incremental"]:
             period = line["term_months"] or 1

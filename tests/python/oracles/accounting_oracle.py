@@ -57,6 +57,7 @@ import datetime as dt
 import math
 from fractions import Fraction
 
+CURRENT_MONTHS = 12  # `current`: the plan in force for the next 12 months
 KINDS_ORDER = ("clawback", "extension", "change_in_estimate", "termination")
 JOURNAL_KINDS = (
     ("capitalisation", "deferred_commissions", "commissions_payable", "additions"),
@@ -70,7 +71,8 @@ JOURNAL_KINDS = (
 
 class Refused(Exception):
     """The book is an error by the docs: ``code`` "plug" (SC-ACCT-PLUG, a plug of the
-    wrong sign) or "inexact" (an Unnecessary rounding that is not exact)."""
+    wrong sign), "inexact" (an Unnecessary rounding that is not exact) or "events" (an
+    event other than a clawback after a termination; the generator makes none)."""
 
     def __init__(self, code: str, why: str) -> None:
         super().__init__(f"{code}: {why}")
@@ -246,7 +248,7 @@ class Asset:
                 self.balance -= reduce
                 self.respread()
         elif self.terminated:
-            raise AssertionError(f"a {kind} after a termination (the generator makes none)")
+            raise Refused("events", f"a {kind} after a termination")
         elif kind in ("extension", "change_in_estimate"):
             self.period = self.period + ev["months"] if kind == "extension" else ev["months"]
             self.win = window(self.line, self.policy, self.period, self.revenue)
@@ -277,7 +279,7 @@ class Asset:
             row["amortisation"] = self._amortise_to(m)
         self.balance -= row["amortisation"] + row["write_off"]
         row["closing"] = self.balance
-        row["current"] = sum(self.plan.get(k, 0) for k in range(m + 1, m + 13))
+        row["current"] = sum(self.plan.get(k, 0) for k in range(m + 1, m + 1 + CURRENT_MONTHS))
         return row
 
 
