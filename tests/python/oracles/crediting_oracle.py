@@ -1,0 +1,348 @@
+"""Independent oracle for crediting, quotas and attainment, written from
+docs/crediting-and-quota.md alone.
+
+Pure Python with ``fractions.Fraction``; it imports nothing from salescomp. A
+*company* is a dict made by company_cases.py: ``people`` (roster order is the
+roster index), ``assignments`` (manager / team rows with inclusive ``to``),
+``leaves``, ``deals`` (money in int minor units), ``splits``, ``rules``,
+``settings``, ``fx`` quotes and, for attainment, ``quotas``, ``ramps``,
+``relief`` and ``proration``.
+
+Rules used (docs sections 1, 2, 4-6):
+* fiscal months from ``start_month``; period key = fiscal year (the one that
+  ends in it) x 100 + fiscal month;
+* assignments as of a date, gaps meaning none; the reporting chain walked one
+  manager at a time as of the credit date, or as of the credited person's start
+  date when the credit is dated before it;
+* ``direct`` (deals without revenue-split rows when the set splits),
+  ``revenue_split`` (largest remainder by share, ties to the lower roster index;
+  one conversion of the deal and a split of the converted total when every
+  participant is credited in one currency, else each part converted),
+  ``overlay``, ``sdr_sourced`` (new business, ``source`` = sdr): amount x share
+  rounded once in the deal currency, then converted once; ``roll_up``: per
+  level, share x the report's credit, rounded once, when the manager is credited
+  in the report's currency, else share x the report's deal-currency amount
+  converted once; ``source_amount`` = share x the report's ``source_amount``;
+* FX: the last quote on or before the date (the credit date or the last day of
+  its month), an inverse quote by exact division; every share product and
+  conversion rounded once with the settings' mode;
+* credits sorted by (person, date, deal id, rule, depth, via);
+* quotas: percent ramps by tenure month from the start date (day clamped),
+  proration over calendar days or fiscal months (active days / days of each
+  month), leaves inactive when ``prorate_leaves``, one rounding; relief
+  subtracted; team rows neither ramped nor prorated;
+* attainment: people count every credit kind of the measure dated in the period;
+  teams the direct + revenue-split credits (depth 0) of people in the team on the
+  credit date; team quota = explicit row, else the sum of the members' final
+  quotas on the period's last day; attained exactly; the display ratio
+  credited / quota rounded half-even to 12 places, saturated at +-(2^63 - 1) /
+  10^12; QTD and YTD running sums by fiscal quarter and year.
+
+Not covered: account_manager, marketing_sourced and territory rules, business
+days, absolute ramps, week-based calendars, pacing and distributions, roll-up
+rules with ``rolls_up`` other than the default, input validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+
+EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
+RATE_MAX = Fraction(2**63 - 1, 10**12)  # a 12-place fixed point in int64
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def round_mode(x: Fraction, mode: str) -> int:
+    """Round to an integer with a named mode (docs/money.md)."""
+    fl = math.floor(x)
+    if x == fl:
+        return fl
+    away = fl + 1 if x > 0 else fl
+    toward = fl if x > 0 else fl + 1
+    if mode in ("Up", "Down", "Ceiling", "Floor"):
+        return {"Up": away, "Down": toward, "Ceiling": fl + 1, "Floor": fl}[mode]
+    frac = x - fl
+    if frac != Fraction(1, 2):
+        return fl + 1 if frac > Fraction(1, 2) else fl
+    return {"HalfUp": away, "HalfDown": toward, "HalfEven": fl + (fl % 2)}[mode]
+
+
+def largest_remainder(total: int, shares: list[Fraction]) -> list[int]:
+    """Parts of total (any sign) by shares summing to 1: floors of |total| x share, the
+    leftover units to the largest remainders, ties to the earlier part."""
+    sign, size = (1 if total >= 0 else -1), abs(total)
+    exact = [size * s for s in shares]
+    out = [math.floor(e) for e in exact]
+    left = size - sum(out)
+    order = sorted(range(len(out)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[:left]:
+        out[i] += 1
+    return [sign * x for x in out]
+
+
+# ----------------------------------------------------------------------------- calendars
+
+
+def fiscal_period(d: dt.date, start_month: int) -> tuple[int, int]:
+    """(fiscal year, fiscal month number) of a date."""
+    offset = (d.month - start_month) % 12
+    first_year = d.year if d.month >= start_month else d.year - 1
+    fiscal_year = first_year + 1 if start_month != 1 else first_year
+    return fiscal_year, offset + 1
+
+
+def period_key(d: dt.date, start_month: int) -> int:
+    fy, n = fiscal_period(d, start_month)
+    return fy * 100 + n
+
+
+def month_end(d: dt.date) -> dt.date:
+    nxt = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def add_months(d: dt.date, k: int) -> dt.date:
+    """d + k months, the day clamped to the month's length."""
+    y, m = divmod(d.month - 1 + k, 12)
+    first = dt.date(d.year + y, m + 1, 1)
+    return first.replace(day=min(d.day, month_end(first).day))
+
+
+# ----------------------------------------------------------------------------- organisation
+
+
+class Org:
+    def __init__(self, company: dict) -> None:
+        self.people = {p["id"]: p for p in company["people"]}
+        self.index = {p["id"]: i for i, p in enumerate(company["people"])}
+        self.rows: dict = {}
+        for a in company["assignments"]:
+            self.rows.setdefault((a["person"], a["field"]), []).append(a)
+        self.leaves: dict = {}
+        for lv in company.get("leaves", []):
+            self.leaves.setdefault(lv["person"], []).append((lv["first"], lv["last"]))
+
+    def as_of(self, person: str, field: str, d: dt.date) -> str | None:
+        for a in self.rows.get((person, field), []):
+            if a["from"] <= d and (a["to"] is None or d <= a["to"]):
+                return a["value"]
+        return None
+
+    def chain(self, person: str, d: dt.date, depth: int) -> list[str]:
+        out, at = [], person
+        while len(out) < depth:
+            at = self.as_of(at, "manager", d)
+            if at is None:
+                break
+            out.append(at)
+        return out
+
+    def employed(self, person: str, d: dt.date) -> bool:
+        p = self.people[person]
+        return p["start"] <= d and (p["end"] is None or d <= p["end"])
+
+    def active(self, person: str, d: dt.date, leaves: bool = True) -> bool:
+        on_leave = leaves and any(a <= d <= b for a, b in self.leaves.get(person, []))
+        return self.employed(person, d) and not on_leave
+
+
+# ----------------------------------------------------------------------------- FX
+
+
+class Fx:
+    def __init__(self, quotes: list[tuple], mode: str) -> None:
+        self.quotes = sorted(quotes, key=lambda q: q[2])  # (from, to, date, rate text)
+        self.mode = mode
+
+    def rate(self, src: str, dst: str, d: dt.date) -> Fraction:
+        direct = [q for q in self.quotes if (q[0], q[1]) == (src, dst) and q[2] <= d]
+        if direct:
+            return Fraction(direct[-1][3])
+        inverse = [q for q in self.quotes if (q[0], q[1]) == (dst, src) and q[2] <= d]
+        if inverse:
+            return 1 / Fraction(inverse[-1][3])
+        raise LookupError(f"no {src}/{dst} rate on {d}")
+
+    def convert(self, minor: int, src: str, dst: str, d: dt.date) -> int:
+        if src == dst:
+            return minor
+        scale = Fraction(10) ** (EXPONENT[dst] - EXPONENT[src])
+        return round_mode(minor * self.rate(src, dst, d) * scale, self.mode)
+
+
+# ----------------------------------------------------------------------------- crediting
+
+
+def _target(company: dict, org: Org, person: str, deal: dict) -> str:
+    how = company["settings"]["currency"]
+    if how == "pay":
+        return org.people[person]["currency"]
+    return deal["currency"] if how == "deal" else company["settings"]["reporting_currency"]
+
+
+class Crediting:
+    def __init__(self, company: dict) -> None:
+        self.company = company
+        self.org = Org(company)
+        self.settings = company["settings"]
+        self.mode = self.settings.get("rounding", "HalfEven")
+        self.fx = Fx(company["fx"], self.mode)
+        self.start_month = company["start_month"]
+        self.credits: list[dict] = []
+        self.splits: dict = {}
+        for s in company["splits"]:
+            self.splits.setdefault((s["deal"], s["kind"]), []).append(s)
+        self.has_split_rule = any(r["kind"] == "revenue_split" for r in company["rules"])
+
+    def fx_date(self, d: dt.date) -> dt.date:
+        return month_end(d) if self.settings.get("fx_date") == "period_end" else d
+
+    def share_of(self, minor: int, share: str) -> int:
+        return round_mode(minor * Fraction(share), self.mode)
+
+    def emit(self, person, deal, rule_i, rule, kind, d, amount, ccy, src, depth=0, via=None):
+        self.credits.append(
+            {
+                "person": person,
+                "deal": deal["id"],
+                "date": d,
+                "period": period_key(d, self.start_month),
+                "measure": rule.get("measure", "bookings"),
+                "amount": amount,
+                "currency": ccy,
+                "kind": kind,
+                "rule": rule_i,
+                "depth": depth,
+                "via": via,
+                "deal_type": deal["type"],
+                "source_amount": src,
+                "source_currency": deal["currency"],
+            }
+        )
+        return self.credits[-1]
+
+    def _one(self, person, deal, rule_i, rule, d, share):
+        """A credit of amount x share: rounded once in the deal currency, converted once."""
+        src = self.share_of(deal["amount"], share)
+        ccy = _target(self.company, self.org, person, deal)
+        amount = self.fx.convert(src, deal["currency"], ccy, self.fx_date(d))
+        return self.emit(person, deal, rule_i, rule, rule["kind"], d, amount, ccy, src)
+
+    def _split(self, deal, rule_i, rule, d):
+        rows = sorted(
+            self.splits.get((deal["id"], "revenue"), []), key=lambda s: self.org.index[s["person"]]
+        )
+        if not rows:
+            return []
+        shares = [Fraction(s["share"]) for s in rows]
+        sources = largest_remainder(deal["amount"], shares)
+        targets = [_target(self.company, self.org, s["person"], deal) for s in rows]
+        when = self.fx_date(d)
+        if len(set(targets)) == 1:
+            converted = self.fx.convert(deal["amount"], deal["currency"], targets[0], when)
+            amounts = largest_remainder(converted, shares)
+        else:
+            amounts = [
+                self.fx.convert(x, deal["currency"], c, when) for x, c in zip(sources, targets)
+            ]
+        return [
+            self.emit(s["person"], deal, rule_i, rule, "revenue_split", d, a, c, x)
+            for s, a, c, x in zip(rows, amounts, targets, sources)
+        ]
+
+    def _roll_up(self, deal, rule_i, rule, made):
+        share = rule.get("share", "1")
+        for credit in made:
+            if credit["kind"] not in ("direct", "revenue_split"):
+                continue
+            via = credit["person"]
+            as_of = max(credit["date"], self.org.people[via]["start"])
+            for level, manager in enumerate(self.org.chain(via, as_of, rule["depth"]), start=1):
+                ccy = _target(self.company, self.org, manager, deal)
+                src = self.share_of(credit["source_amount"], share)
+                if ccy == credit["currency"]:
+                    amount = self.share_of(credit["amount"], share)
+                else:
+                    amount = self.fx.convert(
+                        src, deal["currency"], ccy, self.fx_date(credit["date"])
+                    )
+                self.emit(
+                    manager,
+                    deal,
+                    rule_i,
+                    rule,
+                    "roll_up",
+                    credit["date"],
+                    amount,
+                    ccy,
+                    src,
+                    level,
+                    via,
+                )
+
+    def _rule(self, deal, rule_i, rule) -> list[dict]:
+        kind = rule["kind"]
+        types = rule.get("deal_types")
+        if kind == "sdr_sourced":
+            types = types or ["new_business"]
+        if types and deal["type"] not in types:
+            return []
+        d = deal["close"]
+        if rule.get("date") == "created" and deal.get("created") is not None:
+            d = deal["created"]
+        if kind == "direct":
+            if self.has_split_rule and self.splits.get((deal["id"], "revenue")):
+                return []
+            return [self._one(deal["owner"], deal, rule_i, rule, d, rule.get("share", "1"))]
+        if kind == "revenue_split":
+            return self._split(deal, rule_i, rule, d)
+        if kind == "overlay":
+            rows = self.splits.get((deal["id"], "overlay"), [])
+            return [
+                self._one(
+                    s["person"],
+                    deal,
+                    rule_i,
+                    rule,
+                    d,
+                    str(Fraction(s["share"]) * Fraction(rule.get("share", "1"))),
+                )
+                for s in rows
+            ]
+        if kind == "sdr_sourced":
+            if deal.get("source") != "sdr" or not deal.get("source_person"):
+                return []
+            return [self._one(deal["source_person"], deal, rule_i, rule, d, rule.get("share", "1"))]
+        raise ValueError(f"rule kind {kind} is not covered by the oracle")
+
+    def run(self) -> list[dict]:
+        for deal in self.company["deals"]:
+            made: list[dict] = []
+            for i, rule in enumerate(self.company["rules"]):
+                if rule["kind"] != "roll_up":
+                    made += self._rule(deal, i, rule)
+            for i, rule in enumerate(self.company["rules"]):
+                if rule["kind"] == "roll_up" and (
+                    not rule.get("deal_types") or deal["type"] in rule["deal_types"]
+                ):
+                    self._roll_up(deal, i, rule, made)
+        idx = self.org.index
+        self.credits.sort(
+            key=lambda c: (
+                idx[c["person"]],
+                c["date"],
+                c["deal"],
+                c["rule"],
+                c["depth"],
+                -1 if c["via"] is None else idx[c["via"]],
+            )
+        )
+        return self.credits
+
+
+def credits(company: dict) -> list[dict]:
+    return Crediting(company).run()
