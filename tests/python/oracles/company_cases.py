@@ -224,7 +224,7 @@ def _quotes(rng: random.Random, src: str, dst: str) -> list[tuple]:
     return out
 
 
-def _quotas(rng, people, start_month: int, reporting: str | None) -> tuple[list[dict], list[dict]]:
+def _quotas(rng, people, start_month, reporting, steady) -> tuple[list[dict], list[dict]]:
     rows, relief = [], []
     fy = 2026 if start_month == 1 else 2027
     for p in people:
@@ -240,8 +240,8 @@ def _quotas(rng, people, start_month: int, reporting: str | None) -> tuple[list[
             rows.append(
                 _quota(p["id"], "person", "quarter", fy, number, _quota_amount(rng, ccy), ccy)
             )
-    for row in rows:
-        if rng.random() < 0.1:
+    for row in rows:  # relief on people employed all year: the final quota stays >= 0
+        if row["subject"] in steady and rng.random() < 0.15:
             amount = rng.randint(-500, row["amount"] // 2)
             relief.append(
                 {**row, "amount": amount, "reason": rng.choice(["moved", "añadido", "x"])}
@@ -305,7 +305,11 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
     }
     start_month = rng.choice([1, 1, 2, 4, 7])
     reporting = settings["reporting_currency"]
-    quotas, relief = _quotas(rng, people, start_month, reporting)
+    on_leave = {lv["person"] for lv in leaves}
+    steady = {p["id"] for p in people if p["start"] == LONG_AGO and not p["end"]} - on_leave
+    quotas, relief = _quotas(rng, people, start_month, reporting, steady)
+    teams = {a["value"] for a in assignments if a["field"] == "team"}
+    quotas = [q for q in quotas if q["subject_kind"] == "person" or q["subject"] in teams]
     return {
         "people": people,
         "assignments": assignments,
@@ -325,6 +329,7 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
         },
         "proration": rng.choice(["calendar_days", "months"]),
         "prorate_leaves": rng.random() < 0.8,
+        "quota_rounding": rng.choice(MODES),
     }
 
 

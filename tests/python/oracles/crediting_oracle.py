@@ -346,3 +346,168 @@ class Crediting:
 
 def credits(company: dict) -> list[dict]:
     return Crediting(company).run()
+
+
+# ----------------------------------------------------------------------------- quotas
+
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def period_dates(kind: str, fiscal_year: int, number: int, start_month: int) -> tuple:
+    first_year = fiscal_year if start_month == 1 else fiscal_year - 1
+    span = PERIOD_MONTHS[kind]
+    first = add_months(dt.date(first_year, start_month, 1), span * (number - 1))
+    return first, add_months(first, span) - dt.timedelta(days=1)
+
+
+def _days(first: dt.date, last: dt.date):
+    d = first
+    while d <= last:
+        yield d
+        d += dt.timedelta(days=1)
+
+
+def ramp_steps(person: dict, values: list[str] | None) -> list[tuple[dt.date, Fraction]]:
+    """Percent ramp: tenure month k is [start + (k-1) months, start + k months) (day
+    clamped) at values[k-1]; [(first day after month k, share)], then 100%."""
+    return [(add_months(person["start"], k), Fraction(v)) for k, v in enumerate(values or [], 1)]
+
+
+def ramp_share(steps: list, d: dt.date) -> Fraction | int:
+    return next((share for end, share in steps if d < end), 1)
+
+
+def _day_weights(org: Org, person: dict, steps: list, leaves: bool, days: list) -> list:
+    """Per day: (active, the quota share of the day: the ramp when active, else 0)."""
+    out = []
+    for d in days:
+        active = org.active(person["id"], d, leaves)
+        out.append((active, ramp_share(steps, d) if active else 0))
+    return out
+
+
+def _person_quota(company: dict, org: Org, row: dict, first, last) -> tuple[int, int, int]:
+    """(adjusted, active units, total units) of a person row."""
+    person = org.people[row["subject"]]
+    steps = ramp_steps(person, company["ramps"].get(row["subject"]))
+    days = list(_days(first, last))
+    weights = _day_weights(org, person, steps, company["prorate_leaves"], days)
+    if company["proration"] == "calendar_days":
+        share = Fraction(sum(w for _, w in weights)) / len(days)
+        units = (sum(1 for a, _ in weights if a), len(days))
+    else:  # months: each month counts 1, a month its active (ramped) days / its days
+        by_month: dict = {}
+        for d, (_, w) in zip(days, weights):
+            by_month.setdefault((d.year, d.month), []).append(w)
+        share = sum(Fraction(sum(ws)) / len(ws) for ws in by_month.values()) / len(by_month)
+        units = (None, len(by_month))
+    adjusted = round_mode(row["amount"] * share, company.get("quota_rounding", "HalfEven"))
+    return adjusted, units[0], units[1]
+
+
+def effective_quotas(company: dict) -> list[dict]:
+    org = Org(company)
+    sm = company["start_month"]
+    out = []
+    for row in company["quotas"]:
+        first, last = period_dates(row["period_kind"], row["fiscal_year"], row["number"], sm)
+        if row["subject_kind"] == "person":
+            adjusted, active, total = _person_quota(company, org, row, first, last)
+        else:
+            adjusted, active, total = row["amount"], None, None
+        key = _quota_key(row)
+        relief = [r for r in company["relief"] if _quota_key(r) == key]
+        reduce = sum(r["amount"] for r in relief)
+        out.append(
+            {
+                **row,
+                "start": first,
+                "end": last,
+                "base": row["amount"],
+                "adjusted": adjusted,
+                "relief": reduce,
+                "quota": adjusted - reduce,
+                "active_units": active,
+                "total_units": total,
+                "relief_reason": "; ".join(r["reason"] for r in relief),
+            }
+        )
+    return out
+
+
+def _quota_key(row: dict) -> tuple:
+    return tuple(
+        row[k]
+        for k in ("subject", "subject_kind", "measure", "period_kind", "fiscal_year", "number")
+    )
+
+
+# ----------------------------------------------------------------------------- attainment
+
+
+def display_ratio(credited: int, quota: int) -> Fraction:
+    """credited / quota half-even to 12 places, saturated; 0 for a zero quota."""
+    if quota == 0:
+        return Fraction(0)
+    ratio = Fraction(round(Fraction(credited, quota) * 10**12), 10**12)  # round(): half-even
+    return max(-RATE_MAX - Fraction(1, 10**12), min(RATE_MAX, ratio))
+
+
+def _team_rows(company: dict, org: Org, quotas: list[dict]) -> list[dict]:
+    """sum_of_members: a team row for every period a member (on its last day) has a quota."""
+    explicit = {
+        _quota_key(q)[:1] + _quota_key(q)[2:] for q in quotas if q["subject_kind"] == "team"
+    }
+    derived: dict = {}
+    for q in quotas:
+        if q["subject_kind"] != "person":
+            continue
+        team = org.as_of(q["subject"], "team", q["end"])
+        if team is None:
+            continue
+        key = (team, q["measure"], q["period_kind"], q["fiscal_year"], q["number"])
+        if key in explicit:
+            continue
+        row = derived.setdefault(key, {**q, "subject": team, "subject_kind": "team", "quota": 0})
+        row["quota"] += q["quota"]
+    return list(derived.values())
+
+
+def _counted(org: Org, credits: list[dict]) -> dict:
+    """Credits by (subject kind, subject, measure): people count every credit; teams the
+    direct and revenue-split credits (depth 0) of their members on the credit date."""
+    by: dict = {}
+    for c in credits:
+        by.setdefault(("person", c["person"], c["measure"]), []).append(c)
+        if c["kind"] in ("direct", "revenue_split") and c["depth"] == 0:
+            team = org.as_of(c["person"], "team", c["date"])
+            if team is not None:
+                by.setdefault(("team", team, c["measure"]), []).append(c)
+    return by
+
+
+def attainment(company: dict, credits: list[dict], quotas: list[dict]) -> list[dict]:
+    org = Org(company)
+    rows = [dict(q) for q in quotas] + _team_rows(company, org, quotas)
+    counted = _counted(org, credits)
+    for row in rows:
+        mine = counted.get((row["subject_kind"], row["subject"], row["measure"]), [])
+        amounts = [c["amount"] for c in mine if row["start"] <= c["date"] <= row["end"]]
+        row["credited"], row["credit_count"] = sum(amounts), len(amounts)
+        row["attained"] = row["credited"] >= row["quota"]
+        row["attainment"] = display_ratio(row["credited"], row["quota"])
+    series: dict = {}  # a subject's rows of one measure, period kind and fiscal year
+    for row in rows:
+        series.setdefault(_quota_key(row)[:5], []).append(row)
+    for row in rows:
+        same = [r for r in series[_quota_key(row)[:5]] if r["number"] <= row["number"]]
+        if row["period_kind"] == "month":
+            quarter = [r for r in same if (r["number"] - 1) // 3 == (row["number"] - 1) // 3]
+        else:  # QTD of a quarter, half or year row is the row itself
+            quarter = [row]
+        for prefix, group in (("qtd", quarter), ("ytd", same)):
+            credited = row[f"{prefix}_credited"] = sum(r["credited"] for r in group)
+            quota = row[f"{prefix}_quota"] = sum(r["quota"] for r in group)
+            row[f"{prefix}_attainment"] = display_ratio(credited, quota)
+    return rows
