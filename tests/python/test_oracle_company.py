@@ -20,6 +20,7 @@ import pprint
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 import salescomp as sc
 from oracles import company_cases as gen
 from oracles import crediting_oracle as oracle
@@ -347,3 +348,74 @@ def report(i: int, company: dict) -> str:
 def test_oracle_agrees_with_salescomp_on_random_companies():
     found = first_mismatch()
     assert found is None, report(*found)
+
+
+# ----------------------------------------------------------------------------- the oracle's power
+
+
+def _mutant_split_ties_to_higher_index(monkeypatch):
+    """Wrong: a tie cent of a split goes to the higher roster index."""
+    right = oracle.largest_remainder
+    monkeypatch.setattr(oracle, "largest_remainder", lambda t, s: right(t, s[::-1])[::-1])
+
+
+def _mutant_roll_up_share_before_fx(monkeypatch):
+    """Wrong (the issue's open reading): the share taken in the deal currency, then converted."""
+
+    def rolled(self, credit, share, ccy, src, deal):
+        return self.fx.convert(src, deal["currency"], ccy, self.fx_date(credit["date"]))
+
+    monkeypatch.setattr(oracle.Crediting, "rolled_amount", rolled)
+
+
+def _mutant_pre_start_credit_lost(monkeypatch):
+    """Wrong: a credit dated before the person's start rolls up as of its own date."""
+    monkeypatch.setattr(oracle.Crediting, "roll_up_date", lambda self, credit: credit["date"])
+
+
+def _mutant_fx_always_on_deal_date(monkeypatch):
+    """Wrong: fx_date = period_end ignored."""
+    monkeypatch.setattr(oracle.Crediting, "fx_date", lambda self, d: d)
+
+
+def _mutant_display_ratio_unbounded(monkeypatch):
+    """Wrong: the display ratio is not saturated (it overflowed in the issue)."""
+    monkeypatch.setattr(oracle, "RATE_MAX", oracle.Fraction(10**30))
+
+
+def _mutant_teams_count_every_kind(monkeypatch):
+    """Wrong: a team's attainment counts overlays and SDR credits of its members too."""
+    monkeypatch.setattr(oracle, "TEAM_KINDS", ("direct", "revenue_split", "overlay", "sdr_sourced"))
+
+
+def _mutant_ramp_by_calendar_month(monkeypatch):
+    """Wrong: ramp tenure months counted from the first of the start month."""
+    right = oracle.ramp_steps
+
+    def steps(person, values):
+        return right({**person, "start": person["start"].replace(day=1)}, values)
+
+    monkeypatch.setattr(oracle, "ramp_steps", steps)
+
+
+def _mutant_qtd_never_resets(monkeypatch):
+    """Wrong: QTD sums run over the whole fiscal year."""
+    monkeypatch.setattr(oracle, "same_quarter", lambda a, b: True)
+
+
+MUTANTS = [
+    _mutant_split_ties_to_higher_index,
+    _mutant_roll_up_share_before_fx,
+    _mutant_pre_start_credit_lost,
+    _mutant_fx_always_on_deal_date,
+    _mutant_display_ratio_unbounded,
+    _mutant_teams_count_every_kind,
+    _mutant_ramp_by_calendar_month,
+    _mutant_qtd_never_resets,
+]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.__name__.removeprefix("_mutant_"))
+def test_every_wrong_oracle_variant_is_caught(monkeypatch, mutant):
+    mutant(monkeypatch)
+    assert first_mismatch() is not None, f"{mutant.__doc__}: not caught in {COUNT} companies"

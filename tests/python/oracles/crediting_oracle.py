@@ -50,6 +50,7 @@ import math
 from fractions import Fraction
 
 EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
+TEAM_KINDS = ("direct", "revenue_split")  # what a team's attainment counts by default
 RATE_MAX = Fraction(2**63 - 1, 10**12)  # a 12-place fixed point in int64
 
 
@@ -254,35 +255,30 @@ class Crediting:
             for s, a, c, x in zip(rows, amounts, targets, sources)
         ]
 
+    def roll_up_date(self, credit: dict) -> dt.date:
+        """The reporting line of the credit date, or of the person's start if later."""
+        return max(credit["date"], self.org.people[credit["person"]]["start"])
+
+    def rolled_amount(self, credit: dict, share: str, ccy: str, src: int, deal: dict) -> int:
+        """share x the report's converted credit in its currency, else the share of the
+        deal-currency amount converted once."""
+        if ccy == credit["currency"]:
+            return self.share_of(credit["amount"], share)
+        return self.fx.convert(src, deal["currency"], ccy, self.fx_date(credit["date"]))
+
     def _roll_up(self, deal, rule_i, rule, made):
         share = rule.get("share", "1")
         for credit in made:
             if credit["kind"] not in ("direct", "revenue_split"):
                 continue
             via = credit["person"]
-            as_of = max(credit["date"], self.org.people[via]["start"])
-            for level, manager in enumerate(self.org.chain(via, as_of, rule["depth"]), start=1):
+            managers = self.org.chain(via, self.roll_up_date(credit), rule["depth"])
+            for level, manager in enumerate(managers, start=1):
                 ccy = _target(self.company, self.org, manager, deal)
                 src = self.share_of(credit["source_amount"], share)
-                if ccy == credit["currency"]:
-                    amount = self.share_of(credit["amount"], share)
-                else:
-                    amount = self.fx.convert(
-                        src, deal["currency"], ccy, self.fx_date(credit["date"])
-                    )
-                self.emit(
-                    manager,
-                    deal,
-                    rule_i,
-                    rule,
-                    "roll_up",
-                    credit["date"],
-                    amount,
-                    ccy,
-                    src,
-                    level,
-                    via,
-                )
+                amount = self.rolled_amount(credit, share, ccy, src, deal)
+                args = ("roll_up", credit["date"], amount, ccy, src, level, via)
+                self.emit(manager, deal, rule_i, rule, *args)
 
     def _rule(self, deal, rule_i, rule) -> list[dict]:
         kind = rule["kind"]
@@ -371,7 +367,8 @@ def _days(first: dt.date, last: dt.date):
 def ramp_steps(person: dict, values: list[str] | None) -> list[tuple[dt.date, Fraction]]:
     """Percent ramp: tenure month k is [start + (k-1) months, start + k months) (day
     clamped) at values[k-1]; [(first day after month k, share)], then 100%."""
-    return [(add_months(person["start"], k), Fraction(v)) for k, v in enumerate(values or [], 1)]
+    start = person["start"]
+    return [(add_months(start, k), Fraction(v)) for k, v in enumerate(values or [], 1)]
 
 
 def ramp_share(steps: list, d: dt.date) -> Fraction | int:
@@ -480,11 +477,16 @@ def _counted(org: Org, credits: list[dict]) -> dict:
     by: dict = {}
     for c in credits:
         by.setdefault(("person", c["person"], c["measure"]), []).append(c)
-        if c["kind"] in ("direct", "revenue_split") and c["depth"] == 0:
+        if c["kind"] in TEAM_KINDS and c["depth"] == 0:
             team = org.as_of(c["person"], "team", c["date"])
             if team is not None:
                 by.setdefault(("team", team, c["measure"]), []).append(c)
     return by
+
+
+def same_quarter(month_a: int, month_b: int) -> bool:
+    """Fiscal months in one fiscal quarter (QTD sums)."""
+    return (month_a - 1) // 3 == (month_b - 1) // 3
 
 
 def attainment(company: dict, credits: list[dict], quotas: list[dict]) -> list[dict]:
@@ -503,7 +505,7 @@ def attainment(company: dict, credits: list[dict], quotas: list[dict]) -> list[d
     for row in rows:
         same = [r for r in series[_quota_key(row)[:5]] if r["number"] <= row["number"]]
         if row["period_kind"] == "month":
-            quarter = [r for r in same if (r["number"] - 1) // 3 == (row["number"] - 1) // 3]
+            quarter = [r for r in same if same_quarter(r["number"], row["number"])]
         else:  # QTD of a quarter, half or year row is the row itself
             quarter = [row]
         for prefix, group in (("qtd", quarter), ("ytd", same)):
