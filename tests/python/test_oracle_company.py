@@ -15,6 +15,7 @@ quotas, removed one at a time while it still fails).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pprint
 from decimal import Decimal
@@ -159,20 +160,24 @@ def credit_rows(credits) -> list[tuple]:
 # ----------------------------------------------------------------------------- shrinking
 
 
-def _smaller(company: dict):
-    deals, splits = company["deals"], company["splits"]
-    for i, deal in enumerate(deals):
-        rest = [s for s in splits if s["deal"] != deal["id"]]
-        yield {**company, "deals": deals[:i] + deals[i + 1 :], "splits": rest}
-    for i in range(len(splits)):
-        yield {**company, "splits": splits[:i] + splits[i + 1 :]}
-    rules = company["rules"]
-    for i in range(len(rules)):
-        if len(rules) > 1:
-            yield {**company, "rules": rules[:i] + rules[i + 1 :]}
-    quotas = company["quotas"]
-    for i in range(len(quotas)):
-        yield {**company, "quotas": quotas[:i] + quotas[i + 1 :]}
+def _without(company: dict, key: str, drop: range) -> dict:
+    rows = company[key]
+    smaller = {**company, key: rows[: drop.start] + rows[drop.stop :]}
+    if key == "deals":  # the split rows of a removed deal go with it
+        kept = {d["id"] for d in smaller["deals"]}
+        smaller["splits"] = [s for s in company["splits"] if s["deal"] in kept]
+    return smaller
+
+
+def _smaller(company: dict, chunk: int = 1):
+    """Companies with `chunk` consecutive deals, split rows, rules or quotas removed."""
+    for key in ("deals", "splits", "rules", "quotas"):
+        n = len(company[key])
+        floor = 1 if key in ("rules", "deals") else 0
+        for start in range(0, n, chunk):
+            drop = range(start, min(n, start + chunk))
+            if n - len(drop) >= floor:
+                yield _without(company, key, drop)
 
 
 def _fails(company: dict, compare) -> bool:
@@ -183,14 +188,16 @@ def _fails(company: dict, compare) -> bool:
 
 
 def minimise(company: dict, compare) -> dict:
-    progress = True
-    while progress:
-        progress = False
-        for smaller in _smaller(company):
-            if _fails(smaller, compare):
-                company, progress = smaller, True
-                break
-    return company
+    """Remove halves, then quarters ... then single rows while the company still fails."""
+    chunk = max(len(company[k]) for k in ("deals", "splits", "rules", "quotas")) // 2 or 1
+    while True:
+        smaller = next((c for c in _smaller(company, chunk) if _fails(c, compare)), None)
+        if smaller is not None:
+            company = smaller
+        elif chunk > 1:
+            chunk //= 2
+        else:
+            return company
 
 
 def _first_difference(want, got) -> str:
@@ -419,3 +426,136 @@ MUTANTS = [
 def test_every_wrong_oracle_variant_is_caught(monkeypatch, mutant):
     mutant(monkeypatch)
     assert first_mismatch() is not None, f"{mutant.__doc__}: not caught in {COUNT} companies"
+
+
+def test_a_caught_mutant_is_minimised_to_a_small_reproducer(monkeypatch):
+    _mutant_split_ties_to_higher_index(monkeypatch)
+    i, company = first_mismatch()
+    small = minimise(company, agree)
+    # still failing, and no single deal, split row, rule or quota can be removed
+    assert _fails(small, agree) and not any(_fails(s, agree) for s in _smaller(small))
+    assert len(small["deals"]) == 1 and len(company["deals"]) > 1
+    assert "minimised reproducer" in report(i, small)
+
+
+# ----------------------------------------------------------------------------- the docs' examples
+
+JAN_1 = dt.date(2026, 1, 1)
+
+
+def _person(pid, role="ae", currency="USD", start=gen.LONG_AGO) -> dict:
+    return {"id": pid, "role": role, "start": start, "end": None, "currency": currency}
+
+
+def _company(people, deals, **more) -> dict:
+    company = {
+        "people": people,
+        "assignments": [],
+        "leaves": [],
+        "deals": deals,
+        "splits": [],
+        "rules": [{"kind": "direct"}],
+        "settings": {
+            "currency": "pay",
+            "reporting_currency": None,
+            "fx_date": "deal_date",
+            "rounding": "HalfEven",
+        },
+        "fx": [("EUR", "USD", gen.LONG_AGO, "1.5")],
+        "start_month": 1,
+        "quotas": [],
+        "relief": [],
+        "ramps": {},
+        "proration": "calendar_days",
+        "prorate_leaves": True,
+        "quota_rounding": "HalfEven",
+    }
+    return {**company, **more}
+
+
+def _deal(deal_id, owner, close, amount, currency="USD") -> dict:
+    return {
+        "id": deal_id,
+        "owner": owner,
+        "close": close,
+        "amount": amount,
+        "currency": currency,
+        "type": "new_business",
+        "source": "",
+        "source_person": "",
+        "created": close,
+    }
+
+
+def _manager(person, manager, start=gen.LONG_AGO) -> dict:
+    return {"person": person, "field": "manager", "value": manager, "from": start, "to": None}
+
+
+def _both(company: dict) -> dict:
+    want = oracle_outputs(company)
+    assert salescomp_outputs(company) == want
+    return want
+
+
+def _amounts(out: dict) -> dict:
+    return {(c[0], c[7]): c[5] for c in out["credits"]}
+
+
+def test_the_documented_roll_up_share_in_reporting_currency():
+    # EUR 0.03 at 1.5 credited in USD: the report 0.045 -> 0.04, the manager 0.5 x 0.04 = 0.02
+    # (the share first, 0.015 -> 0.02 EUR -> 0.03 USD, would be 75% of the report's credit)
+    company = _company(
+        [_person("mgr"), _person("ae")],
+        [_deal(1, "ae", dt.date(2026, 3, 10), 3, "EUR")],
+        assignments=[_manager("ae", "mgr")],
+        rules=[{"kind": "direct"}, {"kind": "roll_up", "depth": 1, "share": "0.5"}],
+        settings={
+            "currency": "reporting",
+            "reporting_currency": "USD",
+            "fx_date": "deal_date",
+            "rounding": "HalfEven",
+        },
+    )
+    assert _amounts(_both(company)) == {("ae", "direct"): 4, ("mgr", "roll_up"): 2}
+
+
+def test_the_documented_pre_start_roll_up_and_split_tie():
+    # ae_new starts 1 March under mgr; a deal of 20 February still rolls up to mgr.
+    # 0.01 split 50/50: the tie cent goes to the lower roster index (zed, listed first).
+    company = _company(
+        [_person("mgr"), _person("zed"), _person("ae_new", start=dt.date(2026, 3, 1))],
+        [_deal(1, "ae_new", dt.date(2026, 2, 20), 100000), _deal(2, "ae_new", JAN_1, 1)],
+        assignments=[_manager("ae_new", "mgr", dt.date(2026, 3, 1))],
+        rules=[{"kind": "direct"}, {"kind": "revenue_split"}, {"kind": "roll_up", "depth": 2}],
+        splits=[
+            {"deal": 2, "person": "ae_new", "share": "0.5", "kind": "revenue"},
+            {"deal": 2, "person": "zed", "share": "0.5", "kind": "revenue"},
+        ],
+    )
+    out = _both(company)
+    assert ("mgr", 1, dt.date(2026, 2, 20)) in {c[:3] for c in out["credits"]}
+    assert {(c[0], c[1]): c[5] for c in out["credits"] if c[1] == 2} == {
+        ("mgr", 2): 0,
+        ("zed", 2): 1,
+        ("ae_new", 2): 0,
+    }
+
+
+def test_the_issue_display_ratio_overflow_saturates():
+    # a quota of 0.01 against 100,000.00 credited: 10,000,000 > the Rate range (9.2 million)
+    quota = {
+        "subject": "ae",
+        "subject_kind": "person",
+        "measure": "bookings",
+        "period_kind": "month",
+        "fiscal_year": 2026,
+        "number": 3,
+        "amount": 1,
+        "currency": "USD",
+    }
+    company = _company(
+        [_person("ae")], [_deal(1, "ae", dt.date(2026, 3, 10), 10_000_000)], quotas=[quota]
+    )
+    row = _both(company)["attainment"][0]
+    assert row[-3] == oracle.RATE_MAX == Fraction("9223372.036854775807")
+    assert row[9] is True  # attained, decided exactly
