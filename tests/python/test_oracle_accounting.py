@@ -86,7 +86,7 @@ def _rows(table, plain: tuple[str, ...], money: tuple[str, ...]) -> list[tuple]:
     return list(zip(*columns))
 
 
-def _tuples(b) -> dict:
+def _tuples(b, span) -> dict:
     roll_keys = tuple("expensed_as_incurred" if k == "expensed" else k for k in oracle.ROLL_KEYS)
     asset_plain = ("line_id", "currency", "treatment", "period_basis", "period_months")
     asset_plain += ("first_month", "last_month")
@@ -97,7 +97,7 @@ def _tuples(b) -> dict:
     ]
     schedule_money = oracle.SCHEDULE_KEYS + ("non_current",)
     journal_plain = ("entry", "currency", "month", "kind", "account")
-    return {
+    out = {
         "assets": assets,
         "schedule": _rows(
             b.schedule(output="arrow"), ("line_id", "currency", "month"), schedule_money
@@ -105,6 +105,12 @@ def _tuples(b) -> dict:
         "roll_forward": _rows(b.roll_forward(output="arrow"), ("currency", "month"), roll_keys),
         "journal": _rows(b.journal(output="arrow"), journal_plain, ("debit", "credit")),
     }
+    if span is not None:
+        rf = b.roll_forward(*span, output="arrow")
+        out["roll_forward_range"] = _rows(rf, ("currency", "month"), roll_keys)
+        journal = b.journal(*span, output="arrow")
+        out["journal_range"] = _rows(journal, journal_plain, ("debit", "credit"))
+    return out
 
 
 def salescomp_outputs(book: dict) -> dict:
@@ -116,7 +122,8 @@ def salescomp_outputs(book: dict) -> dict:
     if book["revenue"]:
         revenue = _columns(book["revenue"], ("line_id", "month", "weight"))
     try:
-        return _tuples(acct.amortise(costs, events, revenue, policy=_policy(book["policy"])))
+        book_ = acct.amortise(costs, events, revenue, policy=_policy(book["policy"]))
+        return _tuples(book_, book.get("range"))
     except sc.InexactError:
         return {"refused": "inexact"}
     except sc.ValidationError as e:  # a plug found while validating is one issue of SC-ACCT-INPUT

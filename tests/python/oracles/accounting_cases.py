@@ -187,7 +187,11 @@ def random_book(rng: random.Random) -> dict:
             revenue += _revenue(rng, line, policy, period)
         events += _events(rng, line, policy, period)
     rng.shuffle(events)  # input order must not matter
-    return {"policy": policy, "costs": costs, "events": events, "revenue": revenue}
+    book = {"policy": policy, "costs": costs, "events": events, "revenue": revenue}
+    if rng.random() < 0.3:  # roll_forward / journal over a sub-range (or a wider one)
+        start = BASE + dt.timedelta(days=rng.randint(-60, 500))
+        book["range"] = (start, start + dt.timedelta(days=rng.randint(0, 400)))
+    return book
 
 
 def books(seed: int, count: int):

@@ -345,6 +345,7 @@ def run(book: dict) -> dict:
         "schedule": _schedule(replayed),
         "roll_forward": (rf := _roll_forward(replayed)),
         "journal": _journal(rf),
+        **_ranged(replayed, book.get("range")),
     }
 
 
@@ -400,9 +401,25 @@ ROLL_KEYS = (
 )
 
 
-def _roll_forward(replayed: list) -> list[tuple]:
-    lo = min(month_of(c["incurred"]) for c, _ in replayed)
-    hi = max(r["last"] for _, r in replayed)
+def _ranged(replayed: list, span) -> dict:
+    """roll_forward(start, end) and journal(start, end): the months containing them, the
+    first month's opening including everything before it."""
+    if span is None:
+        return {}
+    lo, hi = month_of(span[0]), month_of(span[1])
+    first = min(lo, min(month_of(c["incurred"]) for c, _ in replayed))
+    rows = _roll_forward(replayed, first, max(hi, lo))
+    rows = [r for r in rows if lo <= month_of(r[1]) <= hi]
+    return {"roll_forward_range": rows, "journal_range": _journal(rows)}
+
+
+def _roll_forward(replayed: list, lo: int | None = None, hi: int | None = None) -> list[tuple]:
+    """Per currency (sorted) and month, by default from the book's first incurred month
+    to its last movement."""
+    if lo is None:
+        lo = min(month_of(c["incurred"]) for c, _ in replayed)
+    if hi is None:
+        hi = max(r["last"] for _, r in replayed)
     sums: dict = {}
 
     def add(ccy: str, m: int, key: str, value: int) -> None:
