@@ -62,6 +62,11 @@ def _org(company: dict) -> sc.Organisation:
 def _deals(org, company: dict) -> sc.Deals:
     rows = company["deals"]
     names = {
+        "customer": "customer",
+        "territory": "territory",
+        "first_touch_source": "first_touch_source",
+        "first_marketing_touch": "first_marketing_touch",
+        "first_sales_activity": "first_sales_activity",
         "id": "id",
         "owner": "owner",
         "close_date": "close",
@@ -86,6 +91,12 @@ def _calendar(company: dict) -> sc.FiscalCalendar:
     return sc.FiscalCalendar(company["start_month"])
 
 
+def _account_managers(company: dict) -> dict | None:
+    rows = company["account_managers"]
+    keys = ("customer", "person", "from", "to")
+    return {k: [r[k] for r in rows] for k in keys} if rows else None
+
+
 def salescomp_credits(company: dict):
     org = _org(company)
     splits = None
@@ -104,6 +115,7 @@ def salescomp_credits(company: dict):
         _deals(org, company),
         company["rules"],
         splits=splits,
+        account_managers=_account_managers(company),
         fx=_fx(company),
         calendar=_calendar(company),
         currency=st["currency"],
@@ -259,8 +271,16 @@ def salescomp_attainment(company: dict, org, credits):
         proration=company["proration"],
         prorate_leaves=company["prorate_leaves"],
         rounding=getattr(sc.RoundingMode, company["quota_rounding"]),
+        business_calendar=sc.BusinessCalendar(list(company["weekend"]), company["holidays"]),
     )
-    return quotas, sc.attainment(credits, quotas, calendar=_calendar(company))
+    att = sc.attainment(
+        credits,
+        quotas,
+        calendar=_calendar(company),
+        team_quota=company["team_quota"],
+        through=company["through"],
+    )
+    return quotas, att
 
 
 QUOTA_OUT = ("start", "end", "base", "adjusted", "relief", "quota", "currency")
@@ -410,7 +430,49 @@ def _mutant_qtd_never_resets(monkeypatch):
     monkeypatch.setattr(oracle, "same_quarter", lambda a, b: True)
 
 
+def _mutant_territory_role_ignored(monkeypatch):
+    """Wrong: the territory rule credits everyone in the territory, whatever their role."""
+    right = oracle.Crediting.territory_people
+
+    def people(self, territory, d, role):
+        return right(self, territory, d, None)
+
+    monkeypatch.setattr(oracle.Crediting, "territory_people", people)
+
+
+def _mutant_touch_on_the_same_day_counts(monkeypatch):
+    """Wrong: a marketing touch on the day of the first sales activity counts as before it."""
+    right = oracle.marketing_sourced
+
+    def sourced(deal, how):
+        touch, sales = deal.get("first_marketing_touch"), deal.get("first_sales_activity")
+        if how == "marketing_touch_before_sales" and touch is not None and touch == sales:
+            return True
+        return right(deal, how)
+
+    monkeypatch.setattr(oracle, "marketing_sourced", sourced)
+
+
+def _mutant_holidays_ignored(monkeypatch):
+    """Wrong: business-day proration counts holidays as business days."""
+    monkeypatch.setattr(
+        oracle, "is_business_day", lambda company, d: d.weekday() not in company["weekend"]
+    )
+
+
+def _mutant_through_ignored(monkeypatch):
+    """Wrong: attainment counts credits dated after `through`."""
+    right = oracle.attainment
+    monkeypatch.setattr(
+        oracle, "attainment", lambda company, *a: right({**company, "through": None}, *a)
+    )
+
+
 MUTANTS = [
+    _mutant_territory_role_ignored,
+    _mutant_touch_on_the_same_day_counts,
+    _mutant_holidays_ignored,
+    _mutant_through_ignored,
     _mutant_split_ties_to_higher_index,
     _mutant_roll_up_share_before_fx,
     _mutant_pre_start_credit_lost,
@@ -469,6 +531,11 @@ def _company(people, deals, **more) -> dict:
         "proration": "calendar_days",
         "prorate_leaves": True,
         "quota_rounding": "HalfEven",
+        "account_managers": [],
+        "weekend": (5, 6),
+        "holidays": [],
+        "team_quota": "sum_of_members",
+        "through": None,
     }
     return {**company, **more}
 
@@ -484,6 +551,11 @@ def _deal(deal_id, owner, close, amount, currency="USD") -> dict:
         "source": "",
         "source_person": "",
         "created": close,
+        "customer": "",
+        "territory": "",
+        "first_touch_source": "",
+        "first_marketing_touch": None,
+        "first_sales_activity": None,
     }
 
 

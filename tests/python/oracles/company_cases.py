@@ -37,6 +37,8 @@ SPLITS = (
 )
 YEAR_START = dt.date(2026, 1, 1)
 LONG_AGO = dt.date(2020, 1, 1)
+TERRITORIES = ("north", "south", "Île", "東京")
+CUSTOMERS = ("acme", "zeta", "Ωmega", "bolt", "café")
 
 
 def _day(rng: random.Random, lo: int = 0, hi: int = 364) -> dt.date:
@@ -48,8 +50,8 @@ def _people(rng: random.Random, n: int) -> tuple[list[dict], dict[str, int]]:
     levels += [3] * (n - len(levels))
     people, level = [], {}
     for i, lv in enumerate(levels[:n]):
-        role = {0: "cro", 1: "sales_director", 2: "sales_manager"}.get(lv) or (
-            "sdr" if rng.random() < 0.2 else "ae"
+        role = {0: "cro", 1: "sales_director", 2: "sales_manager"}.get(lv) or rng.choice(
+            ["ae"] * 13 + ["sdr"] * 4 + ["marketing", "marketing", "account_manager"]
         )
         start = LONG_AGO if rng.random() < 0.8 else _day(rng, 0, 300)
         end = _day(rng, 100, 364) if rng.random() < 0.08 else None
@@ -119,6 +121,51 @@ def _teams(rng, people, level, deal_dates) -> list[dict]:
     return rows
 
 
+def _territories(rng, people, level, deal_dates) -> list[dict]:
+    """Territories of managers and individual contributors (effective-dated), and role
+    changes (an AE who becomes an account manager) for the territory rule's `role`."""
+    rows = []
+    for p in people:
+        if level[p["id"]] < 2 or rng.random() < 0.4:
+            continue
+        first, second = rng.sample(TERRITORIES, 2)
+        if rng.random() < 0.25:
+            change = rng.choice(deal_dates) if deal_dates else _day(rng, 20, 340)
+            rows.append(_row(p["id"], "territory", first, LONG_AGO, change - dt.timedelta(days=1)))
+            rows.append(_row(p["id"], "territory", second, change, None))
+        else:
+            rows.append(_row(p["id"], "territory", first, LONG_AGO, None))
+        if p["role"] == "ae" and rng.random() < 0.2:
+            rows.append(_row(p["id"], "role", "account_manager", _day(rng, 0, 300), None))
+    return rows
+
+
+def _account_managers(rng, people, deal_dates) -> list[dict]:
+    pool = [p["id"] for p in people if p["role"] in ("account_manager", "ae")] or [people[0]["id"]]
+    rows = []
+    for customer in CUSTOMERS:
+        if rng.random() < 0.2:
+            continue  # a customer without an account manager
+        if rng.random() < 0.3 and deal_dates:  # a hand-over, on a deal date
+            change = rng.choice(deal_dates)
+            a, b = rng.choice(pool), rng.choice(pool)
+            rows.append(
+                {
+                    "customer": customer,
+                    "person": a,
+                    "from": LONG_AGO,
+                    "to": change - dt.timedelta(days=1),
+                }
+            )
+            rows.append({"customer": customer, "person": b, "from": change, "to": None})
+        else:
+            start = LONG_AGO if rng.random() < 0.8 else _day(rng, 0, 200)
+            rows.append(
+                {"customer": customer, "person": rng.choice(pool), "from": start, "to": None}
+            )
+    return rows
+
+
 def _amount(rng: random.Random, kind: str) -> int:
     roll = rng.random()
     if roll < 0.1:
@@ -130,9 +177,10 @@ def _amount(rng: random.Random, kind: str) -> int:
     return -size if kind in ("cancellation", "refund") else size
 
 
-def _deals(rng, people, close_dates) -> list[dict]:
+def _deals(rng, people, close_dates, territories) -> list[dict]:
     sellers = [p for p in people if p["role"] in ("ae", "sales_manager")] or people
     sdrs = [p["id"] for p in people if p["role"] == "sdr"]
+    marketers = [p["id"] for p in people if p["role"] == "marketing"]
     deals = []
     for i, close in enumerate(close_dates):
         owner = rng.choice(sellers)
@@ -150,8 +198,23 @@ def _deals(rng, people, close_dates) -> list[dict]:
             "source_person": "",
             "created": close - dt.timedelta(days=rng.randint(0, 60)),
         }
-        if sdrs and rng.random() < 0.3:
+        roll = rng.random()
+        if sdrs and roll < 0.3:
             deal["source"], deal["source_person"] = "sdr", rng.choice(sdrs)
+        elif roll < 0.5:  # marketing-sourced, by a person or the rule's pool
+            deal["source"] = "marketing"
+            deal["source_person"] = rng.choice(marketers) if marketers and roll < 0.4 else ""
+        deal["customer"] = rng.choice(CUSTOMERS + ("",))
+        deal["territory"] = rng.choice(territories + [""]) if territories else ""
+        deal["first_touch_source"] = rng.choice(["marketing", "sales", "", "partner"])
+        deal["first_marketing_touch"] = rng.choice(
+            [None, close - dt.timedelta(days=rng.randint(0, 90))]
+        )
+        deal["first_sales_activity"] = rng.choice(
+            [None, close - dt.timedelta(days=rng.randint(0, 90))]
+        )
+        if deal["first_marketing_touch"] and rng.random() < 0.3:  # on the same day: not before
+            deal["first_sales_activity"] = deal["first_marketing_touch"]
         deals.append(deal)
     return deals
 
@@ -175,7 +238,7 @@ def _splits(rng, people, deals) -> list[dict]:
     return rows
 
 
-def _rules(rng: random.Random) -> list[dict]:
+def _rules(rng: random.Random, people: list[dict]) -> list[dict]:
     rules = [{"kind": "direct"}]
     if rng.random() < 0.2:
         rules[0]["share"] = rng.choice(["0.5", "0.9", "1.25"])
@@ -188,6 +251,26 @@ def _rules(rng: random.Random) -> list[dict]:
         if rng.random() < 0.3:
             sdr["date"] = "created"
         rules.append(sdr)
+    if rng.random() < 0.4:
+        am = {"kind": "account_manager", "measure": rng.choice(["bookings", "nrr"])}
+        if rng.random() < 0.5:
+            am["share"] = rng.choice(["0.5", "1", "0.05"])
+        if rng.random() < 0.3:
+            am["deal_types"] = rng.sample(DEAL_TYPES, 2)
+        rules.append(am)
+    if rng.random() < 0.4:
+        mk = {"kind": "marketing_sourced", "share": rng.choice(["0.1", "1", "0.15"])}
+        mk["sourced"] = rng.choice(["lead_source", "first_touch", "marketing_touch_before_sales"])
+        pool = [p["id"] for p in people if p["role"] == "marketing"]
+        if pool and rng.random() < 0.7:
+            mk["person"] = rng.choice(pool)
+        rules.append(mk)
+    if rng.random() < 0.4:
+        territory = {"kind": "territory", "share": rng.choice(["1", "0.2", "0.01"])}
+        if rng.random() < 0.5:
+            territory["role"] = rng.choice(["sales_manager", "ae", "account_manager"])
+        territory["measure"] = rng.choice(["bookings", "territory"])
+        rules.append(territory)
     for _ in range(rng.choice([1, 1, 1, 2])):
         rules.append(
             {
@@ -283,7 +366,9 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
     close_dates = sorted(_day(rng) for _ in range(rng.randint(5, 3 * n)))
     assignments = _assignments(rng, people, level, close_dates)
     assignments += _teams(rng, people, level, close_dates)
-    deals = _deals(rng, people, close_dates)
+    assignments += _territories(rng, people, level, close_dates)
+    territories = sorted({a["value"] for a in assignments if a["field"] == "territory"})
+    deals = _deals(rng, people, close_dates, territories)
     rng.shuffle(deals)  # input order must not matter
     leaves = []
     for p in people:
@@ -316,7 +401,8 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
         "leaves": leaves,
         "deals": deals,
         "splits": _splits(rng, people, deals),
-        "rules": _rules(rng),
+        "rules": _rules(rng, people),
+        "account_managers": _account_managers(rng, people, close_dates),
         "settings": settings,
         "fx": _fx(rng),
         "start_month": start_month,
@@ -327,7 +413,11 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
             for p in people
             if p["start"] > LONG_AGO and rng.random() < 0.6
         },
-        "proration": rng.choice(["calendar_days", "months"]),
+        "proration": rng.choice(["calendar_days", "months", "business_days"]),
+        "weekend": rng.choice([(5, 6), (5, 6), (4, 5), (6,)]),
+        "holidays": sorted({_day(rng) for _ in range(rng.randint(0, 8))}),
+        "team_quota": rng.choice(["sum_of_members", "sum_of_members", "explicit"]),
+        "through": _day(rng, 100, 364) if rng.random() < 0.2 else None,
         "prorate_leaves": rng.random() < 0.8,
         "quota_rounding": rng.choice(MODES),
     }

@@ -18,8 +18,13 @@ Rules used (docs sections 1, 2, 4-6):
   ``revenue_split`` (largest remainder by share, ties to the lower roster index;
   one conversion of the deal and a split of the converted total when every
   participant is credited in one currency, else each part converted),
-  ``overlay``, ``sdr_sourced`` (new business, ``source`` = sdr): amount x share
-  rounded once in the deal currency, then converted once; ``roll_up``: per
+  ``overlay``, ``sdr_sourced`` (new business, ``source`` = sdr),
+  ``account_manager`` (the customer's manager on the credit date; renewal and
+  upsell), ``marketing_sourced`` (``source_person`` else the rule's pool person,
+  by the three ``sourced`` tests; new business), ``territory`` (everyone in the
+  deal's territory on the credit date, optionally holding ``role`` on it, the
+  roster's role in a gap): amount x share rounded once in the deal currency, then
+  converted once; ``roll_up``: per
   level, share x the report's credit, rounded once, when the manager is credited
   in the report's currency, else share x the report's deal-currency amount
   converted once; ``source_amount`` = share x the report's ``source_amount``;
@@ -28,19 +33,20 @@ Rules used (docs sections 1, 2, 4-6):
   conversion rounded once with the settings' mode;
 * credits sorted by (person, date, deal id, rule, depth, via);
 * quotas: percent ramps by tenure month from the start date (day clamped),
-  proration over calendar days or fiscal months (active days / days of each
+  proration over calendar days, business days (weekend and holidays) or fiscal months (active days / days of each
   month), leaves inactive when ``prorate_leaves``, one rounding; relief
   subtracted; team rows neither ramped nor prorated;
-* attainment: people count every credit kind of the measure dated in the period;
+* attainment: people count every credit kind of the measure dated in the period
+  (and on or before ``through``);
   teams the direct + revenue-split credits (depth 0) of people in the team on the
-  credit date; team quota = explicit row, else the sum of the members' final
-  quotas on the period's last day; attained exactly; the display ratio
+  credit date; team quota = explicit row, else (``sum_of_members``) the sum of
+  the members' final quotas on the period's last day; attained exactly; the display ratio
   credited / quota rounded half-even to 12 places, saturated at +-(2^63 - 1) /
   10^12; QTD and YTD running sums by fiscal quarter and year.
 
-Not covered: account_manager, marketing_sourced and territory rules, business
-days, absolute ramps, week-based calendars, pacing and distributions, roll-up
-rules with ``rolls_up`` other than the default, input validation.
+Not covered: absolute ramps, week-based calendars, credits by a period kind other
+than month, pacing and distributions, ``rolls_up`` other than the default,
+``person_kinds`` / ``team_kinds`` other than the defaults, input validation.
 """
 
 from __future__ import annotations
@@ -185,6 +191,16 @@ def _target(company: dict, org: Org, person: str, deal: dict) -> str:
     return deal["currency"] if how == "deal" else company["settings"]["reporting_currency"]
 
 
+def marketing_sourced(deal: dict, sourced: str) -> bool:
+    """Docs section 4, "Sourced"."""
+    if sourced == "lead_source":
+        return deal.get("source") == "marketing"
+    if sourced == "first_touch":
+        return deal.get("first_touch_source") == "marketing"
+    touch, sales = deal.get("first_marketing_touch"), deal.get("first_sales_activity")
+    return touch is not None and (sales is None or touch < sales)
+
+
 class Crediting:
     def __init__(self, company: dict) -> None:
         self.company = company
@@ -283,8 +299,10 @@ class Crediting:
     def _rule(self, deal, rule_i, rule) -> list[dict]:
         kind = rule["kind"]
         types = rule.get("deal_types")
-        if kind == "sdr_sourced":
+        if kind in ("sdr_sourced", "marketing_sourced"):
             types = types or ["new_business"]
+        if kind == "account_manager":
+            types = types or ["renewal", "upsell"]
         if types and deal["type"] not in types:
             return []
         d = deal["close"]
@@ -309,11 +327,42 @@ class Crediting:
                 )
                 for s in rows
             ]
+        share = rule.get("share", "1")
         if kind == "sdr_sourced":
             if deal.get("source") != "sdr" or not deal.get("source_person"):
                 return []
-            return [self._one(deal["source_person"], deal, rule_i, rule, d, rule.get("share", "1"))]
+            return [self._one(deal["source_person"], deal, rule_i, rule, d, share)]
+        if kind == "account_manager":
+            manager = self.account_manager(deal.get("customer"), d)
+            return [self._one(manager, deal, rule_i, rule, d, share)] if manager else []
+        if kind == "marketing_sourced":
+            person = deal.get("source_person") or rule.get("person")
+            if not marketing_sourced(deal, rule.get("sourced", "lead_source")) or not person:
+                return []
+            return [self._one(person, deal, rule_i, rule, d, share)]
+        if kind == "territory":
+            people = self.territory_people(deal.get("territory"), d, rule.get("role"))
+            return [self._one(p, deal, rule_i, rule, d, share) for p in people]
         raise ValueError(f"rule kind {kind} is not covered by the oracle")
+
+    def account_manager(self, customer, d: dt.date) -> str | None:
+        for a in self.company.get("account_managers", []):
+            if a["customer"] == customer and a["from"] <= d and (a["to"] is None or d <= a["to"]):
+                return a["person"]
+        return None
+
+    def territory_people(self, territory, d: dt.date, role) -> list[str]:
+        """Everyone assigned to the territory on the date (holding `role` on it), roster order."""
+        if not territory:
+            return []
+        out = []
+        for pid in self.org.people:
+            if self.org.as_of(pid, "territory", d) != territory:
+                continue
+            held = self.org.as_of(pid, "role", d) or self.org.people[pid]["role"]
+            if role is None or held == role:
+                out.append(pid)
+        return out
 
     def run(self) -> list[dict]:
         for deal in self.company["deals"]:
@@ -375,6 +424,12 @@ def ramp_share(steps: list, d: dt.date) -> Fraction | int:
     return next((share for end, share in steps if d < end), 1)
 
 
+def is_business_day(company: dict, d: dt.date) -> bool:
+    return d.weekday() not in company.get("weekend", (5, 6)) and d not in company.get(
+        "holidays", ()
+    )
+
+
 def _day_weights(org: Org, person: dict, steps: list, leaves: bool, days: list) -> list:
     """Per day: (active, the quota share of the day: the ramp when active, else 0)."""
     out = []
@@ -389,8 +444,10 @@ def _person_quota(company: dict, org: Org, row: dict, first, last) -> tuple[int,
     person = org.people[row["subject"]]
     steps = ramp_steps(person, company["ramps"].get(row["subject"]))
     days = list(_days(first, last))
+    if company["proration"] == "business_days":
+        days = [d for d in days if is_business_day(company, d)]
     weights = _day_weights(org, person, steps, company["prorate_leaves"], days)
-    if company["proration"] == "calendar_days":
+    if company["proration"] in ("calendar_days", "business_days"):
         share = Fraction(sum(w for _, w in weights)) / len(days)
         units = (sum(1 for a, _ in weights if a), len(days))
     else:  # months: each month counts 1, a month its active (ramped) days / its days
@@ -491,8 +548,11 @@ def same_quarter(month_a: int, month_b: int) -> bool:
 
 def attainment(company: dict, credits: list[dict], quotas: list[dict]) -> list[dict]:
     org = Org(company)
-    rows = [dict(q) for q in quotas] + _team_rows(company, org, quotas)
-    counted = _counted(org, credits)
+    rows = [dict(q) for q in quotas]
+    if company.get("team_quota", "sum_of_members") == "sum_of_members":
+        rows += _team_rows(company, org, quotas)
+    through = company.get("through")
+    counted = _counted(org, [c for c in credits if through is None or c["date"] <= through])
     for row in rows:
         mine = counted.get((row["subject_kind"], row["subject"], row["measure"]), [])
         amounts = [c["amount"] for c in mine if row["start"] <= c["date"] <= row["end"]]
