@@ -121,6 +121,7 @@ def salescomp_credits(company: dict):
         currency=st["currency"],
         reporting_currency=st["reporting_currency"],
         fx_date=st["fx_date"],
+        period_kind=st["period_kind"],
         rounding=getattr(sc.RoundingMode, st["rounding"]),
     )
     return org, credits
@@ -278,6 +279,8 @@ def salescomp_attainment(company: dict, org, credits):
         quotas,
         calendar=_calendar(company),
         team_quota=company["team_quota"],
+        person_kinds=company["person_kinds"],
+        team_kinds=company["team_kinds"],
         through=company["through"],
     )
     return quotas, att
@@ -468,7 +471,31 @@ def _mutant_through_ignored(monkeypatch):
     )
 
 
+def _mutant_rolls_up_ignored(monkeypatch):
+    """Wrong: a roll-up always follows direct and split credits, whatever its rolls_up."""
+    right = oracle.Crediting._roll_up
+
+    def roll_up(self, deal, rule_i, rule, made):
+        plain = {k: v for k, v in rule.items() if k != "rolls_up"}
+        return right(self, deal, rule_i, plain, made)
+
+    monkeypatch.setattr(oracle.Crediting, "_roll_up", roll_up)
+
+
+def _mutant_period_always_a_month(monkeypatch):
+    """Wrong: the credits' period (and period_end FX date) always a month."""
+    right = oracle.Crediting.__init__
+
+    def init(self, company):
+        right(self, company)
+        self.period_kind = "month"
+
+    monkeypatch.setattr(oracle.Crediting, "__init__", init)
+
+
 MUTANTS = [
+    _mutant_rolls_up_ignored,
+    _mutant_period_always_a_month,
     _mutant_territory_role_ignored,
     _mutant_touch_on_the_same_day_counts,
     _mutant_holidays_ignored,
@@ -521,6 +548,7 @@ def _company(people, deals, **more) -> dict:
             "currency": "pay",
             "reporting_currency": None,
             "fx_date": "deal_date",
+            "period_kind": "month",
             "rounding": "HalfEven",
         },
         "fx": [("EUR", "USD", gen.LONG_AGO, "1.5")],
@@ -536,6 +564,8 @@ def _company(people, deals, **more) -> dict:
         "holidays": [],
         "team_quota": "sum_of_members",
         "through": None,
+        "person_kinds": None,
+        "team_kinds": None,
     }
     return {**company, **more}
 
@@ -585,6 +615,7 @@ def test_the_documented_roll_up_share_in_reporting_currency():
             "currency": "reporting",
             "reporting_currency": "USD",
             "fx_date": "deal_date",
+            "period_kind": "month",
             "rounding": "HalfEven",
         },
     )

@@ -38,6 +38,8 @@ SPLITS = (
 YEAR_START = dt.date(2026, 1, 1)
 LONG_AGO = dt.date(2020, 1, 1)
 TERRITORIES = ("north", "south", "Île", "東京")
+ROLLABLE = ("direct", "revenue_split", "overlay", "sdr_sourced", "territory", "account_manager")
+KINDS = ROLLABLE + ("marketing_sourced", "roll_up")
 CUSTOMERS = ("acme", "zeta", "Ωmega", "bolt", "café")
 
 
@@ -272,13 +274,14 @@ def _rules(rng: random.Random, people: list[dict]) -> list[dict]:
         territory["measure"] = rng.choice(["bookings", "territory"])
         rules.append(territory)
     for _ in range(rng.choice([1, 1, 1, 2])):
-        rules.append(
-            {
-                "kind": "roll_up",
-                "depth": rng.randint(1, 4),
-                "share": rng.choice(["1", "1", "0.5", "0.25", "0.1"]),
-            }
-        )
+        roll_up = {
+            "kind": "roll_up",
+            "depth": rng.randint(1, 4),
+            "share": rng.choice(["1", "1", "0.5", "0.25", "0.1"]),
+        }
+        if rng.random() < 0.3:  # roll-ups of other credit kinds than direct and splits
+            roll_up["rolls_up"] = rng.sample(ROLLABLE, rng.randint(1, 3))
+        rules.append(roll_up)
     rng.shuffle(rules)  # the rule index is lineage; roll-ups run after the others anyway
     return rules
 
@@ -386,6 +389,7 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
         "currency": currency,
         "reporting_currency": rng.choice(CURRENCIES) if currency == "reporting" else None,
         "fx_date": rng.choice(["deal_date", "period_end"]),
+        "period_kind": rng.choice(["month", "month", "quarter", "half", "year"]),
         "rounding": rng.choice(MODES),
     }
     start_month = rng.choice([1, 1, 2, 4, 7])
@@ -418,6 +422,8 @@ def random_company(rng: random.Random, people_range=(5, 60)) -> dict:
         "holidays": sorted({_day(rng) for _ in range(rng.randint(0, 8))}),
         "team_quota": rng.choice(["sum_of_members", "sum_of_members", "explicit"]),
         "through": _day(rng, 100, 364) if rng.random() < 0.2 else None,
+        "person_kinds": rng.sample(KINDS, rng.randint(1, 4)) if rng.random() < 0.2 else None,
+        "team_kinds": rng.sample(ROLLABLE, rng.randint(1, 3)) if rng.random() < 0.2 else None,
         "prorate_leaves": rng.random() < 0.8,
         "quota_rounding": rng.choice(MODES),
     }

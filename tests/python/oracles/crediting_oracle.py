@@ -44,9 +44,8 @@ Rules used (docs sections 1, 2, 4-6):
   credited / quota rounded half-even to 12 places, saturated at +-(2^63 - 1) /
   10^12; QTD and YTD running sums by fiscal quarter and year.
 
-Not covered: absolute ramps, week-based calendars, credits by a period kind other
-than month, pacing and distributions, ``rolls_up`` other than the default,
-``person_kinds`` / ``team_kinds`` other than the defaults, input validation.
+Not covered: absolute ramps, week-based calendars and week periods, pacing and
+distributions, input validation.
 """
 
 from __future__ import annotations
@@ -55,6 +54,7 @@ import datetime as dt
 import math
 from fractions import Fraction
 
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 EXPONENT = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
 TEAM_KINDS = ("direct", "revenue_split")  # what a team's attainment counts by default
 RATE_MAX = Fraction(2**63 - 1, 10**12)  # a 12-place fixed point in int64
@@ -102,8 +102,14 @@ def fiscal_period(d: dt.date, start_month: int) -> tuple[int, int]:
     return fiscal_year, offset + 1
 
 
-def period_key(d: dt.date, start_month: int) -> int:
-    fy, n = fiscal_period(d, start_month)
+def period_of(d: dt.date, start_month: int, kind: str = "month") -> tuple[int, int]:
+    """(fiscal year, number) of the period of `kind` (month .. year) holding the date."""
+    fy, month = fiscal_period(d, start_month)
+    return fy, (month - 1) // PERIOD_MONTHS[kind] + 1
+
+
+def period_key(d: dt.date, start_month: int, kind: str = "month") -> int:
+    fy, n = period_of(d, start_month, kind)
     return fy * 100 + n
 
 
@@ -209,6 +215,7 @@ class Crediting:
         self.mode = self.settings.get("rounding", "HalfEven")
         self.fx = Fx(company["fx"], self.mode)
         self.start_month = company["start_month"]
+        self.period_kind = self.settings.get("period_kind", "month")
         self.credits: list[dict] = []
         self.splits: dict = {}
         for s in company["splits"]:
@@ -216,7 +223,11 @@ class Crediting:
         self.has_split_rule = any(r["kind"] == "revenue_split" for r in company["rules"])
 
     def fx_date(self, d: dt.date) -> dt.date:
-        return month_end(d) if self.settings.get("fx_date") == "period_end" else d
+        """The credit date, or the last day of its period (of ``period_kind``)."""
+        if self.settings.get("fx_date") != "period_end":
+            return d
+        fy, n = period_of(d, self.start_month, self.period_kind)
+        return period_dates(self.period_kind, fy, n, self.start_month)[1]
 
     def share_of(self, minor: int, share: str) -> int:
         return round_mode(minor * Fraction(share), self.mode)
@@ -227,7 +238,7 @@ class Crediting:
                 "person": person,
                 "deal": deal["id"],
                 "date": d,
-                "period": period_key(d, self.start_month),
+                "period": period_key(d, self.start_month, self.period_kind),
                 "measure": rule.get("measure", "bookings"),
                 "amount": amount,
                 "currency": ccy,
@@ -285,7 +296,7 @@ class Crediting:
     def _roll_up(self, deal, rule_i, rule, made):
         share = rule.get("share", "1")
         for credit in made:
-            if credit["kind"] not in ("direct", "revenue_split"):
+            if credit["kind"] not in rule.get("rolls_up", ("direct", "revenue_split")):
                 continue
             via = credit["person"]
             managers = self.org.chain(via, self.roll_up_date(credit), rule["depth"])
@@ -394,9 +405,6 @@ def credits(company: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- quotas
-
-
-PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def period_dates(kind: str, fiscal_year: int, number: int, start_month: int) -> tuple:
@@ -528,13 +536,17 @@ def _team_rows(company: dict, org: Org, quotas: list[dict]) -> list[dict]:
     return list(derived.values())
 
 
-def _counted(org: Org, credits: list[dict]) -> dict:
-    """Credits by (subject kind, subject, measure): people count every credit; teams the
-    direct and revenue-split credits (depth 0) of their members on the credit date."""
+def _counted(company: dict, org: Org, credits: list[dict]) -> dict:
+    """Credits by (subject kind, subject, measure): people count the credits of
+    ``person_kinds`` (default all); teams those of ``team_kinds`` (default direct and
+    revenue split) at depth 0 of their members on the credit date."""
+    person_kinds = company.get("person_kinds")
+    team_kinds = company.get("team_kinds") or TEAM_KINDS
     by: dict = {}
     for c in credits:
-        by.setdefault(("person", c["person"], c["measure"]), []).append(c)
-        if c["kind"] in TEAM_KINDS and c["depth"] == 0:
+        if person_kinds is None or c["kind"] in person_kinds:
+            by.setdefault(("person", c["person"], c["measure"]), []).append(c)
+        if c["kind"] in team_kinds and c["depth"] == 0:
             team = org.as_of(c["person"], "team", c["date"])
             if team is not None:
                 by.setdefault(("team", team, c["measure"]), []).append(c)
@@ -552,7 +564,8 @@ def attainment(company: dict, credits: list[dict], quotas: list[dict]) -> list[d
     if company.get("team_quota", "sum_of_members") == "sum_of_members":
         rows += _team_rows(company, org, quotas)
     through = company.get("through")
-    counted = _counted(org, [c for c in credits if through is None or c["date"] <= through])
+    dated = [c for c in credits if through is None or c["date"] <= through]
+    counted = _counted(company, org, dated)
     for row in rows:
         mine = counted.get((row["subject_kind"], row["subject"], row["measure"]), [])
         amounts = [c["amount"] for c in mine if row["start"] <= c["date"] <= row["end"]]
