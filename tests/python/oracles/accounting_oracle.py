@@ -46,8 +46,13 @@ movement (expense credits included); ``period_months`` is 0 for lines that are
 not incremental; ``write_off_all`` writes off the balance left after the
 month's earlier clawbacks.
 
+``roll_forward(start, end)`` / ``journal(start, end)``: the months containing
+them, the first month's opening including everything before it, entries numbered
+from 0 in the range.
+
 Not covered: input validation (the generator makes valid books only), a
-change in estimate dated before F, ``roll_forward``/``journal`` sub-ranges.
+change in estimate dated before F (its "window must include the event's month"
+reads two ways there).
 """
 
 from __future__ import annotations

@@ -45,7 +45,10 @@ Rules used (docs sections 1, 2, 4-6):
   10^12; QTD and YTD running sums by fiscal quarter and year.
 
 Not covered: absolute ramps, week-based calendars and week periods, pacing and
-distributions, input validation.
+distributions, input validation; ``active_units`` of rows prorated by months and
+the units of team rows are not compared (the docs do not define them), nor the
+order of the quota and attainment tables (compared sorted; credits are compared
+in the documented order).
 """
 
 from __future__ import annotations
