@@ -174,7 +174,7 @@ def test_funnel_by_source(history):
         t["reached_commit"][i],
     ) == (4, 4, 4, 3)
     assert (t["won"][i], t["lost"][i], t["open"][i]) == (2, 1, 1)
-    summary = fn.funnel(history)
+    summary = fn.funnel_summary(history)
     assert "Win rate by stage" in summary._repr_html_()
 
 

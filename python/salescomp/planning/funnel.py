@@ -30,7 +30,7 @@ __all__ = [
     "pipeline_created",
     "coverage",
     "funnel_by_source",
-    "funnel",
+    "funnel_summary",
 ]
 
 WON, LOST, OPEN = 1, 2, 0
@@ -251,7 +251,7 @@ class FunnelSummary:
         )
 
 
-def funnel(history: OpportunityHistory, start_month: int = 1) -> FunnelSummary:
+def funnel_summary(history: OpportunityHistory, start_month: int = 1) -> FunnelSummary:
     """All the funnel measures at once."""
     return FunnelSummary(
         win_rate_by_stage=win_rates(history, "stage"),
