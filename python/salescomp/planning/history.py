@@ -35,6 +35,7 @@ __all__ = [
     "STAGE_HISTORY_FIELDS",
     "OpportunityHistory",
     "opportunity_history",
+    "known_on",
 ]
 
 #: Stages of the funnel, first to last (a caller may pass its own ordered list).
@@ -447,3 +448,39 @@ def _stage_history(
     entered = np.full((len(ids), len(stages)), -1, dtype=np.int32)
     entered[row_np, stage] = day
     return entered
+
+
+def known_on(history: OpportunityHistory, day: int) -> OpportunityHistory:
+    """The history as it was known at the end of ``day``: opportunities created by then; one
+    closed later is open again, at its stage on that day (from the stage history; without
+    one, its recorded stage, which a backtest must accept as a leak)."""
+    import dataclasses
+
+    h = history
+    keep = h.created <= day
+    closed_by_then = (h.outcome != 0) & (h.close <= day)
+    outcome = np.where(closed_by_then, h.outcome, 0).astype(np.int32)
+    stage_then = h.stage_on(day) if h.entered is not None else h.stage
+    stage = np.where(closed_by_then, h.stage, np.maximum(stage_then, 0)).astype(np.int32)
+    reached = np.where(outcome == 1, len(h.stages) - 1, np.maximum(stage, h.stage_on(day))).astype(
+        np.int32
+    )
+    reached = np.where(closed_by_then, h.reached, reached)
+    rows = np.flatnonzero(keep)
+    return dataclasses.replace(
+        h,
+        ids=[h.ids[i] for i in rows.tolist()],
+        owner=h.owner[rows],
+        created=h.created[rows],
+        close=h.close[rows],
+        outcome=outcome[rows],
+        stage=stage[rows],
+        reached=reached[rows],
+        amount=h.amount[rows],
+        source=h.source[rows],
+        segment=h.segment[rows],
+        team=h.team[rows],
+        entered=None
+        if h.entered is None
+        else np.where(h.entered[rows] <= day, h.entered[rows], -1),
+    )
