@@ -1,0 +1,128 @@
+"""The demo company's next quarter: consistency with the close, the report section, the CLI."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+from salescomp import demo
+from salescomp.cli import main
+from salescomp.planning import next_quarter
+from salescomp.report import close_quarter, render_html
+
+
+@pytest.fixture(scope="module")
+def company():
+    return demo.load()
+
+
+@pytest.fixture(scope="module")
+def close(company):
+    return close_quarter(company, 3, progress=False)
+
+
+@pytest.fixture(scope="module")
+def nq(company, close):
+    return next_quarter(company, close=close, simulations=2_000)
+
+
+def test_next_quarter_of_the_demo(nq):
+    assert (
+        nq.label == "FY2027-Q1" and str(nq.first) == "2027-01-01" and str(nq.last) == "2027-03-31"
+    )
+    c = nq.forecast.company()
+    assert c["p10"] <= c["p50"] <= c["p90"]
+    # Quota: 8 USD AEs x 300,000 + 4 EUR AEs x 270,000 x 1.08 = 2,400,000 + 1,166,400.
+    assert nq.coverage["quota"] == Decimal("3566400.00")
+    assert nq.backtest.quarters.num_rows == 9 and nq.capacity.hires >= 0
+    assert nq.retention.num_rows == 3
+
+
+def test_baseline_plan_cost_equals_the_close(nq, close):
+    # The baseline variant is the closed quarter's own run: the same total for every person.
+    got = dict(
+        zip(
+            nq.plan_cost.payouts.column("person").to_pylist(),
+            nq.plan_cost.payouts.column("baseline").to_pylist(),
+        )
+    )
+    assert {s.person: got[s.person] for s in close.run.statements} == {
+        s.person: s.total for s in close.run.statements
+    }
+    totals = {(r["variant"], r["currency"]): r["payout"] for r in nq.plan_cost.totals.to_pylist()}
+    assert (
+        totals[("accelerator_2x", "USD")]
+        > totals[("baseline", "USD")]
+        > totals[("quotas_plus_10pct", "USD")]
+    )
+
+
+def test_report_section(close, nq):
+    close.next_quarter = nq
+    try:
+        page = render_html(close, {})
+    finally:
+        del close.next_quarter
+    assert "<section id='next-quarter'>" in page and "Next quarter: FY2027-Q1" in page
+    assert "Capacity plan" in page and "Cost of plan variants" in page
+    assert "next-quarter" not in render_html(close, {})
+
+
+def test_cli_plan_json_and_out(tmp_path, capsys):
+    out = tmp_path / "plan"
+    assert main(["plan", "--simulations", "1000", "--json", "--quiet", "--out", str(out)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["quarter"] == "FY2027-Q1" and doc["forecast"]["p10"] <= doc["forecast"]["p90"]
+    assert (out / "next_quarter.html").exists() and (out / "forecast.csv").exists()
+    assert (out / "plan_cost.csv").exists() and (out / "backtest.csv").exists()
+
+
+def test_cli_plan_on_a_history_file(tmp_path, capsys, company):
+    from salescomp.demo._opportunities import opportunity_history
+
+    opportunities, stages = opportunity_history(company)
+    pacsv.write_csv(opportunities, tmp_path / "opportunities.csv")
+    pacsv.write_csv(stages, tmp_path / "stages.csv")
+    args = [
+        "plan",
+        "--history",
+        str(tmp_path / "opportunities.csv"),
+        "--stage-history",
+        str(tmp_path / "stages.csv"),
+        "--as-of",
+        "2026-11-13",
+        "--rate",
+        "EUR=1.08",
+        "--simulations",
+        "500",
+        "--quiet",
+    ]
+    assert main(args) == 0
+    assert "Next quarter FY2027-Q1" in capsys.readouterr().out
+    # A bad cell: exit 2, naming the file, row, column and value.
+    bad = opportunities.set_column(
+        6,
+        "amount",
+        pa.array(["12.345"] + [str(x) for x in opportunities.column("amount").to_pylist()[1:]]),
+    )
+    pacsv.write_csv(bad, tmp_path / "bad.csv")
+    assert (
+        main(
+            [
+                "plan",
+                "--history",
+                str(tmp_path / "bad.csv"),
+                "--as-of",
+                "2026-11-13",
+                "--rate",
+                "EUR=1.08",
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "bad.csv row 1, amount '12.345'" in err and "nothing was written" in err
