@@ -206,7 +206,7 @@ def demo_variants(
     plan_documents: Sequence[Mapping[str, Any]], prefix: str = "ae_"
 ) -> list[Variant]:
     """Variants of the account executives' plans (ids starting with ``prefix``): the baseline,
-    a 2x accelerator above quota, a 12% top tier, quotas +10% and no period cap."""
+    a 2x accelerator above quota, a 12% top tier, quotas +10% and a 40,000 period cap."""
     from ..plan import Plan
 
     def changed(edit: Any) -> list[Any]:
@@ -228,15 +228,15 @@ def demo_variants(
     def top_tier(comp: dict) -> None:
         comp["tiers"][-1]["rate"] = "0.12"
 
-    def no_cap(comp: dict) -> None:
-        comp.pop("caps", None)
+    def lower_cap(comp: dict) -> None:
+        comp["caps"] = {**comp.get("caps", {}), "per_period": "40000"}
 
     return [
         Variant("baseline"),
         Variant("accelerator_2x", changed(accelerator)),
         Variant("top_tier_12pct", changed(top_tier)),
         Variant("quotas_plus_10pct", quota_factor="1.1"),
-        Variant("no_cap", changed(no_cap)),
+        Variant("cap_40k", changed(lower_cap)),
     ]
 
 
