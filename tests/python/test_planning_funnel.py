@@ -302,3 +302,16 @@ def test_retention_hand_computed():
     bad = dict(book, arr_start=["0", "50.00", "200.00", "100.00"])
     with pytest.raises(sc.ValidationError, match="ARR > 0"):
         retention(bad)
+
+
+def test_pandas_and_polars_tables_read_the_same(history):
+    import pandas as pd
+    import polars as pl
+
+    frame = pd.DataFrame(table())
+    from_pandas = opportunity_history(frame, rates={"EUR": "1.10"})
+    from_polars = opportunity_history(pl.from_pandas(frame), rates={"EUR": "1.10"})
+    for h in (from_pandas, from_polars):
+        assert h.amount.tolist() == history.amount.tolist() and h.ids == history.ids
+        assert fn.win_rates(h, "owner").equals(fn.win_rates(history, "owner"))
+    assert "Opportunity history" in history._repr_html_()

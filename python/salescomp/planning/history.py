@@ -113,6 +113,22 @@ class OpportunityHistory:
         last = np.where(known, np.arange(len(self.stages))[None, :], -1)
         return last.max(axis=1) if len(self.stages) else np.full(len(self), -1)
 
+    def _repr_html_(self) -> str:
+        from .._html import table_html
+
+        counts = np.bincount(self.outcome, minlength=3)
+        rows = [
+            [OUTCOMES[k], int(counts[k]), f"{int(self.amount[self.outcome == k].sum()):,}"]
+            for k in range(3)
+        ]
+        return table_html(
+            ["outcome", "opportunities", f"amount ({self.currency} minor units)"],
+            rows,
+            numeric=(1, 2),
+            caption=f"Opportunity history: {len(self.owners)} owners, stages "
+            + " > ".join(self.stages),
+        )
+
     def __repr__(self) -> str:
         counts = np.bincount(self.outcome, minlength=3)
         return (
