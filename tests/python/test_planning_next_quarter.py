@@ -52,6 +52,10 @@ def test_baseline_plan_cost_equals_the_close(nq, close):
     assert {s.person: got[s.person] for s in close.run.statements} == {
         s.person: s.total for s in close.run.statements
     }
+    ids = nq.plan_cost.payouts.column("person_id").to_pylist()
+    assert ids == list(close.person_ids)  # the user's ids beside the run indexes
+    movers = nq.plan_cost.movers("accelerator_2x", 3).to_pydict()
+    assert movers["person_id"] == [close.person_ids[p] for p in movers["person"]]
     totals = {(r["variant"], r["currency"]): r["payout"] for r in nq.plan_cost.totals.to_pylist()}
     assert (
         totals[("accelerator_2x", "USD")]

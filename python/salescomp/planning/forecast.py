@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .. import tables
 from .history import OpportunityHistory, known_on
 from .periods import quarter_bounds, quarter_key, quarter_label, to_date
 
@@ -226,7 +227,7 @@ def forecast(
             "opportunity_id": pa.array([h.ids[i] for i in open_rows.tolist()], pa.string()),
             "owner": pa.array([h.owners[o] for o in owner.tolist()], pa.string()),
             "stage": pa.array([h.stages[s] for s in stage.tolist()], pa.string()),
-            "amount": pa.array(amount, pa.int64()),
+            "amount": tables.minor_to_arrow(amount, h.currency),
             "stage_win_rate": pa.array(p_win, pa.float64()),
             "stage_closed_count": pa.array(closed_counts[stage], pa.int64()),
             "timing_probability": pa.array(p_time, pa.float64()),

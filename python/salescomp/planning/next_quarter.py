@@ -381,7 +381,9 @@ def next_quarter(
     samples = productivity_from_history(h, a - 364, a, ramped or None)
     cost = (
         plan_cost(
-            variants or demo_variants(company.plan_documents), **_close_run_inputs(company, close)
+            variants or demo_variants(company.plan_documents),
+            **_close_run_inputs(company, close),
+            person_ids=close.person_ids,
         )
         if close is not None
         else None

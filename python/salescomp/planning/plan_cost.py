@@ -56,7 +56,8 @@ class Variant:
 class PlanCost:
     """Plan cost of every variant. ``totals``: variant, currency, payout (exact), people_paid,
     bookings (exact), cost_of_sales; ``curves``: variant, band, people, payout (exact),
-    mean_payout; ``payouts``: person and one exact column per variant (the person's total
+    mean_payout; ``payouts``: person (run index), person_id (with ``person_ids``), currency,
+    attainment and one exact column per variant (the person's total
     in ``currency``); use :meth:`movers` for the biggest gainers and losers."""
 
     variants: list[str]
@@ -80,10 +81,16 @@ class PlanCost:
         loss = order[:n][delta[order[:n]] < 0]
         rows = np.concatenate([gain, loss])
         scale = self._exponent()
+        named = (
+            {"person_id": self.payouts.column("person_id").take(pa.array(rows))}
+            if "person_id" in self.payouts.column_names
+            else {}
+        )
         return pa.table(
             {
                 "direction": pa.array(["gain"] * len(gain) + ["loss"] * len(loss), pa.string()),
                 "person": pa.array(person[rows], pa.int64()),
+                **named,
                 "baseline": pa.array(
                     [base[i] for i in rows.tolist()],
                     self.payouts.schema.field(self.variants[0]).type,
@@ -172,11 +179,13 @@ def plan_cost(
     threads: int = 1,
     bookings: Decimal | None = None,
     fx: Any = None,
+    person_ids: Sequence[str] | None = None,
 ) -> PlanCost:
     """Run the period for every variant (see the module docstring); the other arguments are
     those of :func:`salescomp.engine.run_period`. ``bookings`` is the cost-of-sales
     denominator (default: credits of kind direct / revenue_split dated in the period, in
-    the currency they were credited in)."""
+    the currency they were credited in). ``person_ids`` (the user's ids by run index) adds a
+    ``person_id`` column to ``payouts`` and :meth:`PlanCost.movers`."""
     from .. import _core
     from ..engine import _run_args
 
@@ -209,7 +218,15 @@ def plan_cost(
             plan_change="credits_by_date",
         )
         results.append(_person_totals(core, n_people))
-    return _assemble(names, results, attainment, booked)
+    cost = _assemble(names, results, attainment, booked)
+    if person_ids is not None:
+        ids = list(person_ids)
+        if len(ids) < n_people:
+            raise ValueError(f"person_ids: {len(ids)} ids for a run of {n_people} people")
+        cost.payouts = cost.payouts.add_column(
+            1, "person_id", pa.array(ids[:n_people], pa.string())
+        )
+    return cost
 
 
 def _people_count(args: Mapping[str, Any]) -> int:
