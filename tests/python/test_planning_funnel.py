@@ -315,3 +315,33 @@ def test_pandas_and_polars_tables_read_the_same(history):
         assert h.amount.tolist() == history.amount.tolist() and h.ids == history.ids
         assert fn.win_rates(h, "owner").equals(fn.win_rates(history, "owner"))
     assert "Opportunity history" in history._repr_html_()
+
+
+def test_stage_history_is_validated():
+    hist = {
+        "opportunity_id": ["o6", "o6", "nope", "o7"],
+        "stage": ["discovery", "discovery", "proposal", "commit"],
+        "entered": ["2026-04-01", "2026-04-02", "2026-05-01", "2026-04-19"],
+    }
+    with pytest.raises(sc.ValidationError) as e:
+        opportunity_history(table(), rates={"EUR": "1.10"}, stage_history=hist)
+    found = {(i["row"], i["field"]) for i in e.value.issues}
+    # row 3: no such opportunity; row 4: o7 was created Apr 20; row 1: o6 enters discovery twice.
+    assert {(3, "opportunity_id"), (4, "entered"), (1, "stage")} <= found
+    assert all(i["source"] == "opportunity_history.stage_history" for i in e.value.issues)
+
+
+def test_known_on_reopens_what_closed_later():
+    from salescomp.planning.history import known_on
+
+    hist = {
+        "opportunity_id": ["o5", "o5"],
+        "stage": ["discovery", "proposal"],
+        "entered": ["2026-03-01", "2026-04-01"],
+    }
+    h = opportunity_history(table(), rates={"EUR": "1.10"}, stage_history=hist)
+    # On Mar 31: o1-o5 exist; o1 (Feb 4) and o3 (Feb 21) are won, o2 (Mar 1) lost; o4 (lost
+    # Apr 15) and o5 (won May 10) are open again, o5 at discovery (proposal came Apr 1).
+    k = known_on(h, day_number(dt.date(2026, 3, 31)))
+    assert k.ids == ["o1", "o2", "o3", "o4", "o5"]
+    assert k.outcome.tolist() == [1, 2, 1, 0, 0] and k.stage.tolist()[4] == 0
