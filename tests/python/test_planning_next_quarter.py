@@ -130,3 +130,47 @@ def test_cli_plan_on_a_history_file(tmp_path, capsys, company):
     )
     err = capsys.readouterr().err
     assert "bad.csv row 1, amount '12.345'" in err and "nothing was written" in err
+
+
+def test_forecast_pay_by_hand(company, close, nq):
+    from decimal import ROUND_HALF_EVEN
+
+    from salescomp.planning.forecast_pay import forecast_pay
+
+    t = nq.forecast_pay.to_pydict()
+    assert (
+        t["scenario"] == ["p10", "p10", "p50", "p50", "p90", "p90"]
+        and t["currency"] == ["EUR", "USD"] * 3
+    )
+    assert t["pay"][1] <= t["pay"][3] <= t["pay"][5]  # USD pay grows with the scenario
+    # One USD AE alone (ae_east_1, plan ae_usd, quota 300,000): the P50 bookings become one
+    # credit rounded to cents; below quota the marginal tiers pay 4% to 150,000 and 8% above:
+    # pay = 150,000 x 0.04 + (x - 150,000) x 0.08, rounded once to cents.
+    row = next(r for r in nq.forecast.summary.to_pylist() if r["name"] == "ae_east_1")
+    x = Decimal(repr(row["p50"])).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    assert 150_000 < x < 300_000
+    i = list(close.person_ids).index("ae_east_1")
+    quota = [
+        {
+            "person": i,
+            "measure": "bookings",
+            "period_start": nq.first,
+            "amount": "300000",
+            "currency": "USD",
+        }
+    ]
+    period = {"start": nq.first, "end": nq.last, "quarter_start": nq.first, "year_start": nq.first}
+    one = forecast_pay(
+        nq.forecast.summary,
+        person_index={"ae_east_1": i},
+        plans=[close.plans["ae_usd"]],
+        assignments=[{"person": i, "plan": "ae_usd", "from": nq.first, "to": None}],
+        quotas=quota,
+        period=period,
+        rates={},
+        reporting_currency="USD",
+    ).to_pydict()
+    expected = (Decimal(6000) + (x - 150_000) * Decimal("0.08")).quantize(
+        Decimal("0.01"), ROUND_HALF_EVEN
+    )
+    assert one["bookings"][1] == x and one["pay"][1] == expected

@@ -5,6 +5,7 @@
 - :mod:`.retention`: GRR / NRR of account managers' books;
 - :mod:`.forecast`: next-period bookings (weighted open pipeline + pipeline not yet created,
   seeded Monte Carlo P10/P50/P90) and its backtest;
+- :mod:`.forecast_pay`: the engine's exact pay on each person's P10 / P50 / P90 bookings;
 - :mod:`.capacity`: hires and their timing for a number (ramp, attrition, productivity);
 - :mod:`.plan_cost`: the engine's exact payouts of the roster under plan variants;
 - :mod:`.next_quarter`: all of it for a company, as the report and ``salescomp plan`` show it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from .capacity import CapacityPlan, capacity_plan, monthly_hazard, ramp_by_quarter
 from .forecast import Backtest, Forecast, backtest, forecast
+from .forecast_pay import forecast_pay
 from .funnel import (
     FunnelSummary,
     coverage,
@@ -43,6 +45,7 @@ __all__ = [
     "coverage",
     "cycle_times",
     "forecast",
+    "forecast_pay",
     "funnel_by_source",
     "funnel_summary",
     "monthly_hazard",

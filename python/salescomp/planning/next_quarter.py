@@ -50,6 +50,7 @@ class NextQuarter:
     plan_cost_quarter: str = ""
     person_ids: Sequence[str] = ()
     retention: pa.Table | None = None
+    forecast_pay: pa.Table | None = None
 
     def tables(self) -> dict[str, pa.Table]:
         """The section's tables by file name (``salescomp plan --out`` writes them)."""
@@ -66,6 +67,8 @@ class NextQuarter:
             "funnel_by_source": self.funnel.by_source,
             "pipeline_created": self.funnel.pipeline_created,
         }
+        if self.forecast_pay is not None:
+            out["forecast_pay"] = self.forecast_pay
         if self.plan_cost is not None:
             out["plan_cost"] = self.plan_cost.totals
             out["plan_cost_curves"] = self.plan_cost.curves
@@ -137,6 +140,11 @@ class NextQuarter:
                 ],
             ),
         ]
+        if self.forecast_pay is not None:
+            parts += [
+                "<h3>What the forecast would pay (the engine on each person's P10 / P50 / P90)</h3>",
+                arrow_html(self.forecast_pay),
+            ]
         if self.plan_cost is not None:
             parts += [
                 f"<h3>Cost of plan variants ({e(self.plan_cost_quarter)} credits)</h3>",
@@ -410,6 +418,13 @@ def next_quarter(
         "variable rate": f"{rate:.2%}",
         "productivity": f"won per month of {len(samples)} ramped reps, last 12 months",
     }
+    pay = (
+        _pay_of_forecast(
+            company, close, fc, h.owners, rates, currency, key, first, to_date(last_day)
+        )
+        if close is not None
+        else None
+    )
     return NextQuarter(
         label=quarter_label(key),
         first=first,
@@ -427,6 +442,7 @@ def next_quarter(
         plan_cost_quarter=close.label if close is not None else "",
         person_ids=list(close.person_ids) if close is not None else [],
         retention=retention(book) if book is not None else None,
+        forecast_pay=pay,
     )
 
 
@@ -442,3 +458,44 @@ def _variable_rate(cost: PlanCost | None, currency: str) -> float:
         ):
             return float(r["cost_of_sales"])
     return 0.0
+
+
+def _pay_of_forecast(
+    company: Any,
+    close: Any,
+    fc: Forecast,
+    owners: Sequence[str],
+    rates: Mapping[str, Any],
+    currency: str,
+    key: int,
+    first: dt.date,
+    last: dt.date,
+) -> pa.Table:
+    """The engine's pay on the forecast scenarios: the owners' plans at the close's quarter
+    end, the close's effective quotas of that quarter assumed to repeat."""
+    from .forecast_pay import forecast_pay
+
+    index = {p: i for i, p in enumerate(close.person_ids)}
+    people = [o for o in owners if o in index and o in close.plans_of]
+    plan_ids = sorted({close.plans_of[o] for o in people})
+    inputs = _close_run_inputs(company, close)
+    mine = {index[o] for o in people}
+    quotas = [dict(q, period_start=first) for q in inputs["quotas"] if q["person"] in mine]
+    return forecast_pay(
+        fc.summary,
+        person_index={o: index[o] for o in people},
+        plans=[close.plans[p] for p in plan_ids],
+        assignments=[
+            {"person": index[o], "plan": close.plans_of[o], "from": first, "to": None}
+            for o in people
+        ],
+        quotas=quotas,
+        period={
+            "start": first,
+            "end": last,
+            "quarter_start": first,
+            "year_start": company.calendar().year_first(key // 4),
+        },
+        rates=rates,
+        reporting_currency=currency,
+    )
