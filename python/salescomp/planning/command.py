@@ -80,13 +80,13 @@ def _rates(pairs: list[str]) -> dict[str, str]:
 
 
 def _read(path: str) -> Any:
-    from ..inputs import read_table
+    """The file itself (CSV cells as text, strict UTF-8 and header checks of salescomp.inputs)."""
+    from ..inputs import _named, _read_csv, _read_parquet
 
     p = Path(path)
-    table = read_table(p.parent, p.stem) if p.suffix in (".csv", ".parquet") else None
-    if table is None:
+    if not p.is_file() or p.suffix not in (".csv", ".parquet"):
         raise FileNotFoundError(f"{path}: no such CSV or Parquet file")
-    return table
+    return _named(_read_csv(p) if p.suffix == ".csv" else _read_parquet(p), p.name)
 
 
 def _from_history(args: argparse.Namespace) -> Any:
