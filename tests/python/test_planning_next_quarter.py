@@ -130,6 +130,12 @@ def test_cli_plan_on_a_history_file(tmp_path, capsys, company):
     )
     err = capsys.readouterr().err
     assert "bad.csv row 1, amount '12.345'" in err and "nothing was written" in err
+    (tmp_path / "semi.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    assert (
+        main(["plan", "--history", str(tmp_path / "semi.csv"), "--as-of", "2026-11-13", "--quiet"])
+        == 2
+    )
+    assert "separated by ';'" in capsys.readouterr().err
 
 
 def test_forecast_pay_by_hand(company, close, nq):

@@ -81,12 +81,15 @@ def _rates(pairs: list[str]) -> dict[str, str]:
 
 def _read(path: str) -> Any:
     """The file itself (CSV cells as text, strict UTF-8 and header checks of salescomp.inputs)."""
-    from ..inputs import _named, _read_csv, _read_parquet
+    from ..inputs import InputFileError, _named, _read_csv, _read_parquet
 
     p = Path(path)
     if not p.is_file() or p.suffix not in (".csv", ".parquet"):
         raise FileNotFoundError(f"{path}: no such CSV or Parquet file")
-    return _named(_read_csv(p) if p.suffix == ".csv" else _read_parquet(p), p.name)
+    try:
+        return _named(_read_csv(p) if p.suffix == ".csv" else _read_parquet(p), p.name)
+    except InputFileError as e:  # the command line reports it as bad input (exit status 2)
+        raise ValidationError(str(e)) from None
 
 
 def _from_history(args: argparse.Namespace) -> Any:
