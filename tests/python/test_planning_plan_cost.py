@@ -185,3 +185,19 @@ def test_bad_variants():
         plan_cost([Variant("x", [tiered(plan_id="other")])], **small())
     with pytest.raises(ValueError, match="unique"):
         plan_cost([Variant("x"), Variant("x")], **small())
+
+
+def test_same_payouts_for_any_thread_count_and_row_order():
+    inputs = _synthetic(people=120, per_person=15, seed=9)
+    variants = [Variant("base"), Variant("accelerated", [tiered("0.18")])]
+    one = plan_cost(variants, **inputs, threads=1)
+    credits = inputs["credits"]
+    shuffled = credits.take(
+        pa.array(np.random.Generator(np.random.PCG64(1)).permutation(credits.num_rows))
+    )
+    two = plan_cost(variants, **dict(inputs, credits=shuffled), threads=2)
+    assert (
+        one.payouts.equals(two.payouts)
+        and one.totals.equals(two.totals)
+        and one.curves.equals(two.curves)
+    )
