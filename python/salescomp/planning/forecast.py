@@ -164,12 +164,9 @@ def _pools(
 def _new_pipeline_mean(p: _Pools, a: int, f: int, e: int) -> np.ndarray:
     """Closed form per owner: rate x sum over pool records j of won_j x amount_j x (days t in
     a+1..e with f <= t + cycle_j <= e) / pool size."""
-    lo = np.maximum(a + 1, f - p.cycle)
-    hi = np.minimum(e, e - p.cycle)
-    days = np.clip(hi - lo + 1, 0, None)
-    value = np.concatenate([[0.0], np.cumsum(p.won * p.amount * days, dtype=np.float64)])
-    sizes = np.maximum(p.sizes, 1)
-    per_owner = (value[p.offsets + p.sizes] - value[p.offsets]) / sizes
+    w, _, _ = _hit_weights(p, a, f, e)
+    value = np.concatenate([[0.0], np.cumsum(w * p.amount)])
+    per_owner = (value[p.offsets + p.sizes] - value[p.offsets]) / np.maximum(p.sizes, 1)
     return p.rate * np.where(p.sizes > 0, per_owner, 0.0)
 
 
@@ -269,27 +266,45 @@ def _simulate(
     """Bookings per simulation and owner (int64 minor units), block by block."""
     rng = np.random.Generator(np.random.PCG64(seed))
     out = np.zeros((n_sims, n_owners), dtype=np.int64)
-    horizon = e - a
+    # Open opportunities come sorted by owner: each owner's columns are one run.
+    owners_open, starts = np.unique(owner, return_index=True)
+    _, cumulative, per_owner = _hit_weights(pools, a, f, e)
     for begin in range(0, n_sims, BLOCK):
         n = min(BLOCK, n_sims - begin)
         block = out[begin : begin + n]
         # Open pipeline: one Bernoulli(q_i) per opportunity and simulation.
         if len(q):
             wins = rng.random((n, len(q))) < q
-            np.add.at(block.T, owner, (wins * amount).T)
-        # Not yet created: Poisson arrivals per owner, a creation day, and a closed opportunity
-        # of the owner's pool (its outcome, amount and cycle together: they are correlated).
-        if horizon > 0 and n_owners:
-            arrivals = rng.poisson(pools.rate * horizon, size=(n, n_owners))
-            total = int(arrivals.sum())
-            sim_of = np.repeat(np.repeat(np.arange(n), n_owners), arrivals.ravel())
-            who = np.repeat(np.tile(np.arange(n_owners), n), arrivals.ravel())
-            day = a + 1 + rng.integers(0, horizon, size=total)
-            pick = pools.offsets[who] + (rng.random(total) * pools.sizes[who]).astype(np.int64)
-            close = day + pools.cycle[pick]
-            hit = pools.won[pick] & (close >= f) & (close <= e) & (pools.sizes[who] > 0)
-            np.add.at(block, (sim_of[hit], who[hit]), pools.amount[pick][hit])
+            block[:, owners_open] += np.add.reduceat(wins * amount, starts, axis=1)
+        # Not yet created: the Poisson arrivals thinned to those that are won and close inside
+        # the period (hits): Poisson(rate x W_o / |pool_o|) per owner, each one a pool record
+        # drawn with weight w_j = won_j x (creation days that put its close inside).
+        if n_owners and per_owner.any():
+            count = rng.poisson(per_owner, size=(n, n_owners))
+            total = int(count.sum())
+            sim_of = np.repeat(np.repeat(np.arange(n), n_owners), count.ravel())
+            who = np.repeat(np.tile(np.arange(n_owners), n), count.ravel())
+            lo = cumulative[pools.offsets[who]]
+            target = lo + rng.random(total) * (
+                cumulative[pools.offsets[who] + pools.sizes[who]] - lo
+            )
+            pick = np.searchsorted(cumulative, target, side="right") - 1
+            # A target rounded up onto its segment's end stays inside the owner's pool.
+            pick = np.clip(pick, pools.offsets[who], pools.offsets[who] + pools.sizes[who] - 1)
+            np.add.at(block, (sim_of, who), pools.amount[pick])
     return out
+
+
+def _hit_weights(p: _Pools, a: int, f: int, e: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pool record w_j = won_j x #{t in a+1..e : f <= t + cycle_j <= e}; their running sum
+    (length records + 1); per owner the expected number of hits rate x W_o / |pool_o|."""
+    lo = np.maximum(a + 1, f - p.cycle)
+    hi = np.minimum(e, e - p.cycle)
+    w = (p.won * np.clip(hi - lo + 1, 0, None)).astype(np.float64)
+    cumulative = np.concatenate([[0.0], np.cumsum(w)])
+    total = cumulative[p.offsets + p.sizes] - cumulative[p.offsets]
+    per_owner = np.where(p.sizes > 0, p.rate * total / np.maximum(p.sizes, 1), 0.0)
+    return w, cumulative, per_owner
 
 
 def _teams(h: OpportunityHistory, teams: dict[str, str] | None) -> list[str]:

@@ -145,6 +145,12 @@ class _Issues:
         self.items: list[dict[str, Any]] = []
 
     def add_rows(self, mask: np.ndarray, field: str, values: Any, rule: str) -> None:
+        """One issue per row of ``mask``; ``values`` (a list, or a callable making it, so
+        a clean column is never turned into Python objects) gives the cells as written."""
+        if not mask.any():
+            return
+        if callable(values):
+            values = values()
         for r in np.flatnonzero(mask).tolist():
             value = values[r] if values is not None else None
             self.items.append(
@@ -274,7 +280,9 @@ def _dates(arr: pa.Array, name: str, issues: _Issues) -> np.ndarray:
         )
         back = pc.equal(pa.array(days, pa.int32()).cast(pa.date32()).cast(pa.string()), text)
         ok &= back.to_numpy(zero_copy_only=False)
-        issues.add_rows(~ok & ~missing, name, text.to_pylist(), "expected an ISO date YYYY-MM-DD")
+        issues.add_rows(
+            ~ok & ~missing, name, lambda: text.to_pylist(), "expected an ISO date YYYY-MM-DD"
+        )
         out[:] = np.where(ok, days, 0)
     else:
         try:
@@ -345,9 +353,10 @@ def _amounts(
 
 def _names(text: pa.Array) -> tuple[np.ndarray, list[str]]:
     """Codes into the sorted distinct values (byte order), so results never depend on row order."""
-    names = sorted(set(text.to_pylist()))
-    index = pc.index_in(text, value_set=pa.array(names, pa.string()))
-    return np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int32), names
+    distinct = pc.unique(text)
+    distinct = distinct.take(pc.array_sort_indices(distinct))  # UTF-8 byte order = code-point order
+    index = pc.index_in(text, value_set=distinct)
+    return np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int32), distinct.to_pylist()
 
 
 def opportunity_history(
@@ -388,7 +397,7 @@ def opportunity_history(
     issues.add_rows(
         close < created,
         "close_date",
-        pa.array(close, pa.int32()).cast(pa.date32()).to_pylist(),
+        lambda: pa.array(close, pa.int32()).cast(pa.date32()).to_pylist(),
         "the close date is on or after the created date",
     )
     counts = pc.value_counts(ids)
@@ -446,7 +455,9 @@ def _stage_history(
     day = _dates(cols["entered"], "entered", issues)
     row = pc.index_in(opp, value_set=ids)
     unknown = pc.is_null(row).to_numpy(zero_copy_only=False)
-    issues.add_rows(unknown, "opportunity_id", opp.to_pylist(), "no opportunity has this id")
+    issues.add_rows(
+        unknown, "opportunity_id", lambda: opp.to_pylist(), "no opportunity has this id"
+    )
     row_np = np.asarray(pc.fill_null(row, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
     issues.add_rows(
         ~unknown & (day < created[row_np]),
