@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -180,3 +181,35 @@ def test_forecast_pay_by_hand(company, close, nq):
         Decimal("0.01"), ROUND_HALF_EVEN
     )
     assert one["bookings"][1] == x and one["pay"][1] == expected
+
+
+def test_attrition_learned_from_the_roster(company):
+    from salescomp.planning.next_quarter import DEFAULT_ATTRITION, _attrition, _tenures
+
+    owners = [f"ae_{t}_{i}" for t in ("east", "west", "emea") for i in range(1, 5)]
+    # The demo's roster has no end dates: the assumption is used, and said.
+    assert _attrition(company, owners, company.as_of, None) == (
+        DEFAULT_ATTRITION,
+        "assumed: the roster shows no leaver in the last 12 months",
+    )
+    # Two of the 12 AEs left on 2026-06-30. Over 2025-11-14 .. 2026-11-13 (364 + 1 days) they
+    # were employed 229 days each, the other 10 the 365 days (ae_west_4 from 2026-04-01: 227):
+    # months = (2 x 229 + 9 x 365 + 227) / (365.25 / 12); hazard h = 2 / months;
+    # annual = 1 - (1 - h)^12.
+    p = company.people
+    ends = [
+        "2026-06-30" if x in ("ae_east_2", "ae_west_1") else None
+        for x in p.column("person_id").to_pylist()
+    ]
+    left = type(company)(
+        **{**company.__dict__, "people": p.append_column("end_date", pa.array(ends, pa.string()))}
+    )
+    annual, note = _attrition(left, owners, company.as_of, None)
+    h = 2 / ((2 * 229 + 9 * 365 + 227) / (365.25 / 12))
+    assert annual == pytest.approx(1 - (1 - h) ** 12) and note.startswith("learned: 2 leavers")
+    # Who left is not in next quarter's team.
+    team = _tenures(left, owners, dt.date(2027, 1, 1))
+    assert (
+        "ae_east_2" not in team and len(team) == 10 and team["ae_west_4"] == 9
+    )  # Apr 2026 .. Dec 2026
+    assert _attrition(company, owners, company.as_of, 0.2) == (0.2, "given")

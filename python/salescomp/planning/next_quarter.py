@@ -199,15 +199,22 @@ def _quota_total(
     return total.quantize(Decimal("0.01"), ROUND_HALF_EVEN)
 
 
-def _tenures(company: Any, owners: Sequence[str], first: dt.date) -> list[int]:
-    """Whole months each owner has been employed before ``first``."""
+def _tenures(company: Any, owners: Sequence[str], first: dt.date) -> dict[str, int]:
+    """Whole months each owner still employed on ``first`` has been employed before it (the
+    team of the capacity plan; owners who left are not in it)."""
     p = company.people.to_pydict()
     start = {i: dt.date.fromisoformat(str(s)) for i, s in zip(p["person_id"], p["start_date"])}
-    return [
-        max(0, (first.year - start[o].year) * 12 + first.month - start[o].month)
+    ends = p.get("end_date") or [None] * len(p["person_id"])
+    left = {
+        i
+        for i, e in zip(p["person_id"], ends)
+        if e is not None and dt.date.fromisoformat(str(e)) < first
+    }
+    return {
+        o: max(0, (first.year - start[o].year) * 12 + first.month - start[o].month)
         for o in owners
-        if o in start
-    ]
+        if o in start and o not in left
+    }
 
 
 def demo_variants(
@@ -338,7 +345,7 @@ def next_quarter(
     book: Any = None,
     simulations: int = 10_000,
     seed: int = 2026,
-    annual_attrition: float = 0.15,
+    annual_attrition: float | None = None,
     lead_time_months: int = 2,
     base_monthly: float = 9_000.0,
     variants: Sequence[Variant] | None = None,
@@ -384,7 +391,7 @@ def next_quarter(
     ramp_values = [
         float(v) for v in (company.ramps[0]["values"] if getattr(company, "ramps", None) else [])
     ]
-    ramped = [o for o, t in zip(h.owners, tenures) if t >= 12]
+    ramped = [o for o, t in tenures.items() if t >= 12]
     a = day_number(as_of)
     samples = productivity_from_history(h, a - 364, a, ramped or None)
     cost = (
@@ -397,10 +404,11 @@ def next_quarter(
         else None
     )
     rate = _variable_rate(cost, currency)
+    annual_attrition, attrition_note = _attrition(company, h.owners, as_of, annual_attrition)
     cap = capacity_plan(
         target=float(quota) * 4,
         months=12,
-        tenures=tenures,
+        tenures=list(tenures.values()),
         ramp=ramp_by_quarter(ramp_values),
         annual_attrition=annual_attrition,
         productivity=samples,
@@ -411,7 +419,7 @@ def next_quarter(
         seed=seed,
     )
     assumptions = {
-        "annual attrition": f"{annual_attrition:.0%}",
+        "annual attrition": f"{annual_attrition:.1%} ({attrition_note})",
         "hiring lead time": f"{lead_time_months} months",
         "ramp by quarter": "/".join(f"{v:.0%}" for v in ramp_values) + "/100%",
         "base per rep-month": f"{base_monthly:,.0f}",
@@ -498,4 +506,49 @@ def _pay_of_forecast(
         },
         rates=rates,
         reporting_currency=currency,
+    )
+
+
+#: Annual attrition assumed when the roster shows no leaver in the last 12 months.
+DEFAULT_ATTRITION = 0.15
+
+
+def _attrition(
+    company: Any, owners: Sequence[str], as_of: dt.date, given: float | None
+) -> tuple[float, str]:
+    """The annual attrition of the plan and where it comes from: ``given``, else learned from
+    the owners' roster end dates over the 12 months to ``as_of`` (leavers / months employed, as
+    a monthly hazard h, annual 1 - (1 - h)^12), else :data:`DEFAULT_ATTRITION`."""
+    from .capacity import attrition_from_roster
+
+    if given is not None:
+        return given, "given"
+    p = company.people
+    keep = pc.is_in(p.column("person_id"), value_set=pa.array(list(owners), pa.string()))
+    p = p.filter(keep)
+    a = day_number(as_of)
+    start = tables_days(p.column("start_date"))
+    end = (
+        tables_days(p.column("end_date"))
+        if "end_date" in p.column_names
+        else np.full(len(start), -1)
+    )
+    end = np.where(end < 0, a + 1, end)  # still employed
+    hazard = attrition_from_roster(start, end, a - 364, a)
+    leavers = int(((end >= a - 364) & (end <= a)).sum())
+    if leavers == 0:
+        return DEFAULT_ATTRITION, "assumed: the roster shows no leaver in the last 12 months"
+    return 1.0 - (
+        1.0 - hazard
+    ) ** 12, f"learned: {leavers} leavers among {len(start)} reps in 12 months"
+
+
+def tables_days(column: Any) -> np.ndarray:
+    """Day numbers of a date column (ISO text or dates); -1 where empty."""
+    arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.date32())
+    return np.asarray(
+        pc.fill_null(arr.cast(pa.date32()).cast(pa.int32()), -1).to_numpy(zero_copy_only=False),
+        dtype=np.int64,
     )
