@@ -527,9 +527,9 @@ def _attrition(
     keep = pc.is_in(p.column("person_id"), value_set=pa.array(list(owners), pa.string()))
     p = p.filter(keep)
     a = day_number(as_of)
-    start = tables_days(p.column("start_date"))
+    start = _day_numbers(p.column("start_date"))
     end = (
-        tables_days(p.column("end_date"))
+        _day_numbers(p.column("end_date"))
         if "end_date" in p.column_names
         else np.full(len(start), -1)
     )
@@ -543,7 +543,7 @@ def _attrition(
     ) ** 12, f"learned: {leavers} leavers among {len(start)} reps in 12 months"
 
 
-def tables_days(column: Any) -> np.ndarray:
+def _day_numbers(column: Any) -> np.ndarray:
     """Day numbers of a date column (ISO text or dates); -1 where empty."""
     arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
