@@ -354,7 +354,8 @@ def next_quarter(
     ``salescomp run``). ``opportunities``/``stage_history``/``book``/``rates`` default to
     the demo's generated history (:mod:`salescomp.demo._opportunities`). ``close`` (a
     :class:`salescomp.close.QuarterClose`) adds the cost of ``variants`` (default
-    :func:`demo_variants`) over its quarter's credits."""
+    :func:`demo_variants`) over its quarter's credits. ``annual_attrition`` None learns it from the
+    roster's end dates (:data:`DEFAULT_ATTRITION` when nobody left in the last 12 months)."""
     from ..demo import _opportunities as demo_history
 
     currency = getattr(company, "reporting_currency", "USD")
