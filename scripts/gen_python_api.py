@@ -31,6 +31,7 @@ MODULES = (
     "salescomp.quota",
     "salescomp.attribution",
     "salescomp.accounting",
+    "salescomp.planning",
     "salescomp.batch",
     "salescomp.tables",
     "salescomp.synthetic",

@@ -796,6 +796,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--quiet", "-q", action="store_true", help="no status message on stderr")
     b.set_defaults(func=_cmd_bench)
+    from .planning.command import add_plan_command  # salescomp plan (docs/planning.md)
+
+    add_plan_command(sub)
     return p
 
 

@@ -1,0 +1,493 @@
+"""Next-period bookings forecast: weighted open pipeline + pipeline not yet created, with a
+seeded Monte Carlo (P10/P50/P90 per person, team and company) and a backtest.
+
+Model (docs/planning.md gives every formula):
+
+- an open opportunity *i* at stage *s* is won in the period with probability
+  ``q_i = p_s x T_i``: ``p_s`` is the win rate of closed opportunities that reached *s*
+  (learned from history, with its count), ``T_i`` the probability that a won
+  opportunity of its age closes inside the period (empirical cycle times of won deals,
+  conditioned on the age already reached), or 1/0 from its expected close date
+  (``timing="expected_close"``);
+- opportunities not yet created arrive per owner at the owner's creation rate of the
+  lookback window (a Poisson process by day), are won with the company win rate, take an
+  empirical won cycle time and draw an amount from the owner's created amounts; they count
+  when they close inside the period.
+
+Simulated bookings are exact integer minor units per simulation (sums of amounts); the
+means and percentiles are statistics (float64). The generator is numpy's PCG64 seeded with
+``seed``; simulations run in fixed blocks of :data:`BLOCK` in order, so the numbers are the
+same on any machine and for any thread count (numpy draws on one thread).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .. import tables
+from .history import OpportunityHistory, known_on
+from .periods import quarter_bounds, quarter_key, quarter_label, to_date
+
+__all__ = ["BLOCK", "Forecast", "forecast", "stage_win_probabilities", "Backtest", "backtest"]
+
+#: Simulations per block (fixed: the draws never depend on memory or threads).
+BLOCK = 500
+OPEN, WON, LOST = 0, 1, 2
+
+
+def stage_win_probabilities(history: OpportunityHistory) -> tuple[np.ndarray, np.ndarray, float]:
+    """(win rate per stage, closed count per stage, company win rate). A stage with no
+    closed opportunity takes the company rate (0 when nothing is closed)."""
+    h = history
+    closed = h.outcome != OPEN
+    won = h.outcome == WON
+    k = len(h.stages)
+    n_closed = np.cumsum(np.bincount(h.reached[closed], minlength=k)[::-1])[::-1]
+    n_won = np.cumsum(np.bincount(h.reached[won], minlength=k)[::-1])[::-1]
+    overall = float(won.sum() / closed.sum()) if closed.any() else 0.0
+    rates = np.where(n_closed > 0, n_won / np.maximum(n_closed, 1), overall)
+    return rates, n_closed, overall
+
+
+def _id_rank(h: OpportunityHistory) -> np.ndarray:
+    """Each opportunity's position in id order (code-point order = UTF-8 byte order)."""
+    rank = np.empty(len(h), dtype=np.int64)
+    rank[np.argsort(np.array(h.ids, dtype=object), kind="stable")] = np.arange(len(h))
+    return rank
+
+
+def _cycles(h: OpportunityHistory) -> np.ndarray:
+    """Sorted cycle days (close - created) of won opportunities."""
+    return np.sort((h.close - h.created)[h.outcome == WON].astype(np.int64))
+
+
+def _timing(ages: np.ndarray, lo: np.ndarray, hi: np.ndarray, cycles: np.ndarray) -> np.ndarray:
+    """P(lo <= C <= hi | C > age) from the empirical won cycles C; an opportunity older than
+    every won cycle closes at the first chance (1 if lo <= age + 1 <= hi, else 0)."""
+    if not len(cycles):
+        return np.zeros(len(ages))
+    start = np.maximum(lo, ages + 1)
+    alive = len(cycles) - np.searchsorted(cycles, ages, side="right")
+    inside = np.searchsorted(cycles, hi, side="right") - np.searchsorted(cycles, start, side="left")
+    inside = np.where(hi >= start, inside, 0)
+    fallback = ((lo <= ages + 1) & (ages + 1 <= hi)).astype(np.float64)
+    return np.where(alive > 0, inside / np.maximum(alive, 1), fallback)
+
+
+@dataclass
+class Forecast:
+    """A forecast of bookings in ``first .. last`` made on ``as_of``.
+
+    ``summary``: level (person/team/company), name, mean, closed_form_mean, p10, p50, p90,
+    open_weighted, not_yet_created (float64, in ``currency``, statistics);
+    ``open_pipeline``: every open opportunity with its stage, stage win rate (and its
+    closed count), timing probability and weight; ``simulations``: company bookings per
+    simulation (int64 minor units)."""
+
+    first: Any
+    last: Any
+    as_of: Any
+    currency: str
+    summary: pa.Table
+    open_pipeline: pa.Table
+    stage_rates: pa.Table
+    simulations: np.ndarray = field(repr=False)
+    seed: int = 0
+
+    def company(self) -> dict[str, Any]:
+        rows = self.summary.to_pylist()
+        return next(r for r in rows if r["level"] == "company")
+
+    def _repr_html_(self) -> str:
+        from .._html import arrow_html
+
+        c = self.company()
+        head = (
+            f"<b>Forecast {self.first} .. {self.last}</b> (as of {self.as_of}, {self.currency}): "
+            f"P10 {c['p10']:,.0f} · P50 {c['p50']:,.0f} · P90 {c['p90']:,.0f} "
+            f"(mean {c['mean']:,.0f}; closed form {c['closed_form_mean']:,.0f})"
+        )
+        return (
+            f"<div>{html.escape(head)}{arrow_html(self.summary)}<h4>Stage win rates</h4>"
+            f"{arrow_html(self.stage_rates)}</div>"
+        )
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """Per owner: creation rate (per day) and a pool of closed opportunities (amount, won,
+    cycle days) that new ones are drawn from; owner ``o`` draws from
+    ``rows[offsets[o] : offsets[o] + sizes[o]]``."""
+
+    rate: np.ndarray
+    amount: np.ndarray
+    won: np.ndarray
+    cycle: np.ndarray
+    offsets: np.ndarray
+    sizes: np.ndarray
+
+
+def _pools(
+    h: OpportunityHistory, lo_day: int, as_of: int, min_pool: int, rank: np.ndarray
+) -> _Pools:
+    """Creation rates in (lo_day, as_of] and the closed opportunities created then; an owner
+    with fewer than ``min_pool`` of them draws from everyone's (thin cells borrow)."""
+    n = len(h.owners)
+    window = (h.created > lo_day) & (h.created <= as_of)
+    rate = np.bincount(h.owner[window], minlength=n) / max(as_of - lo_day, 1)
+    closed = window & (h.outcome != OPEN)
+    rows = np.flatnonzero(closed)
+    rows = rows[np.argsort(rank[rows])]  # by id, so the row order of the input never matters
+    shared = rows.copy()
+    rows = rows[np.argsort(h.owner[rows], kind="stable")]
+    counts = np.bincount(h.owner[rows], minlength=n)
+    mine = np.concatenate([[0], np.cumsum(counts)[:-1]]) + len(
+        rows
+    )  # owner pools after the shared one
+    own = counts >= min_pool
+    everything = np.concatenate([shared, rows])
+    return _Pools(
+        rate=rate,
+        amount=h.amount[everything],
+        won=h.outcome[everything] == WON,
+        cycle=(h.close - h.created)[everything].astype(np.int64),
+        offsets=np.where(own, mine, 0),
+        sizes=np.where(own, counts, len(rows)),
+    )
+
+
+def _new_pipeline_mean(p: _Pools, a: int, f: int, e: int) -> np.ndarray:
+    """Closed form per owner: rate x sum over pool records j of won_j x amount_j x (days t in
+    a+1..e with f <= t + cycle_j <= e) / pool size."""
+    w, _, _ = _hit_weights(p, a, f, e)
+    value = np.concatenate([[0.0], np.cumsum(w * p.amount)])
+    per_owner = (value[p.offsets + p.sizes] - value[p.offsets]) / np.maximum(p.sizes, 1)
+    return p.rate * np.where(p.sizes > 0, per_owner, 0.0)
+
+
+def forecast(
+    history: OpportunityHistory,
+    *,
+    first: Any,
+    last: Any,
+    as_of: Any,
+    simulations: int = 10_000,
+    seed: int = 2026,
+    lookback_days: int = 365,
+    timing: str = "cycle_time",
+    teams: dict[str, str] | None = None,
+    min_pool: int = 20,
+) -> Forecast:
+    """Forecast bookings won in ``first .. last`` (dates) from what was known on ``as_of``
+    (see the module docstring). ``teams`` maps owner -> team (default: the team column of
+    the owner's latest opportunity)."""
+    from .periods import day_number
+
+    f, e, a = (day_number(x) for x in (first, last, as_of))
+    if not (a < f <= e) and not (f <= a < e):
+        raise ValueError("forecast: as_of must be before the end of the period (first <= last)")
+    if timing not in ("cycle_time", "expected_close"):
+        raise ValueError(f"timing: expected 'cycle_time' or 'expected_close', got {timing!r}")
+    h = known_on(history, a)
+    rates, closed_counts, overall = stage_win_probabilities(h)
+    cycles = _cycles(h)
+    rank = _id_rank(h)
+    open_rows = np.flatnonzero(h.outcome == OPEN)
+    open_rows = open_rows[np.lexsort((rank[open_rows], h.owner[open_rows]))]  # by owner, then id
+    stage = np.maximum(h.stage[open_rows], 0)
+    p_win = rates[stage]
+    created = h.created[open_rows].astype(np.int64)
+    if timing == "cycle_time":
+        p_time = _timing(a - created, f - created, e - created, cycles)
+    else:
+        close = h.close[open_rows]
+        p_time = ((close >= f) & (close <= e)).astype(np.float64)
+    q = p_win * p_time
+    amount = h.amount[open_rows]
+    owner = h.owner[open_rows]
+
+    pools = _pools(h, a - lookback_days, a, min_pool, rank)
+    new_mean = _new_pipeline_mean(pools, a, f, e)
+    open_mean = np.zeros(len(h.owners))
+    np.add.at(open_mean, owner, amount * q)
+
+    sims = _simulate(simulations, seed, amount, q, owner, len(h.owners), pools, a, f, e)
+    team_of = _teams(h, teams)
+    summary = _summary(h, sims, open_mean, new_mean, team_of)
+    open_table = pa.table(
+        {
+            "opportunity_id": pa.array([h.ids[i] for i in open_rows.tolist()], pa.string()),
+            "owner": pa.array([h.owners[o] for o in owner.tolist()], pa.string()),
+            "stage": pa.array([h.stages[s] for s in stage.tolist()], pa.string()),
+            "amount": tables.minor_to_arrow(amount, h.currency),
+            "stage_win_rate": pa.array(p_win, pa.float64()),
+            "stage_closed_count": pa.array(closed_counts[stage], pa.int64()),
+            "timing_probability": pa.array(p_time, pa.float64()),
+            "weight": pa.array(q, pa.float64()),
+        }
+    )
+    stage_table = pa.table(
+        {
+            "stage": pa.array(list(h.stages), pa.string()),
+            "closed": pa.array(closed_counts, pa.int64()),
+            "win_rate": pa.array(rates, pa.float64()),
+        }
+    )
+    return Forecast(
+        first=to_date(f),
+        last=to_date(e),
+        as_of=to_date(a),
+        currency=h.currency,
+        summary=summary,
+        open_pipeline=open_table,
+        stage_rates=stage_table,
+        simulations=sims.sum(axis=1),
+        seed=seed,
+    )
+
+
+def _simulate(
+    n_sims: int,
+    seed: int,
+    amount: np.ndarray,
+    q: np.ndarray,
+    owner: np.ndarray,
+    n_owners: int,
+    pools: _Pools,
+    a: int,
+    f: int,
+    e: int,
+) -> np.ndarray:
+    """Bookings per simulation and owner (int64 minor units), block by block."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    out = np.zeros((n_sims, n_owners), dtype=np.int64)
+    # Open opportunities come sorted by owner: each owner's columns are one run.
+    owners_open, starts = np.unique(owner, return_index=True)
+    _, cumulative, per_owner = _hit_weights(pools, a, f, e)
+    for begin in range(0, n_sims, BLOCK):
+        n = min(BLOCK, n_sims - begin)
+        block = out[begin : begin + n]
+        # Open pipeline: one Bernoulli(q_i) per opportunity and simulation.
+        if len(q):
+            wins = rng.random((n, len(q))) < q
+            block[:, owners_open] += np.add.reduceat(wins * amount, starts, axis=1)
+        # Not yet created: the Poisson arrivals thinned to those that are won and close inside
+        # the period (hits): Poisson(rate x W_o / |pool_o|) per owner, each one a pool record
+        # drawn with weight w_j = won_j x (creation days that put its close inside).
+        if n_owners and per_owner.any():
+            count = rng.poisson(per_owner, size=(n, n_owners))
+            total = int(count.sum())
+            sim_of = np.repeat(np.repeat(np.arange(n), n_owners), count.ravel())
+            who = np.repeat(np.tile(np.arange(n_owners), n), count.ravel())
+            lo = cumulative[pools.offsets[who]]
+            target = lo + rng.random(total) * (
+                cumulative[pools.offsets[who] + pools.sizes[who]] - lo
+            )
+            pick = np.searchsorted(cumulative, target, side="right") - 1
+            # A target rounded up onto its segment's end stays inside the owner's pool.
+            pick = np.clip(pick, pools.offsets[who], pools.offsets[who] + pools.sizes[who] - 1)
+            np.add.at(block, (sim_of, who), pools.amount[pick])
+    return out
+
+
+def _hit_weights(p: _Pools, a: int, f: int, e: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pool record w_j = won_j x #{t in a+1..e : f <= t + cycle_j <= e}; their running sum
+    (length records + 1); per owner the expected number of hits rate x W_o / |pool_o|."""
+    lo = np.maximum(a + 1, f - p.cycle)
+    hi = np.minimum(e, e - p.cycle)
+    w = (p.won * np.clip(hi - lo + 1, 0, None)).astype(np.float64)
+    cumulative = np.concatenate([[0.0], np.cumsum(w)])
+    total = cumulative[p.offsets + p.sizes] - cumulative[p.offsets]
+    per_owner = np.where(p.sizes > 0, p.rate * total / np.maximum(p.sizes, 1), 0.0)
+    return w, cumulative, per_owner
+
+
+def _teams(h: OpportunityHistory, teams: dict[str, str] | None) -> list[str]:
+    """The team of each owner: ``teams`` or the team of the owner's latest-created opportunity."""
+    if teams is not None:
+        return [teams.get(o, "") for o in h.owners]
+    order = np.lexsort((np.arange(len(h.created)), h.created))[::-1]  # latest first
+    owners, first = np.unique(h.owner[order], return_index=True)
+    out = [""] * len(h.owners)
+    for o, i in zip(owners.tolist(), order[first].tolist()):
+        out[o] = h.teams[h.team[i]]
+    return out
+
+
+_SUMMARY_COLUMNS = (
+    "mean",
+    "closed_form_mean",
+    "p10",
+    "p50",
+    "p90",
+    "open_weighted",
+    "not_yet_created",
+)
+
+
+def _level(
+    level: str,
+    names: list[str],
+    sims: np.ndarray,
+    open_m: np.ndarray,
+    new_m: np.ndarray,
+    scale: float,
+) -> dict[str, Any]:
+    """Summary rows of one level; ``sims`` is simulations x names (percentiles column-wise)."""
+    if sims.shape[0]:
+        p10, p50, p90 = np.percentile(sims, [10, 50, 90], axis=0)
+        mean = sims.mean(axis=0)
+    else:
+        p10 = p50 = p90 = mean = np.zeros(len(names))
+    values = (mean, open_m + new_m, p10, p50, p90, open_m, new_m)
+    return {
+        "level": [level] * len(names),
+        "name": names,
+        **{k: np.asarray(v, dtype=np.float64) * scale for k, v in zip(_SUMMARY_COLUMNS, values)},
+    }
+
+
+def _summary(
+    h: OpportunityHistory,
+    sims: np.ndarray,
+    open_mean: np.ndarray,
+    new_mean: np.ndarray,
+    team_of: list[str],
+) -> pa.Table:
+    scale = 10.0 ** -_exponent(h.currency)
+    team_names = sorted(set(team_of))
+    code = np.searchsorted(
+        np.array(team_names, dtype=object), np.array(team_of, dtype=object)
+    ).astype(np.int64)
+    team_sims = np.zeros((sims.shape[0], len(team_names)), dtype=np.int64)
+    np.add.at(team_sims.T, code, sims.T)
+    team_open = np.zeros(len(team_names))
+    team_new = np.zeros(len(team_names))
+    np.add.at(team_open, code, open_mean)
+    np.add.at(team_new, code, new_mean)
+    parts = [
+        _level("person", list(h.owners), sims, open_mean, new_mean, scale),
+        _level("team", team_names, team_sims, team_open, team_new, scale),
+        _level(
+            "company",
+            ["company"],
+            sims.sum(axis=1, keepdims=True),
+            open_mean.sum(keepdims=True),
+            new_mean.sum(keepdims=True),
+            scale,
+        ),
+    ]
+    cols: dict[str, Any] = {}
+    for k in ("level", "name", *_SUMMARY_COLUMNS):
+        if k in ("level", "name"):
+            cols[k] = pa.array([x for part in parts for x in part[k]], pa.string())
+        else:
+            cols[k] = pa.array(np.concatenate([part[k] for part in parts]), pa.float64())
+    return pa.table(cols)
+
+
+def _exponent(code: str) -> int:
+    from .._core import Currency
+
+    return int(Currency(code).exponent)
+
+
+@dataclass
+class Backtest:
+    """Forecasts of past quarters made at each quarter's start against what was won.
+
+    ``quarters``: quarter, as_of, actual, mean, p10, p50, p90, error (mean - actual),
+    abs_pct_error, inside_p10_p90; ``mape`` the mean absolute percentage error of the mean,
+    ``bias`` the mean signed percentage error, ``coverage`` the share of actuals inside P10..P90."""
+
+    quarters: pa.Table
+    mape: float
+    bias: float
+    coverage: float
+
+    def _repr_html_(self) -> str:
+        from .._html import arrow_html
+
+        return (
+            f"<div><b>Backtest</b>: MAPE {self.mape:.1%}, bias {self.bias:+.1%}, "
+            f"{self.coverage:.0%} of actuals inside P10..P90{arrow_html(self.quarters)}</div>"
+        )
+
+
+def backtest(
+    history: OpportunityHistory,
+    *,
+    data_as_of: Any,
+    start_month: int = 1,
+    min_history_days: int = 180,
+    simulations: int = 2_000,
+    seed: int = 2026,
+    lookback_days: int = 365,
+) -> Backtest:
+    """Forecast every complete past quarter from the data known the day before it began
+    (at least ``min_history_days`` after the first created opportunity and ending by
+    ``data_as_of``) and compare with the amount won in it."""
+    from .periods import day_number
+
+    end = day_number(data_as_of)
+    if not len(history):
+        raise ValueError("backtest: the history is empty")
+    first_key = int(quarter_key(int(history.created.min()) + min_history_days, start_month)) + 1
+    rows: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "quarter",
+            "as_of",
+            "actual",
+            "mean",
+            "p10",
+            "p50",
+            "p90",
+            "error",
+            "abs_pct_error",
+            "inside_p10_p90",
+        )
+    }
+    scale = 10.0 ** -_exponent(history.currency)
+    key = first_key
+    while quarter_bounds(key, start_month)[1] <= end:
+        f, e = quarter_bounds(key, start_month)
+        fc = forecast(
+            history,
+            first=to_date(f),
+            last=to_date(e),
+            as_of=to_date(f - 1),
+            simulations=simulations,
+            seed=seed,
+            lookback_days=lookback_days,
+        )
+        won = (history.outcome == WON) & (history.close >= f) & (history.close <= e)
+        actual = float(history.amount[won].sum()) * scale
+        c = fc.company()
+        for k, v in (
+            ("quarter", quarter_label(key)),
+            ("as_of", to_date(f - 1)),
+            ("actual", actual),
+            ("mean", c["mean"]),
+            ("p10", c["p10"]),
+            ("p50", c["p50"]),
+            ("p90", c["p90"]),
+            ("error", c["mean"] - actual),
+            ("abs_pct_error", abs(c["mean"] - actual) / actual if actual else None),
+            ("inside_p10_p90", bool(c["p10"] <= actual <= c["p90"])),
+        ):
+            rows[k].append(v)
+        key += 1
+    t = pa.table(rows)
+    pct = [err / x for err, x in zip(rows["error"], rows["actual"]) if x]
+    return Backtest(
+        quarters=t,
+        mape=float(np.mean(np.abs(pct))) if pct else float("nan"),
+        bias=float(np.mean(pct)) if pct else float("nan"),
+        coverage=float(np.mean(rows["inside_p10_p90"])) if rows["inside_p10_p90"] else float("nan"),
+    )
