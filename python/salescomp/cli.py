@@ -792,6 +792,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--quiet", "-q", action="store_true", help="no status message on stderr")
     b.set_defaults(func=_cmd_bench)
+    from .audit.cli import add_commands  # close, verify, audit-export (docs/audit.md)
+
+    add_commands(sub)
     return p
 
 

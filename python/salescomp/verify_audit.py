@@ -254,6 +254,9 @@ class Verifier:
         self.records[record.label] = record
         t = record.tables
         self._credits = {r["credit_id"]: r for r in t["credits"]}
+        self._credits_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in t["credits"]:
+            self._credits_of[r["person_id"]].append(r)
         self._quotas = {r["quota_id"]: r for r in t["quotas"]}
         self._plans = {(r["plan_id"], r["version"]): json.loads(r["document"]) for r in t["plans"]}
         self._mbo = {(r["person_id"], r["component"], r["objective"]): r for r in t["mbo"]}
@@ -335,8 +338,8 @@ class Verifier:
         measure = _pointer(doc, m["path"])
         claw = next((c for c in doc["components"] if c.get("type") == "clawback"), {})
         expected: dict[str, str | None] = {}
-        for r in self._credits.values():
-            if r["person_id"] != m["person"] or not m["from"] <= r["date"].isoformat() <= m["to"]:
+        for r in self._credits_of.get(m["person"], []):
+            if not m["from"] <= r["date"].isoformat() <= m["to"]:
                 continue
             if (
                 claw.get("reverse_attainment")
@@ -458,8 +461,8 @@ class Verifier:
                     if got == value
                     else f"posted for {s['period']} is {_text(got)}, not {text}"
                 )
-            if kind == "literal":
-                return None if value in (0, 1) else f"literal {text} is not 0 or 1"
+            if kind == "literal":  # the 0 of max(0, ...): the only constant an expression has
+                return None if value == 0 else f"literal {text} is not 0"
             return f"operand with an unknown source {kind!r}"
         except (ValueError, KeyError, TypeError, IndexError) as e:
             return f"operand {leaf} cannot be checked: {e}"
