@@ -32,6 +32,22 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "FORMAT",
+    "MODES",
+    "Inexact",
+    "Record",
+    "Verifier",
+    "evaluate",
+    "exact",
+    "leaves",
+    "main",
+    "measures",
+    "record_folders",
+    "round_to",
+    "verify",
+]
+
 FORMAT = "salescomp.sealed-period/1"
 
 #: Values a plan document takes when a field is absent (docs/plan-reference.md).
@@ -604,6 +620,7 @@ def verify(path: str | Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``verify_audit.py LEDGER_OR_RECORD [--json]``: print the report; 0 when all is verified."""
     args = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args
     args = [a for a in args if a != "--json"]

@@ -42,6 +42,7 @@ __all__ = ["close_period", "period_label", "load_ledger"]
 
 
 def period_label(fiscal_year: int, quarter: int) -> str:
+    """The label (and record folder name) of a fiscal quarter: ``FY2026-Q1``."""
     return f"FY{fiscal_year}-Q{quarter}"
 
 
