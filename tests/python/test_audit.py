@@ -240,6 +240,27 @@ def test_manual_adjustments_are_posted_with_reason_author_and_approval(company, 
     assert verify(work)["mismatches"] == []
 
 
+def test_a_posted_adjustment_cannot_be_edited(company, tmp_path):
+    table = {
+        "adjustment_id": ["ADJ-9"],
+        "person_id": ["ae_east_1"],
+        "date": ["2026-02-10"],
+        "amount": ["100.00"],
+        "currency": ["USD"],
+        "reason": ["r"],
+        "author": ["a"],
+        "approval_ref": ["x"],
+    }
+    close_period(company, tmp_path / "l", 1, adjustments=pa.table(table))
+    # unchanged: skipped in Q2 (already posted), not paid twice
+    q2 = close_period(company, tmp_path / "l", 2, adjustments=pa.table(table))
+    assert [r for r in q2.lines.to_pylist() if r["line_kind"] == "manual"] == []
+    with pytest.raises(ValueError, match=r"ADJ-9 \(posted in FY2026-Q1; changed: amount\)"):
+        close_period(
+            company, tmp_path / "l", 3, adjustments=pa.table({**table, "amount": ["90.00"]})
+        )
+
+
 @pytest.mark.parametrize(
     "column, value, rule",
     [

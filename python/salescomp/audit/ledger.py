@@ -670,7 +670,11 @@ def close_period(
     people = set(inputs.person_ids)
     all_adjustments = validate_adjustments(adjustments, people=people)
     first, last = quarter_bounds(inputs.calendar, fy, quarter)
-    posted_ids = {a for rec in sealed for a in rec.adjustments.column("adjustment_id").to_pylist()}
+    posted = {
+        r["adjustment_id"]: (rec.label, r) for rec in sealed for r in rec.adjustments.to_pylist()
+    }
+    posted_ids = set(posted)
+    _check_posted_unchanged(all_adjustments, posted)
     early = [
         a for a in all_adjustments if a["date"] < first and a["adjustment_id"] not in posted_ids
     ]
@@ -778,6 +782,25 @@ def close_period(
     }
     write_record(ledger, label, record_tables, manifest)
     return load_record(ledger / label)
+
+
+def _check_posted_unchanged(rows: list[dict], posted: dict[str, tuple[str, dict]]) -> None:
+    """A posted adjustment is part of a sealed record: editing it is refused (enter a new one)."""
+    edited = []
+    for r in rows:
+        if r["adjustment_id"] not in posted:
+            continue
+        label, old = posted[r["adjustment_id"]]
+        now = {**r, "amount": str(r["amount"])}
+        fields = [c for c in old if str(old[c]) != str(now[c])]
+        if fields:
+            edited.append(f"{r['adjustment_id']} (posted in {label}; changed: {', '.join(fields)})")
+    if edited:
+        raise ValidationError(
+            "[SC-AUDIT-ADJ] posted adjustments were edited: "
+            + "; ".join(edited)
+            + ": a posted adjustment is sealed; enter a new adjustment that corrects it"
+        )
 
 
 def table_sha256_of(hashes: dict[str, str]) -> str:
