@@ -389,3 +389,42 @@ def test_audit_export_has_one_row_per_line(ledger):
     assert len(set(export.column("line_id").to_pylist())) == export.num_rows
     assert set(export.column("inputs_sha256").to_pylist()) == {rec.manifest["inputs_sha256"]}
     json.loads(export.column("expression")[0].as_py())
+
+
+def test_close_command_on_an_input_folder(tmp_path, capsys):
+    from salescomp.cli import main
+
+    inputs = tmp_path / "inputs"
+    assert main(["demo", "--inputs", str(inputs), "--inputs-only", "--quiet"]) == 0
+    (inputs / "adjustments.csv").write_text(
+        "adjustment_id,person_id,date,amount,currency,reason,author,approval_ref\n"
+        "ADJ-1,ae_east_1,2026-03-31,125.00,USD,late split correction,m.lee,FIN-7\n",
+        encoding="utf-8",
+    )
+    ledger = tmp_path / "ledger"
+    assert main(["close", str(inputs), "--ledger", str(ledger), "--quarter", "1", "-q"]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"sealed FY2026-Q1 in {ledger / 'FY2026-Q1'}: 40 lines (39 engine, 1 manual)"
+    )
+    rec = load_record(ledger / "FY2026-Q1")
+    manual = [r for r in rec.lines.to_pylist() if r["line_kind"] == "manual"]
+    assert [(r["adjustment_id"], r["amount"], r["reason"]) for r in manual] == [
+        ("ADJ-1", Decimal("125.00"), "late split correction")
+    ]
+    # re-closing: exit 2, the record untouched
+    before = _files(ledger / "FY2026-Q1")
+    assert main(["close", str(inputs), "--ledger", str(ledger), "--quarter", "1", "-q"]) == 2
+    assert "FY2026-Q1 is sealed" in capsys.readouterr().err
+    assert _files(ledger / "FY2026-Q1") == before
+    # a bad cell: exit 2 naming the row, field, value and rule; nothing written
+    (inputs / "adjustments.csv").write_text(
+        "adjustment_id,person_id,date,amount,currency,reason,author,approval_ref\n"
+        "ADJ-1,ae_east_1,2026-03-31,125.00,USD,late split correction,m.lee,FIN-7\n"
+        "ADJ-2,ae_east_1,2026-04-30,1.005,USD,x,m.lee,FIN-8\n",
+        encoding="utf-8",
+    )
+    assert main(["close", str(inputs), "--ledger", str(ledger), "--quarter", "2", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, amount: '1.005'" in err and "at most the currency's decimals" in err
+    assert not (ledger / "FY2026-Q2").exists()
+    assert main(["verify", str(ledger)]) == 0
