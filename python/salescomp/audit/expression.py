@@ -43,7 +43,7 @@ class ExpressionContext:
     def credits_of(self, person_id: str) -> list[dict]:
         if self._credits is None:
             by: dict[str, list[dict]] = defaultdict(list)
-            for r in self.tables["credits"].to_pylist():
+            for r in self.tables["_credits_by_row"].to_pylist():
                 by[r["person_id"]].append(r)
             self._credits = by
         return self._credits.get(person_id, [])

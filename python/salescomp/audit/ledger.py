@@ -217,8 +217,10 @@ def _period_tables(inputs: Any, quarter: int, args: dict[str, Any]) -> dict[str,
     )
     closed_by_end = pc.less_equal(deals.column("close_date"), pa.scalar(last, pa.date32()))
     closed = deals.filter(pc.and_kleene(in_quarter, closed_by_end))
+    credits = _credits_table(inputs, first, last, deals)
     return {
-        "credits": _credits_table(inputs, first, last, deals),
+        "credits": credits.drop_columns(["deal_row"]),  # rows are positions: not part of the record
+        "_credits_by_row": credits,
         "quotas": quotas,
         "mbo": mbo,
         "plans": plans,
@@ -243,17 +245,26 @@ def _state_table(state: Any, person_ids: list[str], deal_ids: list[Any]) -> Any:
     import pyarrow as pa
 
     rows = state._rows()
-    return pa.table(
+    table = pa.table(
         {
             "person_id": pa.array([person_ids[r[0]] for r in rows], pa.string()),
             "field": pa.array([r[1] for r in rows], pa.string()),
             "key": pa.array(
                 [str(deal_ids[r[3]]) if r[1] in _DEAL_FIELDS else r[2] for r in rows], pa.string()
             ),
-            "value": pa.array([r[3] for r in rows], pa.int64()),
+            "value": pa.array([0 if r[1] in _DEAL_FIELDS else r[3] for r in rows], pa.int64()),
             "minor": pa.array([r[4] for r in rows], pa.int64()),
             "text": pa.array([r[5] for r in rows], pa.string()),
         }
+    )
+    # person ids and deal ids, not run positions, order the rows (a milestone keeps its place)
+    return table.sort_by(
+        [
+            ("person_id", "ascending"),
+            ("field", "ascending"),
+            ("key", "ascending"),
+            ("value", "ascending"),
+        ]
     )
 
 
