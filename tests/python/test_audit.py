@@ -456,3 +456,17 @@ def test_same_inputs_same_bytes_whatever_the_deal_order(company, ledger, tmp_pat
         ]
 
     assert sorted(rows(q2)) == sorted(rows(load_record(ledger / "FY2026-Q2")))  # deal lines: by row
+
+
+def test_run_state_rows_round_trip(history):
+    """The binding behind state.parquet: rows -> state -> the same rows, for a state with
+    year/quarter-to-date payments, paid-on-deal amounts and a draw balance."""
+    from salescomp import _core
+
+    state = history.runs[2].next_state
+    rows = state._rows()
+    fields = {r[1] for r in rows}
+    assert {"paid_in_year", "paid_on_deal", "draw_recoverable", "draw_periods_elapsed"} <= fields
+    assert _core._RunState._from_rows(rows)._rows() == rows
+    with pytest.raises(ValueError, match="unknown state field nonsense"):
+        _core._RunState._from_rows([(0, "nonsense", "", 0, 0, "")])
