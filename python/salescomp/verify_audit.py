@@ -269,32 +269,67 @@ class Verifier:
         self.mismatches.extend(record.problems)
         self.records[record.label] = record
         t = record.tables
-        self._credits = {r["credit_id"]: r for r in t["credits"]}
-        self._credits_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in t["credits"]:
-            self._credits_of[r["person_id"]].append(r)
-        self._quotas = {r["quota_id"]: r for r in t["quotas"]}
+        self._record = record
         self._plans = {(r["plan_id"], r["version"]): json.loads(r["document"]) for r in t["plans"]}
-        self._mbo = {(r["person_id"], r["component"], r["objective"]): r for r in t["mbo"]}
         self._adjustments = {r["adjustment_id"]: r for r in t["adjustments"]}
-        self._line_sums = self._sums(
-            t["lines"], lambda r: (r["person_id"], r["component"], r["deal_id"]), kinds=("engine",)
-        )
         self._restated = self._sums(
             t["restated_lines"],
             lambda r: (r["period"], r["person_id"], r["component"], r["deal_id"]),
         )
-        prev = self.records.get(record.manifest.get("previous") or "")
-        self._state = {}
-        if prev is not None:
-            for r in prev.tables["state"]:
-                self._state[(r["person_id"], r["field"], r["key"])] = r
-        self._prev_label = record.manifest.get("previous")
-        self._record = record
+        prev = record.manifest.get("previous")
+        if record.manifest.get("restated"):  # the quarter started from the year re-run
+            state = [r for r in t["restated_state"] if r["period"] == record.label]
+            self._use(t, t["lines"], state, f"{prev} (restated)")
+        else:
+            state = self.records[prev].tables["state"] if prev in self.records else []
+            self._use(t, t["lines"], state, prev)
         for line in t["lines"]:
             self.lines += 1
             self._line(line)
         self._statements(t)
+        self._restated_lines(t)
+
+    def _use(
+        self,
+        t: dict[str, list[dict]],
+        lines: list[dict],
+        state: list[dict],
+        state_label: Any,
+        period: str | None = None,
+    ) -> None:
+        """The sources the next lines are checked against (the record's, or a restated quarter's)."""
+
+        def rows(name: str) -> list[dict]:
+            return (
+                t[name]
+                if period is None
+                else [r for r in t[f"restated_{name}"] if r["period"] == period]
+            )
+
+        self._credits = {r["credit_id"]: r for r in rows("credits")}
+        self._credits_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self._credits.values():
+            self._credits_of[r["person_id"]].append(r)
+        self._quotas = {r["quota_id"]: r for r in rows("quotas")}
+        self._mbo = {(r["person_id"], r["component"], r["objective"]): r for r in rows("mbo")}
+        self._line_sums = self._sums(
+            lines, lambda r: (r["person_id"], r["component"], r["deal_id"]), kinds=("engine",)
+        )
+        self._state = {(r["person_id"], r["field"], r["key"]): r for r in state}
+        self._prev_label = state_label
+
+    def _restated_lines(self, t: dict[str, list[dict]]) -> None:
+        """The re-derived lines of restated quarters, against the inputs and the starting state
+        the record keeps for each (the restatement lines were checked against their sums)."""
+        for period in sorted({r["period"] for r in t["restated_lines"]}):
+            year, quarter = period[:-1], int(period[-1])
+            lines = [r for r in t["restated_lines"] if r["period"] == period]
+            state = [r for r in t["restated_state"] if r["period"] == period]
+            prev = f"{year}{quarter - 1} (restated)" if quarter > 1 else None
+            self._use(t, lines, state, prev, period=period)
+            for line in lines:
+                self.lines += 1
+                self._line(line)
 
     @staticmethod
     def _sums(

@@ -204,8 +204,12 @@ def test_restatement_posts_exactly_the_difference(company, ledger, tmp_path):
         v for k, v in restated.items() if k[1] == "ae_east_1"
     )
     assert q4.manifest["restated"]["FY2026-Q1"]["reason"].startswith("deal 1001")
+    # the verifier re-derives the restated quarters' lines too (from the inputs and re-run
+    # state the Q4 record keeps for them), and the restatement lines against them
     report = verify(work)
     assert report["mismatches"] == [] and report["unverifiable"] == []
+    assert q4.restated_lines.num_rows == sum(len(r.lines) for r in after.runs[:3])
+    assert report["lines"] == 39 + 41 + 57 + q4.lines.num_rows + q4.restated_lines.num_rows
 
 
 def test_manual_adjustments_are_posted_with_reason_author_and_approval(company, ledger, tmp_path):

@@ -247,7 +247,7 @@ print(manifest["period"]["label"], len(lines), len(tables))
         text=True,
         check=True,
     )
-    assert out.stdout.split() == ["FY2026-Q4", "42", "11"]
+    assert out.stdout.split() == ["FY2026-Q4", "42", "15"]
 
 
 def test_verifier_runs_without_salescomp(ledger, tmp_path):

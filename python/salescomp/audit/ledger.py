@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -652,6 +653,7 @@ def close_period(
 ) -> SealedRecord:
     """Close fiscal ``quarter`` of ``company`` into ``ledger`` (see the module docstring) and
     return the new sealed record."""
+    from .. import _core
     from ..close import _people_named, quarter_bounds, year_inputs
     from ..engine import run_period
 
@@ -720,31 +722,38 @@ def close_period(
         with _people_named(inputs.person_ids, label):
             return run_period(**args[q], state=state, threads=threads)
 
-    def context(q: int) -> ExpressionContext:
+    def context(q: int, prior: Any) -> ExpressionContext:
         return ExpressionContext(
             inputs=inputs,
             quarter=q,
             label=period_label(fy, q),
             tables=tables[q],
             plan_versions=versions,
-            prior=sealed[q - 2] if q >= 2 else None,
+            prior=prior,
         )
 
     restated: dict[str, list[dict]] = {}
+    restated_inputs: dict[str, list[Any]] = defaultdict(list)
+    prior: Any = sealed[-1] if sealed else None  # the record whose state the quarter starts from
     if changed:  # re-run the year so far from its start; the deltas are posted here
-        state = None
+        state, prior = None, None
         for q in range(1, quarter):
+            p = period_label(fy, q)
             run = run_quarter(q, state)
-            restated[period_label(fy, q)] = _engine_lines(run, context(q))
-            changed.setdefault(
-                period_label(fy, q), "none of its own: a change of an earlier period carried over"
-            )
+            restated[p] = _engine_lines(run, context(q, prior))
+            changed.setdefault(p, "none of its own: a change of an earlier period carried over")
+            for name in ("credits", "quotas", "mbo"):
+                restated_inputs[name].append(_with_period(tables[q][name], p))
+            before = prior.state if prior else _state_table(_core._RunState(), [], deal_ids)
+            restated_inputs["state"].append(_with_period(before, p))
             state = run.next_state
+            prior = _Rerun(f"{p} (restated)", _state_table(state, inputs.person_ids, deal_ids))
+        restated_inputs["state"].append(_with_period(prior.state, label))  # this quarter's start
     else:
         state = _state_from(sealed[-1].state, index, deal_ids) if sealed else None
 
     run = run_quarter(quarter, state)
-    ctx = context(quarter)
+    ctx = context(quarter, prior)
     plan_of = {inputs.person_ids[s.person]: (s.plan, s.currency) for s in run.statements}
     rows = (
         _engine_lines(run, ctx)
@@ -766,6 +775,7 @@ def close_period(
         "restated_lines": _lines_table(label, restated_rows, inputs_sha256).set_column(
             1, "period", _restated_periods(restated)
         ),
+        **_restated_tables(restated_inputs, tables[quarter], deal_ids),
     }
     manifest = {
         "period": {
@@ -812,6 +822,43 @@ def _check_posted_unchanged(rows: list[dict], posted: dict[str, tuple[str, dict]
             + "; ".join(edited)
             + ": a posted adjustment is sealed; enter a new adjustment that corrects it"
         )
+
+
+@dataclass
+class _Rerun:
+    """The state a restated quarter started from (the year re-run), shaped like a record."""
+
+    label: str
+    state: Any
+
+
+def _with_period(table: Any, period: str) -> Any:
+    import pyarrow as pa
+
+    return table.add_column(0, "period", pa.array([period] * table.num_rows, pa.string()))
+
+
+def _restated_tables(
+    restated: dict[str, list[Any]], current: dict[str, Any], deal_ids: list
+) -> dict:
+    """restated_credits / _quotas / _mbo / _state: the inputs and starting state of the
+    restated quarters (a ``period`` column first), so their lines can be verified too."""
+    import pyarrow as pa
+
+    from .. import _core
+
+    empty = {
+        "credits": current["credits"].slice(0, 0),
+        "quotas": current["quotas"].slice(0, 0),
+        "mbo": current["mbo"].slice(0, 0),
+        "state": _state_table(_core._RunState(), [], deal_ids),
+    }
+    return {
+        f"restated_{name}": pa.concat_tables(restated[name])
+        if restated.get(name)
+        else _with_period(t, "x").slice(0, 0)
+        for name, t in empty.items()
+    }
 
 
 def table_sha256_of(hashes: dict[str, str]) -> str:

@@ -49,6 +49,10 @@ RECORD_FILES = (
     "inputs",
     "adjustments",
     "restated_lines",
+    "restated_credits",
+    "restated_quotas",
+    "restated_mbo",
+    "restated_state",
 )
 
 _LABEL = re.compile(r"FY(\d{4})-Q([1-4])")
