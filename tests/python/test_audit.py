@@ -474,3 +474,22 @@ def test_run_state_rows_round_trip(history):
     assert _core._RunState._from_rows(rows)._rows() == rows
     with pytest.raises(ValueError, match="unknown state field nonsense"):
         _core._RunState._from_rows([(0, "nonsense", "", 0, 0, "")])
+
+
+def test_input_hash_is_the_documented_recipe():
+    """docs/audit.md: SHA-256 of {"columns": sorted names, "rows": cells as text, rows sorted by
+    their JSON}, whatever the row order or the Arrow types."""
+    import datetime as dt
+
+    from salescomp.audit.record import table_sha256
+
+    a = pa.table(
+        {
+            "b": pa.array([Decimal("1.20"), None], pa.decimal128(38, 2)),
+            "a": pa.array(["x", "é"]).dictionary_encode(),
+            "d": pa.array([dt.date(2026, 1, 2), dt.date(2026, 12, 31)], pa.date32()),
+        }
+    )
+    b = pa.table({"a": ["é", "x"], "b": [None, "1.20"], "d": ["2026-12-31", "2026-01-02"]})
+    text = '{"columns":["a","b","d"],"rows":[["x","1.20","2026-01-02"],["é",null,"2026-12-31"]]}'
+    assert table_sha256(a) == table_sha256(b) == hashlib.sha256(text.encode("utf-8")).hexdigest()
