@@ -77,9 +77,9 @@ class ExpressionContext:
 
 
 def _unit(currency: str) -> str:
-    from .ledger import _unit
+    from .lines import unit
 
-    return _unit(currency)
+    return unit(currency)
 
 
 class Unsupported(Exception):
