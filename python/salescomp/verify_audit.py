@@ -50,6 +50,25 @@ __all__ = [
 
 FORMAT = "salescomp.sealed-period/1"
 
+#: The tables of a record (docs/audit.md, "Tables").
+TABLES = (
+    "lines",
+    "statements",
+    "state",
+    "credits",
+    "quotas",
+    "mbo",
+    "plans",
+    "plan_assignments",
+    "inputs",
+    "adjustments",
+    "restated_lines",
+    "restated_credits",
+    "restated_quotas",
+    "restated_mbo",
+    "restated_state",
+)
+
 #: Values a plan document takes when a field is absent (docs/plan-reference.md).
 PLAN_DEFAULTS = {"/rounding/mode": "HalfEven", "max_achievement": "1"}
 
@@ -234,13 +253,19 @@ class Record:
                 f"{folder.name}: format {self.manifest.get('format')!r}, expected {FORMAT!r}"
             )
         self.tables: dict[str, list[dict[str, Any]]] = {}
-        for name, entry in self.manifest["files"].items():
-            digest = _sha256(folder / name)
+        for name in TABLES:
+            self.tables[name] = []
+            entry = self.manifest["files"].get(f"{name}.parquet")
+            path = folder / f"{name}.parquet"
+            if entry is None or not path.is_file():
+                self.problems.append(f"{folder.name}/{name}.parquet: missing")
+                continue
+            digest = _sha256(path)
             if digest != entry["sha256"]:
                 self.problems.append(
-                    f"{folder.name}/{name}: SHA-256 {digest} differs from the manifest"
+                    f"{folder.name}/{path.name}: SHA-256 {digest} differs from the manifest"
                 )
-            self.tables[name.removesuffix(".parquet")] = pq.read_table(folder / name).to_pylist()
+            self.tables[name] = pq.read_table(path).to_pylist()
         self.label = self.manifest["period"]["label"]
 
 

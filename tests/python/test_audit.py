@@ -134,6 +134,10 @@ def test_tampered_record_is_refused(ledger, tmp_path):
     with pytest.raises(ValueError, match=r"SC-AUDIT-TAMPERED.*lines.parquet"):
         load_record(copy)
     assert any("lines.parquet: SHA-256" in m for m in verify(copy)["mismatches"])
+    (copy / "mbo.parquet").unlink()
+    with pytest.raises(ValueError, match=r"SC-AUDIT-TAMPERED.*missing mbo.parquet"):
+        load_record(copy)
+    assert "FY2026-Q1/mbo.parquet: missing" in verify(copy)["mismatches"]
 
 
 def _with_deal_amount(company, deal_id: int, delta: str):

@@ -175,6 +175,10 @@ def load_record(folder: str | Path) -> SealedRecord:
             f"[SC-AUDIT-RECORD] {path}: format {manifest.get('format')!r}, expected {FORMAT!r}"
         )
     tables = {}
+    missing = sorted(set(f"{n}.parquet" for n in RECORD_FILES) - set(manifest["files"]))
+    missing += sorted(n for n in manifest["files"] if not (folder / n).is_file())
+    if missing:
+        raise ValidationError(f"[SC-AUDIT-TAMPERED] {folder}: missing {', '.join(missing)}")
     for name, entry in manifest["files"].items():
         digest = sha256_file(folder / name)
         if digest != entry["sha256"]:
