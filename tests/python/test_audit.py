@@ -497,3 +497,34 @@ def test_input_hash_is_the_documented_recipe():
     b = pa.table({"a": ["é", "x"], "b": [None, "1.20"], "d": ["2026-12-31", "2026-01-02"]})
     text = '{"columns":["a","b","d"],"rows":[["x","1.20","2026-01-02"],["é",null,"2026-12-31"]]}'
     assert table_sha256(a) == table_sha256(b) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_later_cancellation_is_a_clawback_not_a_restatement(company, ledger, tmp_path):
+    """Deal 1018 (ae_east_1, closed 2026-09-21, paid in Q3) cancelled on 2026-10-10: Q3's
+    inputs as of its end did not change, so no reason is needed and Q4 claws back what the Q3
+    record's state says was paid on the deal."""
+    import datetime as dt
+    import shutil
+
+    work = tmp_path / "ledger"
+    shutil.copytree(ledger, work)
+    d = company.deals
+    cancel = d.column("cancellation_date").to_pylist()
+    cancel[d.column("id").to_pylist().index(1018)] = dt.date(2026, 10, 10)
+    deals = d.set_column(
+        d.schema.get_field_index("cancellation_date"),
+        "cancellation_date",
+        pa.array(cancel, pa.date32()),
+    )
+    q4 = close_period(dataclasses.replace(company, deals=deals), work, 4)
+    rows = q4.lines.to_pylist()
+    assert not [r for r in rows if r["line_kind"] == "restatement"]
+    paid = {
+        r["key"]: Decimal(r["minor"]).scaleb(-2)
+        for r in load_record(work / "FY2026-Q3").state.to_pylist()
+        if r["person_id"] == "ae_east_1" and r["field"] == "paid_on_deal"
+    }
+    claw = [r for r in rows if r["component"] == "clawback" and r["deal_id"] == 1018]
+    assert [(r["person_id"], r["amount"]) for r in claw] == [("ae_east_1", -paid["1018"])]
+    assert paid["1018"] > 0
+    assert verify(work)["mismatches"] == []
