@@ -95,7 +95,8 @@ def exact(text: str) -> Fraction:
         or not frac.isascii()
     ):
         raise ValueError(f"not an exact decimal: {text!r}")
-    return Fraction(Decimal(text))
+    n = int(whole + frac)
+    return Fraction(-n if text.startswith("-") else n, 10 ** len(frac))
 
 
 def round_to(x: Fraction, unit: Fraction, mode: str) -> Fraction:

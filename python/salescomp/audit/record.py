@@ -75,7 +75,7 @@ def sha256_file(path: Path) -> str:
 def table_sha256(table: Any) -> str:
     """Content hash of a table, independent of its row order and Arrow types: SHA-256 of the
     UTF-8 JSON ``{"columns": [...], "rows": [...]}`` (no spaces), the cells as text (decimals
-    as written at the column's scale, dates ISO, null as null), rows sorted by that text."""
+    as written at the column's scale, dates ISO, null as null), rows sorted by their JSON text."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -86,12 +86,9 @@ def table_sha256(table: Any) -> str:
         if pa.types.is_dictionary(col.type):
             col = col.cast(col.type.value_type)
         cols.append(pc.cast(col, pa.string()).to_pylist() if table.num_rows else [])
-    rows = sorted(zip(*cols), key=lambda r: json.dumps(r, ensure_ascii=False)) if cols else []
-    text = json.dumps(
-        {"columns": names, "rows": [list(r) for r in rows]},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    rows = sorted(compact(list(r)) for r in zip(*cols)) if cols else []
+    text = '{"columns":' + compact(names) + ',"rows":[' + ",".join(rows) + "]}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
