@@ -153,36 +153,45 @@ def _allocate(
     return [sign * p * unit for p in parts]
 
 
-def evaluate(node: dict[str, Any]) -> Fraction:
-    """The exact value of an expression node."""
+def evaluate(node: dict[str, Any], _memo: dict[int, Fraction] | None = None) -> Fraction:
+    """The exact value of an expression node (a node met twice, e.g. the measure of every band
+    of a tier table, is computed once)."""
+    memo = {} if _memo is None else _memo
+    key = id(node)
+    if key not in memo:
+        memo[key] = _evaluate(node, memo)
+    return memo[key]
+
+
+def _evaluate(node: dict[str, Any], memo: dict[int, Fraction]) -> Fraction:
     kind = node["op"]
     if kind == "value":
         return exact(node["value"])
     if kind == "sum":
-        return sum((evaluate(a) for a in node["args"]), Fraction(0))
+        return sum((evaluate(a, memo) for a in node["args"]), Fraction(0))
     if kind == "product":
         out = Fraction(1)
         for a in node["args"]:
-            out *= evaluate(a)
+            out *= evaluate(a, memo)
         return out
     if kind == "neg":
-        return -evaluate(node["arg"])
+        return -evaluate(node["arg"], memo)
     if kind == "min":
-        return min(evaluate(a) for a in node["args"])
+        return min(evaluate(a, memo) for a in node["args"])
     if kind == "max":
-        return max(evaluate(a) for a in node["args"])
+        return max(evaluate(a, memo) for a in node["args"])
     if kind == "count":
         return Fraction(len(node["args"]))
     if kind == "band":
-        x, lo = evaluate(node["x"]), evaluate(node["from"])
-        hi = None if node["to"] is None else evaluate(node["to"])
+        x, lo = evaluate(node["x"], memo), evaluate(node["from"], memo)
+        hi = None if node["to"] is None else evaluate(node["to"], memo)
         top = x if hi is None else min(x, hi)
         return max(Fraction(0), top - lo)
     if kind == "round":
-        return round_to(evaluate(node["arg"]), exact(node["unit"]), node["mode"])
+        return round_to(evaluate(node["arg"], memo), exact(node["unit"]), node["mode"])
     if kind == "allocate":
-        weights = [evaluate(w) for w in node["weights"]]
-        return _allocate(evaluate(node["total"]), weights, node["keys"], exact(node["unit"]))[
+        weights = [evaluate(w, memo) for w in node["weights"]]
+        return _allocate(evaluate(node["total"], memo), weights, node["keys"], exact(node["unit"]))[
             node["index"]
         ]
     raise ValueError(f"unknown operator {kind!r}")

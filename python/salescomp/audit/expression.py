@@ -105,11 +105,18 @@ def rounded(arg: Any, mode: str, unit: str, mode_source: dict[str, Any]) -> dict
     return {"op": "round", "mode": mode, "unit": unit, "mode_source": mode_source, "arg": arg}
 
 
+# One line's evaluations share their sub-results (a measure is checked, then evaluated again
+# inside the tiers); the nodes are kept alive with it, so an id is never reused meanwhile.
+_MEMO: dict[int, Fraction] = {}
+_ALIVE: list[dict[str, Any]] = []
+
+
 def evaluate(node: dict[str, Any]) -> Fraction:
     """The exact value of a node (the same rules as the verifier; used to check the tree)."""
     from .. import verify_audit
 
-    return verify_audit.evaluate(node)
+    _ALIVE.append(node)
+    return verify_audit.evaluate(node, _MEMO)
 
 
 # -- plans --------------------------------------------------------------------------------------
@@ -587,10 +594,8 @@ def _build(ctx: ExpressionContext, plan_id: str, line: dict, e: Any, lines: list
     else:
         mode, mode_source = plan.rounding()
         node = rounded(value, mode, plan.unit, mode_source)
-    from .. import verify_audit
-
-    if verify_audit.evaluate(node) != Fraction(line["amount"]):
-        raise Unsupported(f"{float(verify_audit.evaluate(node))} != line amount {line['amount']}")
+    if evaluate(node) != Fraction(line["amount"]):
+        raise Unsupported(f"{float(evaluate(node))} != line amount {line['amount']}")
     return node
 
 
@@ -598,6 +603,8 @@ def line_expression(
     ctx: ExpressionContext, line: dict, explanation: Any, lines: list[dict], plan_id: str
 ) -> dict[str, Any]:
     """The line's expression; an ``engine`` leaf (with the reason) when it cannot be built."""
+    _MEMO.clear()
+    _ALIVE.clear()
     try:
         return _build(ctx, plan_id, line, explanation, lines)
     except Unsupported as why:
