@@ -311,18 +311,35 @@ class Verifier:
             t["restated_lines"],
             lambda r: (r["period"], r["person_id"], r["component"], r["deal_id"]),
         )
+        self._use_period(record.label)
+        for line in t["lines"]:
+            self.lines += 1
+            self._line(line)
+        self._statements(t)
+        for period in sorted({r["period"] for r in t["restated_lines"]}):
+            self._use_period(period)
+            for line in t["restated_lines"]:
+                if line["period"] == period:
+                    self.lines += 1
+                    self._line(line)
+
+    def _use_period(self, period: str) -> None:
+        """Check the next lines against the record's own sources, or those it keeps for a
+        quarter it restated (inputs and the state the re-run started it from)."""
+        t, record = self._record.tables, self._record
         prev = record.manifest.get("previous")
-        if record.manifest.get("restated"):  # the quarter started from the year re-run
+        if period != record.label:
+            year, quarter = period[:-1], int(period[-1])
+            lines = [r for r in t["restated_lines"] if r["period"] == period]
+            state = [r for r in t["restated_state"] if r["period"] == period]
+            prev_state = f"{year}{quarter - 1} (restated)" if quarter > 1 else None
+            self._use(t, lines, state, prev_state, period=period)
+        elif record.manifest.get("restated"):  # the quarter started from the year re-run
             state = [r for r in t["restated_state"] if r["period"] == record.label]
             self._use(t, t["lines"], state, f"{prev} (restated)")
         else:
             state = self.records[prev].tables["state"] if prev in self.records else []
             self._use(t, t["lines"], state, prev)
-        for line in t["lines"]:
-            self.lines += 1
-            self._line(line)
-        self._statements(t)
-        self._restated_lines(t)
 
     def _use(
         self,
@@ -352,19 +369,6 @@ class Verifier:
         )
         self._state = {(r["person_id"], r["field"], r["key"]): r for r in state}
         self._prev_label = state_label
-
-    def _restated_lines(self, t: dict[str, list[dict]]) -> None:
-        """The re-derived lines of restated quarters, against the inputs and the starting state
-        the record keeps for each (the restatement lines were checked against their sums)."""
-        for period in sorted({r["period"] for r in t["restated_lines"]}):
-            year, quarter = period[:-1], int(period[-1])
-            lines = [r for r in t["restated_lines"] if r["period"] == period]
-            state = [r for r in t["restated_state"] if r["period"] == period]
-            prev = f"{year}{quarter - 1} (restated)" if quarter > 1 else None
-            self._use(t, lines, state, prev, period=period)
-            for line in lines:
-                self.lines += 1
-                self._line(line)
 
     @staticmethod
     def _sums(
@@ -403,8 +407,10 @@ class Verifier:
                 self.mismatches.append(f"{where}: {problem}")
 
     def check_line(self, line: dict[str, Any]) -> list[str]:
-        """The problems of one line of the record verified last (e.g. a mutated copy)."""
+        """The problems of one line (or re-derived restated line) of the record verified last,
+        e.g. of a mutated copy; nothing is added to the report."""
         m0, u0 = len(self.mismatches), len(self.unverifiable)
+        self._use_period(line["period"])
         self._line(line)
         found = self.mismatches[m0:] + self.unverifiable[u0:]
         del self.mismatches[m0:], self.unverifiable[u0:]

@@ -196,6 +196,84 @@ def test_every_seeded_mutation_is_caught(ledger):
     assert set(tried.values()) == {250}
 
 
+@pytest.fixture(scope="module")
+def restated(ledger, tmp_path_factory) -> Path:
+    """Q1..Q3 of the demo, then Q4 closed after a 10,000.00 correction of Q1 deal 1001 and
+    with two manual adjustments: restatement, re-derived and manual lines to corrupt."""
+    import dataclasses
+    import shutil
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    folder = tmp_path_factory.mktemp("restated") / "ledger"
+    for q in (1, 2, 3):
+        shutil.copytree(ledger / f"FY2026-Q{q}", folder / f"FY2026-Q{q}")
+    company = demo.load()
+    d = company.deals
+    amount = d.column("amount").to_pylist()
+    amount[d.column("id").to_pylist().index(1001)] += Decimal("10000.00")
+    deals = d.set_column(
+        d.schema.get_field_index("amount"),
+        "amount",
+        pa.array(amount, d.schema.field("amount").type),
+    )
+    adjustments = pa.table(
+        {
+            "adjustment_id": ["ADJ-1", "ADJ-2"],
+            "person_id": ["ae_east_1", "sdr_1"],
+            "date": ["2026-10-15", "2026-11-02"],
+            "amount": ["250.00", "-75.50"],
+            "currency": ["USD", "USD"],
+            "reason": ["missed SPIF", "duplicate meeting"],
+            "author": ["j.doe", "j.doe"],
+            "approval_ref": ["FIN-1", "FIN-2"],
+        }
+    )
+    close_period(
+        dataclasses.replace(company, deals=deals),
+        folder,
+        4,
+        reason="deal 1001 corrected",
+        adjustments=adjustments,
+    )
+    return folder
+
+
+def test_mutations_of_restatement_manual_and_re_derived_lines_are_caught(restated):
+    """400 more corruptions (seed 17) of the lines a restatement and manual adjustments add."""
+    report = verify(restated)
+    assert report["mismatches"] == [] and report["unverifiable"] == []
+    rng = random.Random(17)
+    v = verify_audit.Verifier()
+    for folder in verify_audit.record_folders(restated):
+        record = verify_audit.Record(folder)
+        v.verify(record)
+    t = record.tables
+    targets = [r for r in t["lines"] if r["line_kind"] != "engine"] + t["restated_lines"]
+    assert {r["line_kind"] for r in targets} == {"restatement", "manual", "engine"}
+    for line in targets:
+        assert v.check_line(line) == []
+    kinds = ("operand", "credit", "rate", "rounding")
+    tried = {k: 0 for k in kinds}
+    while sum(tried.values()) < 400:
+        kind = rng.choice(kinds)
+        line = rng.choice(targets)
+        credits = [
+            r
+            for r in (t["credits"] if line["period"] == "FY2026-Q4" else t["restated_credits"])
+            if r.get("period", line["period"]) == line["period"]
+        ]
+        mutated = _mutate(rng, line, kind, credits)
+        if mutated is None:
+            continue
+        tried[kind] += 1
+        assert v.check_line(mutated), (
+            f"{kind} not caught: {mutated['line_id']} {mutated['expression'][:300]}"
+        )
+    assert all(n > 40 for n in tried.values())
+
+
 def test_a_changed_amount_is_caught(ledger):
     v = verify_audit.Verifier()
     for folder in verify_audit.record_folders(ledger / "FY2026-Q1"):
