@@ -528,3 +528,41 @@ def test_a_later_cancellation_is_a_clawback_not_a_restatement(company, ledger, t
     assert [(r["person_id"], r["amount"]) for r in claw] == [("ae_east_1", -paid["1018"])]
     assert paid["1018"] > 0
     assert verify(work)["mismatches"] == []
+
+
+def test_a_plan_fixed_in_place_is_a_restatement_with_its_new_version(company, ledger, tmp_path):
+    """The SDR plan's meeting rate corrected from 150.00 to 160.00 after Q3 was sealed: every
+    sealed quarter's meetings line is restated by count x 10.00, at the new plan version."""
+    import shutil
+
+    work = tmp_path / "ledger"
+    shutil.copytree(ledger, work)
+    docs = json.loads(json.dumps(company.plan_documents))
+    sdr = next(d for d in docs if d["id"] == "sdr")
+    sdr["components"][0]["amount_per_unit"] = "160"
+    fixed = dataclasses.replace(company, plan_documents=docs)
+    with pytest.raises(ValueError, match=r"FY2026-Q1: plans; FY2026-Q2: plans; FY2026-Q3: plans"):
+        close_period(fixed, work, 4)
+    q4 = close_period(fixed, work, 4, reason="meeting rate is 160.00 per the signed plan (HR-12)")
+    restated = {
+        (r["restates"], r["person_id"]): r
+        for r in q4.lines.to_pylist()
+        if r["line_kind"] == "restatement"
+    }
+    expected = {}
+    for rec in load_ledger(work, 2026)[:3]:
+        for r in rec.lines.to_pylist():
+            if r["component"] == "meetings":
+                count = r["amount"] / Decimal("150.00")  # e.g. 1200.00 / 150.00 = 8 meetings
+                expected[(rec.label, r["person_id"])] = count * Decimal("10.00")
+    assert {k: v["amount"] for k, v in restated.items()} == expected
+    assert {v["plan_version"] for v in restated.values()} == {plan_version(sdr)}
+    assert {v["changed_inputs"] for v in restated.values()} == {"plans"}
+    # the sealed records keep the version that paid them
+    q1 = load_record(work / "FY2026-Q1")
+    old = next(d for d in company.plan_documents if d["id"] == "sdr")
+    assert {r["plan_version"] for r in q1.lines.to_pylist() if r["plan_id"] == "sdr"} == {
+        plan_version(old)
+    }
+    report = verify(work)
+    assert report["mismatches"] == [] and report["unverifiable"] == []
