@@ -186,6 +186,78 @@ py::dict line_dict(const PayoutLine& l) {
   return d;
 }
 
+// The carried state as flat rows, so a sealed period (salescomp.audit) can store it
+// in Parquet and the next period can start from it. Money is (minor units, currency);
+// dates and counts are `value`; "" is the placeholder currency of an unset Money.
+using StateRow = std::tuple<int32_t, std::string, std::string, int64_t, int64_t, std::string>;
+
+std::string code_of(const Money& m) {
+  return m.currency().valid() ? std::string(m.currency().code()) : std::string();
+}
+Money money_of(int64_t minor, const std::string& code) {
+  return code.empty() ? Money() : Money::from_minor(minor, Currency::of(code));
+}
+
+std::vector<StateRow> state_rows(const RunState& state) {
+  std::vector<StateRow> out;
+  for (const auto& [person, s] : state) {
+    out.emplace_back(person, "year_start", "", s.year_start.days(), 0, "");
+    out.emplace_back(person, "quarter_start", "", s.quarter_start.days(), 0, "");
+    for (const auto& [c, m] : s.paid_in_year)
+      out.emplace_back(person, "paid_in_year", c, 0, m.minor_units(), code_of(m));
+    for (const auto& [c, m] : s.paid_in_quarter)
+      out.emplace_back(person, "paid_in_quarter", c, 0, m.minor_units(), code_of(m));
+    for (const auto& [c, ids] : s.milestones_paid) {
+      out.emplace_back(person, "milestones_paid", c, -1, 0, "");  // the component's (possibly empty) list
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        out.emplace_back(person, "milestone", c, int64_t(i), 0, ids[i]);
+    }
+    for (const auto& [d, m] : s.paid_on_deal)
+      out.emplace_back(person, "paid_on_deal", "", d, m.minor_units(), code_of(m));
+    for (const auto& [d, m] : s.earned_on_deal)
+      out.emplace_back(person, "earned_on_deal", "", d, m.minor_units(), code_of(m));
+    const DrawState& w = s.draw;
+    out.emplace_back(person, "draw_recoverable", "", 0, w.recoverable_balance.minor_units(),
+                     code_of(w.recoverable_balance));
+    out.emplace_back(person, "draw_guarantee", "", 0, w.guarantee_balance.minor_units(),
+                     code_of(w.guarantee_balance));
+    out.emplace_back(person, "draw_periods_elapsed", "", w.periods_elapsed, 0, "");
+  }
+  return out;
+}
+
+RunState state_from_rows(const std::vector<StateRow>& rows) {
+  RunState state;
+  for (const auto& [person, field, key, value, minor, code] : rows) {
+    PersonState& s = state[person];
+    if (field == "year_start")
+      s.year_start = Date::from_days(int32_t(value));
+    else if (field == "quarter_start")
+      s.quarter_start = Date::from_days(int32_t(value));
+    else if (field == "paid_in_year")
+      s.paid_in_year[key] = money_of(minor, code);
+    else if (field == "paid_in_quarter")
+      s.paid_in_quarter[key] = money_of(minor, code);
+    else if (field == "milestones_paid")
+      s.milestones_paid[key];
+    else if (field == "milestone")
+      s.milestones_paid[key].push_back(code);
+    else if (field == "paid_on_deal")
+      s.paid_on_deal[value] = money_of(minor, code);
+    else if (field == "earned_on_deal")
+      s.earned_on_deal[value] = money_of(minor, code);
+    else if (field == "draw_recoverable")
+      s.draw.recoverable_balance = money_of(minor, code);
+    else if (field == "draw_guarantee")
+      s.draw.guarantee_balance = money_of(minor, code);
+    else if (field == "draw_periods_elapsed")
+      s.draw.periods_elapsed = int32_t(value);
+    else
+      throw py::value_error("[SC-AUDIT-STATE] unknown state field " + field);
+  }
+  return state;
+}
+
 }  // namespace
 
 static void bind_run(py::module_& m) {
@@ -202,7 +274,10 @@ static void bind_run(py::module_& m) {
 
   py::class_<RunState>(m, "_RunState", "What a run leaves for the next period (opaque).")
       .def(py::init<>())
-      .def("__len__", [](const RunState& s) { return s.size(); });
+      .def("__len__", [](const RunState& s) { return s.size(); })
+      .def("_rows", &state_rows,
+           "The state as rows (person, field, key, value, minor, currency) for a sealed record.")
+      .def_static("_from_rows", &state_from_rows, "The state back from _rows() (salescomp.audit).");
 
   py::class_<RunHandle>(m, "_RunResult")
       .def_property_readonly("lines",

@@ -37,6 +37,8 @@ MODULES = (
     "salescomp.synthetic",
     "salescomp.demo",
     "salescomp.close",
+    "salescomp.audit",
+    "salescomp.verify_audit",
     "salescomp.report",
     "salescomp.inputs",
     "salescomp.plots",

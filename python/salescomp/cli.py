@@ -799,6 +799,10 @@ def _parser() -> argparse.ArgumentParser:
     from .planning.command import add_plan_command  # salescomp plan (docs/planning.md)
 
     add_plan_command(sub)
+
+    from .audit.cli import add_commands  # close, verify, audit-export (docs/audit.md)
+
+    add_commands(sub)
     return p
 
 

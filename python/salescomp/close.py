@@ -229,6 +229,133 @@ def _table_of(table: Any) -> Any:
     return as_arrow_table(table)
 
 
+@dataclass
+class YearInputs:
+    """What every quarter's commission run of one fiscal year takes, built once from a
+    company: the organisation, plans, credits and effective quotas. :func:`close_quarter`
+    runs Q1 .. its quarter from it; :mod:`salescomp.audit` runs one quarter at a time from a
+    sealed record's state."""
+
+    company: Any
+    fiscal_year: int
+    calendar: Any
+    fx: Any
+    org: Any
+    person_ids: list[str]
+    plans: dict[str, Any]
+    plan_rows: list[tuple[Any, Any, Any, Any]]  # (person_id, plan_id, from, to) of the plan assignments
+    deals: Any  # salescomp.Deals: deal rows in id order
+    credits: Any
+    credit_table: Any
+    quotas: Any
+    quota_table: Any
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Run index (row) of every person id."""
+        return {p: i for i, p in enumerate(self.person_ids)}
+
+    def run_args(self, quarter: int) -> dict[str, Any]:
+        """The keyword arguments of :func:`salescomp.engine.run_period` for fiscal ``quarter``
+        (all but ``state`` and ``threads``): year-to-date credits, the quarter's quotas and
+        MBO achievements."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        fy, index, plans, company = self.fiscal_year, self.index, self.plans, self.company
+        first, last = quarter_bounds(self.calendar, fy, quarter)
+        plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
+        for p, v, _f, _t in self.plan_rows:
+            plan_ids_of[p].append(v)
+        qt = self.quota_table.filter(
+            pc.equal(self.quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
+        run_quotas = []
+        for s, m, kind, y, num, amount, ccy in zip(qt["subject"], qt["measure"], qt["period_kind"],
+                                                   qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
+            if kind != "quarter" or y != fy or num != quarter:
+                continue
+            for plan_id in plan_ids_of.get(s, ()):
+                if m in plans[plan_id].measure_ids:
+                    run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
+                                       "currency": ccy})
+                    break
+        run_quotas = [dict(x) for x in {(r["person"], r["measure"]): r for r in run_quotas}.values()]
+        run_credits, credit_days = _run_credit_columns(self.credit_table, index)
+        keep = credit_days <= (last - _EPOCH).days
+        unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
+        if unknown:  # never dropped: an achievement for nobody is a data error
+            raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
+        mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
+                "achievement": e["achievement"]} for e in company.mbo
+               if int(e.get("quarter", quarter)) == quarter]
+        return dict(
+            plans=list(plans.values()),
+            assignments=[{"person": index[p], "plan": v, "from": f, "to": t} for p, v, f, t in self.plan_rows],
+            credits=run_credits.filter(pa.array(keep)),
+            period={"start": first, "end": last, "quarter_start": first,
+                    "year_start": self.calendar.year_first(fy)},
+            quotas=run_quotas, deals=_run_deal_columns(company.deals, self.deals), mbo=mbo,
+        )
+
+
+def _run_deal_columns(table: Any, deals: Any) -> Any:
+    """The deal columns the run reads, as Arrow, in deal-row order (the order of the deal
+    ids; row = the credits' deal_row), with the user's ids for explanations."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    d = _table_of(table).take(pa.array(deals.input_rows))
+    run_deals = {"deal_id": deals._ids, "close_date": d.column("close_date")}
+    if "cancellation_date" in d.column_names:
+        run_deals["cancellation_date"] = d.column("cancellation_date")
+    if "term_months" in d.column_names:
+        run_deals["term_months"] = pc.fill_null(d.column("term_months"), 0).cast(pa.int32())
+    if "product" in d.column_names and pa.types.is_integer(d.schema.field("product").type):
+        run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
+    return pa.table(run_deals)
+
+
+def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 1,
+                step: Callable[[str], None] | None = None) -> YearInputs:
+    """Organisation, plans, crediting and effective quotas of the company's fiscal year
+    (``step`` is called with the name of each stage)."""
+    from . import Deals, FxTable, Organisation, credit, effective_quotas
+    from .plan import Plan
+
+    step = step or (lambda _name: None)
+    fy = fiscal_year or company.fiscal_year
+    calendar = company.calendar()
+    fx = company.fx() if company.fx_rates is not None else FxTable()
+    step("organisation")
+    org = Organisation(company.people, company.assignments, company.leaves)
+    step("plans")
+    plans = {}
+    for i, d in enumerate(list(company.plan_documents)):
+        try:
+            plans[d["id"]] = Plan.from_dict(d)
+        except ValidationError as e:
+            raise ValidationError(f"plans[{i}] ({d.get('id', '?')}): {e}") from None
+    asg = company.assignments.to_pydict()
+    plan_rows = [(p, v, f, (asg.get("to") or [None] * len(asg["person_id"]))[k])
+                 for k, (p, fld, v, f) in enumerate(zip(asg["person_id"], asg["field"], asg["value"], asg["from"]))
+                 if fld == "plan"]
+    unknown = [(k, p, v) for k, (p, v, _f, _t) in enumerate(plan_rows) if v not in plans]
+    if unknown:
+        raise ValidationError("plan assignments name plans that are not defined: " + "; ".join(
+            f"{p} -> {v!r}" for _k, p, v in unknown) + f" (defined: {', '.join(sorted(plans))})")
+    step("deals")
+    deals = Deals(org, company.deals)
+    step("crediting")
+    credits = credit(deals, company.credit_rules, splits=company.splits, account_managers=company.account_managers,
+                     fx=fx, calendar=calendar, period_kind="quarter", threads=threads)
+    step("quotas")
+    quotas = effective_quotas(org, company.quotas, calendar=calendar, measures=credits, ramps=company.ramps,
+                              ramp_assignments=company.ramp_assignments)
+    return YearInputs(company=company, fiscal_year=fy, calendar=calendar, fx=fx, org=org,
+                      person_ids=org.person_ids, plans=plans, plan_rows=plan_rows, deals=deals, credits=credits,
+                      credit_table=credits.to_arrow(), quotas=quotas, quota_table=quotas.to_arrow())
+
+
 def close_quarter(
     company: Any,
     quarter: int,
