@@ -31,6 +31,8 @@ MODULES = (
     "salescomp.quota",
     "salescomp.attribution",
     "salescomp.accounting",
+    "salescomp.dask",
+    "salescomp.dask.partition",
     "salescomp.batch",
     "salescomp.tables",
     "salescomp.synthetic",
