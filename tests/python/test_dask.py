@@ -291,6 +291,8 @@ def attribution_cases(paths):
     yield "markov2", sa.markov(paths, 2, output="arrow")
     yield "simplified_shapley", sa.simplified_shapley(paths, output="arrow")
     yield "shapley_exact", sa.shapley(paths, game="conversions", method="exact", output="arrow")
+    yield "shapley_rate", sa.shapley(paths, game="conversion_rate", method="exact", output="arrow")
+    yield "ordered_shapley", sa.ordered_shapley(paths, output="arrow")
 
 
 @pytest.mark.parametrize("n", PARTITIONS)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .partition import (
     OrgSpec,
@@ -116,34 +117,87 @@ def _write(table: pa.Table, folder: Path, part: int) -> int:
     return table.num_rows
 
 
+def _broadcast(obj: Any, tmp: Path, name: str) -> str:
+    """A small input every partition needs, written once beside the outputs (every worker sees
+    the output's folder) rather than embedded in each task: a roster of millions is large."""
+    import pickle
+
+    path = tmp / _SHUFFLE / f"{name}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    return str(path)
+
+
+_LOADED: dict[str, Any] = {}  # per worker process: the broadcast inputs of the current job
+
+
+def _load(path: str) -> Any:
+    if path not in _LOADED:
+        import pickle
+
+        _LOADED.clear()
+        _LOADED[path] = pickle.loads(Path(path).read_bytes())
+    return _LOADED[path]
+
+
+def _check_partitions(partitions: int) -> None:
+    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+        raise ValueError(f"partitions: expected a positive integer, got {partitions!r}")
+
+
+_SHUFFLE = (
+    "_shuffle"  # scratch folder inside the output's temporary folder, removed before publishing
+)
+
+
 def _published(out: Any, force: bool, command: str, tasks: Any, scheduler: Any) -> list[Any]:
     """Runs the writing tasks into a temporary folder that becomes ``out`` only if every task
     succeeded (a failed job leaves ``out`` as it was)."""
+    import shutil
+
     from .._output import atomic_directory
 
     with atomic_directory(out, force=force, command=command) as tmp:
-        return list(_dask().compute(*tasks(tmp), scheduler=scheduler))
+        results = list(_dask().compute(*tasks(tmp), scheduler=scheduler))
+        shutil.rmtree(tmp / _SHUFFLE, ignore_errors=True)
+        return results
 
 
 # ---------------------------------------------------------------------------- crediting
 
 
-def _credit_split(deals: pa.Table, spec: OrgSpec, source: str, partitions: int) -> list[pa.Table]:
-    credits = credit_partition(deals, spec, source=source)
+def _shuffle_file(tmp: Path, part: int, source: int) -> Path:
+    return tmp / _SHUFFLE / f"{part:05d}" / f"{source:05d}.parquet"
+
+
+def _credit_split(
+    deals: pa.Table, spec_file: str, label: str, source: int, partitions: int, tmp: Path
+) -> int:
+    """Credits one input partition and writes its rows of each person partition to the shuffle
+    folder (on disk, not in worker memory: the credits of a large job do not fit there)."""
+    import pyarrow.parquet as pq
+
+    spec = _load(spec_file)
+    credits = credit_partition(deals, spec, source=label)
     people = len(roster(spec))
-    return split_rows(
+    parts = split_rows(
         credits, person_partitions(credits.column("person"), people, partitions), partitions
     )
+    for b, rows in enumerate(parts):
+        path = _shuffle_file(tmp, b, source)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(rows, path)  # a retried task rewrites the same file with the same rows
+    return credits.num_rows
 
 
-def _merge_sorted(parts: Sequence[pa.Table]) -> pa.Table:
+def _credit_write(written: Sequence[int], tmp: Path, part: int) -> int:
+    """Person partition ``part``: its rows from every input partition, in the one order."""
+    import pyarrow.parquet as pq
+
     from .partition import _sort_credits
 
-    return _sort_credits(pa.concat_tables(parts))
-
-
-def _credit_write(parts: Sequence[pa.Table], folder: Path, part: int) -> int:
-    return _write(_merge_sorted(parts), folder, part)
+    rows = [pq.read_table(_shuffle_file(tmp, part, i)) for i in range(len(written))]
+    return _write(_sort_credits(pa.concat_tables(rows)), tmp, part)
 
 
 def credit(
@@ -159,15 +213,17 @@ def credit(
     Parquet dataset of ``partitions`` person partitions (``part_00000.parquet``...; the
     organisation in ``spec`` is sent to every partition). Same rows and bytes as
     ``salescomp.credit`` on all the deals at once (:func:`partition.canonical_credits`)."""
+    _check_partitions(partitions)
     delayed = _dask().delayed
-    spec_key = delayed(spec)
-    splits = [
-        delayed(_credit_split, nout=partitions)(load, spec_key, label, partitions)
-        for label, load in _partitions(deals, "deals")
-    ]
+    inputs = _partitions(deals, "deals")
 
     def tasks(tmp: Path) -> list[Any]:
-        return [delayed(_credit_write)([s[b] for s in splits], tmp, b) for b in range(partitions)]
+        spec_key = _broadcast(spec, tmp, "spec")
+        written = [
+            delayed(_credit_split)(load, spec_key, label, i, partitions, tmp)
+            for i, (label, load) in enumerate(inputs)
+        ]
+        return [delayed(_credit_write)(written, tmp, b) for b in range(partitions)]
 
     _published(out, force, "salescomp.dask.credit", tasks, scheduler)
     return Path(out)
@@ -191,18 +247,14 @@ def _person_slice(
         expr = ds.field("person_id").isin(pa.array(ids[lo:hi], pa.string()))
     if folder is not None:
         return ds.dataset(folder, format="parquet").to_table(filter=expr)
-    return table.filter(expr)
+    keep = pc.is_in(table.column("person_id"), value_set=pa.array(ids[lo:hi], pa.string()))
+    return table.filter(keep)
 
 
 def _run_write(
-    credits: str,
-    quotas: Any,
-    state: str | None,
-    spec: RunSpec,
-    part: int,
-    partitions: int,
-    tmp: Path,
+    credits: str, inputs: str, state: str | None, part: int, partitions: int, tmp: Path
 ) -> int:
+    spec, quotas = _load(inputs)
     ids = list(spec.person_ids)
     lo, hi = person_range(part, len(ids), partitions)
     c = _person_slice(credits, None, ids, lo, hi, by_index=True)
@@ -239,17 +291,15 @@ def run_period(
     person_id, measure, period_start, amount, currency; ``state``: the ``state`` folder of the
     previous period's output. Writes ``out/lines``, ``out/statements`` and ``out/state``
     (datasets of ``partitions`` person partitions)."""
+    _check_partitions(partitions)
     delayed = _dask().delayed
-    spec_key = delayed(spec)
-    quota_key = delayed(quotas) if quotas is not None else None
     credits_folder = str(credits)
     state_folder = None if state is None else str(state)
 
     def tasks(tmp: Path) -> list[Any]:
+        inputs = _broadcast((spec, quotas), tmp, "run")
         return [
-            delayed(_run_write)(
-                credits_folder, quota_key, state_folder, spec_key, b, partitions, tmp
-            )
+            delayed(_run_write)(credits_folder, inputs, state_folder, b, partitions, tmp)
             for b in range(partitions)
         ]
 
@@ -303,6 +353,7 @@ def attribution_paths(
     of :mod:`salescomp.attribution` then run once on the totals (rule-based position models,
     Markov of any order, simplified and exact Shapley). Time-based rules (time_decay,
     step_decay) and milestones need each journey's timestamps: not supported here."""
+    _check_partitions(partitions)
     delayed = _dask().delayed
     okey = outcome_journey or journey
     t_parts = [
@@ -372,6 +423,7 @@ def accounting(
     builds its book; the roll-forwards from ``start`` to ``end`` are summed exactly per
     currency and month and returned. With ``out``, each partition's ``assets`` and ``schedule``
     are written there as datasets (per asset, so nothing to add up)."""
+    _check_partitions(partitions)
     delayed = _dask().delayed
     c_parts = [
         delayed(_by_key, nout=partitions)(load, "line_id", partitions)
