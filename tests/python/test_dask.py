@@ -382,12 +382,23 @@ def test_killed_worker_gives_the_same_credits(client, company, tmp_path):
         [dask.delayed(slow_part)(p, 0.4) for p in parts], meta=meta, verify_meta=False
     )
     pids = list(client.run(os.getpid).values())
-    killer = threading.Timer(0.8, os.kill, (pids[0], signal.SIGKILL))
+    killed_at = []
+
+    def kill() -> None:
+        # While the job runs: 8 partitions of 0.4 s each on 2 one-thread workers take 1.6 s.
+        busy = client.processing()
+        os.kill(pids[0], signal.SIGKILL)
+        killed_at.append((time.monotonic(), sum(len(v) for v in busy.values())))
+
+    killer = threading.Timer(0.8, kill)
     killer.start()
     try:
         out = sd.credit(frame, org_spec(company), out=tmp_path / "credits", partitions=3)
+        done_at = time.monotonic()
     finally:
         killer.join()
+    ((when, processing),) = killed_at
+    assert when < done_at and processing > 0  # the kill came mid-job, with tasks running
     assert ipc_bytes(sd.read_dataset(out)) == ipc_bytes(want)
     client.wait_for_workers(2, timeout=30)  # the nanny restarted it
     assert pids[0] not in client.run(os.getpid).values()

@@ -117,6 +117,13 @@ def _write(table: pa.Table, folder: Path, part: int) -> int:
     return table.num_rows
 
 
+def _released(value: Any) -> Any:
+    """Hands Arrow's freed memory back to the system after a task (the allocator keeps it
+    otherwise, and a worker's resident size then only grows)."""
+    pa.default_memory_pool().release_unused()
+    return value
+
+
 def _broadcast(obj: Any, tmp: Path, name: str) -> str:
     """A small input every partition needs, written once beside the outputs (every worker sees
     the output's folder) rather than embedded in each task: a roster of millions is large."""
@@ -187,7 +194,7 @@ def _credit_split(
         path = _shuffle_file(tmp, b, source)
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(rows, path)  # a retried task rewrites the same file with the same rows
-    return credits.num_rows
+    return _released(credits.num_rows)
 
 
 def _credit_write(written: Sequence[int], tmp: Path, part: int) -> int:
@@ -197,7 +204,7 @@ def _credit_write(written: Sequence[int], tmp: Path, part: int) -> int:
     from .partition import _sort_credits
 
     rows = [pq.read_table(_shuffle_file(tmp, part, i)) for i in range(len(written))]
-    return _write(_sort_credits(pa.concat_tables(rows)), tmp, part)
+    return _released(_write(_sort_credits(pa.concat_tables(rows)), tmp, part))
 
 
 def credit(
@@ -271,7 +278,7 @@ def _run_write(
     )
     _write(statements, tmp / "statements", part)
     _write(next_state, tmp / "state", part)
-    return _write(lines, tmp / "lines", part)
+    return _released(_write(lines, tmp / "lines", part))
 
 
 def run_period(

@@ -130,6 +130,13 @@ class OrgSpec:
     period_kind: str = "month"
 
     def key(self) -> str:
+        memo = self.__dict__.get("_key")  # hashing a large roster once per process, not per task
+        if memo is None:
+            memo = self._digest()
+            object.__setattr__(self, "_key", memo)
+        return memo
+
+    def _digest(self) -> str:
         return _digest(
             self.people,
             self.assignments,
