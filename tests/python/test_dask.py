@@ -9,6 +9,7 @@ only shared code is the conversion of a result to user ids (lines_table, state_t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import threading
@@ -118,11 +119,18 @@ def test_crediting_same_bytes_as_one_machine(client, company, tmp_path, n):
     got = sd.read_dataset(out)
     assert got.num_rows == reference.num_rows > 0
     assert ipc_bytes(got) == ipc_bytes(want)
-    # Every person partition holds only its people (contiguous run-index ranges).
-    for b, f in enumerate(sorted(out.glob("part_*.parquet"))):
-        lo, hi = sp.person_range(b, len(org.person_ids), n)
+    # Every person partition holds only its people: contiguous run-index ranges covering the
+    # roster, balanced by credit rows (the managers' roll-up credits are not all in the first).
+    ranges = json.loads((out / "partitions.json").read_text())["ranges"]
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(org.person_ids) and len(ranges) == n
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    sizes = []
+    for (lo, hi), f in zip(ranges, sorted(out.glob("part_*.parquet"))):
         person = pq.read_table(f).column("person").to_numpy()
         assert np.all((person >= lo) & (person < hi))
+        sizes.append(len(person))
+    one_person = np.bincount(got.column("person").to_numpy()).max()  # never split
+    assert max(sizes) <= got.num_rows / n + one_person
 
 
 # ---------------------------------------------------------------------------- period run
@@ -245,14 +253,14 @@ def test_two_chained_quarters_same_bytes_as_one_machine(client, company, tmp_pat
     credits = sd.credit(parts, org_spec(company), out=tmp_path / "credits", partitions=n)
     state = None
     for k, q in enumerate((1, 2)):
-        # A different number of person partitions for the run than for crediting.
+        # Q1: the credits' balanced person ranges; Q2: equal ranges, one more partition.
         out = sd.run_period(
             credits,
             run_spec(company, ids, q),
             quotas=quarter_quotas(company, q),
             state=state,
             out=tmp_path / f"q{q}",
-            partitions=n + k,
+            partitions=None if k == 0 else n + 1,
         )
         lines, statements, next_state = want[k]
         assert lines.num_rows > 0 and statements.num_rows > 0 and next_state.num_rows > 0
@@ -422,3 +430,21 @@ def test_bad_row_fails_the_whole_job_and_names_file_and_row(client, company, tmp
     assert [(i["row"], i["field"]) for i in e.value.issues] == [(5, "owner")]
     assert not out.exists()
     assert not any(p.name.startswith(".credits") for p in tmp_path.iterdir())
+
+
+def test_balanced_person_ranges_by_hand():
+    # 8 people; person 0 (a manager) has 6 credits, the others 1 each: 13 rows. Two partitions
+    # aim at ceil(13 / 2) = 7 rows: the cut comes after person 1 (6 + 1 = 7), so (0, 2) holds 7
+    # rows and (2, 8) holds 6, where equal person ranges (0, 4), (4, 8) would hold 9 and 4.
+    person = np.array([0] * 6 + [1, 2, 3, 4, 5, 6, 7])
+    histogram = sp.person_histogram(pa.array(person), 8)
+    assert sp.balanced_ranges(histogram, 8, 2) == [(0, 2), (2, 8)]
+    # Three partitions aim at ceil(13 / 3) = 5 and ceil(26 / 3) = 9 rows: person 0 (6 rows, never
+    # split) alone, then persons 1-3 (cumulative 7, 8, 9), then 4-7: 6, 3 and 4 rows.
+    assert sp.balanced_ranges(histogram, 8, 3) == [(0, 1), (1, 4), (4, 8)]
+    # No rows at all: equal ranges of people.
+    assert sp.balanced_ranges(np.zeros(sp.HISTOGRAM_BUCKETS, np.int64), 8, 3) == [
+        (0, 3),
+        (3, 6),
+        (6, 8),
+    ]

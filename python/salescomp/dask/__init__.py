@@ -21,6 +21,7 @@ this module only splits, shuffles and schedules it:
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,10 +36,11 @@ from .partition import (
     PartitionError,
     RunSpec,
     accounting_partition,
+    balanced_ranges,
     credit_partition,
     journey_paths,
     paths_from_counts,
-    person_partitions,
+    person_histogram,
     person_range,
     roster,
     run_partition,
@@ -173,38 +175,55 @@ def _published(out: Any, force: bool, command: str, tasks: Any, scheduler: Any) 
 # ---------------------------------------------------------------------------- crediting
 
 
-def _shuffle_file(tmp: Path, part: int, source: int) -> Path:
-    return tmp / _SHUFFLE / f"{part:05d}" / f"{source:05d}.parquet"
+_RANGES = "partitions.json"  # the person ranges of a dataset's partitions, beside its files
+
+
+def _shuffle_file(tmp: Path, source: int) -> Path:
+    return tmp / _SHUFFLE / f"{source:05d}.parquet"
 
 
 def _credit_split(
-    deals: pa.Table, spec_file: str, label: str, source: int, partitions: int, tmp: Path
-) -> int:
-    """Credits one input partition and writes its rows of each person partition to the shuffle
-    folder (on disk, not in worker memory: the credits of a large job do not fit there)."""
+    deals: pa.Table, spec_file: str, label: str, source: int, tmp: Path
+) -> tuple[Any, int]:
+    """Credits one input partition into a shuffle file sorted by person (on disk, not in
+    worker memory: the credits of a large job do not fit there) and returns its rows per fine
+    person range, from which the person partitions are balanced."""
     import pyarrow.parquet as pq
 
     spec = _load(spec_file)
     credits = credit_partition(deals, spec, source=label)
+    path = _shuffle_file(tmp, source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(credits, path, row_group_size=65_536)  # a retry rewrites the same rows
     people = len(roster(spec))
-    parts = split_rows(
-        credits, person_partitions(credits.column("person"), people, partitions), partitions
-    )
-    for b, rows in enumerate(parts):
-        path = _shuffle_file(tmp, b, source)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(rows, path)  # a retried task rewrites the same file with the same rows
-    return _released(credits.num_rows)
+    return _released((person_histogram(credits.column("person"), people), people))
 
 
-def _credit_write(written: Sequence[int], tmp: Path, part: int) -> int:
-    """Person partition ``part``: its rows from every input partition, in the one order."""
-    import pyarrow.parquet as pq
+def _credit_write(sources: int, tmp: Path, part: int, persons: tuple[int, int]) -> int:
+    """Person partition ``part`` (run indexes ``persons``): its rows from every shuffle file
+    (row groups outside the range are skipped by their statistics), in the one order."""
+    import pyarrow.dataset as ds
 
     from .partition import _sort_credits
 
-    rows = [pq.read_table(_shuffle_file(tmp, part, i)) for i in range(len(written))]
-    return _released(_write(_sort_credits(pa.concat_tables(rows)), tmp, part))
+    lo, hi = persons
+    files = [str(_shuffle_file(tmp, i)) for i in range(sources)]
+    rows = ds.dataset(files, format="parquet").to_table(
+        filter=(ds.field("person") >= lo) & (ds.field("person") < hi)
+    )
+    return _released(_write(_sort_credits(rows), tmp, part))
+
+
+def _write_ranges(tmp: Path, people: int, ranges: Sequence[tuple[int, int]]) -> None:
+    body = {"people": people, "ranges": [list(r) for r in ranges]}
+    (tmp / _RANGES).write_text(json.dumps(body) + "\n", encoding="utf-8")
+
+
+def _read_ranges(folder: Path) -> list[tuple[int, int]]:
+    path = Path(folder) / _RANGES
+    if not path.exists():
+        raise FileNotFoundError(f"{folder}: no {_RANGES}; not a dataset of salescomp.dask.credit")
+    return [(int(a), int(b)) for a, b in json.loads(path.read_text(encoding="utf-8"))["ranges"]]
 
 
 def credit(
@@ -217,8 +236,9 @@ def credit(
     scheduler: Any = None,
 ) -> Path:
     """Credit every deal (``deals`` split any way) and write the credits to ``out`` as a
-    Parquet dataset of ``partitions`` person partitions (``part_00000.parquet``...; the
-    organisation in ``spec`` is sent to every partition). Same rows and bytes as
+    Parquet dataset of ``partitions`` person partitions (``part_00000.parquet``...: contiguous
+    ranges of the roster's run index balanced by credit rows, listed in ``partitions.json``;
+    the organisation in ``spec`` is sent to every partition). Same rows and bytes as
     ``salescomp.credit`` on all the deals at once (:func:`partition.canonical_credits`)."""
     _check_partitions(partitions)
     delayed = _dask().delayed
@@ -226,11 +246,17 @@ def credit(
 
     def tasks(tmp: Path) -> list[Any]:
         spec_key = _broadcast(spec, tmp, "spec")
-        written = [
-            delayed(_credit_split)(load, spec_key, label, i, partitions, tmp)
-            for i, (label, load) in enumerate(inputs)
-        ]
-        return [delayed(_credit_write)(written, tmp, b) for b in range(partitions)]
+        histograms = _dask().compute(
+            *[
+                delayed(_credit_split)(load, spec_key, label, i, tmp)
+                for i, (label, load) in enumerate(inputs)
+            ],
+            scheduler=scheduler,
+        )
+        people = histograms[0][1]
+        ranges = balanced_ranges(np.sum([h for h, _ in histograms], axis=0), people, partitions)
+        _write_ranges(tmp, people, ranges)
+        return [delayed(_credit_write)(len(inputs), tmp, b, r) for b, r in enumerate(ranges)]
 
     _published(out, force, "salescomp.dask.credit", tasks, scheduler)
     return Path(out)
@@ -253,28 +279,28 @@ def _person_slice(
     else:
         expr = ds.field("person_id").isin(pa.array(ids[lo:hi], pa.string()))
     if folder is not None:
-        return ds.dataset(folder, format="parquet").to_table(filter=expr)
+        files = [str(f) for f in sorted(Path(folder).glob("part_*.parquet"))]
+        return ds.dataset(files, format="parquet").to_table(filter=expr)
     keep = pc.is_in(table.column("person_id"), value_set=pa.array(ids[lo:hi], pa.string()))
     return table.filter(keep)
 
 
 def _run_write(
-    credits: str, inputs: str, state: str | None, part: int, partitions: int, tmp: Path
+    credits: str, inputs: str, state: str | None, part: int, persons: tuple[int, int], tmp: Path
 ) -> int:
     spec, quotas = _load(inputs)
     ids = list(spec.person_ids)
-    lo, hi = person_range(part, len(ids), partitions)
+    lo, hi = persons
     c = _person_slice(credits, None, ids, lo, hi, by_index=True)
     q = _person_slice(None, quotas, ids, lo, hi, by_index=False)
     s = _person_slice(state, None, ids, lo, hi, by_index=False)
     lines, statements, next_state = run_partition(
         c,
         spec,
-        part=part,
-        partitions=partitions,
+        persons=persons,
         quotas=q,
         state=s,
-        source=f"person partition {part + 1} of {partitions}",
+        source=f"person partition {part + 1} (run indexes {lo}..{hi - 1})",
     )
     _write(statements, tmp / "statements", part)
     _write(next_state, tmp / "state", part)
@@ -288,7 +314,7 @@ def run_period(
     out: str | os.PathLike[str],
     quotas: pa.Table | None = None,
     state: str | os.PathLike[str] | None = None,
-    partitions: int = 8,
+    partitions: int | None = None,
     force: bool = False,
     scheduler: Any = None,
 ) -> Path:
@@ -296,18 +322,27 @@ def run_period(
 
     ``credits``: a dataset of :func:`credit` (any number of partitions); ``quotas``:
     person_id, measure, period_start, amount, currency; ``state``: the ``state`` folder of the
-    previous period's output. Writes ``out/lines``, ``out/statements`` and ``out/state``
-    (datasets of ``partitions`` person partitions)."""
-    _check_partitions(partitions)
+    previous period's output. Writes ``out/lines``, ``out/statements`` and ``out/state``,
+    datasets of person partitions: the credits' balanced ranges (``partitions=None``) or
+    ``partitions`` equal ranges of the roster (listed in ``out/partitions.json``)."""
+    if partitions is not None:
+        _check_partitions(partitions)
     delayed = _dask().delayed
     credits_folder = str(credits)
     state_folder = None if state is None else str(state)
 
+    people = len(spec.person_ids)
+    if partitions is None:  # the credits' own balanced person ranges
+        ranges = _read_ranges(Path(credits))
+    else:
+        ranges = [person_range(b, people, partitions) for b in range(partitions)]
+
     def tasks(tmp: Path) -> list[Any]:
         inputs = _broadcast((spec, quotas), tmp, "run")
+        _write_ranges(tmp, people, ranges)
         return [
-            delayed(_run_write)(credits_folder, inputs, state_folder, b, partitions, tmp)
-            for b in range(partitions)
+            delayed(_run_write)(credits_folder, inputs, state_folder, b, r, tmp)
+            for b, r in enumerate(ranges)
         ]
 
     _published(out, force, "salescomp.dask.run_period", tasks, scheduler)

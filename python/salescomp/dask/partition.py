@@ -44,6 +44,8 @@ __all__ = [
     "canonical_credits",
     "person_partitions",
     "person_range",
+    "person_histogram",
+    "balanced_ranges",
     "roster",
     "split_rows",
     "run_partition",
@@ -296,6 +298,36 @@ def person_range(part: int, people: int, partitions: int) -> tuple[int, int]:
     lo = -(-part * people // partitions)
     hi = -(-(part + 1) * people // partitions)
     return lo, hi
+
+
+HISTOGRAM_BUCKETS = 4096  # resolution of the credit counts that balance person partitions
+
+
+def person_histogram(person: Any, people: int) -> np.ndarray:
+    """Rows per fine contiguous range of run indexes (``HISTOGRAM_BUCKETS`` of them)."""
+    buckets = person_partitions(person, people, HISTOGRAM_BUCKETS)
+    return np.bincount(buckets, minlength=HISTOGRAM_BUCKETS).astype(np.int64)
+
+
+def balanced_ranges(histogram: np.ndarray, people: int, partitions: int) -> list[tuple[int, int]]:
+    """``partitions`` contiguous run-index ranges covering ``[0, people)`` with about the same
+    number of rows each (managers with many roll-up credits are not all in one partition;
+    one person's rows always stay together)."""
+    cumulative = np.cumsum(histogram)
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    if total == 0:
+        return [person_range(k, people, partitions) for k in range(partitions)]
+    cuts = [0]
+    for k in range(1, partitions):
+        target = (k * total + partitions - 1) // partitions
+        bucket = int(np.searchsorted(cumulative, target, side="left")) + 1  # cut after it
+        cuts.append(
+            max(
+                cuts[-1], person_range(min(bucket, HISTOGRAM_BUCKETS), people, HISTOGRAM_BUCKETS)[0]
+            )
+        )
+    cuts.append(people)
+    return [(cuts[i], cuts[i + 1]) for i in range(partitions)]
 
 
 def split_rows(table: pa.Table, parts: np.ndarray, partitions: int) -> list[pa.Table]:
@@ -568,13 +600,13 @@ def run_partition(
     credits: pa.Table,
     spec: RunSpec,
     *,
-    part: int = 0,
-    partitions: int = 1,
+    persons: tuple[int, int] | None = None,
     quotas: pa.Table | None = None,
     state: pa.Table | None = None,
     source: str = "run",
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """The period run of the people of person partition ``part`` of ``partitions``.
+    """The period run of the people whose run index is in ``persons`` = ``[lo, hi)`` (None:
+    everyone).
 
     ``credits``: their credits (:func:`canonical_credits` form, the fiscal year to date);
     ``quotas``: person_id, measure, period_start, amount, currency; ``state``: their prior
@@ -584,7 +616,7 @@ def run_partition(
 
     person_ids = list(spec.person_ids)
     index = {p: i for i, p in enumerate(person_ids)}
-    lo, hi = person_range(part, len(person_ids), partitions)
+    lo, hi = persons if persons is not None else (0, len(person_ids))
     period = {k: _as_date(v) for k, v in spec.period.items()}
     run_credits, deals, deal_ids = _run_credit_inputs(credits, period["end"])
     try:
