@@ -258,6 +258,73 @@ RunState state_from_rows(const std::vector<StateRow>& rows) {
   return state;
 }
 
+// The run state as flat rows (person, entry, component, item, deal, amount, currency, number), so it
+// can be pickled and written as Arrow/Parquet; state_from_travel_rows is its exact inverse (salescomp.dask;
+// salescomp.audit keeps its own row shape, state_rows above). A placeholder
+// Money (no currency) travels as currency "".
+py::tuple travel_row(int32_t person, const char* entry, const std::string& component, const std::string& item,
+                     int64_t deal, const Money& m, int64_t number) {
+  const std::string code = m.currency().valid() ? std::string(m.currency().code()) : std::string();
+  return py::make_tuple(person, entry, component, item, deal, m.minor_units(), code, number);
+}
+
+py::list travel_rows(const RunState& state) {
+  py::list out;
+  const Money none;
+  for (const auto& [p, s] : state) {
+    out.append(travel_row(p, "year_start", "", "", -1, none, s.year_start.days()));
+    out.append(travel_row(p, "quarter_start", "", "", -1, none, s.quarter_start.days()));
+    for (const auto& [c, m] : s.paid_in_year) out.append(travel_row(p, "paid_in_year", c, "", -1, m, 0));
+    for (const auto& [c, m] : s.paid_in_quarter)
+      out.append(travel_row(p, "paid_in_quarter", c, "", -1, m, 0));
+    for (const auto& [c, ids] : s.milestones_paid) {
+      if (ids.empty()) out.append(travel_row(p, "milestones", c, "", -1, none, 0));
+      for (const std::string& id : ids) out.append(travel_row(p, "milestone", c, id, -1, none, 0));
+    }
+    for (const auto& [d, m] : s.paid_on_deal) out.append(travel_row(p, "paid_on_deal", "", "", d, m, 0));
+    for (const auto& [d, m] : s.earned_on_deal) out.append(travel_row(p, "earned_on_deal", "", "", d, m, 0));
+    out.append(
+        travel_row(p, "draw_recoverable", "", "", -1, s.draw.recoverable_balance, s.draw.periods_elapsed));
+    out.append(travel_row(p, "draw_guarantee", "", "", -1, s.draw.guarantee_balance, 0));
+  }
+  return out;
+}
+
+RunState state_from_travel_rows(const py::list& rows) {
+  RunState state;
+  for (py::handle h : rows) {
+    const auto t = h.cast<
+        std::tuple<int32_t, std::string, std::string, std::string, int64_t, int64_t, std::string, int64_t>>();
+    const auto& [p, entry, component, item, deal, minor, code, number] = t;
+    const Money m = Money::from_minor(minor, code.empty() ? Currency() : Currency::of(code));
+    PersonState& s = state[p];
+    if (entry == "year_start")
+      s.year_start = Date::from_days(int32_t(number));
+    else if (entry == "quarter_start")
+      s.quarter_start = Date::from_days(int32_t(number));
+    else if (entry == "paid_in_year")
+      s.paid_in_year[component] = m;
+    else if (entry == "paid_in_quarter")
+      s.paid_in_quarter[component] = m;
+    else if (entry == "milestones")
+      s.milestones_paid[component];
+    else if (entry == "milestone")
+      s.milestones_paid[component].push_back(item);
+    else if (entry == "paid_on_deal")
+      s.paid_on_deal[deal] = m;
+    else if (entry == "earned_on_deal")
+      s.earned_on_deal[deal] = m;
+    else if (entry == "draw_recoverable") {
+      s.draw.recoverable_balance = m;
+      s.draw.periods_elapsed = int32_t(number);
+    } else if (entry == "draw_guarantee")
+      s.draw.guarantee_balance = m;
+    else
+      throw py::value_error("[SC-RUN-STATE] unknown run state entry " + entry);
+  }
+  return state;
+}
+
 }  // namespace
 
 static void bind_run(py::module_& m) {
@@ -277,7 +344,13 @@ static void bind_run(py::module_& m) {
       .def("__len__", [](const RunState& s) { return s.size(); })
       .def("_rows", &state_rows,
            "The state as rows (person, field, key, value, minor, currency) for a sealed record.")
-      .def_static("_from_rows", &state_from_rows, "The state back from _rows() (salescomp.audit).");
+      .def_static("_from_rows", &state_from_rows, "The state back from _rows() (salescomp.audit).")
+      .def("_travel_rows", &travel_rows,
+           "The state as rows (person, entry, component, item, deal, amount, currency, number) "
+           "(salescomp.dask).")
+      .def_static("_from_travel_rows", &state_from_travel_rows)
+      .def(py::pickle([](const RunState& s) { return travel_rows(s); },
+                      [](const py::list& rows) { return state_from_travel_rows(rows); }));
 
   py::class_<RunHandle>(m, "_RunResult")
       .def_property_readonly("lines",

@@ -32,6 +32,8 @@ MODULES = (
     "salescomp.attribution",
     "salescomp.accounting",
     "salescomp.planning",
+    "salescomp.dask",
+    "salescomp.dask.partition",
     "salescomp.batch",
     "salescomp.tables",
     "salescomp.synthetic",
