@@ -184,7 +184,8 @@ def one_machine_quarters(company, quarters):
     org, credits = one_machine_credits(company)
     ids = org.person_ids
     index = {p: i for i, p in enumerate(ids)}
-    deals = company.deals
+    # The deals in crediting's deal-row order (the order of their ids): the credits' deal_row.
+    deals = company.deals.take(pa.array(salescomp.Deals(org, company.deals).input_rows))
     run_deals = pa.table({"close_date": deals.column("close_date")})
     run_credits = pa.table(
         {

@@ -624,7 +624,8 @@ def test_the_documented_roll_up_share_in_reporting_currency():
 
 def test_the_documented_pre_start_roll_up_and_split_tie():
     # ae_new starts 1 March under mgr; a deal of 20 February still rolls up to mgr.
-    # 0.01 split 50/50: the tie cent goes to the lower roster index (zed, listed first).
+    # 0.01 split 50/50: the tie cent goes to the lower roster index, i.e. the smaller person id
+    # in byte order: "ae_new" < "zed", so ae_new holds it (and it rolls up to mgr).
     company = _company(
         [_person("mgr"), _person("zed"), _person("ae_new", start=dt.date(2026, 3, 1))],
         [_deal(1, "ae_new", dt.date(2026, 2, 20), 100000), _deal(2, "ae_new", JAN_1, 1)],
@@ -638,9 +639,9 @@ def test_the_documented_pre_start_roll_up_and_split_tie():
     out = _both(company)
     assert ("mgr", 1, dt.date(2026, 2, 20)) in {c[:3] for c in out["credits"]}
     assert {(c[0], c[1]): c[5] for c in out["credits"] if c[1] == 2} == {
-        ("mgr", 2): 0,
-        ("zed", 2): 1,
-        ("ae_new", 2): 0,
+        ("mgr", 2): 1,
+        ("zed", 2): 0,
+        ("ae_new", 2): 1,
     }
 
 

@@ -91,7 +91,7 @@ def _deals_table(company: Any, args: dict[str, Any], last: Any) -> Any:
     cancel = pc.if_else(pc.less_equal(cancel, end), cancel, pa.scalar(None, pa.date32()))
     full = pa.table(
         {
-            "deal_id": company.deals.column("id"),
+            "deal_id": d.column("deal_id"),  # the run's deals are in deal-row (id) order
             "close_date": d.column("close_date"),
             "cancellation_date": cancel,
             "term_months": d.column("term_months")

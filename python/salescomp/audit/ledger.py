@@ -144,7 +144,7 @@ class _Close:
         self.inputs, self.quarter, self.threads = inputs, quarter, threads
         self.fy = inputs.fiscal_year
         self.label = period_label(self.fy, quarter)
-        self.deal_ids = inputs.company.deals.column("id").to_pylist()
+        self.deal_ids = inputs.deals._ids.to_pylist()  # by deal row (the order of the ids)
         self.versions = {d["id"]: plan_version(d) for d in inputs.company.plan_documents}
         self.args = {q: inputs.run_args(q) for q in range(1, quarter + 1)}
         self.tables = {q: period_tables(inputs, q, self.args[q]) for q in self.args}

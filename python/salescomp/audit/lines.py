@@ -61,7 +61,7 @@ _LINE_FIELDS = (
 def engine_lines(run: Any, ctx: ExpressionContext) -> list[dict[str, Any]]:
     """The run's payout lines with plan versions and expressions."""
     ids = ctx.inputs.person_ids
-    deal_ids = ctx.inputs.company.deals.column("id").to_pylist()
+    deal_ids = ctx.inputs.deals._ids.to_pylist()  # by deal row (the order of the ids)
     plan_of = {s.person: s.plan for s in run.statements}
     out = []
     lines = run.lines
@@ -254,7 +254,8 @@ def lines_table(label: str, rows: list[dict[str, Any]], inputs_sha256: str) -> A
             cols[f].append(r.get(f))
     types = {
         "period_start": pa.date32(),
-        "deal_id": pa.int64(),
+        # the user's deal ids keep their type (integers, or text as the CLI reads them)
+        "deal_id": pa.string() if any(isinstance(v, str) for v in cols["deal_id"]) else pa.int64(),
         "amount": pa.decimal128(38, scale),
         "pay_amount": pa.decimal128(38, scale),
     }

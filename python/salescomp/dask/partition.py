@@ -214,10 +214,19 @@ def canonical_credits(credits: pa.Table, deals: pa.Table, person_ids: Sequence[s
         if pa.types.is_dictionary(col.type):
             col = col.cast(col.type.value_type)
         cols[name] = col
+    deals = _in_deal_row_order(deals)
     for name in _RUN_DEAL_COLUMNS:
         if name in deals.column_names:
             cols[f"deal_{name}"] = _deal_column(deals.column(name).take(rows), name)
     return _sort_credits(pa.table(cols))
+
+
+def _in_deal_row_order(deals: pa.Table) -> pa.Table:
+    """The deals in crediting's deal-row order: the byte order of their ids' text
+    (docs/crediting-and-quota.md), so ``deal_row`` indexes them whatever the input order."""
+    name = "deal_id" if "deal_id" in deals.column_names else "id"
+    text = deals.column(name).cast(pa.string())
+    return deals.take(pc.sort_indices(text))
 
 
 def _deal_column(col: Any, name: str) -> Any:

@@ -134,7 +134,10 @@ def add_months(d: dt.date, k: int) -> dt.date:
 class Org:
     def __init__(self, company: dict) -> None:
         self.people = {p["id"]: p for p in company["people"]}
-        self.index = {p["id"]: i for i, p in enumerate(company["people"])}
+        # The roster is held in the order of the ids' UTF-8 bytes (docs/crediting-and-quota.md,
+        # "Order"), whatever the input order: the roster index is that rank.
+        ids = sorted((p["id"] for p in company["people"]), key=lambda x: x.encode())
+        self.index = {p: i for i, p in enumerate(ids)}
         self.rows: dict = {}
         for a in company["assignments"]:
             self.rows.setdefault((a["person"], a["field"]), []).append(a)
@@ -394,7 +397,7 @@ class Crediting:
             key=lambda c: (
                 idx[c["person"]],
                 c["date"],
-                c["deal"],
+                str(c["deal"]).encode(),  # deal rows are in the byte order of the deal ids' text
                 c["rule"],
                 c["depth"],
                 -1 if c["via"] is None else idx[c["via"]],
