@@ -75,6 +75,20 @@ PLAN_DEFAULTS = {"/rounding/mode": "HalfEven", "max_achievement": "1"}
 MODES = ("HalfEven", "HalfUp", "HalfDown", "Up", "Down", "Ceiling", "Floor", "Unnecessary")
 
 
+def _strict_json(text: str) -> Any:
+    """json.loads that refuses a duplicate key (Python keeps the last one silently); this
+    module stands alone, so it cannot use salescomp's strict reader."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"duplicate JSON key(s) {twice}")
+        return dict(items)
+
+    return json.loads(text, object_pairs_hook=pairs)
+
+
 class Inexact(ArithmeticError):
     """Rounding mode Unnecessary met a value that needs rounding."""
 
@@ -256,7 +270,7 @@ class Record:
         import pyarrow.parquet as pq
 
         self.folder = folder
-        self.manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        self.manifest = _strict_json((folder / "manifest.json").read_text(encoding="utf-8"))
         self.problems: list[str] = []
         if self.manifest.get("format") != FORMAT:
             self.problems.append(
@@ -305,7 +319,7 @@ class Verifier:
         self.records[record.label] = record
         t = record.tables
         self._record = record
-        self._plans = {(r["plan_id"], r["version"]): json.loads(r["document"]) for r in t["plans"]}
+        self._plans = {(r["plan_id"], r["version"]): _strict_json(r["document"]) for r in t["plans"]}
         self._adjustments = {r["adjustment_id"]: r for r in t["adjustments"]}
         self._restated = self._sums(
             t["restated_lines"],
@@ -383,7 +397,7 @@ class Verifier:
     def _line(self, line: dict[str, Any]) -> None:
         where = f"{line['line_id']} ({line['person_id']}, {line['component']})"
         try:
-            node = json.loads(line["expression"])
+            node = _strict_json(line["expression"])
             if node["op"] == "value" and node["source"].get("kind") == "engine":
                 self.unverifiable.append(f"{where}: no expression ({node['source'].get('why')})")
                 return
@@ -678,7 +692,7 @@ def record_folders(path: Path) -> list[Path]:
     if (path / "manifest.json").is_file():
         chain = [path]
         while True:
-            prev = json.loads((chain[0] / "manifest.json").read_text(encoding="utf-8")).get(
+            prev = _strict_json((chain[0] / "manifest.json").read_text(encoding="utf-8")).get(
                 "previous"
             )
             if not prev or not (path.parent / prev / "manifest.json").is_file():

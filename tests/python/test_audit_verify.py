@@ -401,3 +401,17 @@ def test_10000_person_synthetic_year_verifies(tmp_path):
         f"{people} people: {report['lines']} lines verified, {len(report['mismatches'])} mismatches"
     )
     assert report["mismatches"] == [] and report["unverifiable"] == []
+
+
+def test_a_manifest_with_a_duplicate_key_is_refused_by_both_readers(tmp_path):
+    # Python's json keeps the last of two equal keys silently; a sealed record's manifest is
+    # read strictly by the library (load_record) and by the standalone verifier.
+    from salescomp.audit.record import load_record
+    from salescomp.verify_audit import _strict_json
+
+    text = '{"format": "salescomp.sealed-period/1", "format": "other"}'
+    (tmp_path / "manifest.json").write_text(text, encoding="utf-8")
+    with pytest.raises(Exception, match="(?i)duplicate"):
+        load_record(tmp_path)
+    with pytest.raises(ValueError, match="duplicate JSON key"):
+        _strict_json(text)

@@ -166,7 +166,11 @@ def load_record(folder: str | Path) -> SealedRecord:
     path = folder / "manifest.json"
     if not path.is_file():
         raise ValidationError(f"[SC-AUDIT-RECORD] {folder}: no manifest.json (not a sealed record)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    from .._core import parse_json  # type: ignore[attr-defined]
+
+    # The library's strict reader: a duplicate key or an invalid number is an error, never
+    # a silently chosen value (docs/input-grammar.md).
+    manifest = parse_json(path.read_bytes())
     if manifest.get("format") != FORMAT:
         raise ValidationError(
             f"[SC-AUDIT-RECORD] {path}: format {manifest.get('format')!r}, expected {FORMAT!r}"
