@@ -413,165 +413,145 @@ def _close_quarter(
     threads: int,
     progress: Callable[[str], None],
 ) -> QuarterClose:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from . import (
-        Deals,
-        FxTable,
-        Organisation,
-        attainment,
-        attainment_distribution,
-        credit,
-        effective_quotas,
-        pacing,
-    )
-    from ._errors import ValidationError
-    from .plan import Plan
-
     _require_engine_run()
-    from .engine import run_period
-
     step = progress or (lambda _name: None)
     fy = fiscal_year or company.fiscal_year
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(f"quarter must be 1..4, got {quarter}")
-    calendar = company.calendar()
-    fx = company.fx() if company.fx_rates is not None else FxTable()
-
-    step("organisation")
-    org = Organisation(company.people, company.assignments, company.leaves)
-    person_ids = org.person_ids
-    index = {p: i for i, p in enumerate(person_ids)}
-    people = company.people.to_pydict()
+    inputs = year_inputs(company, fy, threads=threads, step=step)
+    people = company.people.select(["person_id", "role", "pay_currency"]).to_pydict()
     roles = dict(zip(people["person_id"], people["role"]))
-    pay_ccy = dict(zip(people["person_id"], people["pay_currency"]))
+    q_first, q_last = quarter_bounds(inputs.calendar, fy, quarter)
+    plans_of = _plans_in_force(inputs, dict(zip(people["person_id"], people["pay_currency"])), q_last)
 
-    step("plans")
-    documents = list(company.plan_documents)
-    plans = {}
-    for i, d in enumerate(documents):
-        try:
-            plans[d["id"]] = Plan.from_dict(d)
-        except ValidationError as e:
-            raise ValidationError(f"plans[{i}] ({d.get('id', '?')}): {e}") from None
-    asg = company.assignments.to_pydict()
-    plan_rows = [(p, v, f, (asg.get("to") or [None] * len(asg["person_id"]))[k])
-                 for k, (p, fld, v, f) in enumerate(zip(asg["person_id"], asg["field"], asg["value"], asg["from"]))
-                 if fld == "plan"]
-    unknown = [(k, p, v) for k, (p, v, _f, _t) in enumerate(plan_rows) if v not in plans]
-    if unknown:
-        raise ValidationError("plan assignments name plans that are not defined: " + "; ".join(
-            f"{p} -> {v!r}" for _k, p, v in unknown) + f" (defined: {', '.join(sorted(plans))})")
-    q_first, q_last = quarter_bounds(calendar, fy, quarter)
-    plans_of: dict[str, str] = {}
-    for p, v, f, t in plan_rows:
-        f_d = f if isinstance(f, dt.date) else dt.date.fromisoformat(str(f))
-        t_d = None if t is None else (t if isinstance(t, dt.date) else dt.date.fromisoformat(str(t)))
-        if f_d <= q_last and (t_d is None or t_d >= q_last):
-            plans_of[p] = v
-    for p, plan_id in plans_of.items():
-        if plans[plan_id].currency.code != pay_ccy[p]:
-            raise ValidationError(f"{p} is paid in {pay_ccy[p]} but plan {plan_id} pays in "
-                                  f"{plans[plan_id].currency.code}")
-
-    step("deals")
-    deals = Deals(org, company.deals)
-    step("crediting")
-    credits = credit(deals, company.credit_rules, splits=company.splits, account_managers=company.account_managers,
-                     fx=fx, calendar=calendar, period_kind="quarter", threads=threads)
-    credit_table = credits.to_arrow()
-
-    step("quotas")
-    quotas = effective_quotas(org, company.quotas, calendar=calendar, measures=credits, ramps=company.ramps,
-                              ramp_assignments=company.ramp_assignments)
-    quota_table = quotas.to_arrow()
     step("attainment")
-    att = attainment(credits, quotas, calendar=calendar, through=min(q_last, company.as_of))
-    att_table = att.to_arrow()
-    person_q = att_table.filter(pc.and_(pc.equal(att_table.column("number"), quarter),
-                                        pc.equal(att_table.column("fiscal_year"), fy)))
-    distribution: dict[str, Any] = {}
-    for measure in sorted(set(person_q.column("measure").cast(pa.string()).to_pylist())):
-        rows = person_q.filter(pc.equal(person_q.column("measure").cast(pa.string()), measure))
-        for ccy in sorted(set(rows.column("currency").cast(pa.string()).to_pylist())):
-            sub = rows.filter(pc.equal(rows.column("currency").cast(pa.string()), ccy))
-            distribution[f"{measure} ({ccy})"] = attainment_distribution(sub)
-
-    # The commission run of every quarter up to the closed one, carrying the state.
-    run_credits, credit_days = _run_credit_columns(credit_table, index)
-    # The deals in deal-row order (the order of their ids; row = the credits' deal_row).
-    d = _table_of(company.deals).take(pa.array(deals.input_rows))
-    deal_ids = deals._ids
-    # The deal columns the run reads, as Arrow, with the user's ids for explanations.
-    run_deals = {"deal_id": deal_ids, "close_date": d.column("close_date")}
-    if "cancellation_date" in d.column_names:
-        run_deals["cancellation_date"] = d.column("cancellation_date")
-    if "term_months" in d.column_names:
-        run_deals["term_months"] = pc.fill_null(d.column("term_months"), 0).cast(pa.int32())
-    if "product" in d.column_names and pa.types.is_integer(d.schema.field("product").type):
-        run_deals["product"] = pc.fill_null(d.column("product"), -1).cast(pa.int32())
-    run_deals = pa.table(run_deals)
-    plan_list = list(plans.values())
-    year_first = calendar.year_first(fy)
-    runs = []
-    state = None
-    for qn in range(1, quarter + 1):
-        step(f"commission run Q{qn}")
-        first, last = quarter_bounds(calendar, fy, qn)
-        keep = credit_days <= (last - _EPOCH).days
-        period_credits = run_credits.filter(pa.array(keep))
-        unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
-        if unknown:  # never dropped: an achievement for nobody is a data error
-            raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
-        mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
-                "achievement": e["achievement"]} for e in company.mbo
-               if int(e.get("quarter", qn)) == qn]
-        with _people_named(person_ids, f"{first:%Y-%m}"):
-            # The organisation's assignments and the effective quotas as they are: the run takes
-            # the plan rows of the one and the person quotas of each plan's period of the other.
-            run = run_period(plans=plan_list, assignments=company.assignments, credits=period_credits,
-                             period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
-                             quotas=quota_table, deals=run_deals, mbo=mbo, state=state, threads=threads,
-                             person_ids=person_ids)
-        runs.append(run)
-        state = run.next_state
+    att_table, distribution = _attainment_of(inputs, quarter, min(q_last, company.as_of))
+    runs = _commission_runs(inputs, quarter, threads, step)
 
     step("statements")
     from ._close_tables import payout_table, statement_table
 
-    run = runs[-1]
-    payout_table_ = payout_table(run, person_ids, roles, plans_of, deal_ids, reporting_currency, fx, q_last)
-    statements = statement_table(run, person_ids, roles, reporting_currency, fx, q_last)
-
+    fx, person_ids, deal_ids = inputs.fx, inputs.person_ids, inputs.deals._ids
     result = QuarterClose(
         fiscal_year=fy, quarter=quarter, start=q_first, end=q_last, as_of=company.as_of,
-        reporting_currency=reporting_currency, person_ids=person_ids, roles=roles, plans_of=plans_of, plans=plans,
-        credits=credit_table, quotas=quota_table, attainment=att_table, distribution=distribution, runs=runs,
-        payouts=payout_table_, statements=statements, fx=fx,
+        reporting_currency=reporting_currency, person_ids=person_ids, roles=roles, plans_of=plans_of,
+        plans=inputs.plans, credits=inputs.credit_table, quotas=inputs.quota_table, attainment=att_table,
+        distribution=distribution, runs=runs,
+        payouts=payout_table(runs[-1], person_ids, roles, plans_of, deal_ids, reporting_currency, fx, q_last),
+        statements=statement_table(runs[-1], person_ids, roles, reporting_currency, fx, q_last), fx=fx,
     )
     result._deal_ids = deal_ids
-    result.hierarchy = org.hierarchy(q_last)
+    result.hierarchy = inputs.org.hierarchy(q_last)
 
     step("accounting")
-    from .demo_accounting import close_accounting
-
-    quarter_ends = [quarter_bounds(calendar, fy, q)[1] for q in range(1, len(runs) + 1)]
-    result.accounting, result.accounting_roll_forward = close_accounting(
-        runs, quarter_ends, person_ids, d, credit_table, year_first)
-
+    result.accounting, result.accounting_roll_forward = _accounting_of(inputs, runs)
     if company.touchpoints is not None and company.touchpoints.num_rows:
         step("attribution")
         result.attribution = attribute(company.touchpoints, company.outcomes, reporting_currency)
-
     if quarter < 4 and company.as_of > q_last:
         step("pacing")
-        n_first, n_last = quarter_bounds(calendar, fy, quarter + 1)
-        as_of = min(company.as_of, n_last)
-        att_now = attainment(credits, quotas, calendar=calendar, through=as_of)
-        result.pacing = pacing(att_now, as_of, opportunities=company.opportunities,
-                               stage_probability=company.stage_probability, fx=fx).to_arrow()
+        result.pacing = _pacing_of(inputs, quarter)
     return result
+
+
+def _plans_in_force(inputs: YearInputs, pay_currency: dict[str, str], day: dt.date) -> dict[str, str]:
+    """person id -> the plan id in force on ``day`` (the quarter's last day); a plan paying
+    in another currency than the person's pay currency is an error."""
+    plans_of: dict[str, str] = {}
+    for p, v, f, t in inputs.plan_rows:
+        if _as_date(f) <= day and (t is None or _as_date(t) >= day):
+            plans_of[p] = v
+    for p, plan_id in plans_of.items():
+        if inputs.plans[plan_id].currency.code != pay_currency[p]:
+            raise ValidationError(f"{p} is paid in {pay_currency[p]} but plan {plan_id} pays in "
+                                  f"{inputs.plans[plan_id].currency.code}")
+    return plans_of
+
+
+def _as_date(v: Any) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
+
+
+def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date) -> tuple[Any, dict[str, Any]]:
+    """The year's attainment through ``through`` and the quarter's attainment distribution
+    per "measure (currency)"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from . import attainment, attainment_distribution
+
+    att_table = attainment(inputs.credits, inputs.quotas, calendar=inputs.calendar, through=through).to_arrow()
+    person_q = att_table.filter(pc.and_(pc.equal(att_table.column("number"), quarter),
+                                        pc.equal(att_table.column("fiscal_year"), inputs.fiscal_year)))
+    measure = person_q.column("measure").cast(pa.string())
+    currency = person_q.column("currency").cast(pa.string())
+    distribution: dict[str, Any] = {}
+    for m in sorted(set(measure.to_pylist())):
+        for ccy in sorted(set(currency.filter(pc.equal(measure, m)).to_pylist())):
+            sub = person_q.filter(pc.and_(pc.equal(measure, m), pc.equal(currency, ccy)))
+            distribution[f"{m} ({ccy})"] = attainment_distribution(sub)
+    return att_table, distribution
+
+
+def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Callable[[str], None]) -> list[Any]:
+    """The commission run of every quarter up to ``quarter``, each starting from the state the
+    previous one left."""
+    import pyarrow as pa
+
+    from .engine import run_period
+
+    company, calendar, fy, person_ids = inputs.company, inputs.calendar, inputs.fiscal_year, inputs.person_ids
+    index = inputs.index
+    unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
+    if unknown:  # never dropped: an achievement for nobody is a data error
+        raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
+    run_credits, credit_days = _run_credit_columns(inputs.credit_table, index)
+    run_deals = _run_deal_columns(company.deals, inputs.deals)
+    plan_list = list(inputs.plans.values())
+    year_first = calendar.year_first(fy)
+    runs: list[Any] = []
+    state = None
+    for qn in range(1, quarter + 1):
+        step(f"commission run Q{qn}")
+        first, last = quarter_bounds(calendar, fy, qn)
+        mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
+                "achievement": e["achievement"]} for e in company.mbo if int(e.get("quarter", qn)) == qn]
+        with _people_named(person_ids, f"{first:%Y-%m}"):
+            # The organisation's assignments and the effective quotas as they are: the run takes
+            # the plan rows of the one and the person quotas of each plan's period of the other.
+            run = run_period(plans=plan_list, assignments=company.assignments,
+                             credits=run_credits.filter(pa.array(credit_days <= (last - _EPOCH).days)),
+                             period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
+                             quotas=inputs.quota_table, deals=run_deals, mbo=mbo, state=state, threads=threads,
+                             person_ids=person_ids)
+        runs.append(run)
+        state = run.next_state
+    return runs
+
+
+def _accounting_of(inputs: YearInputs, runs: list[Any]) -> tuple[Any, Any]:
+    """The commission-expense book of the year's runs: its schedule and roll-forward."""
+    import pyarrow as pa
+
+    from .demo_accounting import close_accounting
+
+    calendar, fy = inputs.calendar, inputs.fiscal_year
+    quarter_ends = [quarter_bounds(calendar, fy, q)[1] for q in range(1, len(runs) + 1)]
+    deal_rows = _table_of(inputs.company.deals).take(pa.array(inputs.deals.input_rows))
+    return close_accounting(runs, quarter_ends, inputs.person_ids, deal_rows, inputs.credit_table,
+                            calendar.year_first(fy))
+
+
+def _pacing_of(inputs: YearInputs, quarter: int) -> Any:
+    """Pacing of the quarter after ``quarter`` as of the company's as-of date."""
+    from . import attainment, pacing
+
+    company, calendar = inputs.company, inputs.calendar
+    _n_first, n_last = quarter_bounds(calendar, inputs.fiscal_year, quarter + 1)
+    as_of = min(company.as_of, n_last)
+    att_now = attainment(inputs.credits, inputs.quotas, calendar=calendar, through=as_of)
+    return pacing(att_now, as_of, opportunities=company.opportunities,
+                  stage_probability=company.stage_probability, fx=inputs.fx).to_arrow()
 
 
 def attribution_models() -> tuple[str, ...]:

@@ -166,6 +166,12 @@ def test_cli_bench_end_to_end(capsys):
                  "--seed", "8")
     assert out[0].startswith("synthetic roster: 40 people, 120 deals, 30 journeys")
     assert any("crediting" in line and "deals/s" in line for line in out)
+    # One close timed stage by stage, in the close's order, then the whole and the peak memory.
+    stages = [line.split()[0] for line in out[1:] if re.match(r"  \w", line)]
+    assert stages[:6] == ["organisation", "plans", "deals", "crediting", "quotas", "attainment"]
+    assert [n for n in ("commission", "statements", "accounting", "attribution", "full") if n in stages] == [
+        "commission", "statements", "accounting", "attribution", "full"]
+    assert any(re.fullmatch(r"  peak memory \(RSS\) \d+\.\d\d GiB", line) for line in out)
     total = [line for line in out if "payout lines" in line]
     assert len(total) == 1
     m = re.search(r"payout lines ([\d,]+), statements ([\d,]+), total ([\d,.]+) USD", total[0])
