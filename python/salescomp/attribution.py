@@ -326,8 +326,11 @@ def _path_rows(
 class Paths:
     """Paths in compressed rows, ready for every model. Build with a ``from_*`` constructor."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, journey_ids: Any = None) -> None:
         self._table = table
+        # Text journey ids in byte order: row r of a journey-built table is journey_ids[r]
+        # (None when the ids are integers: the row ids are then the user's ids).
+        self._journey_ids = journey_ids
 
     @property
     def channel_names(self) -> list[str]:
@@ -434,7 +437,14 @@ class Paths:
         Timestamps may be datetimes, dates or integer seconds.
         """
         cur = _currency(currency)
-        j = _counts(_column(touchpoints, journey, "journey"), "journey")
+        touchpoints = _arrow_table(touchpoints, "touchpoints")
+        outcomes = None if outcomes is None else _arrow_table(outcomes, "outcomes")
+        j, oj, journey_ids = _journey_codes(
+            _column(touchpoints, journey, "journey"),
+            None
+            if outcomes is None
+            else _column(outcomes, outcome_journey or journey, "outcome journey"),
+        )
         ts = _timestamps(_column(touchpoints, timestamp, "timestamp"), "timestamp")
         codes, names = _encode_channels(_column(touchpoints, channel, "channel"), "channel")
         flags = None
@@ -449,14 +459,10 @@ class Paths:
                     bool
                 ).astype(np.uint8) * np.uint8(MILESTONE_FLAGS[name])
         if outcomes is None:
-            oj = np.zeros(0, np.int64)
             oc = np.zeros(0, np.uint8)
             ov = np.zeros(0, np.int64)
             ot = None
         else:
-            oj = _counts(
-                _column(outcomes, outcome_journey or journey, "outcome journey"), "outcome journey"
-            )
             oc = _counts(_column(outcomes, converted, "converted"), "converted", allow_bool=True)
             if np.any((oc < 0) | (oc > 1)):
                 bad = np.flatnonzero((oc < 0) | (oc > 1))[:20].tolist()
@@ -480,14 +486,74 @@ class Paths:
                 if conversion_time
                 else None
             )
-        table = _attr.paths_from_touchpoints(
-            j, ts, codes, flags, oj, oc, ov, ot, cur, len(names), names
-        )
-        return cls(table)
+        try:
+            table = _attr.paths_from_touchpoints(
+                j, ts, codes, flags, oj, oc, ov, ot, cur, len(names), names
+            )
+        except ValidationError as e:
+            raise _journeys_named(e, journey_ids) from None
+        return cls(table, journey_ids)
 
     @classmethod
     def from_table(cls, table: Any) -> Paths:
         return cls(table)
+
+
+def _journey_codes(touch: Any, outcome: Any | None) -> tuple[np.ndarray, np.ndarray, Any]:
+    """int64 journey codes of the touch and outcome rows, and the text ids they stand for.
+
+    Integer ids are their own codes. Text ids (any UTF-8: CRM ids, numeric-looking text,
+    unicode; dictionary-encoded or not) are coded by their rank in byte order among the ids of
+    both tables, so the journeys' order, and everything keyed on it, never depends on the
+    order of the input rows. When one table has text ids and the other integers, the integers
+    are read as their decimal text."""
+    import pyarrow.compute as pc
+
+    pa = _pa()
+    cols = [_arrow(touch)] + ([] if outcome is None else [_arrow(outcome)])
+    cols = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in cols]
+    if all(pa.types.is_integer(c.type) for c in cols):
+        codes = [_counts(c, what) for c, what in zip(cols, ("journey", "outcome journey"))]
+        return codes[0], codes[1] if outcome is not None else np.zeros(0, np.int64), None
+    for c, what in zip(cols, ("journey", "outcome journey")):
+        if pa.types.is_floating(c.type) or not (
+            pa.types.is_integer(c.type)
+            or pa.types.is_string(c.type)
+            or pa.types.is_large_string(c.type)
+        ):
+            raise InputTypeError(f"{what}: journey ids must be text or integers, got {c.type}")
+        _reject_nulls(c, what)
+    text = [c.cast(pa.large_string()) for c in cols]
+    ids = pc.unique(pa.concat_arrays(text))
+    ids = ids.take(pc.sort_indices(ids))  # byte order of the UTF-8 text
+    codes = [
+        pc.index_in(c, value_set=ids).to_numpy(zero_copy_only=False).astype(np.int64) for c in text
+    ]
+    return (
+        codes[0],
+        codes[1] if outcome is not None else np.zeros(0, np.int64),
+        ids.cast(pa.string()),
+    )
+
+
+def _journeys_named(error: ValidationError, journey_ids: Any) -> ValidationError:
+    """The core's journey errors name journey codes; give them the user's text ids."""
+    issues = getattr(error, "issues", None)
+    if journey_ids is None or not issues:
+        return error
+    named = [
+        {**i, "value": journey_ids[int(i["value"])].as_py()}
+        if "journey" in str(i.get("field"))
+        else i
+        for i in issues
+    ]
+    error_id = getattr(error, "id", "SC-ATTR-JOURNEYS")
+    text = "\n".join(
+        f"[{error_id}] row {i['row']}: {i['field']} {i['value']!r}: {i['rule']}" for i in named
+    )
+    out = ValidationError(text)
+    out.id, out.issues = error_id, named
+    return out
 
 
 def _sorted_codes(table: Any) -> Any:
@@ -569,6 +635,8 @@ def _result(
         cols: dict[str, Any] = {}
         if row_id:
             cols["row_id"] = pa.array(d["row_id"])
+            if paths._journey_ids is not None:  # journey-built paths with text ids
+                cols["journey_id"] = paths._journey_ids.take(pa.array(d["row_id"]))
         cols["channel"] = pa.array(
             names[d["channel"]].tolist() if len(d["channel"]) else [], type=pa.string()
         )
