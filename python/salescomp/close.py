@@ -229,6 +229,29 @@ def _table_of(table: Any) -> Any:
     return as_arrow_table(table)
 
 
+#: The company attributes that are tables (what ``salescomp run`` reads from files).
+COMPANY_TABLES = ("people", "assignments", "leaves", "deals", "splits", "account_managers", "quotas",
+                  "ramp_assignments", "opportunities", "touchpoints", "outcomes", "fx_rates")
+
+
+def arrow_company(company: Any) -> Any:
+    """The company with every table as a pyarrow Table, whatever produced it (pandas, polars,
+    DuckDB, any ``__arrow_c_stream__`` object or a dict of columns): the close reads one
+    shape. Returns ``company`` itself when its tables are pyarrow already."""
+    import copy
+
+    import pyarrow as pa
+
+    converted = {name: _table_of(t) for name in COMPANY_TABLES
+                 if (t := getattr(company, name, None)) is not None and not isinstance(t, pa.Table)}
+    if not converted:
+        return company
+    out = copy.copy(company)
+    for name, table in converted.items():
+        setattr(out, name, table)
+    return out
+
+
 @dataclass
 class YearInputs:
     """What every quarter's commission run of one fiscal year takes, built once from a
@@ -323,6 +346,7 @@ def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 
     from .plan import Plan
 
     step = step or (lambda _name: None)
+    company = arrow_company(company)
     fy = fiscal_year or company.fiscal_year
     calendar = company.calendar()
     fx = company.fx() if company.fx_rates is not None else FxTable()
@@ -415,6 +439,7 @@ def _close_quarter(
 ) -> QuarterClose:
     _require_engine_run()
     step = progress or (lambda _name: None)
+    company = arrow_company(company)
     fy = fiscal_year or company.fiscal_year
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(f"quarter must be 1..4, got {quarter}")

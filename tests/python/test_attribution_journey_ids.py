@@ -7,7 +7,6 @@ import random
 import numpy as np
 import pyarrow as pa
 import pytest
-
 import salescomp.attribution as sa
 
 # Ids in byte order: "0015g00000AbCdEAAZ" < "10" < "9" < "zoë/ü" (digits sort before letters;
@@ -81,8 +80,12 @@ def test_shuffled_touch_rows_and_dictionary_ids_give_the_same_bytes():
 
 def test_integer_outcome_ids_meet_numeric_looking_text_touch_ids():
     # A CSV reader may type one file's ids as integers and the other's as text.
-    touches = pa.table({"journey_id": ["10", "10", "9"], "timestamp": [1, 2, 3], "channel": ["ads", "seo", "ads"]})
-    outcomes = pa.table({"journey_id": pa.array([10], pa.int64()), "converted": [True], "value": ["1.00"]})
+    touches = pa.table(
+        {"journey_id": ["10", "10", "9"], "timestamp": [1, 2, 3], "channel": ["ads", "seo", "ads"]}
+    )
+    outcomes = pa.table(
+        {"journey_id": pa.array([10], pa.int64()), "converted": [True], "value": ["1.00"]}
+    )
     r = _credits(touches, outcomes)
     # journey "10": linear over ads and seo, 1.00 / 2 = 0.50 each.
     assert r.journeys.column("journey_id").to_pylist() == ["10", "10"]
@@ -91,16 +94,22 @@ def test_integer_outcome_ids_meet_numeric_looking_text_touch_ids():
 
 def test_an_outcome_for_an_unknown_journey_names_the_users_id():
     touches, _ = _journeys(TEXT_IDS)
-    outcomes = pa.table({"journey_id": ["10", "a0X5g000001"], "converted": [True, True], "value": ["1.00", "2.00"]})
+    outcomes = pa.table(
+        {"journey_id": ["10", "a0X5g000001"], "converted": [True, True], "value": ["1.00", "2.00"]}
+    )
     with pytest.raises(sa.ValidationError) as e:
         sa.Paths.from_journeys(touches, outcomes, currency="USD")
-    assert "'a0X5g000001'" in str(e.value) and "outcome for a journey with no touches" in str(e.value)
+    assert "'a0X5g000001'" in str(e.value) and "outcome for a journey with no touches" in str(
+        e.value
+    )
     assert e.value.issues[0]["value"] == "a0X5g000001"
 
 
 def test_null_and_float_journey_ids_are_refused():
     touches, outcomes = _journeys(TEXT_IDS)
-    with_null = touches.set_column(0, "journey_id", pa.array([None] + touches.column(0).to_pylist()[1:]))
+    with_null = touches.set_column(
+        0, "journey_id", pa.array([None] + touches.column(0).to_pylist()[1:])
+    )
     with pytest.raises(sa.ValidationError, match="journey: missing values"):
         sa.Paths.from_journeys(with_null, outcomes, currency="USD")
     floats = touches.set_column(0, "journey_id", pa.array([1.0] * touches.num_rows))
