@@ -1,4 +1,4 @@
-"""Render docs/tables.md from the declared table schemas (salescomp._arrow.table_specs).
+"""Render docs/tables.md from the declared table schemas (salescomp.tables.table_specs).
 
     PYTHONPATH=build/dev/python python scripts/gen_table_docs.py > docs/tables.md
 
@@ -34,6 +34,12 @@ columns, or (on the command line) a CSV or Parquet file. Rules that hold for eve
   the currency's decimals (JPY 0, USD 2, KWD 3) unless a rounding mode is given; binary floats
   are refused, and integers are refused as ambiguous except in minor-unit columns.
 
+In Python, one module holds the table plumbing: `salescomp.tables` (the door every table
+comes in by, `arrow_source` / `as_arrow_table`; the whole-column readers for money, dates,
+integers and ids; the exact decimal128 writers; the `Table` result class and these
+declarations). The C++ core reads the producer's buffers through the Arrow C Data Interface
+(`include/salescomp/arrow/`); nothing is converted row by row in Python.
+
 """
 
 
@@ -53,7 +59,7 @@ def render(specs: list[dict]) -> str:
 
 
 def main() -> int:
-    from salescomp._arrow import table_specs
+    from salescomp.tables import table_specs
 
     sys.stdout.write(render(table_specs()))
     return 0

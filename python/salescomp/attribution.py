@@ -79,33 +79,11 @@ def _column(data: Any, name: str, what: str) -> Any:
 
 
 def _arrow(col: Any):
-    """A pyarrow Array for a pandas/polars/pyarrow column, numpy array or sequence.
+    """A pyarrow Array of any column (string_view read as plain string): see
+    :func:`salescomp.tables.as_arrow_array`."""
+    from .tables import as_arrow_array
 
-    ``string_view`` (what polars and DuckDB export) becomes plain ``string`` so that every
-    reader below sees one string type."""
-    arr = _arrow_any(col)
-    if _pa().types.is_string_view(arr.type):
-        return arr.cast(_pa().string())
-    return arr
-
-
-def _arrow_any(col: Any):
-    pa = _pa()
-    if isinstance(col, pa.ChunkedArray):
-        return col.combine_chunks()
-    if isinstance(col, pa.Array):
-        return col
-    module = type(col).__module__
-    if module.startswith("polars"):
-        arr = col.to_arrow()
-        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    if module.startswith("pandas"):
-        return pa.Array.from_pandas(col)
-    if isinstance(col, np.ndarray):
-        if col.dtype.kind == "O":
-            return pa.array(col, from_pandas=False)
-        return pa.array(col)
-    return pa.array(list(col) if not isinstance(col, (list, tuple)) else col)
+    return as_arrow_array(col)
 
 
 def _null_rows(arr) -> list[int]:
@@ -271,18 +249,10 @@ def _currency(currency: Any) -> Any:
 
 
 def _arrow_table(data: Any, what: str) -> Any:
-    """A pyarrow table for any Arrow-shaped input (dicts of columns stay as they are)."""
-    if isinstance(data, Mapping):
-        return data
-    from ._arrow import arrow_source
+    """A pyarrow table of any Arrow-shaped input (see :func:`salescomp.tables.as_arrow_table`)."""
+    from .tables import as_arrow_table
 
-    pa = _pa()
-    source = arrow_source(data, what)
-    if isinstance(source, (pa.Table, pa.RecordBatch)):
-        return source
-    if hasattr(source, "__arrow_c_stream__"):
-        return pa.table(source)
-    return pa.record_batch(source)
+    return as_arrow_table(data, what)
 
 
 def _path_rows(
@@ -582,14 +552,9 @@ def _sorted_codes(table: Any) -> Any:
 
 def _decimal_array(minor: np.ndarray, scale: int):
     """decimal128(38, scale) whose unscaled values are `minor` (exact, no per-row work)."""
-    pa = _pa()
-    minor = np.ascontiguousarray(minor, dtype=np.int64)
-    words = np.empty(2 * len(minor), dtype=np.int64)
-    words[0::2] = minor
-    words[1::2] = minor >> 63
-    return pa.Array.from_buffers(
-        pa.decimal128(38, scale), len(minor), [None, pa.py_buffer(words.tobytes())]
-    )
+    from .tables import minor_to_arrow
+
+    return minor_to_arrow(minor, scale)
 
 
 def _finish(table: Any, output: str) -> Any:

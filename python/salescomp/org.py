@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import _tables as t
+from . import tables as t
 from ._core import BusinessCalendar, FiscalCalendar, Period, _Organisation, _role_names  # type: ignore[attr-defined]
 
 ROLES: tuple[str, ...] = tuple(_role_names())

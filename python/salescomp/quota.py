@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ._arrow import Table, arrow_source
 from ._core import (  # type: ignore[attr-defined]
     BusinessCalendar,
     FxTable,
@@ -27,6 +26,7 @@ from ._core import (  # type: ignore[attr-defined]
 )
 from .crediting import Credits
 from .org import FiscalCalendar, Organisation
+from .tables import Table, arrow_source
 
 PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
 

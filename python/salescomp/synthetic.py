@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _core
-from . import _tables as t
+from . import tables as t
 from ._errors import ValidationError
 
 __all__ = ["SyntheticCompany", "generate", "default_plans", "CHANNELS"]

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 import salescomp as sc
 from salescomp import _core
-from salescomp._arrow import Table, arrow_source, table_specs
+from salescomp.tables import Table, arrow_source, table_specs
 
 PEOPLE = {
     "person_id": ["0055g00000AbCdEfGh", "ana-maría", "1001"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from salescomp._arrow import table_specs
+from salescomp.tables import table_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -77,7 +77,7 @@ def empty_adjustments() -> Any:
 def _cells(table: Any) -> dict[str, list[Any]]:
     import pyarrow as pa
 
-    from .._tables import as_arrow_columns
+    from ..tables import as_arrow_columns
 
     cols = as_arrow_columns(table, "adjustments")
     out = {}
