@@ -658,6 +658,29 @@ def validation_error(error_id: str, what: str, issues: list[dict[str, Any]]) -> 
 # ---- result tables and declared schemas ---------------------------------------------------
 
 
+class ArrowResult:
+    """A result that is one table: given ``to_arrow()``, it speaks the Arrow PyCapsule stream
+    protocol (``pyarrow.table(r)``, ``polars.DataFrame(r)``, DuckDB) and converts to pandas
+    and polars with exact decimal money."""
+
+    def to_arrow(self) -> Any:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule stream protocol."""
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame (money as exact ``decimal.Decimal`` objects)."""
+        return self.to_arrow().to_pandas()
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame (money as exact ``Decimal`` columns)."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_arrow())
+
+
 class Table:
     """A result table in salescomp's memory, readable without a copy by any Arrow consumer
     (``pyarrow.table(t)``, ``polars.DataFrame(t)``, ``duckdb.sql("select * from t")``)."""
