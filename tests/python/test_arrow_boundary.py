@@ -11,6 +11,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 import salescomp as sc
+from arrow_producers import CapsuleOnly
 from salescomp import _core
 from salescomp.tables import Table, arrow_source, table_specs
 
@@ -20,16 +21,6 @@ PEOPLE = {
     "start_date": ["2026-01-01", "2026-02-01", "2025-06-30"],
     "pay_currency": ["USD", "EUR", "USD"],
 }
-
-
-class CapsuleOnly:
-    """Exposes nothing but the PyCapsule stream protocol (like nanoarrow)."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self._table = table
-
-    def __arrow_c_stream__(self, requested_schema=None):
-        return self._table.__arrow_c_stream__(requested_schema)
 
 
 def producers(columns: dict) -> dict:

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 import salescomp.attribution as sa
+from arrow_producers import producers as arrow_producers
 
 # Ids in byte order: "0015g00000AbCdEAAZ" < "10" < "9" < "zoë/ü" (digits sort before letters;
 # "10" < "9" as text, never as numbers).
@@ -121,20 +122,7 @@ def test_every_producer_gives_the_same_bytes():
     touches, outcomes = _journeys(TEXT_IDS)
     base = _credits(touches, outcomes, "markov")
 
-    class CapsuleOnly:  # exposes nothing but the Arrow PyCapsule stream protocol
-        def __init__(self, t):
-            self._t = t
-
-        def __arrow_c_stream__(self, requested_schema=None):
-            return self._t.__arrow_c_stream__(requested_schema)
-
-    producers = [CapsuleOnly, lambda t: t.to_pandas(), lambda t: t.to_pydict()]
-    try:
-        import polars as pl
-
-        producers.append(pl.from_arrow)
-    except ImportError:
-        pass
+    producers = [*arrow_producers().values(), lambda t: t.to_pydict()]
     for make in producers:
         again = _credits(make(touches), make(outcomes), "markov")
         assert again.channels.equals(base.channels), make

@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 import salescomp.attribution as sa
+from arrow_producers import CapsuleOnly
 from salescomp._errors import InputTypeError, ValidationError
 
 PATHS = [["search", "email", "direct"], ["email"], ["direct", "search"], ["social", "email"]]
@@ -111,16 +112,6 @@ def test_a_sliced_list_array_uses_its_own_offsets():
     full = pa.array([["x", "y"]] + PATHS)
     table = _with_path(full.slice(1))
     assert _credits(sa.Paths.from_path_lists(table, currency="USD")) == _credits(_text_reference())
-
-
-class CapsuleOnly:
-    """Only the Arrow PyCapsule protocol: no pyarrow, pandas or polars type."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self._table = table
-
-    def __arrow_c_stream__(self, requested_schema=None):
-        return self._table.__arrow_c_stream__(requested_schema)
 
 
 def test_every_producer_gives_the_same_credits():

@@ -3,38 +3,14 @@ a PyCapsule-only object) and gives the same bytes as from pyarrow tables."""
 
 import copy
 
-import pyarrow as pa
 import pytest
+from arrow_producers import producers
 from salescomp import demo
 from salescomp.close import COMPANY_TABLES, close_quarter
 
 
-class CapsuleOnly:
-    """Exposes nothing but the Arrow PyCapsule stream protocol (like nanoarrow)."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self._table = table
-
-    def __arrow_c_stream__(self, requested_schema=None):
-        return self._table.__arrow_c_stream__(requested_schema)
-
-
 def _producers():
-    out = {"pandas": lambda t: t.to_pandas(), "capsule": CapsuleOnly}
-    try:
-        import polars as pl
-
-        out["polars"] = pl.from_arrow
-    except ImportError:
-        pass
-    try:
-        import duckdb
-
-        con = duckdb.connect()
-        out["duckdb"] = con.from_arrow
-    except ImportError:
-        pass
-    return out
+    return {k: v for k, v in producers().items() if k != "pyarrow"}
 
 
 @pytest.fixture(scope="module")

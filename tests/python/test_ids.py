@@ -14,6 +14,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 import salescomp as sc
+from arrow_producers import CapsuleOnly
 from salescomp.engine import run_period
 from salescomp.plan import Plan
 
@@ -156,13 +157,6 @@ def test_the_tie_cent_follows_the_ids_not_the_roster_rows() -> None:
 
 def _sources(columns: dict) -> dict:
     table = pa.table(columns)
-
-    class CapsuleOnly:  # nothing but the Arrow PyCapsule stream protocol
-        def __init__(self, t: pa.Table) -> None:
-            self._t = t
-
-        def __arrow_c_stream__(self, requested_schema=None):
-            return self._t.__arrow_c_stream__(requested_schema)
 
     con = duckdb.connect()
     return {
