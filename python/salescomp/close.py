@@ -266,12 +266,18 @@ class YearInputs:
     org: Any
     person_ids: list[str]
     plans: dict[str, Any]
-    plan_rows: list[tuple[Any, Any, Any, Any]]  # (person_id, plan_id, from, to) of the plan assignments
+    plan_table: Any  # the plan rows of the assignments: person_id, plan, from, to (input order)
     deals: Any  # salescomp.Deals: deal rows in id order
     credits: Any
     credit_table: Any
     quotas: Any
     quota_table: Any
+
+    @property
+    def plan_rows(self) -> list[tuple[Any, Any, Any, Any]]:
+        """(person_id, plan_id, from, to) of every plan assignment, in input order."""
+        t = self.plan_table
+        return list(zip(*(t.column(c).to_pylist() for c in ("person_id", "plan", "from", "to"))))
 
     @property
     def index(self) -> dict[str, int]:
@@ -338,6 +344,24 @@ def _run_deal_columns(table: Any, deals: Any) -> Any:
     return pa.table(run_deals)
 
 
+def _plan_table(assignments: Any, plans: dict[str, Any]) -> Any:
+    """The plan rows of the organisation's assignments (person_id, plan, from, to) in input
+    order, column by column; a plan id that no plan document defines is an error."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = assignments.filter(pc.equal(assignments.column("field").cast(pa.string()), "plan"))
+    to = a.column("to") if "to" in a.column_names else pa.nulls(a.num_rows, a.schema.field("from").type)
+    t = pa.table({"person_id": a.column("person_id").cast(pa.string()), "plan": a.column("value").cast(pa.string()),
+                  "from": a.column("from"), "to": to})
+    unknown = t.filter(pc.invert(pc.is_in(t.column("plan"), pa.array(list(plans), pa.string()))))
+    if unknown.num_rows:
+        raise ValidationError("plan assignments name plans that are not defined: " + "; ".join(
+            f"{p} -> {v!r}" for p, v in zip(unknown.column("person_id").to_pylist(), unknown.column("plan").to_pylist()))
+            + f" (defined: {', '.join(sorted(plans))})")
+    return t
+
+
 def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 1,
                 step: Callable[[str], None] | None = None) -> YearInputs:
     """Organisation, plans, crediting and effective quotas of the company's fiscal year
@@ -359,14 +383,7 @@ def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 
             plans[d["id"]] = Plan.from_dict(d)
         except ValidationError as e:
             raise ValidationError(f"plans[{i}] ({d.get('id', '?')}): {e}") from None
-    asg = company.assignments.to_pydict()
-    plan_rows = [(p, v, f, (asg.get("to") or [None] * len(asg["person_id"]))[k])
-                 for k, (p, fld, v, f) in enumerate(zip(asg["person_id"], asg["field"], asg["value"], asg["from"]))
-                 if fld == "plan"]
-    unknown = [(k, p, v) for k, (p, v, _f, _t) in enumerate(plan_rows) if v not in plans]
-    if unknown:
-        raise ValidationError("plan assignments name plans that are not defined: " + "; ".join(
-            f"{p} -> {v!r}" for _k, p, v in unknown) + f" (defined: {', '.join(sorted(plans))})")
+    plan_table = _plan_table(company.assignments, plans)
     step("deals")
     deals = Deals(org, company.deals)
     step("crediting")
@@ -376,7 +393,7 @@ def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 
     quotas = effective_quotas(org, company.quotas, calendar=calendar, measures=credits, ramps=company.ramps,
                               ramp_assignments=company.ramp_assignments)
     return YearInputs(company=company, fiscal_year=fy, calendar=calendar, fx=fx, org=org,
-                      person_ids=org.person_ids, plans=plans, plan_rows=plan_rows, deals=deals, credits=credits,
+                      person_ids=org.person_ids, plans=plans, plan_table=plan_table, deals=deals, credits=credits,
                       credit_table=credits.to_arrow(), quotas=quotas, quota_table=quotas.to_arrow())
 
 
@@ -482,19 +499,20 @@ def _close_quarter(
 def _plans_in_force(inputs: YearInputs, pay_currency: dict[str, str], day: dt.date) -> dict[str, str]:
     """person id -> the plan id in force on ``day`` (the quarter's last day); a plan paying
     in another currency than the person's pay currency is an error."""
-    plans_of: dict[str, str] = {}
-    for p, v, f, t in inputs.plan_rows:
-        if _as_date(f) <= day and (t is None or _as_date(t) >= day):
-            plans_of[p] = v
+    import pyarrow as pa
+
+    from .tables import MISSING_DAY, days
+
+    t, on = inputs.plan_table, (day - _EPOCH).days
+    starts, ends = days(t.column("from"), "from"), days(t.column("to"), "to")
+    in_force = pa.array((starts <= on) & ((ends == MISSING_DAY) | (ends >= on)))
+    # The last plan row in force wins (rows in input order), as the organisation reads them.
+    plans_of = dict(zip(t.column("person_id").filter(in_force).to_pylist(), t.column("plan").filter(in_force).to_pylist()))
     for p, plan_id in plans_of.items():
         if inputs.plans[plan_id].currency.code != pay_currency[p]:
             raise ValidationError(f"{p} is paid in {pay_currency[p]} but plan {plan_id} pays in "
                                   f"{inputs.plans[plan_id].currency.code}")
     return plans_of
-
-
-def _as_date(v: Any) -> dt.date:
-    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
 
 
 def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date) -> tuple[Any, dict[str, Any]]:
