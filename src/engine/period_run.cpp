@@ -117,7 +117,8 @@ bool deferred_timing(const Plan& plan) {
 class PersonRun {
  public:
   PersonRun(const RunInput& in, const RunIndex& index, const PlanSegment& segment, int32_t person,
-            std::span<const CreditRow> rows, PersonState& state, PersonOutput& out, bool explain)
+            std::span<const CreditRow> rows, PersonState& state, std::map<int64_t, Money>& earned_now,
+            PersonOutput& out, bool explain)
       : in_(in),
         index_(index),
         quotas_(RunIndex::of(index.quotas, person)),
@@ -128,6 +129,7 @@ class PersonRun {
         rows_(rows),
         zero_(Money::zero(segment.plan->currency)),
         state_(state),
+        earned_now_(earned_now),
         out_(out),
         explain_(explain),
         deferred_(deferred_timing(*segment.plan)) {
@@ -179,7 +181,7 @@ class PersonRun {
         std::vector<SpifCredit> credits;
         credits.reserve(rows_.size());
         for (const CreditRow& r : rows_)
-          if (r.date >= period_start() && r.date <= seg_.end && counts(r))
+          if (r.date >= period_start() && r.date <= span_end() && counts(r))
             credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product,
                                          Money::from_minor(r.amount, plan_.currency), deal_name(r.deal)});
         auto lines = calculate_spif(*s, id, credits, line_rounding(), explain_);
@@ -662,13 +664,15 @@ class PersonRun {
   std::span<const CreditRow> rows_;
   Money zero_;
   PersonState& state_;
+  // Deferred timing: earned on each deal in this person's period, over all
+  // its segments (the last segment's timing nets every segment's lines).
+  std::map<int64_t, Money>& earned_now_;
   PersonOutput& out_;
   bool explain_;
   bool deferred_;
   bool reverse_cancelled_ = false;
   const ClawbackComponent* clawback_ = nullptr;
   bool track_deals_ = false;
-  std::map<int64_t, Money> earned_now_;  // deferred timing: earned on each deal this period
   std::vector<Pending> pending_;
 };
 
@@ -856,13 +860,14 @@ void run_person(const RunInput& in, const RunIndex& index, const std::vector<Pla
                 const PersonState* prior, int32_t person, std::span<const uint32_t> indexes,
                 const CreditRow* extra, bool explain, std::vector<CreditRow>& scratch, PersonOutput& out) {
   out.state = prior ? *prior : PersonState{};
+  std::map<int64_t, Money> earned_now;  // one per person-period, shared by its segments
   for (const PlanSegment& seg : segments) {
     fill_rows(in, indexes, *seg.plan, scratch);
     if (extra) {
       scratch.push_back(*extra);
       std::sort(scratch.begin(), scratch.end(), row_before);
     }
-    PersonRun(in, index, seg, person, scratch, out.state, out, explain).run();
+    PersonRun(in, index, seg, person, scratch, out.state, earned_now, out, explain).run();
   }
   if (segments.size() > 1 && !(segments.front().plan->currency == segments.back().plan->currency))
     throw ValidationError("SC-RUN-CURRENCY", Issue{int64_t(person), "plan", out.statement.plan,

@@ -15,7 +15,8 @@ every line, in the plan and in the pay currency. People are run in batches of
 A mismatch prints the smallest failing case found (components, credits,
 modifiers and the per_statement scope removed one at a time while it still
 fails). The mutation checks make sure each of 33 wrong oracles is caught; the
-engine bugs the oracle found are pinned at the end (ENGINE_BUGS, strict xfail).
+engine bugs the oracle found are pinned at the end as regression cases (ENGINE_BUGS,
+fixed in src/engine/period_run.cpp; the random cases cover these combinations too).
 """
 
 from __future__ import annotations
@@ -910,16 +911,15 @@ def test_oracle_and_salescomp_reproduce_the_documented_examples(name):
 
 # ----------------------------------------------------------------------------- engine bugs the oracle found
 
-# Both need a C++ fix in src/engine/period_run.cpp (not this helper's to make); the random
-# cases leave these combinations out (plan_cases._change) so the differential run stays exact.
+# Both fixed in src/engine/period_run.cpp (docs/plan-reference.md, "Plan changes within a
+# period"); the random cases include these combinations (plan_cases._change).
 _HOLD = {"holdback": {"share": "0.5", "release_after_days": 90}}
 _TIMED = _case([_flat("c0", rate="0.1")], [("2026-01-10", "1000", 12)])
 _TIMED["plan"]["payout_timing"] = _HOLD
 ENGINE_BUGS = {
     # prorated_targets: each segment's plan computes the WHOLE period, so plan a's SPIF pays
-    # 10% x 1,000.00 on the Mar 1 credit = 100.00, x 45/90 = 50.00. The engine's SPIF only
-    # sees credits up to the segment's end (Feb 14): no line (the SPIF loop filters on
-    # seg_.end instead of the span end).
+    # 10% x 1,000.00 on the Mar 1 credit = 100.00, x 45/90 = 50.00. (The engine's SPIF once
+    # saw only credits up to the segment's end, Feb 14: no line; it now reads the span end.)
     "prorated_targets SPIF sees only its segment's credits": (
         _changed(
             _case(
@@ -943,9 +943,9 @@ ENGINE_BUGS = {
     # A 50% holdback for 90 days, the same plan before and after Feb 15 (credits_by_date).
     # Jan 10: 1,000.00 at 10% = 100.00 earned on deal 0 in the first segment; payable by
     # Mar 31: 50.00, so payout_timing = 50 - 0 - 100 = -50.00 and Q1 pays 50.00; Q2 releases
-    # 50.00. The engine forgets the first segment's earnings when the last segment runs the
-    # timing (earned_now_ is per segment): +50.00 in Q1, so 150.00 in Q1 and 200.00 in all
-    # on 100.00 earned.
+    # 50.00. (The engine once forgot the first segment's earnings when the last segment ran
+    # the timing, earned_now_ being per segment: +50.00 in Q1, so 150.00 in Q1 and 200.00 in
+    # all on 100.00 earned; it is now one map per person-period.)
     "deferred payout timing in a split period": (
         _changed(
             _TIMED, [_flat("c0", rate="0.1")], "2026-02-15", "credits_by_date", payout_timing=_HOLD
@@ -961,7 +961,6 @@ def test_oracle_on_the_engine_bug_reproducers(name):
     assert oracle.simulate(case) == want
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug (C++ period_run.cpp), see ENGINE_BUGS")
 @pytest.mark.parametrize("name", ENGINE_BUGS)
 def test_salescomp_on_the_engine_bug_reproducers(name):
     case, want = ENGINE_BUGS[name]

@@ -513,30 +513,23 @@ def _fx(rng: random.Random, p: dict, change: dict | None) -> dict:
     return out
 
 
-def _deferred(p: dict) -> bool:
-    timing = p.get("payout_timing", {})
-    return timing.get("basis", "booking") != "booking" or "holdback" in timing
-
-
 def _change(rng: random.Random, calendar: str, first: dict) -> dict:
     """A second plan (same currency) in force from a date: a split period or a clean switch.
 
-    Two engine bugs are kept out of the random cases (each has an xfail reproducer in
-    test_oracle_plans.py): deferred payout timing in a split period, and a SPIF of the
-    first plan under prorated_targets."""
+    Every combination is drawn, deferred payout timing in a split period and a SPIF of the
+    first plan under prorated_targets included (the two engine bugs the oracle found, fixed;
+    reproducers in test_oracle_plans.py, ENGINE_BUGS)."""
     periods = CALENDARS[calendar]
     second = plan(rng, calendar, first["currency"])
     # its MBO achievements would need entering too: the second plan has none
     second["components"] = [c for c in second["components"] if c["type"] != "mbo"]
     if not second["components"]:
         second["components"] = [{"id": "c0", "type": "flat_rate", "measure": "m0", "rate": "0.05"}]
-    if rng.random() < 0.3 or _deferred(first) or _deferred(second):
+    if rng.random() < 0.3:
         switch = rng.choice(periods[1:])[0]  # on a period start: no split period
     else:
         switch = _day(rng, periods[0][0] + dt.timedelta(days=1), periods[-1][1])
     split = rng.choice(["credits_by_date", "prorated_targets"])
-    if any(c["type"] == "spif" for c in first["components"]):
-        split = "credits_by_date"
     return {"plan": second, "from": switch.isoformat(), "split": split}
 
 
