@@ -14,8 +14,10 @@
 #include <salescomp/engine/measure_calculators.hpp>
 #include <salescomp/engine/payout_timing_calculator.hpp>
 #include <salescomp/engine/period_run.hpp>
+#include <salescomp/engine/run_tables.hpp>
 #include <salescomp/plan/plan.hpp>
 
+#include "arrow_interop.hpp"
 #include "convert.hpp"
 #include "table_holders.hpp"
 
@@ -325,6 +327,34 @@ RunState state_from_travel_rows(const py::list& rows) {
   return state;
 }
 
+// The run's Arrow sources: each of assignments, quotas and deals given as a
+// table (any __arrow_c_stream__ / __arrow_c_array__ producer), imported here
+// with the GIL held and read later without it.
+struct RunTableSources {
+  std::optional<arrow::ImportedTable> assignments, quotas, deals;
+  bool any() const { return assignments || quotas || deals; }
+};
+bool is_arrow_source(const py::object& v) {
+  return !v.is_none() && !py::isinstance<py::list>(v) && !py::isinstance<py::dict>(v) &&
+         (py::hasattr(v, "__arrow_c_stream__") || py::hasattr(v, "__arrow_c_array__"));
+}
+RunTableSources run_table_sources(const py::object& assignments, const py::object& quotas,
+                                  const py::object& deals) {
+  RunTableSources s;
+  if (is_arrow_source(assignments)) s.assignments = import_arrow(assignments, "assignments");
+  if (is_arrow_source(quotas)) s.quotas = import_arrow(quotas, "quotas");
+  if (is_arrow_source(deals)) s.deals = import_arrow(deals, "deals");
+  if (s.quotas && !s.assignments)
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "quotas", "table",
+                                                "a quotas table needs the assignments as a table too"});
+  return s;
+}
+void read_run_tables(const RunTableSources& s, const RunPeople& people, RunInput& in, DealTable& deals) {
+  if (s.assignments) in.assignments = read_plan_assignments(*s.assignments, in.plans, people);
+  if (s.quotas) in.quotas = read_effective_quotas(*s.quotas, in.period, in.plans, in.assignments, people);
+  if (s.deals) deals = read_run_deals(*s.deals);
+}
+
 }  // namespace
 
 static void bind_run(py::module_& m) {
@@ -476,19 +506,32 @@ static void bind_run(py::module_& m) {
 
   m.def(
       "_run_period",
-      [](std::vector<Plan> plans, py::list assignments, py::object credits, py::object deals, py::list quotas,
-         py::list mbo, py::tuple period, const RunState& prior, int threads, bool explanations,
-         py::object what_if_credit, py::object fx, const std::string& fx_date, py::list pay_currencies,
-         py::object collections, const std::string& plan_change) -> py::object {
+      [](std::vector<Plan> plans, py::object assignments, py::object credits, py::object deals,
+         py::object quotas, py::list mbo, py::tuple period, const RunState& prior, int threads,
+         bool explanations, py::object what_if_credit, py::object fx, const std::string& fx_date,
+         py::list pay_currencies, py::object collections, const std::string& plan_change,
+         py::object person_ids) -> py::object {
         auto ctx = std::make_shared<RunContext>();
         RunInput& in = ctx->input;
         in.plans = std::move(plans);
-        for (py::handle a : assignments) {
-          py::tuple t = py::reinterpret_borrow<py::tuple>(a);
-          in.assignments.push_back(
-              PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
-                             t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+        in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
+                              to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
+        // Assignments, quotas and deals: rows of Python tuples (engine._run_args), or
+        // Arrow tables read column by column in C++ (engine/run_tables.hpp).
+        const RunTableSources sources = run_table_sources(assignments, quotas, deals);
+        if (sources.any()) {
+          const RunPeople people =
+              person_ids.is_none() ? RunPeople() : RunPeople(person_ids.cast<std::vector<std::string>>());
+          py::gil_scoped_release release;
+          read_run_tables(sources, people, in, ctx->deals);
         }
+        if (!sources.assignments)
+          for (py::handle a : assignments) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(a);
+            in.assignments.push_back(
+                PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                               t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+          }
         if (py::isinstance<CreditsHolder>(credits)) {
           ctx->credits_holder = credits.cast<std::shared_ptr<CreditsHolder>>();
           in.credits = &ctx->credits_holder->table;
@@ -497,25 +540,26 @@ static void bind_run(py::module_& m) {
           ctx->credits = credits_from(credits.cast<py::dict>());
           in.credits = &ctx->credits;
         }
-        if (py::isinstance<DealsHolder>(deals)) {
+        if (sources.deals) {
+          in.deals = &ctx->deals;
+        } else if (py::isinstance<DealsHolder>(deals)) {
           in.deals = &deals.cast<std::shared_ptr<DealsHolder>>()->table;
         } else if (!deals.is_none()) {
           ctx->deals = deals_from(deals.cast<py::dict>());
           in.deals = &ctx->deals;
         }
-        for (py::handle q : quotas) {
-          py::tuple t = py::reinterpret_borrow<py::tuple>(q);
-          const Currency c = to_currency(t[4]);
-          in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
-                                         to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
-        }
+        if (!sources.quotas)
+          for (py::handle q : quotas) {
+            py::tuple t = py::reinterpret_borrow<py::tuple>(q);
+            const Currency c = to_currency(t[4]);
+            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                           to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
+          }
         for (py::handle e : mbo) {
           py::tuple t = py::reinterpret_borrow<py::tuple>(e);
           in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
                                     to_rate(t[3], std::nullopt, "achievement")});
         }
-        in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
-                              to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
         if (!fx.is_none()) {
           ctx->fx = fx.cast<FxTable>();
           in.fx = &*ctx->fx;
@@ -579,7 +623,7 @@ static void bind_run(py::module_& m) {
       py::arg("plans"), py::arg("assignments"), py::arg("credits"), py::arg("deals"), py::arg("quotas"),
       py::arg("mbo"), py::arg("period"), py::arg("prior"), py::arg("threads"), py::arg("explanations"),
       py::arg("what_if"), py::arg("fx"), py::arg("fx_date"), py::arg("pay_currencies"),
-      py::arg("collections"), py::arg("plan_change"));
+      py::arg("collections"), py::arg("plan_change"), py::arg("person_ids") = py::none());
 
   m.def("_restatement_adjustments",
         [](const RunHandle& closed, const RunHandle& recomputed, py::object open_start) {

@@ -20,12 +20,14 @@ import contextlib
 import datetime as _dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._core import CreditKind, Explanation  # type: ignore[attr-defined]
-from ._html import run_result_html
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from ._run_result import RunResult, Statement
 
 __all__ = [
     "Explanation",
@@ -250,11 +252,11 @@ def _person_codes(col: Any, ids: Mapping[str, int] | None) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    from . import _tables
+    from . import tables
 
     if pa.types.is_integer(col.type) or ids is None:
-        return _tables.integers(col, "person", dtype="int32", low=0, what="credits")
-    index, names = _coded(_tables.id_text(col, "person", "credits"))
+        return tables.integers(col, "person", dtype="int32", low=0, what="credits")
+    index, names = _coded(tables.id_text(col, "person", "credits"))
     unknown = sorted(n for n in names if n not in ids)
     if unknown:
         from ._errors import ValidationError
@@ -265,13 +267,13 @@ def _person_codes(col: Any, ids: Mapping[str, int] | None) -> Any:
 
 def _credit_columns(credits: Any, person_ids: Mapping[str, int] | None = None) -> Any:
     """The credits as the run's numpy columns, or crediting's table as it is."""
-    from . import _tables
+    from . import tables
 
     core = getattr(credits, "_core", None)
     if core is not None and type(core).__name__ == "_Credits":
         return core
     c = _table_columns(credits, "credits")
-    _tables.check_columns(c, _RUN_CREDIT_COLUMNS, "credits")
+    tables.check_columns(c, _RUN_CREDIT_COLUMNS, "credits")
     missing = [n for n in ("person", "date", "amount", "currency") if n not in c]
     if "deal" not in c and "deal_row" not in c:
         missing.append("deal")
@@ -282,8 +284,8 @@ def _credit_columns(credits: Any, person_ids: Mapping[str, int] | None = None) -
     currency = _coded(c["currency"])
     out = {
         "person": _person_codes(c["person"], person_ids),
-        "deal": _tables.integers(c.get("deal", c.get("deal_row")), "deal", low=0, what="credits"),
-        "date": _tables.days(c["date"], "date"),
+        "deal": tables.integers(c.get("deal", c.get("deal_row")), "deal", low=0, what="credits"),
+        "date": tables.days(c["date"], "date"),
         "amount": _money_minor(c["amount"], currency, "amount"),
         "currency": currency,
     }
@@ -293,7 +295,7 @@ def _credit_columns(credits: Any, person_ids: Mapping[str, int] | None = None) -
         out["deal_type"] = _coded(c["deal_type"])
     for name, dtype in (("rule", "int32"), ("depth", "int16")):
         if name in c:
-            out[name] = _tables.integers(c[name], name, dtype=dtype, what="credits")
+            out[name] = tables.integers(c[name], name, dtype=dtype, what="credits")
     return out
 
 
@@ -301,7 +303,7 @@ def _deal_columns(deals: Any) -> Any:
     """The deals as the run's numpy columns (row = the credits' ``deal``)."""
     import pyarrow as pa
 
-    from . import _tables
+    from . import tables
 
     if deals is None:
         return None
@@ -309,14 +311,14 @@ def _deal_columns(deals: Any) -> Any:
     if core is not None and type(core).__name__ == "_Deals":
         return core
     c = _table_columns(deals, "deals")
-    _tables.check_columns(c, _RUN_DEAL_COLUMNS, "deals")
-    out: dict[str, Any] = {"close_date": _tables.days(c["close_date"], "close_date")}
+    tables.check_columns(c, _RUN_DEAL_COLUMNS, "deals")
+    out: dict[str, Any] = {"close_date": tables.days(c["close_date"], "close_date")}
     for name in ("deal_id", "id"):  # the user's ids name the deals in explanations
         if name in c:
-            out["id_text"] = pa.table({"id": _tables.id_text(c[name], name, "deals")})
+            out["id_text"] = pa.table({"id": tables.id_text(c[name], name, "deals")})
     for name in ("cancellation_date", "invoice_date", "collection_date"):
         if name in c:
-            out[name] = _tables.days(c[name], name)
+            out[name] = tables.days(c[name], name)
     if "amount" in c:
         currency = _coded(c["currency"]) if "currency" in c else None
         if currency is None:
@@ -327,7 +329,7 @@ def _deal_columns(deals: Any) -> Any:
         out["currency"] = currency
     for name, high in (("term_months", 1200), ("product", None)):
         if name in c:
-            out[name] = _tables.integers(c[name], name, dtype="int32", low=0 if high else None, high=high,
+            out[name] = tables.integers(c[name], name, dtype="int32", low=0 if high else None, high=high,
                                          what="deals")
     return out
 
@@ -341,12 +343,12 @@ _RUN_DEAL_COLUMNS = ("deal_id", "id", "close_date", "cancellation_date", "invoic
 
 def _collection_columns(collections: Any, deals: Any) -> Any:
     """Cash received per deal (``deal``, ``date``, ``amount`` in the deal currency)."""
-    from . import _tables, tables
+    from . import tables
 
     if collections is None:
         return None
     c = _table_columns(collections, "collections")
-    _tables.check_columns(c, ("deal", "date", "amount", "currency"), "collections")
+    tables.check_columns(c, ("deal", "date", "amount", "currency"), "collections")
     # Amounts are in the deal currency: given per row, or the deals' currency column, else USD.
     if "currency" in c:
         amount = _money_minor(c["amount"], _coded(c["currency"]), "amount")
@@ -361,211 +363,8 @@ def _collection_columns(collections: Any, deals: Any) -> Any:
 
             raise ValidationError("[SC-RUN-INPUT] collections: give a currency column (the deals have several)")
         amount = tables.to_minor_units(c["amount"], codes[0], name="amount")
-    return {"deal": _tables.integers(c["deal"], "deal", low=0, what="collections"), "date": _tables.days(c["date"], "date"),
+    return {"deal": tables.integers(c["deal"], "deal", low=0, what="collections"), "date": tables.days(c["date"], "date"),
             "amount": amount}
-
-
-class Statement:
-    """One person's statement: lines, subtotals by component, draw balances and the total
-    (the exact sum of the lines), in the plan currency and in the pay currency.
-    Renders as a table in Jupyter."""
-
-    def __init__(self, result: RunResult, data: dict) -> None:
-        self._result = result
-        self._line_indexes: list[int] = list(data["lines"])
-        self.person: int = data["person"]
-        #: The user's id of the person (``run_period(person_ids=...)``), else None.
-        self.person_id: str | None = result._person_id(self.person)
-        self.plan: str = data["plan"]
-        self.currency: str = data["currency"]
-        self.subtotals: list[tuple[str, Decimal]] = [tuple(s) for s in data["subtotals"]]
-        self.recoverable_balance: Decimal = data["recoverable_balance"]
-        self.guarantee_balance: Decimal = data["guarantee_balance"]
-        self.total: Decimal = data["total"]
-        self.pay_total: Decimal = data["pay_total"]
-        self.pay_currency: str = data["pay_currency"]
-
-    @property
-    def lines(self) -> list[dict]:
-        """The statement's payout lines (dicts, amounts as ``Decimal``)."""
-        all_lines = self._result.lines
-        return [all_lines[i] for i in self._line_indexes]
-
-    def to_pandas(self):
-        """The statement's lines as a DataFrame (exact ``Decimal`` amounts)."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            self.lines,
-            columns=["component", "deal", "amount", "currency", "pay_amount", "pay_currency", "explanation"],
-        )
-
-    def explain(self, line: int) -> Explanation:
-        """The explanation of the statement's `line`-th line."""
-        return self._result.explain(self._line_indexes[line])
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><td>{html.escape(line['component'])}</td>"
-            f"<td>{'' if line['deal'] is None else line['deal']}</td>"
-            f"<td style='text-align:right'>{line['amount']}</td></tr>"
-            for line in self.lines
-        )
-        subtotals = "".join(
-            f"<tr><td colspan=2><i>{html.escape(c)}</i></td><td style='text-align:right'><i>{a}</i></td></tr>"
-            for c, a in self.subtotals
-        )
-        paid_in = (
-            ""
-            if self.pay_currency == self.currency
-            else f"<tr><th colspan=2>paid in {self.pay_currency}</th>"
-            f"<th style='text-align:right'>{self.pay_total}</th></tr>"
-        )
-        return (
-            f"<table><caption>{html.escape(self.who)}, plan {html.escape(self.plan)} ({self.currency})</caption>"
-            f"<tr><th>component</th><th>deal</th><th>amount</th></tr>{rows}{subtotals}"
-            f"<tr><td colspan=2>recoverable / guarantee balance</td><td style='text-align:right'>"
-            f"{self.recoverable_balance} / {self.guarantee_balance}</td></tr>"
-            f"<tr><th colspan=2>total</th><th style='text-align:right'>{self.total}</th></tr>{paid_in}</table>"
-        )
-
-    @property
-    def who(self) -> str:
-        """The person as the user names them (their id), or ``person N`` (run index) without ids."""
-        return self.person_id if self.person_id is not None else f"person {self.person}"
-
-    def __repr__(self) -> str:
-        person = repr(self.person_id) if self.person_id is not None else self.person
-        return f"Statement(person={person}, plan={self.plan!r}, total={self.total} {self.currency})"
-
-
-class RunResult:
-    """Payout lines, explanations, statements and the state for the next period.
-
-    ``to_arrow()`` / ``to_pandas()`` give the lines as columns (exact ``decimal128``
-    amounts) without building a Python object per line; ``lines`` is the same as a
-    list of dicts, built on first use."""
-
-    _repr_html_ = run_result_html
-
-    def __init__(self, core: Any, person_ids: Sequence[str] | None = None) -> None:
-        self._core = core
-        self._lines: list[dict] | None = None
-        #: The user's person ids by run index (``run_period(person_ids=...)``), else None.
-        self.person_ids: list[str] | None = None if person_ids is None else list(person_ids)
-        # Per-person Python objects are built on first use, never during a run: at 100k
-        # people they cost more than the run itself (benchmarks/bench_tiered_payouts.py).
-        self._statements: list[Statement] | None = None
-        self._by_person: dict[int, Statement] | None = None
-
-    @property
-    def statements(self) -> list[Statement]:
-        """One :class:`Statement` per person run (built on first use)."""
-        if self._statements is None:
-            self._statements = [Statement(self, s) for s in self._core.statements]
-        return self._statements
-
-    def _person_id(self, person: int) -> str | None:
-        ids = self.person_ids
-        return ids[person] if ids is not None and 0 <= person < len(ids) else None
-
-    def __len__(self) -> int:
-        return len(self._core)
-
-    @property
-    def lines(self) -> list[dict]:
-        """Every payout line as a dict (``amount`` and ``pay_amount`` as ``Decimal``;
-        ``explanation`` is None when the run was made with ``explanations=False``)."""
-        if self._lines is None:
-            self._lines = list(self._core.lines)
-        return self._lines
-
-    def explain(self, line: int | Mapping[str, Any]) -> Explanation:
-        """The explanation of a line (its index or the line itself). Runs made with
-        ``explanations=False`` recompute the line's person on demand."""
-        if isinstance(line, Mapping):
-            index = line["explanation"]
-            if index is None:
-                index = self.lines.index(line)
-                return self._core.explain_line(index)
-            return self._core.explanation(index)
-        entry = self.lines[line]
-        if entry["explanation"] is None:
-            return self._core.explain_line(line)
-        return self._core.explanation(entry["explanation"])
-
-    def statement(self, person: int | str) -> Statement:
-        """The statement of `person`: the run index, or the user's id when the run was given
-        ``person_ids`` (KeyError when the person was not run)."""
-        if isinstance(person, str):
-            if self.person_ids is None or person not in self.person_ids:
-                raise KeyError(person)
-            person = self.person_ids.index(person)
-        if self._by_person is None:
-            self._by_person = {s.person: s for s in self.statements}
-        return self._by_person[person]
-
-    def to_pandas(self):
-        """The payout lines as a DataFrame; amounts are exact ``Decimal`` objects."""
-        return self.to_arrow().to_pandas()
-
-    def to_arrow(self):
-        """The payout lines as a pyarrow Table with exact ``decimal128`` ``amount`` and
-        ``pay_amount`` columns (scale = the largest exponent among their currencies, 2 when
-        there are no lines)."""
-        import numpy as np
-        import pyarrow as pa
-
-        c = self._core.columns()
-
-        def decimals(minor: Any, currency: tuple) -> Any:
-            # One scale for the column: amounts of currencies with fewer decimals are
-            # multiplied up exactly (USD 12.34 is 1234 at scale 2, 12340 at scale 3).
-            index, _codes, exponents = currency
-            scale = max(exponents, default=2)
-            shift = np.array([10 ** (scale - e) for e in exponents] or [1], dtype=np.int64)
-            factor = shift[index] if len(minor) else np.ones(0, dtype=np.int64)
-            if np.any(np.abs(minor) > np.iinfo(np.int64).max // factor):
-                raise OverflowError("[SC-OVERFLOW] an amount does not fit at the column's scale")
-            return _decimal_column(minor * factor, scale)
-
-        def names(coded: tuple) -> Any:
-            index, values = coded[0], coded[1]
-            return pa.DictionaryArray.from_arrays(pa.array(index, pa.int32()), pa.array(values, pa.string()))
-
-        deal = pa.array(c["deal"], pa.int64(), mask=c["deal"] < 0)
-        person_id = {}
-        if self.person_ids is not None:  # the user's ids next to the run indexes
-            person_id["person_id"] = pa.array(self.person_ids, pa.string()).take(pa.array(c["person"], pa.int32()))
-        return pa.table(
-            {
-                **person_id,
-                "person": pa.array(c["person"], pa.int32()),
-                "period_start": pa.array(c["period_start"], pa.int32()).cast(pa.date32()),
-                "component": names(c["component"]).cast(pa.string()),
-                "deal": deal,
-                "amount": decimals(c["amount"], c["currency"]),
-                "currency": names(c["currency"]).cast(pa.string()),
-                "pay_amount": decimals(c["pay_amount"], c["pay_currency"]),
-                "pay_currency": names(c["pay_currency"]).cast(pa.string()),
-                "explanation": pa.array(c["explanation"], pa.int64(), mask=c["explanation"] < 0),
-                "adjustment": pa.array(c["adjustment"], pa.bool_()),
-            }
-        )
-
-    @property
-    def next_state(self) -> Any:
-        """The state the next period's run starts from (pass it as ``state=``)."""
-        return self._core.next_state
-
-
-def _decimal_column(minor: Any, scale: int) -> Any:
-    """decimal128(38, scale) from int64 values in units of 10^-scale, exactly."""
-    from . import tables
-
-    return tables.minor_to_arrow(minor, scale)
 
 
 def _person_index(person_ids: Sequence[str] | None) -> Any:
@@ -657,10 +456,62 @@ def _as_date(x: Any) -> _dt.date:
     return x if isinstance(x, _dt.date) else _dt.date.fromisoformat(str(x))
 
 
-def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids=None):
+#: Older column names of the run's tables, read as the declared ones (docs/tables.md).
+_ASSIGNMENT_ALIASES = {"person": "person_id", "plan": "plan_id"}
+_QUOTA_ALIASES = {"amount": "quota"}
+_DEAL_ALIASES = {"id": "deal_id"}
+
+
+def _arrow_source(table: Any, aliases: Mapping[str, str], what: str) -> Any:
+    """``table`` as a pyarrow table for the C++ readers (engine/run_tables.hpp), its older column
+    names renamed to the declared ones; the columns themselves are not touched."""
+    from . import tables
+
+    if hasattr(table, "to_arrow") and not hasattr(table, "columns") and not hasattr(table, "__arrow_c_stream__"):
+        table = table.to_arrow()
+    t = tables.as_arrow_table(dict(table) if isinstance(table, Mapping) else table, what)
+    names = [aliases[n] if n in aliases and aliases[n] not in t.column_names else n for n in t.column_names]
+    return t.rename_columns(names) if names != t.column_names else t
+
+
+def _columnar_sources(assignments: Any, quotas: Any, deals: Any) -> dict:
+    """The run's tables handed to C++ as Arrow: the assignments and quotas when the
+    assignments are a table and the quotas a table or nothing (lists of row dicts keep their
+    row reading), and the deals when they are a table (crediting's ``Deals`` is used as is)."""
+    out: dict[str, Any] = {}
+    if _is_table(assignments) and (_is_table(quotas) or not quotas):
+        out["assignments"] = _arrow_source(assignments, _ASSIGNMENT_ALIASES, "assignments")
+        out["quotas"] = _arrow_source(quotas, _QUOTA_ALIASES, "quotas") if _is_table(quotas) else []
+    if deals is not None and getattr(deals, "_core", None) is None:
+        out["deals"] = _arrow_source(deals, _DEAL_ALIASES, "deals")
+    return out
+
+
+def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids=None, *,
+              columnar=False):
+    """The keyword arguments of ``_core._run_period`` (but the run options).
+
+    By default the assignments and quotas cross as Python tuples, one per row (the shape
+    :mod:`salescomp.planning` reads). ``columnar=True`` hands tables to C++ as Arrow instead
+    (read column by column in engine/run_tables.cpp, no Python object per row) and adds
+    ``person_ids``."""
     plans = list(plans)
-    index = {p.id: i for i, p in enumerate(plans)}
     who = _person_index(person_ids)
+    sources = _columnar_sources(assignments, quotas, deals) if columnar else {}
+    if "assignments" in sources:
+        _check_period(period)
+        return dict(
+            plans=[p._plan for p in plans],
+            assignments=sources["assignments"],
+            credits=_credit_columns(credits, getattr(who, "ids", None)),
+            deals=sources.get("deals"),
+            quotas=sources["quotas"],
+            mbo=[(who(e["person"], "mbo"), e["component"], e["objective"], e["achievement"]) for e in mbo],
+            period=(period["start"], period["end"], period["quarter_start"], period["year_start"]),
+            prior=state if state is not None else _core._RunState(),
+            person_ids=None if person_ids is None else [str(p) for p in person_ids],
+        )
+    index = {p.id: i for i, p in enumerate(plans)}
     rows = [(who(a["person"], "assignments"), index[a["plan"]], a["from"], a.get("to"))
             for a in _plan_assignment_rows(assignments)]
     quotas = _quota_rows(quotas, plans, rows, period, who)
@@ -679,7 +530,25 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, pe
         for q in quotas
     ]
     mbo_rows = [(who(e["person"], "mbo"), e["component"], e["objective"], e["achievement"]) for e in mbo]
-    # Fiscal bounds are never guessed (a defaulted year_start reset year-to-date caps every run).
+    _check_period(period)
+    period_tuple = (period["start"], period["end"], period["quarter_start"], period["year_start"])
+    args = dict(
+        plans=[p._plan for p in plans],
+        assignments=rows,
+        credits=_credit_columns(credits, getattr(who, "ids", None)),
+        deals=sources["deals"] if "deals" in sources else _deal_columns(deals),
+        quotas=quota_rows,
+        mbo=mbo_rows,
+        period=period_tuple,
+        prior=state if state is not None else _core._RunState(),
+    )
+    if columnar:
+        args["person_ids"] = None if person_ids is None else [str(p) for p in person_ids]
+    return args
+
+
+def _check_period(period: Mapping[str, Any]) -> None:
+    """Fiscal bounds are never guessed (a defaulted year_start reset year-to-date caps every run)."""
     missing = [k for k in ("start", "end", "quarter_start", "year_start") if period.get(k) is None]
     if missing:
         from ._errors import ValidationError
@@ -688,17 +557,6 @@ def _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, pe
             f"[SC-RUN-PERIOD] period: missing {', '.join(missing)}: give the period's start and end and the starts of the "
             "fiscal quarter and year containing it (e.g. from FiscalCalendar.quarter / .year)"
         )
-    period_tuple = (period["start"], period["end"], period["quarter_start"], period["year_start"])
-    return dict(
-        plans=[p._plan for p in plans],
-        assignments=rows,
-        credits=_credit_columns(credits, getattr(who, "ids", None)),
-        deals=_deal_columns(deals),
-        quotas=quota_rows,
-        mbo=mbo_rows,
-        period=period_tuple,
-        prior=state if state is not None else _core._RunState(),
-    )
 
 
 def run_period(
@@ -753,7 +611,7 @@ def run_period(
     The same inputs give the same result for any ``threads`` and any row order; the GIL is
     released while the run computes.
     """
-    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids)
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids, columnar=True)
     who = _person_index(person_ids)
     with _people_named(person_ids):
         core = _core._run_period(
@@ -767,6 +625,8 @@ def run_period(
             collections=_collection_columns(collections, deals),
             plan_change=plan_change,
         )
+    from ._run_result import RunResult
+
     return RunResult(core, person_ids)
 
 
@@ -828,7 +688,7 @@ def what_if(
     """Marginal earnings of a hypothetical credit for one person: ``without``, ``with``, ``marginal``
     (in the plan currency; the other arguments as for :func:`run_period`). Only that person is
     computed, twice."""
-    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids)
+    args = _run_args(plans, assignments, credits, deals, quotas, mbo, period, state, person_ids, columnar=True)
     extra = (
         _person_index(person_ids)(person, "person"),
         date,
@@ -841,3 +701,14 @@ def what_if(
         **args, threads=1, explanations=False, what_if=extra, fx=fx, fx_date=fx_date,
         pay_currencies=[], collections=_collection_columns(collections, deals), plan_change=plan_change,
     )
+
+
+def __getattr__(name: str) -> Any:
+    """``RunResult`` and ``Statement`` live in ``salescomp._run_result``, imported on first use:
+    they are Arrow results (:class:`salescomp.tables.ArrowResult`), which need pyarrow, and
+    ``import salescomp`` needs only numpy."""
+    if name in ("RunResult", "Statement"):
+        from . import _run_result
+
+        return getattr(_run_result, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
