@@ -40,10 +40,11 @@ struct CreditRow {
   int64_t amount = 0;
 };
 
-bool row_before(const CreditRow& a, const CreditRow& b) {
+// A function object, so the sortedness check of every person's rows inlines it.
+constexpr auto row_before = [](const CreditRow& a, const CreditRow& b) {
   return std::tie(a.date, a.deal, a.rule, a.kind, a.amount) <
          std::tie(b.date, b.deal, b.rule, b.kind, b.amount);
-}
+};
 
 template <class T>
 bool contains(const std::vector<T>& v, const T& x) {
@@ -178,13 +179,7 @@ class PersonRun {
         for (auto& line : mr.lines) add_line(id, -1, std::move(line));
         paid.insert(paid.end(), mr.newly_paid.begin(), mr.newly_paid.end());
       } else if (const auto* s = std::get_if<SpifComponent>(&c.spec)) {
-        std::vector<SpifCredit> credits;
-        credits.reserve(rows_.size());
-        for (const CreditRow& r : rows_)
-          if (r.date >= period_start() && r.date <= span_end() && counts(r))
-            credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product,
-                                         Money::from_minor(r.amount, plan_.currency), deal_name(r.deal)});
-        auto lines = calculate_spif(*s, id, credits, line_rounding(), explain_);
+        auto lines = calculate_spif(*s, id, spif_credits(*s), line_rounding(), explain_);
         pending_.reserve(pending_.size() + lines.size());
         for (auto& [deal, line] : lines) add_line(id, deal, std::move(line));
       } else if (const auto* b = std::get_if<MboComponent>(&c.spec)) {
@@ -243,6 +238,32 @@ class PersonRun {
   }
   Date span_end() const {
     return seg_.split && in_.plan_change == PlanChangeSplit::CreditsByDate ? seg_.end : in_.period.end;
+  }
+
+  // The credits a SPIF can pay on, in row order: dated in the span and the
+  // SPIF's window, of its deal types and products (calculate_spif checks
+  // them again; most credits are not, and each would cost a SpifCredit).
+  // The deal's text id is copied only for explanations.
+  std::vector<SpifCredit> spif_credits(const SpifComponent& s) const {
+    const Date from = std::max(period_start(), s.from), to = std::min(span_end(), s.to);
+    auto qualifies = [&](const CreditRow& r) {
+      return counts(r) && (s.deal_types.empty() || contains(s.deal_types, r.type)) &&
+             (s.products.empty() || contains(s.products, r.product));
+    };
+    const auto first = std::lower_bound(rows_.begin(), rows_.end(), from,
+                                        [](const CreditRow& r, Date d) { return r.date < d; });
+    auto last = first;
+    std::size_t n = 0;
+    for (; last != rows_.end() && !(to < last->date); ++last) n += qualifies(*last);
+    std::vector<SpifCredit> credits;
+    credits.reserve(n);
+    for (auto it = first; it != last; ++it) {
+      const CreditRow& r = *it;
+      if (!qualifies(r)) continue;
+      credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency),
+                                   explain_ ? deal_name(r.deal) : std::string()});
+    }
+    return credits;
   }
 
   // The user's id of a deal row for explanations ("" when the deals carry no text ids).
@@ -388,33 +409,36 @@ class PersonRun {
 
   // Lines wait here until the statement's rounding is settled (per_statement
   // rounds their exact sum once and reallocates the cents).
+  // Ids are the plan's own strings (the plan outlives the run), never copies.
   struct Pending {
-    std::string component;
+    const std::string* component = nullptr;
     int64_t deal = -1;
     ComponentResult result;
-    std::string attribute_measure;  // measure-based lines are attributed to deals
+    const std::string* attribute_measure = nullptr;  // measure-based lines are attributed to deals
   };
 
   // Built in place: a result carries its explanation, so every move costs.
   void add_line(const std::string& component, int64_t deal, ComponentResult&& r) {
     Pending& p = pending_.emplace_back();
-    p.component = component;
+    p.component = &component;
     p.deal = deal;
     p.result = std::move(r);
   }
   void add_measured(const std::string& component, const std::string& measure_id, ComponentResult&& r) {
     add_line(component, -1, std::move(r));
-    pending_.back().attribute_measure = measure_id;
+    pending_.back().attribute_measure = &measure_id;
   }
 
   void commit_pending() {
     if (plan_.rounding.scope == RoundingScope::PerStatement) round_statement_once();
     if (seg_.split && in_.plan_change == PlanChangeSplit::ProratedTargets) prorate_pending();
     const DealEffect effect = deferred_ ? DealEffect::Earned : DealEffect::Paid;
+    // One allocation for the lines of the segment (clawbacks, timing and draws add a few).
+    out_.lines.reserve(out_.lines.size() + pending_.size() + 4);
     for (Pending& p : pending_) {
       const Money amount = p.result.amount;
-      record(p.component, p.deal, std::move(p.result), p.deal >= 0 ? effect : DealEffect::None);
-      if (!p.attribute_measure.empty() && track_deals_) attribute(p.attribute_measure, amount, effect);
+      record(*p.component, p.deal, std::move(p.result), p.deal >= 0 ? effect : DealEffect::None);
+      if (p.attribute_measure && track_deals_) attribute(*p.attribute_measure, amount, effect);
     }
     pending_.clear();
   }
@@ -482,11 +506,32 @@ class PersonRun {
     out_.lines.push_back(PayoutLine{person_, in_.period.start, component, deal, r.amount,
                                     explain_ ? out_.explanations.size() : kNoExplanation, false, r.amount});
     if (explain_) out_.explanations.push_back(std::move(r.explanation));
-    add_to(state_.paid_in_year, component, r.amount);
-    add_to(state_.paid_in_quarter, component, r.amount);
+    paid_slot(component).add(r.amount);
     if (track_deals_ && effect == DealEffect::Paid) add_to(state_.paid_on_deal, deal, r.amount);
     if (track_deals_ && effect == DealEffect::Earned) earn(deal, r.amount);
   }
+  // What a component paid this year and quarter. Lines of one component come
+  // one after the other (a SPIF pays one per deal), so the last component's
+  // two map entries are kept (std::map entries never move) instead of two
+  // lookups per line.
+  struct PaidSlot {
+    std::string component;
+    Money* year = nullptr;
+    Money* quarter = nullptr;
+    void add(const Money& amount) const {
+      *year += amount;
+      *quarter += amount;
+    }
+  };
+  const PaidSlot& paid_slot(const std::string& component) {
+    if (paid_slot_.year == nullptr || paid_slot_.component != component) {
+      paid_slot_.component = component;
+      paid_slot_.year = &state_.paid_in_year.try_emplace(component, zero_).first->second;
+      paid_slot_.quarter = &state_.paid_in_quarter.try_emplace(component, zero_).first->second;
+    }
+    return paid_slot_;
+  }
+
   template <class Key>
   void add_to(std::map<Key, Money>& m, const Key& key, const Money& amount) const {
     auto [it, inserted] = m.try_emplace(key, amount);
@@ -674,6 +719,7 @@ class PersonRun {
   const ClawbackComponent* clawback_ = nullptr;
   bool track_deals_ = false;
   std::vector<Pending> pending_;
+  PaidSlot paid_slot_;
 };
 
 const Plan& plan_at(const RunInput& in, const PlanAssignment& a) {
@@ -779,22 +825,28 @@ CreditGroups group_credits(const RunInput& in, const RunIndex& index) {
 }
 
 // Fills `rows` with the credits at `indexes`, in `plan`'s currency, sorted.
+// Each row is written in place (a row built aside and copied in stalls on
+// store forwarding) and sortedness is checked on the way.
 void fill_rows(const RunInput& in, std::span<const uint32_t> indexes, const Plan& plan,
                std::vector<CreditRow>& rows) {
   const CreditTable& t = *in.credits;
-  rows.clear();
-  rows.reserve(indexes.size());
-  for (const uint32_t i : indexes) {
-    CreditRow r;
+  const DealTable* deals = in.deals;
+  rows.resize(indexes.size());
+  bool sorted = true;
+  for (std::size_t k = 0; k < indexes.size(); ++k) {
+    const uint32_t i = indexes[k];
+    CreditRow& r = rows[k];
     r.date = t.date[i];
     r.deal = t.deal[i];
     r.rule = t.rule[i];
     r.kind = t.kind[i];
     r.type = t.deal_type[i];
     r.amount = t.amount[i];
-    if (in.deals && r.deal >= 0 && std::size_t(r.deal) < in.deals->size()) {
-      r.product = in.deals->product[std::size_t(r.deal)];
-      r.term_months = in.deals->term_months[std::size_t(r.deal)];
+    r.product = -1;
+    r.term_months = 0;
+    if (deals && r.deal >= 0 && std::size_t(r.deal) < deals->size()) {
+      r.product = deals->product[std::size_t(r.deal)];
+      r.term_months = deals->term_months[std::size_t(r.deal)];
     }
     if (!(t.currency[i] == plan.currency)) {
       if (!in.fx)
@@ -812,9 +864,9 @@ void fill_rows(const RunInput& in, std::span<const uint32_t> indexes, const Plan
             "SC-RUN-FX", Issue{int64_t(i), "credits.currency", std::string(t.currency[i].code()), e.what()});
       }
     }
-    rows.push_back(r);
+    if (k > 0 && sorted) sorted = !row_before(r, rows[k - 1]);
   }
-  if (!std::is_sorted(rows.begin(), rows.end(), row_before)) std::sort(rows.begin(), rows.end(), row_before);
+  if (!sorted) std::sort(rows.begin(), rows.end(), row_before);
 }
 
 Currency pay_currency_of(const RunIndex& index, int32_t person, Currency plan_currency) {
@@ -844,8 +896,11 @@ void finish(const RunInput& in, const RunIndex& index, const std::vector<PlanSeg
     s.lines.push_back(i);
     s.total += l.amount;
     s.pay_total += l.pay_amount;
-    auto it = std::find_if(s.subtotals.begin(), s.subtotals.end(),
-                           [&](const auto& st) { return st.first == l.component; });
+    // Lines of one component are consecutive: the last subtotal is the likely one.
+    auto it = !s.subtotals.empty() && s.subtotals.back().first == l.component
+                  ? s.subtotals.end() - 1
+                  : std::find_if(s.subtotals.begin(), s.subtotals.end(),
+                                 [&](const auto& st) { return st.first == l.component; });
     if (it == s.subtotals.end())
       s.subtotals.emplace_back(l.component, l.amount);
     else
