@@ -29,6 +29,7 @@ import datetime as dt
 import os
 import resource
 import time
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -107,16 +108,25 @@ def run_salescomp(credits, quota, threads: int):
 
     plan = Plan.from_dict(PLAN)
     people = len(quota)
-    assignments = [{"person": p, "plan": "ae", "from": Q_START, "to": None} for p in range(people)]
-    quotas = [
+    # Assignments and quotas as tables (the shapes effective_quotas and the organisation give),
+    # read column by column in C++ (engine/run_tables.cpp).
+    assignments = pa.table(
         {
-            "person": p,
-            "measure": "bookings",
-            "period_start": Q_START,
-            "amount": str(Fraction(int(q), 100)),
+            "person_id": pa.array(np.arange(people, dtype=np.int32)),
+            "plan_id": pa.array(["ae"] * people),
+            "from": pa.array([Q_START] * people, pa.date32()),
         }
-        for p, q in enumerate(quota)
-    ]
+    )
+    quotas = pa.table(
+        {
+            "subject": pa.array(np.arange(people, dtype=np.int32)),
+            "measure": pa.array(["bookings"] * people),
+            "period_kind": pa.array(["quarter"] * people),
+            "period_start": pa.array([Q_START] * people, pa.date32()),
+            "quota": pa.array([Decimal(int(q)).scaleb(-2) for q in quota], pa.decimal128(18, 2)),
+            "currency": pa.array(["USD"] * people),
+        }
+    )
     kwargs = dict(
         plans=[plan], assignments=assignments, credits=credits, quotas=quotas, period=PERIOD
     )
@@ -124,7 +134,7 @@ def run_salescomp(credits, quota, threads: int):
         lambda: engine.run_period(**kwargs, threads=threads, explanations=False)
     )
     # The C++ engine alone: the same arguments converted beforehand, then only the core call.
-    args = engine._run_args([plan], assignments, credits, None, quotas, (), PERIOD, None)
+    args = engine._run_args([plan], assignments, credits, None, quotas, (), PERIOD, None, columnar=True)
     call = dict(
         **args,
         threads=threads,

@@ -260,7 +260,8 @@ class PersonRun {
     for (auto it = first; it != last; ++it) {
       const CreditRow& r = *it;
       if (!qualifies(r)) continue;
-      credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product, Money::from_minor(r.amount, plan_.currency),
+      credits.push_back(SpifCredit{r.deal, r.date, r.type, r.product,
+                                   Money::from_minor(r.amount, plan_.currency),
                                    explain_ ? deal_name(r.deal) : std::string()});
     }
     return credits;
