@@ -765,8 +765,9 @@ void variants_input(VariantsContext& ctx, std::vector<Plan> plans, const py::lis
   in.plans = std::move(plans);
   for (py::handle a : assignments) {
     py::tuple t = py::reinterpret_borrow<py::tuple>(a);
-    in.assignments.push_back(PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
-                                            t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+    in.assignments.push_back(
+        PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                       t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
   }
   if (py::isinstance<CreditsHolder>(credits)) {
     ctx.credits_holder = credits.cast<std::shared_ptr<CreditsHolder>>();
@@ -785,22 +786,23 @@ void variants_input(VariantsContext& ctx, std::vector<Plan> plans, const py::lis
   for (py::handle q : quotas) {
     py::tuple t = py::reinterpret_borrow<py::tuple>(q);
     const Currency c = to_currency(t[4]);
-    in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), to_date(t[2], "period_start"),
-                                   money_in(t[3], c, "quota")});
+    in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                   to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
   }
   for (py::handle e : mbo) {
     py::tuple t = py::reinterpret_borrow<py::tuple>(e);
     in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
                               to_rate(t[3], std::nullopt, "achievement")});
   }
-  in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"), to_date(period[2], "quarter_start"),
-                        to_date(period[3], "year_start")};
+  in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
+                        to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
   if (!fx.is_none()) {
     ctx.fx = fx.cast<FxTable>();
     in.fx = &*ctx.fx;
   }
   if (fx_date != "credit_date" && fx_date != "period_end")
-    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "fx_date", fx_date, "one of credit_date, period_end"});
+    throw ValidationError("SC-RUN-INPUT",
+                          Issue{std::nullopt, "fx_date", fx_date, "one of credit_date, period_end"});
   in.fx_date = fx_date == "credit_date" ? FxDateBasis::CreditDate : FxDateBasis::PeriodEnd;
   if (plan_change != "credits_by_date" && plan_change != "prorated_targets")
     throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "plan_change", plan_change,
@@ -863,8 +865,8 @@ void bind_variants(py::module_& m) {
         return d;
       },
       py::arg("plans"), py::arg("assignments"), py::arg("credits"), py::arg("deals"), py::arg("quotas"),
-      py::arg("mbo"), py::arg("period"), py::arg("prior"), py::arg("threads"), py::arg("fx"), py::arg("fx_date"),
-      py::arg("plan_change"), py::arg("variants"));
+      py::arg("mbo"), py::arg("period"), py::arg("prior"), py::arg("threads"), py::arg("fx"),
+      py::arg("fx_date"), py::arg("plan_change"), py::arg("variants"));
 }
 
 }  // namespace salescomp::py_bindings

@@ -828,8 +828,8 @@ struct RowScratch {
   bool valid = false;
 };
 
-const std::vector<CreditRow>& rows_for(const RunInput& in, std::span<const uint32_t> indexes, const Plan& plan,
-                                       RowScratch& s) {
+const std::vector<CreditRow>& rows_for(const RunInput& in, std::span<const uint32_t> indexes,
+                                       const Plan& plan, RowScratch& s) {
   if (s.valid && s.first == indexes.data() && s.count == indexes.size() && s.currency == plan.currency &&
       s.mode == plan.rounding.mode)
     return s.rows;
@@ -1155,9 +1155,10 @@ std::vector<int32_t> run_period_variations(
   for (std::size_t v = 0; v < variations.size(); ++v) {
     const RunVariation& x = variations[v];
     if (!x.plans || x.plans->size() != in.plans.size())
-      throw ValidationError("SC-RUN-VARIANT", Issue{int64_t(v), "plans", x.plans ? std::to_string(x.plans->size()) : "null",
-                                                     "a variation gives one plan per plan of the run (" +
-                                                         std::to_string(in.plans.size()) + ")"});
+      throw ValidationError(
+          "SC-RUN-VARIANT",
+          Issue{int64_t(v), "plans", x.plans ? std::to_string(x.plans->size()) : "null",
+                "a variation gives one plan per plan of the run (" + std::to_string(in.plans.size()) + ")"});
     if (!x.quotas) continue;
     auto& quotas = indexes[v].quotas;
     quotas.clear();
@@ -1167,7 +1168,8 @@ std::vector<int32_t> run_period_variations(
   }
   const std::size_t n = groups.people.size();
   std::vector<std::exception_ptr> errors(n);
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n));
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n));
   constexpr std::size_t kBlock = 64;
   std::atomic<std::size_t> next_block{0};
   auto work = [&] {
@@ -1184,10 +1186,11 @@ std::vector<int32_t> run_period_variations(
           try {
             // The same segments with the variation's plan in each slot.
             segments = groups.segments[k];
-            for (PlanSegment& s : segments) s.plan = &(*variations[v].plans)[std::size_t(s.plan - in.plans.data())];
+            for (PlanSegment& s : segments)
+              s.plan = &(*variations[v].plans)[std::size_t(s.plan - in.plans.data())];
             out = PersonOutput{};
-            run_person(in, indexes[v], segments, prior_of(prior, groups.people[k]), groups.people[k], rows, nullptr,
-                       false, scratch, out);
+            run_person(in, indexes[v], segments, prior_of(prior, groups.people[k]), groups.people[k], rows,
+                       nullptr, false, scratch, out);
             visit(k, v, out.statement);
           } catch (...) {
             errors[k] = std::current_exception();

@@ -39,7 +39,8 @@ std::vector<Plan> variant_plan_set(const std::vector<Plan>& base, const PlanVari
 }
 
 // Every quota x factor, rounded half-even to its currency's minor unit once.
-std::vector<QuotaEntry> scaled_quotas(const std::vector<QuotaEntry>& base, Rate factor, const std::string& name) {
+std::vector<QuotaEntry> scaled_quotas(const std::vector<QuotaEntry>& base, Rate factor,
+                                      const std::string& name) {
   std::vector<QuotaEntry> out = base;
   for (std::size_t i = 0; i < out.size(); ++i) {
     try {
@@ -87,8 +88,8 @@ void curve_inputs(const RunInput& in, VariantsResult& r) {
 
 }  // namespace
 
-VariantsResult run_variants(const RunInput& base, const std::vector<PlanVariant>& variants, const RunState& prior,
-                            int threads) {
+VariantsResult run_variants(const RunInput& base, const std::vector<PlanVariant>& variants,
+                            const RunState& prior, int threads) {
   for (std::size_t v = 0; v < variants.size(); ++v)
     for (std::size_t w = 0; w < v; ++w)
       if (variants[w].name == variants[v].name)
@@ -104,8 +105,9 @@ VariantsResult run_variants(const RunInput& base, const std::vector<PlanVariant>
     variations[v].plans = &plan_sets.back();
     if (const auto& f = variants[v].quota_factor; f && f->raw() != Rate::kOne) {
       if (f->raw() <= 0)
-        throw ValidationError("SC-RUN-VARIANT", Issue{int64_t(v), "variants[" + variants[v].name + "].quota_factor",
-                                                      f->to_string(), "a quota factor must be positive"});
+        throw ValidationError("SC-RUN-VARIANT",
+                              Issue{int64_t(v), "variants[" + variants[v].name + "].quota_factor",
+                                    f->to_string(), "a quota factor must be positive"});
       auto it = quotas_by_factor.find(f->raw());
       if (it == quotas_by_factor.end())
         it = quotas_by_factor.emplace(f->raw(), scaled_quotas(base.quotas, *f, variants[v].name)).first;

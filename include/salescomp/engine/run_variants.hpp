@@ -45,9 +45,9 @@ struct VariantsResult {
   // What the pay-versus-attainment curve needs, from the base run's inputs:
   // per person, the person's first quota row (input order) and the credits
   // dated in the period in that quota's currency (every kind), exact.
-  std::vector<int64_t> quota;           // minor units; 0 when the person has no quota row
+  std::vector<int64_t> quota;            // minor units; 0 when the person has no quota row
   std::vector<Currency> quota_currency;  // meaningless when quota == 0
-  std::vector<int64_t> credited;        // minor units of quota_currency
+  std::vector<int64_t> credited;         // minor units of quota_currency
   std::vector<VariantPayouts> variants;  // in the order given
 };
 
@@ -55,7 +55,7 @@ struct VariantsResult {
 // `threads`. Errors are the period run's (one ValidationError listing every
 // failing person), plus SC-RUN-VARIANT for a replacement plan with an unknown
 // id, a repeated variant name or a quota that overflows when scaled.
-VariantsResult run_variants(const RunInput& base, const std::vector<PlanVariant>& variants, const RunState& prior,
-                            int threads = 1);
+VariantsResult run_variants(const RunInput& base, const std::vector<PlanVariant>& variants,
+                            const RunState& prior, int threads = 1);
 
 }  // namespace salescomp

@@ -56,6 +56,46 @@ def stage_win_probabilities(history: OpportunityHistory) -> tuple[np.ndarray, np
     return rates, n_closed, overall
 
 
+def _segments(h: OpportunityHistory) -> np.ndarray:
+    """Segment codes (all 0 when the history has no segments)."""
+    if not len(h.segments):
+        return np.zeros(len(h), dtype=np.int64)
+    return np.asarray(h.segment, dtype=np.int64)
+
+
+def _segment_stage_rates(
+    h: OpportunityHistory, rates: np.ndarray, counts: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(segment x stage win rates, their closed counts): ``won / closed`` of the segment's
+    closed opportunities that reached the stage when there are at least ``min_count`` of
+    them, else the stage rate of everyone (with everyone's count)."""
+    n_seg, k = max(len(h.segments), 1), len(h.stages)
+    segment = _segments(h)
+    closed = h.outcome != OPEN
+    won = h.outcome == WON
+    cell = segment * k + h.reached
+    n_closed = np.bincount(cell[closed], minlength=n_seg * k).reshape(n_seg, k)
+    n_won = np.bincount(cell[won], minlength=n_seg * k).reshape(n_seg, k)
+    n_closed = np.cumsum(n_closed[:, ::-1], axis=1)[:, ::-1]  # reached >= s
+    n_won = np.cumsum(n_won[:, ::-1], axis=1)[:, ::-1]
+    own = n_closed >= max(min_count, 1)
+    out = np.where(own, n_won / np.maximum(n_closed, 1), rates[None, :])
+    return out, np.where(own, n_closed, counts[None, :])
+
+
+def _segment_cycles(h: OpportunityHistory, cycles: np.ndarray, min_won: int) -> list[np.ndarray]:
+    """Sorted won cycle days of each segment, or everyone's when it has fewer than
+    ``min_won``."""
+    segment = _segments(h)
+    won = h.outcome == WON
+    days = (h.close - h.created).astype(np.int64)
+    out = []
+    for g in range(max(len(h.segments), 1)):
+        own = np.sort(days[won & (segment == g)])
+        out.append(own if len(own) >= max(min_won, 1) else cycles)
+    return out
+
+
 def _id_rank(h: OpportunityHistory) -> np.ndarray:
     """Each opportunity's position in id order (code-point order = UTF-8 byte order)."""
     rank = np.empty(len(h), dtype=np.int64)
@@ -159,18 +199,25 @@ def _pools(
     season: Seasonality,
     segment_prior: float,
 ) -> _Pools:
-    """Creation rates by owner and segment in (lo_day, as_of], deseasonalised, and the pools
-    of closed opportunities created then: a cell with fewer than ``min_pool`` draws from its
-    segment's (all owners), a segment with fewer from everyone's (thin cells borrow)."""
+    """Creation rates by owner and segment in (lo_day, as_of], deseasonalised over each
+    owner's days there (from their first created opportunity), and the pools of closed
+    opportunities created then: a cell with fewer than ``min_pool`` draws from its segment's (all owners), a segment with
+    fewer from everyone's (thin cells borrow)."""
     n_owner, n_seg = len(h.owners), max(len(h.segments), 1)
     segment = np.asarray(h.segment, dtype=np.int64) if len(h.segments) else np.zeros(len(h), np.int64)
     cell_of = np.asarray(h.owner, dtype=np.int64) * n_seg + segment
     window = (h.created > lo_day) & (h.created <= as_of)
     counts = np.bincount(cell_of[window], minlength=n_owner * n_seg).reshape(n_owner, n_seg)
     days = DayWeights(season, lo_day + 1, max(last, as_of))
-    exposure = float(days.total(lo_day + 1, as_of))
+    first = np.full(n_owner, as_of + 1, dtype=np.int64)
+    np.minimum.at(first, h.owner, h.created.astype(np.int64))
+    exposure = days.total(np.maximum(first, lo_day + 1), as_of)  # 0 for an owner with none yet
     per_owner = counts.sum(axis=1, keepdims=True)
-    rate = (per_owner * _segment_shares(counts, segment_prior)).ravel() / max(exposure, 1e-12)
+    rate = np.where(
+        exposure[:, None] > 0,
+        per_owner * _segment_shares(counts, segment_prior) / np.maximum(exposure, 1e-12)[:, None],
+        0.0,
+    ).ravel()
     rows = np.flatnonzero(window & (h.outcome != OPEN))
     rows = rows[np.argsort(rank[rows])]  # by id, so the row order of the input never matters
     by_segment = rows[np.argsort(segment[rows], kind="stable")]
@@ -223,6 +270,7 @@ def forecast(
     seasonal: bool = True,
     min_season_count: int = 30,
     segment_prior: float = 10.0,
+    min_segment_count: int = 20,
 ) -> Forecast:
     """Forecast bookings won in ``first .. last`` (dates) from what was known on ``as_of``
     (see the module docstring). ``teams`` maps owner -> team (default: the team column of
@@ -230,7 +278,9 @@ def forecast(
     (``segment_prior``: the weight of the company's segment mix in a thin owner's mix) at
     a rate with a seasonal factor per fiscal quarter of the year (``start_month``;
     ``seasonal=False`` or fewer than ``min_season_count`` creations in a quarter-of-year:
-    none); see docs/planning.md."""
+    none); see docs/planning.md. Open opportunities take their segment's stage win rate
+    and won cycle times when the segment has ``min_segment_count`` closed opportunities at
+    that stage (won cycles: ``min_pool``), else everyone's."""
     from .periods import day_number
 
     f, e, a = (day_number(x) for x in (first, last, as_of))
@@ -245,10 +295,16 @@ def forecast(
     open_rows = np.flatnonzero(h.outcome == OPEN)
     open_rows = open_rows[np.lexsort((rank[open_rows], h.owner[open_rows]))]  # by owner, then id
     stage = np.maximum(h.stage[open_rows], 0)
-    p_win = rates[stage]
+    seg_rates, seg_counts = _segment_stage_rates(h, rates, closed_counts, min_segment_count)
+    segment = _segments(h)[open_rows]
+    p_win = seg_rates[segment, stage]
     created = h.created[open_rows].astype(np.int64)
     if timing == "cycle_time":
-        p_time = _timing(a - created, f - created, e - created, cycles)
+        p_time = np.zeros(len(open_rows))
+        for g, own in enumerate(_segment_cycles(h, cycles, min_pool)):
+            mine = segment == g
+            c = created[mine]
+            p_time[mine] = _timing(a - c, f - c, e - c, own)
     else:
         close = h.close[open_rows]
         p_time = ((close >= f) & (close <= e)).astype(np.float64)
@@ -276,7 +332,7 @@ def forecast(
             "stage": pa.array([h.stages[s] for s in stage.tolist()], pa.string()),
             "amount": tables.minor_to_arrow(amount, h.currency),
             "stage_win_rate": pa.array(p_win, pa.float64()),
-            "stage_closed_count": pa.array(closed_counts[stage], pa.int64()),
+            "stage_closed_count": pa.array(seg_counts[segment, stage], pa.int64()),
             "timing_probability": pa.array(p_time, pa.float64()),
             "weight": pa.array(q, pa.float64()),
         }

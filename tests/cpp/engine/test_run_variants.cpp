@@ -69,10 +69,8 @@ TEST(RunVariants, HandComputedTotals) {
   // quota:  quotas x 1.2 (12,000, 12,000, 24,000): p0 = 12,000 x 5% = 600.00;
   //         p1 = 250.00; p2 = 24,000 x 5% + 6,000 x 8% = 1,680.00
   // capped: big capped at 1,000 per period: p2 = 1,000.00
-  const std::vector<std::vector<const char*>> expected = {{"700", "250", "1800"},
-                                                          {"800", "250", "1800"},
-                                                          {"600", "250", "1680"},
-                                                          {"700", "250", "1000"}};
+  const std::vector<std::vector<const char*>> expected = {
+      {"700", "250", "1800"}, {"800", "250", "1800"}, {"600", "250", "1680"}, {"700", "250", "1000"}};
   const std::vector<const char*> totals = {"2750", "2850", "2530", "1950"};
   for (std::size_t v = 0; v < 4; ++v) {
     const VariantPayouts& p = got.variants[v];
@@ -133,15 +131,17 @@ TEST(RunVariants, VariantsWithTheSameFactorShareTheirQuotas) {
 
 TEST(RunVariants, BadVariantsAreNamed) {
   Roster r;
-  EXPECT_THROW(run_variants(r.in, {PlanVariant{"x", {plan_from_json(tiered_plan("other", "0.1"))}, std::nullopt}},
-                            RunState{}),
-               ValidationError);
+  EXPECT_THROW(
+      run_variants(r.in, {PlanVariant{"x", {plan_from_json(tiered_plan("other", "0.1"))}, std::nullopt}},
+                   RunState{}),
+      ValidationError);
   EXPECT_THROW(run_variants(r.in, {PlanVariant{"x", {}, std::nullopt}, PlanVariant{"x", {}, std::nullopt}},
                             RunState{}),
                ValidationError);
   EXPECT_THROW(run_variants(r.in, {PlanVariant{"x", {}, Rate::parse("-1")}}, RunState{}), ValidationError);
   try {
-    run_variants(r.in, {PlanVariant{"x", {plan_from_json(tiered_plan("other", "0.1"))}, std::nullopt}}, RunState{});
+    run_variants(r.in, {PlanVariant{"x", {plan_from_json(tiered_plan("other", "0.1"))}, std::nullopt}},
+                 RunState{});
   } catch (const ValidationError& e) {
     ASSERT_EQ(e.issues().size(), 1u);
     EXPECT_EQ(e.issues()[0].value, "other");
