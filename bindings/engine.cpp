@@ -15,6 +15,7 @@
 #include <salescomp/engine/payout_timing_calculator.hpp>
 #include <salescomp/engine/period_run.hpp>
 #include <salescomp/engine/run_tables.hpp>
+#include <salescomp/engine/run_variants.hpp>
 #include <salescomp/plan/plan.hpp>
 
 #include "arrow_interop.hpp"
@@ -635,8 +636,11 @@ static void bind_run(py::module_& m) {
         });
 }
 
+void bind_variants(py::module_& m);  // at the end of this file
+
 void bind_engine(py::module_& m) {
   bind_run(m);
+  bind_variants(m);
   py::class_<Explanation>(m, "Explanation", "How one amount was reached: structured fields and to_text().")
       .def_readonly("component_id", &Explanation::component_id)
       .def_readonly("component_type", &Explanation::component_type)
@@ -777,6 +781,136 @@ void bind_engine(py::module_& m) {
                                    plan.rounding.mode)
               .explanation;
         });
+}
+
+}  // namespace salescomp::py_bindings
+
+// _run_variants: the period run under several plan variants in one call
+// (engine/run_variants.hpp; salescomp.planning.plan_cost). The run's arguments
+// are those salescomp.engine._run_args builds for _run_period; `variants` are
+// (name, [replacement plans], quota factor or None).
+namespace salescomp::py_bindings {
+
+namespace {
+
+struct VariantsContext {
+  RunInput input;
+  CreditTable credits;
+  DealTable deals;
+  std::shared_ptr<CreditsHolder> credits_holder;
+  std::optional<FxTable> fx;
+};
+
+void variants_input(VariantsContext& ctx, std::vector<Plan> plans, const py::list& assignments,
+                    const py::object& credits, const py::object& deals, const py::list& quotas,
+                    const py::list& mbo, const py::tuple& period, const py::object& fx,
+                    const std::string& fx_date, const std::string& plan_change) {
+  RunInput& in = ctx.input;
+  in.plans = std::move(plans);
+  for (py::handle a : assignments) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(a);
+    in.assignments.push_back(
+        PlanAssignment{t[0].cast<int32_t>(), t[1].cast<std::size_t>(), to_date(t[2], "from"),
+                       t[3].is_none() ? std::nullopt : std::optional<Date>(to_date(t[3], "to"))});
+  }
+  if (py::isinstance<CreditsHolder>(credits)) {
+    ctx.credits_holder = credits.cast<std::shared_ptr<CreditsHolder>>();
+    in.credits = &ctx.credits_holder->table;
+    if (deals.is_none()) in.deals = &ctx.credits_holder->deals->table;
+  } else {
+    ctx.credits = credits_from(credits.cast<py::dict>());
+    in.credits = &ctx.credits;
+  }
+  if (py::isinstance<DealsHolder>(deals)) {
+    in.deals = &deals.cast<std::shared_ptr<DealsHolder>>()->table;
+  } else if (!deals.is_none()) {
+    ctx.deals = deals_from(deals.cast<py::dict>());
+    in.deals = &ctx.deals;
+  }
+  for (py::handle q : quotas) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(q);
+    const Currency c = to_currency(t[4]);
+    in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                   to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
+  }
+  for (py::handle e : mbo) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(e);
+    in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
+                              to_rate(t[3], std::nullopt, "achievement")});
+  }
+  in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
+                        to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
+  if (!fx.is_none()) {
+    ctx.fx = fx.cast<FxTable>();
+    in.fx = &*ctx.fx;
+  }
+  if (fx_date != "credit_date" && fx_date != "period_end")
+    throw ValidationError("SC-RUN-INPUT",
+                          Issue{std::nullopt, "fx_date", fx_date, "one of credit_date, period_end"});
+  in.fx_date = fx_date == "credit_date" ? FxDateBasis::CreditDate : FxDateBasis::PeriodEnd;
+  if (plan_change != "credits_by_date" && plan_change != "prorated_targets")
+    throw ValidationError("SC-RUN-INPUT", Issue{std::nullopt, "plan_change", plan_change,
+                                                "one of credits_by_date, prorated_targets"});
+  in.plan_change =
+      plan_change == "credits_by_date" ? PlanChangeSplit::CreditsByDate : PlanChangeSplit::ProratedTargets;
+}
+
+}  // namespace
+
+void bind_variants(py::module_& m) {
+  m.def(
+      "_run_variants",
+      [](std::vector<Plan> plans, py::list assignments, py::object credits, py::object deals, py::list quotas,
+         py::list mbo, py::tuple period, const RunState& prior, int threads, py::object fx,
+         const std::string& fx_date, const std::string& plan_change, py::list variants) {
+        VariantsContext ctx;
+        variants_input(ctx, std::move(plans), assignments, credits, deals, quotas, mbo, period, fx, fx_date,
+                       plan_change);
+        std::vector<PlanVariant> vs;
+        for (py::handle v : variants) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(v);
+          PlanVariant pv{t[0].cast<std::string>(), t[1].cast<std::vector<Plan>>(), std::nullopt};
+          if (!t[2].is_none()) pv.quota_factor = to_rate(t[2], std::nullopt, "quota_factor");
+          vs.push_back(std::move(pv));
+        }
+        VariantsResult r;
+        {
+          py::gil_scoped_release release;
+          r = run_variants(ctx.input, vs, prior, threads);
+        }
+        py::dict d;
+        d["people"] = to_numpy_by(r.people.size(), [&](std::size_t k) { return r.people[k]; });
+        d["quota"] = to_numpy_by(r.quota.size(), [&](std::size_t k) { return r.quota[k]; });
+        {
+          // (index per person, codes, exponents) as currency_column, index -1 without a quota.
+          std::vector<Currency> quoted;
+          for (std::size_t k = 0; k < r.quota.size(); ++k)
+            if (r.quota[k] != 0) quoted.push_back(r.quota_currency[k]);
+          py::tuple coded = currency_column(quoted);
+          py::array_t<int32_t> all{py::ssize_t(r.quota.size())};
+          const auto index = coded[0].cast<py::array_t<int32_t>>();
+          for (std::size_t k = 0, j = 0; k < r.quota.size(); ++k)
+            all.mutable_data()[k] = r.quota[k] != 0 ? index.data()[j++] : -1;
+          d["quota_currency"] = py::make_tuple(all, coded[1], coded[2]);
+        }
+        d["credited"] = to_numpy_by(r.credited.size(), [&](std::size_t k) { return r.credited[k]; });
+        py::list out;
+        for (const VariantPayouts& p : r.variants) {
+          py::dict e;
+          e["name"] = p.name;
+          e["total"] = to_numpy_by(p.total.size(), [&](std::size_t k) { return p.total[k]; });
+          e["currency"] = currency_column(p.currency);
+          py::dict totals;
+          for (const Money& t : p.totals) totals[py::str(std::string(t.currency().code()))] = decimal_of(t);
+          e["totals"] = totals;
+          out.append(e);
+        }
+        d["variants"] = out;
+        return d;
+      },
+      py::arg("plans"), py::arg("assignments"), py::arg("credits"), py::arg("deals"), py::arg("quotas"),
+      py::arg("mbo"), py::arg("period"), py::arg("prior"), py::arg("threads"), py::arg("fx"),
+      py::arg("fx_date"), py::arg("plan_change"), py::arg("variants"));
 }
 
 }  // namespace salescomp::py_bindings

@@ -629,6 +629,8 @@ def _close_and_write(company: Any, args: argparse.Namespace, protect: Sequence[s
     t0 = time.perf_counter()
     quarter_from = _choose_quarter(company, args)
     close = _close(company, args)
+    if args.command == "demo" and args.out and not args.no_html:
+        _attach_next_quarter(company, close)  # the report's "Next quarter" section
     text = summary_text(close)
     if args.out:
         _status(args, f"writing {args.out}/" + ("" if args.no_html else " (with the HTML report)"))
@@ -865,6 +867,19 @@ def _describe(e: Exception) -> str:
                  for i in issues[:200] if isinstance(i, dict)]
         text += "\n" + "\n".join(lines)
     return text
+
+
+def _attach_next_quarter(company: Any, close: Any) -> None:
+    """The demo's report shows the next quarter (docs/planning.md): forecast with its interval,
+    funnel by source, capacity plan and the cost of plan variants over the closed quarter."""
+    from .planning import next_quarter
+
+    close.next_quarter = next_quarter(company, close=close, simulations=NEXT_QUARTER_SIMULATIONS)
+
+
+#: Monte Carlo simulations of the demo report's next-quarter section (``salescomp plan`` has
+#: ``--simulations`` for more).
+NEXT_QUARTER_SIMULATIONS = 2_000
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "exact_value.hpp"
+#include "period_run_variations.hpp"
 #include "salescomp/core/allocation.hpp"
 #include "salescomp/core/money_products.hpp"
 #include "salescomp/engine/bonus_calculators.hpp"
@@ -870,6 +871,35 @@ void fill_rows(const RunInput& in, std::span<const uint32_t> indexes, const Plan
   if (!sorted) std::sort(rows.begin(), rows.end(), row_before);
 }
 
+// A worker's credit rows of the person being computed, in one plan currency.
+// They are refilled only when the person's credits or the plan's currency or
+// rounding change (all fill_rows depends on within one run), so the segments
+// of a split period and the plan variants of run_variants share one
+// conversion and sort per person.
+struct RowScratch {
+  std::vector<CreditRow> rows;
+  const uint32_t* first = nullptr;
+  std::size_t count = 0;
+  Currency currency;
+  RoundingMode mode = RoundingMode::HalfEven;
+  bool valid = false;
+};
+
+const std::vector<CreditRow>& rows_for(const RunInput& in, std::span<const uint32_t> indexes,
+                                       const Plan& plan, RowScratch& s) {
+  if (s.valid && s.first == indexes.data() && s.count == indexes.size() && s.currency == plan.currency &&
+      s.mode == plan.rounding.mode)
+    return s.rows;
+  s.valid = false;
+  fill_rows(in, indexes, plan, s.rows);
+  s.first = indexes.data();
+  s.count = indexes.size();
+  s.currency = plan.currency;
+  s.mode = plan.rounding.mode;
+  s.valid = true;
+  return s.rows;
+}
+
 Currency pay_currency_of(const RunIndex& index, int32_t person, Currency plan_currency) {
   const auto mine = RunIndex::of(index.pay, person);
   return mine.empty() ? plan_currency : mine.back()->currency;
@@ -914,16 +944,17 @@ void finish(const RunInput& in, const RunIndex& index, const std::vector<PlanSeg
 // One person's period: every segment in order on the threaded state.
 void run_person(const RunInput& in, const RunIndex& index, const std::vector<PlanSegment>& segments,
                 const PersonState* prior, int32_t person, std::span<const uint32_t> indexes,
-                const CreditRow* extra, bool explain, std::vector<CreditRow>& scratch, PersonOutput& out) {
+                const CreditRow* extra, bool explain, RowScratch& scratch, PersonOutput& out) {
   out.state = prior ? *prior : PersonState{};
   std::map<int64_t, Money> earned_now;  // one per person-period, shared by its segments
   for (const PlanSegment& seg : segments) {
-    fill_rows(in, indexes, *seg.plan, scratch);
+    const std::vector<CreditRow>& rows = rows_for(in, indexes, *seg.plan, scratch);
     if (extra) {
-      scratch.push_back(*extra);
-      std::sort(scratch.begin(), scratch.end(), row_before);
+      scratch.valid = false;  // the rows are no longer the person's credits alone
+      scratch.rows.push_back(*extra);
+      std::sort(scratch.rows.begin(), scratch.rows.end(), row_before);
     }
-    PersonRun(in, index, seg, person, scratch, out.state, earned_now, out, explain).run();
+    PersonRun(in, index, seg, person, rows, out.state, earned_now, out, explain).run();
   }
   if (segments.size() > 1 && !(segments.front().plan->currency == segments.back().plan->currency))
     throw ValidationError("SC-RUN-CURRENCY", Issue{int64_t(person), "plan", out.statement.plan,
@@ -1027,7 +1058,7 @@ RunResult run_period(const RunInput& in, const RunState& prior, const RunOptions
   constexpr std::size_t kBlock = 64;
   std::atomic<std::size_t> next_block{0};
   auto work = [&] {
-    std::vector<CreditRow> scratch;
+    RowScratch scratch;
     for (;;) {
       const std::size_t from = next_block.fetch_add(kBlock);
       if (from >= n) return;
@@ -1097,7 +1128,7 @@ Explanation explain_line(const RunInput& in, const RunState& prior, const RunRes
   if (segments.empty())
     throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan in the period");
   const std::vector<uint32_t> indexes = credit_rows_of(in, person);
-  std::vector<CreditRow> scratch;
+  RowScratch scratch;
   PersonOutput out;
   run_person(in, index, segments, prior_of(prior, person), person, indexes, nullptr, true, scratch, out);
   if (k >= out.lines.size() || !(out.lines[k].amount == result.lines[line].amount) ||
@@ -1152,7 +1183,7 @@ WhatIf what_if(const RunInput& in, const RunState& prior, int32_t person, Date d
     throw LookupError("SC-RUN-PERSON", "person " + std::to_string(person) + " has no plan in force between " +
                                            in.period.start.to_string() + " and " + in.period.end.to_string());
   const std::vector<uint32_t> indexes = credit_rows_of(in, person);
-  std::vector<CreditRow> scratch;
+  RowScratch scratch;
   PersonOutput without;
   run_person(in, index, segments, prior_of(prior, person), person, indexes, nullptr, false, scratch, without);
   CreditRow extra;
@@ -1168,3 +1199,77 @@ WhatIf what_if(const RunInput& in, const RunState& prior, int32_t person, Date d
 }
 
 }  // namespace salescomp
+
+// run_period_variations (period_run_variations.hpp): run_period's person loop
+// over several variations of the plans and quotas.
+namespace salescomp::detail {
+
+std::vector<int32_t> run_period_variations(
+    const RunInput& in, std::span<const RunVariation> variations, const RunState& prior, int threads,
+    const std::function<void(std::size_t k, std::size_t v, const Statement& statement)>& visit) {
+  check_input(in);
+  const RunIndex index(in);
+  const CreditGroups groups = group_credits(in, index);
+  // One index per variation: the base index with the variation's quotas
+  // (in input order, then by person, as RunIndex sorts them).
+  std::vector<RunIndex> indexes(variations.size(), index);
+  for (std::size_t v = 0; v < variations.size(); ++v) {
+    const RunVariation& x = variations[v];
+    if (!x.plans || x.plans->size() != in.plans.size())
+      throw ValidationError(
+          "SC-RUN-VARIANT",
+          Issue{int64_t(v), "plans", x.plans ? std::to_string(x.plans->size()) : "null",
+                "a variation gives one plan per plan of the run (" + std::to_string(in.plans.size()) + ")"});
+    if (!x.quotas) continue;
+    auto& quotas = indexes[v].quotas;
+    quotas.clear();
+    for (const QuotaEntry& q : *x.quotas) quotas.push_back(&q);
+    std::stable_sort(quotas.begin(), quotas.end(),
+                     [](const QuotaEntry* a, const QuotaEntry* b) { return a->person < b->person; });
+  }
+  const std::size_t n = groups.people.size();
+  std::vector<std::exception_ptr> errors(n);
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n));
+  constexpr std::size_t kBlock = 64;
+  std::atomic<std::size_t> next_block{0};
+  auto work = [&] {
+    RowScratch scratch;
+    std::vector<PlanSegment> segments;
+    PersonOutput out;
+    for (;;) {
+      const std::size_t from = next_block.fetch_add(kBlock);
+      if (from >= n) return;
+      for (std::size_t k = from; k < std::min(n, from + kBlock); ++k) {
+        const std::span<const uint32_t> rows(groups.order.data() + groups.offset[k],
+                                             groups.offset[k + 1] - groups.offset[k]);
+        for (std::size_t v = 0; v < variations.size(); ++v) {
+          try {
+            // The same segments with the variation's plan in each slot.
+            segments = groups.segments[k];
+            for (PlanSegment& s : segments)
+              s.plan = &(*variations[v].plans)[std::size_t(s.plan - in.plans.data())];
+            out = PersonOutput{};
+            run_person(in, indexes[v], segments, prior_of(prior, groups.people[k]), groups.people[k], rows,
+                       nullptr, false, scratch, out);
+            visit(k, v, out.statement);
+          } catch (...) {
+            errors[k] = std::current_exception();
+            break;
+          }
+        }
+      }
+    }
+  };
+  if (workers == 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+  }
+  report_errors(groups.people, errors);
+  return groups.people;
+}
+
+}  // namespace salescomp::detail

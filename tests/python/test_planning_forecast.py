@@ -181,3 +181,94 @@ def test_backtest_on_the_demo():
     assert all(a < dt.date(2026, 10, 1) for a in q["as_of"])
     assert 0 < b.mape < 1 and 0 <= b.coverage <= 1
     assert "Backtest" in b._repr_html_()
+
+
+def _days(*isos):
+    from salescomp.planning.periods import day_number
+
+    return np.array([day_number(dt.date.fromisoformat(x)) for x in isos], dtype=np.int64)
+
+
+def test_seasonal_factors_by_hand():
+    from salescomp.planning.seasonality import DayWeights, seasonality
+
+    # Owner 0 creates from 2025-01-01, owner 1 from 2025-07-01; data as of 2025-12-31.
+    # Days per quarter of 2025: Q1 90, Q2 91, Q3 92, Q4 92. Owner-days: owner 0 all 365,
+    # owner 1 Q3 + Q4: E = (90, 91, 184, 184), 549 in all.
+    # Creations: Q1 9, Q2 9 (owner 0); Q3 9 + 9; Q4 13 + 14: n = (9, 9, 18, 27), N = 63.
+    # m_q = (n_q / E_q) / (N / E) = (n_q / E_q) x 549 / 63:
+    # m1 = 0.1 x 8.7142857 = 0.8714286, m2 = 9/91 x 8.7142857 = 0.8618524,
+    # m3 = 18/184 x 8.7142857 = 0.8524845, m4 = 27/184 x 8.7142857 = 1.2787267.
+    def spread(n, first, last):
+        lo, hi = _days(first, last)
+        return list(np.linspace(lo, hi, n).astype(np.int64))
+
+    created = (
+        spread(9, "2025-01-01", "2025-03-31")
+        + spread(9, "2025-04-01", "2025-06-30")
+        + spread(9, "2025-07-01", "2025-09-30")
+        + spread(13, "2025-10-01", "2025-12-31")
+        + spread(9, "2025-07-01", "2025-09-30")
+        + spread(14, "2025-10-01", "2025-12-31")
+    )
+    owner = [0] * 40 + [1] * 23
+    as_of = int(_days("2025-12-31")[0])
+    s = seasonality(np.array(created), np.array(owner), as_of, min_count=9)
+    assert s.used and s.n.tolist() == [9, 9, 18, 27]
+    assert s.exposure.tolist() == [90, 91, 184, 184]
+    k = 549 / 63
+    assert s.m == pytest.approx([9 / 90 * k, 9 / 91 * k, 18 / 184 * k, 27 / 184 * k])
+    assert s.m == pytest.approx([0.8714286, 0.8618524, 0.8524845, 1.2787267], abs=1e-7)
+    # S(x, y) sums the day weights: 2025-03-30 .. 2025-04-02 is 2 Q1 days and 2 Q2 days.
+    w = DayWeights(s, as_of - 364, as_of)
+    lo, hi = _days("2025-03-30", "2025-04-02")
+    assert w.total(lo, hi) == pytest.approx(2 * s.m[0] + 2 * s.m[1])
+    assert w.total(hi, lo) == 0.0
+    # Q1 has 9 creations: with min_count 10 the history is too thin, every factor is 1.
+    thin = seasonality(np.array(created), np.array(owner), as_of, min_count=10)
+    assert not thin.used and thin.m.tolist() == [1.0] * 4
+    # Less than a year of history (no Q1 day observed): none either.
+    late = seasonality(np.array(created[9:]), np.array(owner[9:]), as_of, min_count=1)
+    assert not late.used
+
+
+def test_segment_shares_shrink_thin_owners_toward_the_mix():
+    from salescomp.planning.forecast import _segment_shares
+
+    # Company mix: (8 + 0 + 1, 2 + 0 + 1) / 12 = (0.75, 0.25); prior 10:
+    # owner 0: ((8 + 7.5) / 20, (2 + 2.5) / 20) = (0.775, 0.225); owner 1 (none): the mix;
+    # owner 2: ((1 + 7.5) / 12, (1 + 2.5) / 12) = (0.708333, 0.291667). Rows sum to 1.
+    shares = _segment_shares(np.array([[8, 2], [0, 0], [1, 1]]), 10.0)
+    assert shares == pytest.approx(np.array([[0.775, 0.225], [0.75, 0.25], [8.5 / 12, 3.5 / 12]]))
+    assert _segment_shares(np.array([[8, 2]]), 0.0) == pytest.approx(np.array([[0.8, 0.2]]))
+
+
+def test_seasonal_new_pipeline_closed_form_and_monte_carlo():
+    # One owner, one segment, 2025: 2 creations in each of Q1, Q2, Q3 and 4 in Q4, all won
+    # 10 days later at 1,000.00. Owner-days = days: E = (90, 91, 92, 92); N = 10, E = 365:
+    # m_q = (n_q / E_q) x 365 / 10: m1 = 730/900 = 0.81111, m2 = 730/910, m3 = 730/920,
+    # m4 = 1460/920. The window (2025-01-01 .. 12-31) weighs sum E_q m_q = 73 x 3 + 146 = 365,
+    # so the base rate is 10 / 365 per unit of weight. Forecast Q1 2026 on 2025-12-31: a
+    # creation on t closes t + 10, inside for t in Jan 1 .. Mar 21: 80 Q1 days, weight
+    # 80 x m1. The pool is the 10 closed records (all won, 1,000.00, cycle 10):
+    # E[new] = 10/365 x (80 x 730/900) x 1,000.00 = 16,000/9 = 1,777.78
+    # (without seasonality 10/365 x 80 x 1,000.00 = 2,191.78).
+    made = ["01-01", "02-01", "04-01", "05-01", "07-01", "08-01", "10-01", "11-01", "11-15", "12-01"]
+    rows = []
+    for k, md in enumerate(made):
+        created = dt.date.fromisoformat(f"2025-{md}")
+        close = (created + dt.timedelta(days=10)).isoformat()
+        rows.append(
+            (f"s{k}", "a", created.isoformat(), close, "won", "commit", "1000.00", "USD", "sdr", "smb")
+        )
+    h = opportunity_history(table(rows))
+    q1 = dict(first=dt.date(2026, 1, 1), last=dt.date(2026, 3, 31), as_of=dt.date(2025, 12, 31))
+    f = forecast(h, **q1, simulations=20_000, seed=5, min_season_count=1, min_pool=1)
+    c = f.company()
+    assert f.seasonality.used and f.seasonality.m[0] == pytest.approx(730 / 900)
+    assert c["not_yet_created"] == pytest.approx(16_000 / 9) and c["open_weighted"] == 0.0
+    # Poisson(16/9) hits of 1,000.00: sd per simulation 1,000 x sqrt(16/9) = 1,333.33,
+    # standard error over 20,000: 9.43.
+    assert abs(c["mean"] - 16_000 / 9) < 4 * 9.43
+    flat = forecast(h, **q1, simulations=10, seed=5, seasonal=False, min_pool=1).company()
+    assert flat["not_yet_created"] == pytest.approx(10 / 365 * 80 * 1000)

@@ -213,3 +213,17 @@ def test_attrition_learned_from_the_roster(company):
         "ae_east_2" not in team and len(team) == 10 and team["ae_west_4"] == 9
     )  # Apr 2026 .. Dec 2026
     assert _attrition(company, owners, company.as_of, 0.2) == (0.2, "given")
+
+
+def test_demo_report_has_the_next_quarter_section(tmp_path, capsys):
+    # `salescomp demo --out` closes FY2026-Q3 and plans FY2027-Q1 in report.html.
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--format", "csv", "--quiet", "--no-progress"]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<section id='next-quarter'>" in page and "Next quarter: FY2027-Q1" in page
+    assert "80% interval" in page and "from open pipeline weighted by stage win" in page
+    assert "Funnel by source" in page and "Capacity plan" in page
+    assert "Cost of plan variants (FY2026-Q3 credits)" in page and "quotas_plus_10pct" in page
+    # --no-html skips the section's work with the report.
+    assert main(["demo", "--out", str(tmp_path / "bare"), "--no-html", "--quiet", "--no-progress"]) == 0
+    assert not (tmp_path / "bare" / "report.html").exists()

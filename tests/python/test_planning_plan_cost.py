@@ -201,3 +201,47 @@ def test_same_payouts_for_any_thread_count_and_row_order():
         and one.totals.equals(two.totals)
         and one.curves.equals(two.curves)
     )
+
+
+def test_one_engine_call_for_every_variant(monkeypatch):
+    # Every variant runs inside one C++ call (salescomp::run_variants): no period run per
+    # variant from Python.
+    from salescomp import _core
+
+    calls = []
+    real = _core._run_variants
+
+    def spy(**kw):
+        calls.append([name for name, _plans, _factor in kw["variants"]])
+        return real(**kw)
+
+    def no_run_period(**kw):
+        raise AssertionError("plan_cost ran a period per variant")
+
+    monkeypatch.setattr(_core, "_run_variants", spy)
+    monkeypatch.setattr(_core, "_run_period", no_run_period)
+    result = plan_cost([Variant("base"), Variant("rich", [tiered("0.15")])], **small())
+    assert calls == [["base", "rich"]]
+    assert result.totals.column("payout").to_pylist() == [Decimal("950.00"), Decimal("1050.00")]
+
+
+def test_people_paid_nothing_are_on_the_curve_and_factors_are_exact():
+    # Person 2 has the plan and a 10,000 quota but no credit: paid 0.00, attainment 0, in the
+    # 0-50% band of every variant (people 1, payout 0). A factor with 13 decimals is refused
+    # (quota factors are exact 12-place rates), not rounded.
+    inputs = small()
+    inputs["assignments"] = inputs["assignments"] + [
+        {"person": 2, "plan": "ae", "from": dt.date(2026, 1, 1), "to": None}
+    ]
+    inputs["quotas"] = inputs["quotas"] + [
+        {"person": 2, "measure": "bookings", "period_start": PERIOD["start"], "amount": "10000"}
+    ]
+    result = plan_cost([Variant("base")], **inputs)
+    p = result.payouts.to_pydict()
+    assert p["base"] == [Decimal("700.00"), Decimal("250.00"), Decimal("0.00")]
+    assert p["currency"] == ["USD"] * 3 and p["attainment"][2] == 0.0
+    low = [r for r in result.curves.to_pylist() if r["band"] == "0%-50%"][0]
+    assert low["people"] == 1 and low["payout"] == Decimal("0.00")
+    assert result.totals.column("people_paid").to_pylist() == [2]
+    with pytest.raises(ValueError):
+        plan_cost([Variant("x", quota_factor="1.0000000000001")], **small())

@@ -5,6 +5,7 @@
 - :mod:`.retention`: GRR / NRR of account managers' books;
 - :mod:`.forecast`: next-period bookings (weighted open pipeline + pipeline not yet created,
   seeded Monte Carlo P10/P50/P90) and its backtest;
+- :mod:`.seasonality`: creation factors by fiscal quarter of the year;
 - :mod:`.forecast_pay`: the engine's exact pay on each person's P10 / P50 / P90 bookings;
 - :mod:`.capacity`: hires and their timing for a number (ramp, attrition, productivity);
 - :mod:`.plan_cost`: the engine's exact payouts of the roster under plan variants;

@@ -9,10 +9,11 @@ Model (docs/planning.md gives every formula):
   opportunity of its age closes inside the period (empirical cycle times of won deals,
   conditioned on the age already reached), or 1/0 from its expected close date
   (``timing="expected_close"``);
-- opportunities not yet created arrive per owner at the owner's creation rate of the
-  lookback window (a Poisson process by day), are won with the company win rate, take an
-  empirical won cycle time and draw an amount from the owner's created amounts; they count
-  when they close inside the period.
+- opportunities not yet created arrive per owner and segment (a Poisson process by day) at
+  the cell's creation rate of the lookback window times the seasonal factor of the day's
+  fiscal quarter of the year (:mod:`.seasonality`); each takes its outcome, amount and
+  cycle together from a pool of closed opportunities of its cell (thin cells borrow their
+  segment's, then everyone's); it counts when it is won and closes inside the period.
 
 Simulated bookings are exact integer minor units per simulation (sums of amounts); the
 means and percentiles are statistics (float64). The generator is numpy's PCG64 seeded with
@@ -32,6 +33,7 @@ import pyarrow as pa
 from .. import tables
 from .history import OpportunityHistory, known_on
 from .periods import quarter_bounds, quarter_key, quarter_label, to_date
+from .seasonality import DayWeights, Seasonality, seasonality
 
 __all__ = ["BLOCK", "Forecast", "forecast", "stage_win_probabilities", "Backtest", "backtest"]
 
@@ -52,6 +54,46 @@ def stage_win_probabilities(history: OpportunityHistory) -> tuple[np.ndarray, np
     overall = float(won.sum() / closed.sum()) if closed.any() else 0.0
     rates = np.where(n_closed > 0, n_won / np.maximum(n_closed, 1), overall)
     return rates, n_closed, overall
+
+
+def _segments(h: OpportunityHistory) -> np.ndarray:
+    """Segment codes (all 0 when the history has no segments)."""
+    if not len(h.segments):
+        return np.zeros(len(h), dtype=np.int64)
+    return np.asarray(h.segment, dtype=np.int64)
+
+
+def _segment_stage_rates(
+    h: OpportunityHistory, rates: np.ndarray, counts: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(segment x stage win rates, their closed counts): ``won / closed`` of the segment's
+    closed opportunities that reached the stage when there are at least ``min_count`` of
+    them, else the stage rate of everyone (with everyone's count)."""
+    n_seg, k = max(len(h.segments), 1), len(h.stages)
+    segment = _segments(h)
+    closed = h.outcome != OPEN
+    won = h.outcome == WON
+    cell = segment * k + h.reached
+    n_closed = np.bincount(cell[closed], minlength=n_seg * k).reshape(n_seg, k)
+    n_won = np.bincount(cell[won], minlength=n_seg * k).reshape(n_seg, k)
+    n_closed = np.cumsum(n_closed[:, ::-1], axis=1)[:, ::-1]  # reached >= s
+    n_won = np.cumsum(n_won[:, ::-1], axis=1)[:, ::-1]
+    own = n_closed >= max(min_count, 1)
+    out = np.where(own, n_won / np.maximum(n_closed, 1), rates[None, :])
+    return out, np.where(own, n_closed, counts[None, :])
+
+
+def _segment_cycles(h: OpportunityHistory, cycles: np.ndarray, min_won: int) -> list[np.ndarray]:
+    """Sorted won cycle days of each segment, or everyone's when it has fewer than
+    ``min_won``."""
+    segment = _segments(h)
+    won = h.outcome == WON
+    days = (h.close - h.created).astype(np.int64)
+    out = []
+    for g in range(max(len(h.segments), 1)):
+        own = np.sort(days[won & (segment == g)])
+        out.append(own if len(own) >= max(min_won, 1) else cycles)
+    return out
 
 
 def _id_rank(h: OpportunityHistory) -> np.ndarray:
@@ -98,6 +140,7 @@ class Forecast:
     stage_rates: pa.Table
     simulations: np.ndarray = field(repr=False)
     seed: int = 0
+    seasonality: Seasonality | None = field(default=None, repr=False)
 
     def company(self) -> dict[str, Any]:
         rows = self.summary.to_pylist()
@@ -120,54 +163,95 @@ class Forecast:
 
 @dataclass(frozen=True)
 class _Pools:
-    """Per owner: creation rate (per day) and a pool of closed opportunities (amount, won,
-    cycle days) that new ones are drawn from; owner ``o`` draws from
-    ``rows[offsets[o] : offsets[o] + sizes[o]]``."""
+    """Per cell (owner x segment, cell ``c = owner x n_segments + segment``): the base
+    creation rate (per unit of seasonal day weight) and a pool of closed opportunities
+    (amount, won, cycle days) that new ones are drawn from: cell ``c`` draws from
+    ``rows[offsets[c] : offsets[c] + sizes[c]]``; ``days`` sums the seasonal day weights."""
 
     rate: np.ndarray
+    owner: np.ndarray
     amount: np.ndarray
     won: np.ndarray
     cycle: np.ndarray
     offsets: np.ndarray
     sizes: np.ndarray
+    days: DayWeights
+
+
+def _segment_shares(counts: np.ndarray, prior: float) -> np.ndarray:
+    """Owner x segment shares of creation, each owner's counts shrunk toward the company's
+    segment mix with the weight of ``prior`` opportunities:
+    ``share_og = (n_og + prior x n_g / N) / (n_o + prior)`` (thin cells borrow the mix)."""
+    n_owner = counts.sum(axis=1, keepdims=True)
+    total = counts.sum()
+    mix = counts.sum(axis=0, keepdims=True) / total if total else np.zeros((1, counts.shape[1]))
+    den = n_owner + prior
+    return np.where(den > 0, (counts + prior * mix) / np.where(den > 0, den, 1), 0.0)
 
 
 def _pools(
-    h: OpportunityHistory, lo_day: int, as_of: int, min_pool: int, rank: np.ndarray
+    h: OpportunityHistory,
+    lo_day: int,
+    as_of: int,
+    last: int,
+    min_pool: int,
+    rank: np.ndarray,
+    season: Seasonality,
+    segment_prior: float,
 ) -> _Pools:
-    """Creation rates in (lo_day, as_of] and the closed opportunities created then; an owner
-    with fewer than ``min_pool`` of them draws from everyone's (thin cells borrow)."""
-    n = len(h.owners)
+    """Creation rates by owner and segment in (lo_day, as_of], deseasonalised over each
+    owner's days there (from their first created opportunity), and the pools of closed
+    opportunities created then: a cell with fewer than ``min_pool`` draws from its segment's (all owners), a segment with
+    fewer from everyone's (thin cells borrow)."""
+    n_owner, n_seg = len(h.owners), max(len(h.segments), 1)
+    segment = np.asarray(h.segment, dtype=np.int64) if len(h.segments) else np.zeros(len(h), np.int64)
+    cell_of = np.asarray(h.owner, dtype=np.int64) * n_seg + segment
     window = (h.created > lo_day) & (h.created <= as_of)
-    rate = np.bincount(h.owner[window], minlength=n) / max(as_of - lo_day, 1)
-    closed = window & (h.outcome != OPEN)
-    rows = np.flatnonzero(closed)
+    counts = np.bincount(cell_of[window], minlength=n_owner * n_seg).reshape(n_owner, n_seg)
+    days = DayWeights(season, lo_day + 1, max(last, as_of))
+    first = np.full(n_owner, as_of + 1, dtype=np.int64)
+    np.minimum.at(first, h.owner, h.created.astype(np.int64))
+    exposure = days.total(np.maximum(first, lo_day + 1), as_of)  # 0 for an owner with none yet
+    per_owner = counts.sum(axis=1, keepdims=True)
+    rate = np.where(
+        exposure[:, None] > 0,
+        per_owner * _segment_shares(counts, segment_prior) / np.maximum(exposure, 1e-12)[:, None],
+        0.0,
+    ).ravel()
+    rows = np.flatnonzero(window & (h.outcome != OPEN))
     rows = rows[np.argsort(rank[rows])]  # by id, so the row order of the input never matters
-    shared = rows.copy()
-    rows = rows[np.argsort(h.owner[rows], kind="stable")]
-    counts = np.bincount(h.owner[rows], minlength=n)
-    mine = np.concatenate([[0], np.cumsum(counts)[:-1]]) + len(
-        rows
-    )  # owner pools after the shared one
-    own = counts >= min_pool
-    everything = np.concatenate([shared, rows])
+    by_segment = rows[np.argsort(segment[rows], kind="stable")]
+    by_cell = rows[np.argsort(cell_of[rows], kind="stable")]
+    seg_counts = np.bincount(segment[rows], minlength=n_seg)
+    cell_counts = np.bincount(cell_of[rows], minlength=n_owner * n_seg)
+    seg_start = len(rows) + np.concatenate([[0], np.cumsum(seg_counts)[:-1]])
+    cell_start = 2 * len(rows) + np.concatenate([[0], np.cumsum(cell_counts)[:-1]])
+    cell_segment = np.tile(np.arange(n_seg), n_owner)
+    own = cell_counts >= min_pool
+    seg_ok = seg_counts[cell_segment] >= min_pool
+    offsets = np.where(own, cell_start, np.where(seg_ok, seg_start[cell_segment], 0))
+    sizes = np.where(own, cell_counts, np.where(seg_ok, seg_counts[cell_segment], len(rows)))
+    everything = np.concatenate([rows, by_segment, by_cell])
     return _Pools(
         rate=rate,
+        owner=np.repeat(np.arange(n_owner), n_seg),
         amount=h.amount[everything],
         won=h.outcome[everything] == WON,
         cycle=(h.close - h.created)[everything].astype(np.int64),
-        offsets=np.where(own, mine, 0),
-        sizes=np.where(own, counts, len(rows)),
+        offsets=offsets.astype(np.int64),
+        sizes=sizes.astype(np.int64),
+        days=days,
     )
 
 
-def _new_pipeline_mean(p: _Pools, a: int, f: int, e: int) -> np.ndarray:
-    """Closed form per owner: rate x sum over pool records j of won_j x amount_j x (days t in
-    a+1..e with f <= t + cycle_j <= e) / pool size."""
+def _new_pipeline_mean(p: _Pools, a: int, f: int, e: int, n_owners: int) -> np.ndarray:
+    """Closed form per owner: the sum over its cells of rate_c x sum over pool records j of
+    won_j x amount_j x S(creation days in a+1..e with f <= t + cycle_j <= e) / pool size."""
     w, _, _ = _hit_weights(p, a, f, e)
     value = np.concatenate([[0.0], np.cumsum(w * p.amount)])
-    per_owner = (value[p.offsets + p.sizes] - value[p.offsets]) / np.maximum(p.sizes, 1)
-    return p.rate * np.where(p.sizes > 0, per_owner, 0.0)
+    per_cell = (value[p.offsets + p.sizes] - value[p.offsets]) / np.maximum(p.sizes, 1)
+    per_cell = p.rate * np.where(p.sizes > 0, per_cell, 0.0)
+    return np.bincount(p.owner, weights=per_cell, minlength=n_owners)
 
 
 def forecast(
@@ -182,10 +266,21 @@ def forecast(
     timing: str = "cycle_time",
     teams: dict[str, str] | None = None,
     min_pool: int = 20,
+    start_month: int = 1,
+    seasonal: bool = True,
+    min_season_count: int = 30,
+    segment_prior: float = 10.0,
+    min_segment_count: int = 20,
 ) -> Forecast:
     """Forecast bookings won in ``first .. last`` (dates) from what was known on ``as_of``
     (see the module docstring). ``teams`` maps owner -> team (default: the team column of
-    the owner's latest opportunity)."""
+    the owner's latest opportunity). New pipeline is created by owner and segment
+    (``segment_prior``: the weight of the company's segment mix in a thin owner's mix) at
+    a rate with a seasonal factor per fiscal quarter of the year (``start_month``;
+    ``seasonal=False`` or fewer than ``min_season_count`` creations in a quarter-of-year:
+    none); see docs/planning.md. Open opportunities take their segment's stage win rate
+    and won cycle times when the segment has ``min_segment_count`` closed opportunities at
+    that stage (won cycles: ``min_pool``), else everyone's."""
     from .periods import day_number
 
     f, e, a = (day_number(x) for x in (first, last, as_of))
@@ -200,10 +295,16 @@ def forecast(
     open_rows = np.flatnonzero(h.outcome == OPEN)
     open_rows = open_rows[np.lexsort((rank[open_rows], h.owner[open_rows]))]  # by owner, then id
     stage = np.maximum(h.stage[open_rows], 0)
-    p_win = rates[stage]
+    seg_rates, seg_counts = _segment_stage_rates(h, rates, closed_counts, min_segment_count)
+    segment = _segments(h)[open_rows]
+    p_win = seg_rates[segment, stage]
     created = h.created[open_rows].astype(np.int64)
     if timing == "cycle_time":
-        p_time = _timing(a - created, f - created, e - created, cycles)
+        p_time = np.zeros(len(open_rows))
+        for g, own in enumerate(_segment_cycles(h, cycles, min_pool)):
+            mine = segment == g
+            c = created[mine]
+            p_time[mine] = _timing(a - c, f - c, e - c, own)
     else:
         close = h.close[open_rows]
         p_time = ((close >= f) & (close <= e)).astype(np.float64)
@@ -211,8 +312,13 @@ def forecast(
     amount = h.amount[open_rows]
     owner = h.owner[open_rows]
 
-    pools = _pools(h, a - lookback_days, a, min_pool, rank)
-    new_mean = _new_pipeline_mean(pools, a, f, e)
+    season = (
+        seasonality(h.created, h.owner, a, start_month, min_season_count)
+        if seasonal
+        else seasonality(h.created[:0], h.owner[:0], a, start_month)
+    )
+    pools = _pools(h, a - lookback_days, a, e, min_pool, rank, season, segment_prior)
+    new_mean = _new_pipeline_mean(pools, a, f, e, len(h.owners))
     open_mean = np.zeros(len(h.owners))
     np.add.at(open_mean, owner, amount * q)
 
@@ -226,7 +332,7 @@ def forecast(
             "stage": pa.array([h.stages[s] for s in stage.tolist()], pa.string()),
             "amount": tables.minor_to_arrow(amount, h.currency),
             "stage_win_rate": pa.array(p_win, pa.float64()),
-            "stage_closed_count": pa.array(closed_counts[stage], pa.int64()),
+            "stage_closed_count": pa.array(seg_counts[segment, stage], pa.int64()),
             "timing_probability": pa.array(p_time, pa.float64()),
             "weight": pa.array(q, pa.float64()),
         }
@@ -248,6 +354,7 @@ def forecast(
         stage_rates=stage_table,
         simulations=sims.sum(axis=1),
         seed=seed,
+        seasonality=season,
     )
 
 
@@ -268,7 +375,8 @@ def _simulate(
     out = np.zeros((n_sims, n_owners), dtype=np.int64)
     # Open opportunities come sorted by owner: each owner's columns are one run.
     owners_open, starts = np.unique(owner, return_index=True)
-    _, cumulative, per_owner = _hit_weights(pools, a, f, e)
+    _, cumulative, per_cell = _hit_weights(pools, a, f, e)
+    n_cells = len(per_cell)
     for begin in range(0, n_sims, BLOCK):
         n = min(BLOCK, n_sims - begin)
         block = out[begin : begin + n]
@@ -277,13 +385,14 @@ def _simulate(
             wins = rng.random((n, len(q))) < q
             block[:, owners_open] += np.add.reduceat(wins * amount, starts, axis=1)
         # Not yet created: the Poisson arrivals thinned to those that are won and close inside
-        # the period (hits): Poisson(rate x W_o / |pool_o|) per owner, each one a pool record
-        # drawn with weight w_j = won_j x (creation days that put its close inside).
-        if n_owners and per_owner.any():
-            count = rng.poisson(per_owner, size=(n, n_owners))
+        # the period (hits): Poisson(rate_c x W_c / |pool_c|) per cell (owner x segment), each
+        # one a pool record drawn with weight w_j = won_j x S(creation days that put its close
+        # inside), S summing the seasonal day weights.
+        if n_cells and per_cell.any():
+            count = rng.poisson(per_cell, size=(n, n_cells))
             total = int(count.sum())
-            sim_of = np.repeat(np.repeat(np.arange(n), n_owners), count.ravel())
-            who = np.repeat(np.tile(np.arange(n_owners), n), count.ravel())
+            sim_of = np.repeat(np.repeat(np.arange(n), n_cells), count.ravel())
+            who = np.repeat(np.tile(np.arange(n_cells), n), count.ravel())
             lo = cumulative[pools.offsets[who]]
             target = lo + rng.random(total) * (
                 cumulative[pools.offsets[who] + pools.sizes[who]] - lo
@@ -291,20 +400,21 @@ def _simulate(
             pick = np.searchsorted(cumulative, target, side="right") - 1
             # A target rounded up onto its segment's end stays inside the owner's pool.
             pick = np.clip(pick, pools.offsets[who], pools.offsets[who] + pools.sizes[who] - 1)
-            np.add.at(block, (sim_of, who), pools.amount[pick])
+            np.add.at(block, (sim_of, pools.owner[who]), pools.amount[pick])
     return out
 
 
 def _hit_weights(p: _Pools, a: int, f: int, e: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pool record w_j = won_j x #{t in a+1..e : f <= t + cycle_j <= e}; their running sum
-    (length records + 1); per owner the expected number of hits rate x W_o / |pool_o|."""
+    """Per pool record w_j = won_j x S(max(a+1, f-cycle_j), e-cycle_j) (the seasonal weight of
+    the creation days t in a+1..e with f <= t + cycle_j <= e); their running sum (length
+    records + 1); per cell the expected number of hits rate_c x W_c / |pool_c|."""
     lo = np.maximum(a + 1, f - p.cycle)
     hi = np.minimum(e, e - p.cycle)
-    w = (p.won * np.clip(hi - lo + 1, 0, None)).astype(np.float64)
+    w = p.won * p.days.total(lo, hi)
     cumulative = np.concatenate([[0.0], np.cumsum(w)])
     total = cumulative[p.offsets + p.sizes] - cumulative[p.offsets]
-    per_owner = np.where(p.sizes > 0, p.rate * total / np.maximum(p.sizes, 1), 0.0)
-    return w, cumulative, per_owner
+    per_cell = np.where(p.sizes > 0, p.rate * total / np.maximum(p.sizes, 1), 0.0)
+    return w, cumulative, per_cell
 
 
 def _teams(h: OpportunityHistory, teams: dict[str, str] | None) -> list[str]:
@@ -428,10 +538,12 @@ def backtest(
     simulations: int = 2_000,
     seed: int = 2026,
     lookback_days: int = 365,
+    **options: Any,
 ) -> Backtest:
     """Forecast every complete past quarter from the data known the day before it began
     (at least ``min_history_days`` after the first created opportunity and ending by
-    ``data_as_of``) and compare with the amount won in it."""
+    ``data_as_of``) and compare with the amount won in it. ``options`` go to :func:`forecast`
+    (e.g. ``seasonal=False``)."""
     from .periods import day_number
 
     end = day_number(data_as_of)
@@ -465,6 +577,8 @@ def backtest(
             simulations=simulations,
             seed=seed,
             lookback_days=lookback_days,
+            start_month=start_month,
+            **options,
         )
         won = (history.outcome == WON) & (history.close >= f) & (history.close <= e)
         actual = float(history.amount[won].sum()) * scale

@@ -378,6 +378,7 @@ def next_quarter(
         as_of=as_of,
         simulations=simulations,
         seed=seed,
+        start_month=start_month,
     )
     quota = _quota_total(company, h.owners, rates, currency, key, start_month)
     bt = backtest(

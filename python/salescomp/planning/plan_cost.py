@@ -1,11 +1,14 @@
 """Plan cost modelling: the whole roster under several plan variants over the same credits.
 
 Each variant replaces some plans (by id) of the base plan set and may scale every quota by
-a factor; the engine's period run (:func:`salescomp.engine.run_period`) computes every
-variant's payouts exactly (integer minor units, the plans' own rounding). The credits,
-deals and assignments are converted to the run's columns **once** and shared by every
-variant; per variant there is one call into the engine (no Python work per person), then
-vectorised numpy sums of the payout lines.
+an exact factor. One call into the compiled engine (``_core._run_variants``, C++
+``salescomp::run_variants``) runs every variant: the credits, deals, quotas and
+assignments are converted to the run's columns **once** (``salescomp.engine``'s own
+conversion), grouped by person once, and every person is computed by the period run under
+every variant on the same credit rows; no Python work per variant or per person. The
+engine returns each person's exact statement total per variant and, per person, the first
+quota and the credits of the period in its currency (the curve's attainment); numpy
+assembles the tables.
 
 Per variant the result has the total payout per currency, the cost of sales (payout /
 bookings), the pay-versus-attainment curve (people, total and mean payout per attainment
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -123,45 +126,16 @@ def _variant_plans(base: Sequence[Any], variant: Variant) -> list[Any]:
     return [by_id.get(p.id, p) for p in base]
 
 
-def _scaled_quotas(rows: list[tuple], factor: Decimal | str | None) -> list[tuple]:
-    """Quota rows (person, measure, period_start, amount, currency) times ``factor``, exact."""
-    if factor is None:
-        return rows
-    f = Decimal(str(factor))
-    out = []
-    for person, measure, start, amount, currency in rows:
-        places = Decimal(1).scaleb(-Currency(currency).exponent)
-        out.append(
-            (
-                person,
-                measure,
-                start,
-                (Decimal(str(amount)) * f).quantize(places, ROUND_HALF_EVEN),
-                currency,
-            )
-        )
-    return out
-
-
-def _person_totals(core: Any, n_people: int) -> tuple[np.ndarray, np.ndarray, list[str], list[int]]:
-    """(total minor units per person, currency index per person (-1: no line), codes, exponents)
-    from the run's columns; checked: one currency per person."""
-    c = core.columns()
-    person = np.asarray(c["person"], dtype=np.int64)
-    amount = np.asarray(c["amount"], dtype=np.int64)
-    index, codes, exps = c["currency"]
-    index = np.asarray(index, dtype=np.int64)
+def _person_totals(
+    variant: Mapping[str, Any], people: np.ndarray, n_people: int
+) -> tuple[np.ndarray, np.ndarray, list[str], list[int]]:
+    """(total minor units per person, currency index per person (-1: no plan in the period),
+    codes, exponents) of one variant from the engine's per-person statement totals."""
+    index, codes, exps = variant["currency"]
     totals = np.zeros(n_people, dtype=np.int64)
-    np.add.at(totals, person, amount)
+    totals[people] = np.asarray(variant["total"], dtype=np.int64)
     cur = np.full(n_people, -1, dtype=np.int64)
-    cur[person] = index
-    mixed = np.zeros(n_people, dtype=bool)
-    mixed[person] = cur[person] != index
-    if mixed.any():
-        raise ValueError(
-            f"people {np.flatnonzero(mixed)[:10].tolist()} are paid in several currencies in one run; "
-            "plan cost sums one currency per person"
-        )
+    cur[people] = np.asarray(index, dtype=np.int64)
     return totals, cur, list(codes), list(exps)
 
 
@@ -195,29 +169,29 @@ def plan_cost(
     if len(set(names)) != len(names):
         raise ValueError(f"plan_cost: variant names must be unique, got {names}")
     base = list(plans)
+    for v in variants:
+        _variant_plans(base, v)  # unknown plan ids named with their variant
     args = _run_args(base, assignments, credits, deals, quotas, mbo, period, state)
     n_people = _people_count(args)
-    attainment = _attainment(args, n_people)
     booked = _bookings(args, bookings)
-    results = []
-    for v in variants:
-        run_args = dict(
-            args,
-            plans=[p._plan for p in _variant_plans(base, v)],
-            quotas=_scaled_quotas(args["quotas"], v.quota_factor),
-        )
-        core = _core._run_period(
-            **run_args,
-            threads=threads,
-            explanations=False,
-            what_if=None,
-            fx=fx,
-            fx_date="credit_date",
-            pay_currencies=[],
-            collections=None,
-            plan_change="credits_by_date",
-        )
-        results.append(_person_totals(core, n_people))
+    raw = _core._run_variants(
+        **args,
+        threads=threads,
+        fx=fx,
+        fx_date="credit_date",
+        plan_change="credits_by_date",
+        variants=[
+            (
+                v.name,
+                [p._plan for p in v.plans],
+                None if v.quota_factor is None else str(v.quota_factor),
+            )
+            for v in variants
+        ],
+    )
+    people = np.asarray(raw["people"], dtype=np.int64)
+    attainment = _attainment(raw, people, n_people)
+    results = [_person_totals(v, people, n_people) for v in raw["variants"]]
     cost = _assemble(names, results, attainment, booked)
     if person_ids is not None:
         ids = list(person_ids)
@@ -237,29 +211,15 @@ def _people_count(args: Mapping[str, Any]) -> int:
     return max(top)
 
 
-def _attainment(args: Mapping[str, Any], n_people: int) -> np.ndarray:
-    """Credited amount in the period / quota of each person's first quota row (NaN without a
-    quota), counting credits in the quota's currency only. A statistic (float64)."""
-    credits = args["credits"]
-    if not isinstance(credits, dict):
-        return np.full(n_people, np.nan)
-    start, end = (tables.to_days([d], name="period")[0] for d in args["period"][:2])
-    index, codes = credits["currency"]
-    lookup = {code: k for k, code in enumerate(codes)}
-    quota = np.full(n_people, np.nan)
-    quota_currency = np.full(n_people, -1, dtype=np.int64)
-    for person, _measure, _start, amount, code in reversed(args["quotas"]):  # the first row wins
-        quota[person] = float(Decimal(str(amount)).scaleb(Currency(code).exponent))
-        quota_currency[person] = lookup.get(code, -2)
-    person = np.asarray(credits["person"], dtype=np.int64)
-    keep = (
-        (credits["date"] >= start) & (credits["date"] <= end) & (person >= 0) & (person < n_people)
-    )
-    keep &= quota_currency[np.clip(person, 0, max(n_people - 1, 0))] == np.asarray(index)
-    credited = np.zeros(n_people, dtype=np.int64)
-    np.add.at(credited, person[keep], np.asarray(credits["amount"])[keep])
+def _attainment(raw: Mapping[str, Any], people: np.ndarray, n_people: int) -> np.ndarray:
+    """Credited amount in the period / quota of each person's first quota row, both in the
+    quota's currency and exact from the engine (NaN without a plan or a quota). A statistic."""
+    quota = np.asarray(raw["quota"], dtype=np.int64)
+    credited = np.asarray(raw["credited"], dtype=np.int64)
+    out = np.full(n_people, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(quota > 0, credited / quota, np.nan)
+        out[people] = np.where(quota > 0, credited / np.where(quota > 0, quota, 1), np.nan)
+    return out
 
 
 def _bookings(args: Mapping[str, Any], given: Decimal | None) -> dict[str, int] | Decimal:
