@@ -72,8 +72,8 @@ py::tuple read_book_py(py::object costs, py::object events, py::object revenue, 
     }
   const arrow::ImportedTable c = import_arrow(costs, "costs");
   std::optional<arrow::ImportedTable> e, r;
-  if (!events.is_none()) e = import_arrow(events, "events");
-  if (!revenue.is_none()) r = import_arrow(revenue, "revenue");
+  if (!events.is_none()) e.emplace(import_arrow(events, "events"));
+  if (!revenue.is_none()) r.emplace(import_arrow(revenue, "revenue"));
   AccountingBook book;
   {
     py::gil_scoped_release release;
@@ -251,8 +251,9 @@ void bind_accounting(py::module_& root) {
 
   m.def(
       "portfolio_terms",
-      [](py::object credits, const std::vector<int32_t>& deal_terms, const std::vector<int32_t>& quarter_end_days,
-         const std::vector<std::string>& person_ids) {
+      [](py::object credits, py::array_t<int32_t, py::array::c_style | py::array::forcecast> deal_terms_in,
+         const std::vector<int32_t>& quarter_end_days, const std::vector<std::string>& person_ids) {
+        const std::vector<int32_t> deal_terms(deal_terms_in.data(), deal_terms_in.data() + deal_terms_in.size());
         const arrow::ImportedTable t = import_arrow(credits, "credits");
         PortfolioTerms terms;
         {

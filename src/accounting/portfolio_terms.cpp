@@ -101,10 +101,11 @@ PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::v
         issues.add(row, "deal_row", "", "a deal row is required");
         continue;
       }
-      const bool unsigned64 = deal_row.type.id == TypeId::UInt64;
+      // A uint64 beyond int64 reads as negative here: out of range either way.
       const int64_t d = arrow::integer_at(rows, deal_row.type.id, i);
-      if ((unsigned64 && d < 0) || d < 0 || uint64_t(d) >= deal_terms.size()) {
-        issues.add(row, "deal_row", unsigned64 && d < 0 ? std::to_string(uint64_t(d)) : std::to_string(d),
+      if (d < 0 || uint64_t(d) >= deal_terms.size()) {
+        const bool huge = deal_row.type.id == TypeId::UInt64 && d < 0;
+        issues.add(row, "deal_row", huge ? std::to_string(uint64_t(d)) : std::to_string(d),
                    "no deal has this row (deals: " + std::to_string(deal_terms.size()) + ")");
         continue;
       }
