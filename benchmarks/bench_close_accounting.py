@@ -90,9 +90,32 @@ def _saved_run(folder: Path, q: int) -> Any:
     return SimpleNamespace(_core=SimpleNamespace(columns=lambda: columns))
 
 
-def run(folder: Path, repeat: int) -> None:
+def _per_row_close_accounting() -> Any:
+    """close_accounting with the per-row mapping it had before issue 11 (kept verbatim as the
+    oracle of tests/python/test_demo_accounting_columns.py), read by today's amortise."""
+    import importlib.util
+
+    from salescomp import accounting
+
+    path = Path(__file__).resolve().parent.parent / "tests" / "python" / "test_demo_accounting_columns.py"
+    spec = importlib.util.spec_from_file_location("per_row_mapping", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+
+    def close_accounting(runs, quarter_ends, person_ids, deals, credits, year_start):
+        costs, events = module.per_row_commission_costs(runs, quarter_ends, person_ids, deals, credits)
+        book = accounting.amortise(costs, events if events["line_id"] else None)
+        return book, book.roll_forward(year_start, quarter_ends[-1], output="arrow")
+
+    return close_accounting
+
+
+def run(folder: Path, repeat: int, per_row: bool = False) -> None:
     import pyarrow.feather as feather
     from salescomp.demo_accounting import close_accounting
+
+    if per_row:
+        close_accounting = _per_row_close_accounting()  # noqa: F811
 
     meta = json.loads((folder / "meta.json").read_text())
     quarter_ends = [dt.date.fromisoformat(d) for d in meta["quarter_ends"]]
@@ -125,11 +148,13 @@ def main(argv: list[str]) -> int:
     b = sub.add_parser("run")
     b.add_argument("folder", type=Path)
     b.add_argument("--repeat", type=int, default=1)
+    b.add_argument("--per-row-mapping", action="store_true",
+                   help="time the per-row mapping replaced by issue 11 instead (the tests' oracle)")
     args = p.parse_args(argv)
     if args.command == "prepare":
         prepare(args.people, args.deals_per_person, args.seed, args.threads, args.out)
     else:
-        run(args.folder, args.repeat)
+        run(args.folder, args.repeat, args.per_row_mapping)
     return 0
 
 

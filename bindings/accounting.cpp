@@ -58,17 +58,19 @@ std::optional<MonthIndex> month_arg(py::object v, const char* name) {
 // after turning dicts and older pandas into tables); one ValidationError lists
 // every bad cell and broken rule (src/accounting/accounting_arrow.cpp).
 // Returns (book, line ids, people, contracts): the texts behind the book's codes.
-py::tuple read_book_py(py::object costs, py::object events, py::object revenue, const AmortisationPolicy& policy,
-                       bool ignore_extra_columns, bool integer_line_ids, py::object prior_issues) {
+py::tuple read_book_py(py::object costs, py::object events, py::object revenue,
+                       const AmortisationPolicy& policy, bool ignore_extra_columns, bool integer_line_ids,
+                       py::object prior_issues) {
   BookReadOptions options;
   options.ignore_extra_columns = ignore_extra_columns;
   options.integer_line_ids = integer_line_ids;
   if (!prior_issues.is_none())
     for (py::handle item : prior_issues) {
       auto t = item.cast<py::tuple>();
-      options.prior_issues.push_back(Issue{t[0].is_none() ? std::nullopt : std::optional<int64_t>(t[0].cast<int64_t>()),
-                                           t[1].cast<std::string>(), t[2].cast<std::string>(),
-                                           t[3].cast<std::string>(), t.size() > 4 ? t[4].cast<std::string>() : ""});
+      options.prior_issues.push_back(
+          Issue{t[0].is_none() ? std::nullopt : std::optional<int64_t>(t[0].cast<int64_t>()),
+                t[1].cast<std::string>(), t[2].cast<std::string>(), t[3].cast<std::string>(),
+                t.size() > 4 ? t[4].cast<std::string>() : ""});
     }
   const arrow::ImportedTable c = import_arrow(costs, "costs");
   std::optional<arrow::ImportedTable> e, r;
@@ -81,8 +83,8 @@ py::tuple read_book_py(py::object costs, py::object events, py::object revenue, 
   }
   py::object line_ids = py::none();
   if (book.ids.text_line_ids) line_ids = py::cast(book.ids.line_ids);
-  return py::make_tuple(std::const_pointer_cast<AmortisationBook>(book.book), line_ids, py::cast(book.ids.people),
-                        py::cast(book.ids.contracts));
+  return py::make_tuple(std::const_pointer_cast<AmortisationBook>(book.book), line_ids,
+                        py::cast(book.ids.people), py::cast(book.ids.contracts));
 }
 
 py::dict roll_forward_dict(const RollForwardTable& t) {
@@ -253,7 +255,8 @@ void bind_accounting(py::module_& root) {
       "portfolio_terms",
       [](py::object credits, py::array_t<int32_t, py::array::c_style | py::array::forcecast> deal_terms_in,
          const std::vector<int32_t>& quarter_end_days, const std::vector<std::string>& person_ids) {
-        const std::vector<int32_t> deal_terms(deal_terms_in.data(), deal_terms_in.data() + deal_terms_in.size());
+        const std::vector<int32_t> deal_terms(deal_terms_in.data(),
+                                              deal_terms_in.data() + deal_terms_in.size());
         const arrow::ImportedTable t = import_arrow(credits, "credits");
         PortfolioTerms terms;
         {
@@ -261,7 +264,8 @@ void bind_accounting(py::module_& root) {
           terms = portfolio_terms(t, deal_terms, quarter_end_days, person_ids);
         }
         py::array_t<int32_t> out({py::ssize_t(person_ids.size()), py::ssize_t(terms.quarters)});
-        if (!terms.term.empty()) std::memcpy(out.mutable_data(), terms.term.data(), terms.term.size() * sizeof(int32_t));
+        if (!terms.term.empty())
+          std::memcpy(out.mutable_data(), terms.term.data(), terms.term.size() * sizeof(int32_t));
         return out;
       },
       py::arg("credits"), py::arg("deal_terms"), py::arg("quarter_end_days"), py::arg("person_ids"),

@@ -211,6 +211,22 @@ def _dates(day: int, n: int) -> Any:
     return pa.array(np.full(n, day, dtype=np.int32), pa.int32()).cast(pa.date32())
 
 
+def _deal_columns(deals: Any, rows: np.ndarray) -> tuple[Any, Any, Any]:
+    """The id (text), close date and cost kind of the deals at ``rows`` (only those: the deal
+    table is never copied whole)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    take = pa.array(np.asarray(rows, dtype=np.int64))
+    ids = deals.column("id").take(take).combine_chunks()
+    if not pa.types.is_string(ids.type):
+        ids = ids.cast(pa.string())
+    close = deals.column("close_date").take(take).combine_chunks().cast(pa.date32())
+    types = deals.column("type").take(take).combine_chunks().cast(pa.string())
+    kind = pc.take(pa.array(list(_KIND.values()), pa.string()), pc.index_in(types, pa.array(list(_KIND), pa.string())))
+    return ids, close, pc.fill_null(kind, "initial")
+
+
 def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
                      credits: Any) -> tuple[BookTable, BookTable]:
     """Cost rows and clawback events (Arrow tables, money exact as decimal128) from the runs of
@@ -223,17 +239,6 @@ def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: l
     term = _term_array(deals)
     terms = _term_matrix(credits, term, quarter_ends, person_ids)
     pid = pa.array(person_ids, pa.string())
-    deal_text = deals.column("id").combine_chunks()
-    if not pa.types.is_string(deal_text.type):
-        deal_text = deal_text.cast(pa.string())
-    close = deals.column("close_date").combine_chunks().cast(pa.date32())
-    kinds = ["initial", "renewal", "expansion"]
-    kind_of_type = {t: kinds.index(k) for t, k in _KIND.items()}
-    type_text = deals.column("type").combine_chunks().cast(pa.string())
-    type_code = pc.index_in(type_text, pa.array(list(kind_of_type), pa.string()))
-    deal_kind = np.asarray(
-        pc.fill_null(pc.take(pa.array(list(kind_of_type.values()), pa.int32()), type_code), 0)
-        .to_numpy(zero_copy_only=False), dtype=np.int32)
     scale = _scale(runs)
     sums = [_Sums(run, scale) for run in runs]
 
@@ -256,15 +261,15 @@ def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: l
         person, deal, cur, total = s.paid()
         codes = pa.array(list(s.codes), pa.string())
         persons = pid.take(pa.array(person))
-        deal_ids = deal_text.take(pa.array(deal))
+        deal_ids, close, kind = _deal_columns(deals, deal)
         line_id = pc.binary_join_element_wise(persons, deal_ids, f"Q{q}", "/")
         n = len(person)
         parts.append(pa.table({
             "line_id": line_id, "person": persons, "contract": deal_ids,
             "amount": _decimals(total, scale), "currency": codes.take(pa.array(cur)),
-            "incurred": _dates(day, n), "contract_start": close.take(pa.array(deal)),
+            "incurred": _dates(day, n), "contract_start": close,
             "term_months": pa.array(term[deal].astype(np.int64)), "incremental": pa.array(np.ones(n, dtype=bool)),
-            "kind": pa.array(kinds, pa.string()).take(pa.array(deal_kind[deal])),
+            "kind": kind,
         }))
         tracked = np.flatnonzero(np.isin(person * n_deals + deal, clawed_keys))
         for k in tracked.tolist():

@@ -94,7 +94,8 @@ std::vector<int64_t> integer_ids(const Column& column, CellIssues& cells) {
     if (ec == std::errc::result_out_of_range)
       return cells.add(row, column.name, shown(*text), "outside the 64-bit integer range");
     if (ec != std::errc() || ptr != end)
-      return cells.add(row, column.name, shown(*text), "expected an integer (the other line ids are integers)");
+      return cells.add(row, column.name, shown(*text),
+                       "expected an integer (the other line ids are integers)");
     out[std::size_t(row)] = v;
   });
   return out;
@@ -106,7 +107,8 @@ std::vector<int64_t> text_ids(const Column& column, std::vector<std::string>& te
   std::vector<uint8_t> ok(std::size_t(column.length), 0);
   arrow::for_each_text(column, [&](int64_t row, std::optional<std::string_view> text) {
     if (!text) return cells.add(row, column.name, "", "a line_id is required");
-    if (const char* problem = arrow::id_text_problem(*text)) return cells.add(row, column.name, shown(*text), problem);
+    if (const char* problem = arrow::id_text_problem(*text))
+      return cells.add(row, column.name, shown(*text), problem);
     cell[std::size_t(row)] = *text;
     ok[std::size_t(row)] = 1;
   });
@@ -173,7 +175,8 @@ std::vector<Enum> read_choices(const Column* column, int64_t rows, const std::ar
 std::vector<Date> read_dates(const Column& column, CellIssues& cells) {
   const std::vector<int32_t> days = arrow::read_days(column, true, cells);
   std::vector<Date> out(days.size());
-  for (std::size_t i = 0; i < days.size(); ++i) out[i] = days[i] == arrow::kNoDay ? Date{} : Date::from_days(days[i]);
+  for (std::size_t i = 0; i < days.size(); ++i)
+    out[i] = days[i] == arrow::kNoDay ? Date{} : Date::from_days(days[i]);
   return out;
 }
 
@@ -192,10 +195,11 @@ AmountColumn amount_column(const BoundTable& t, const std::string& prefix, Findi
   const Column* decimal = t.get("amount");
   const Column* minor = t.get("amount_minor");
   if ((decimal != nullptr && minor != nullptr) || (required && decimal == nullptr && minor == nullptr))
-    found.add(Issue{std::nullopt, prefix + "amount", "",
-                    "give exactly one of 'amount' (decimal, in currency units) and 'amount_minor' (integer minor "
-                    "units)",
-                    t.table().source()});
+    found.add(
+        Issue{std::nullopt, prefix + "amount", "",
+              "give exactly one of 'amount' (decimal, in currency units) and 'amount_minor' (integer minor "
+              "units)",
+              t.table().source()});
   return minor != nullptr && decimal == nullptr ? AmountColumn{minor, true} : AmountColumn{decimal, false};
 }
 
@@ -204,30 +208,33 @@ CommissionCostTable read_costs(const BoundTable& t, bool integer_line_ids, BookI
   const int64_t n = t.num_rows();
   CommissionCostTable c;
   c.line_id = found.read(table, "", [&](CellIssues& cells) {
-    return integer_line_ids ? integer_ids(*t.get("line_id"), cells) : text_ids(*t.get("line_id"), ids.line_ids, cells);
+    return integer_line_ids ? integer_ids(*t.get("line_id"), cells)
+                            : text_ids(*t.get("line_id"), ids.line_ids, cells);
   });
   c.person = lineage(t.get("person"), n, ids.people);
   c.contract = lineage(t.get("contract"), n, ids.contracts);
-  c.currency = found.read(table, "", [&](CellIssues& cells) { return arrow::read_currencies(*t.get("currency"), cells); });
+  c.currency = found.read(
+      table, "", [&](CellIssues& cells) { return arrow::read_currencies(*t.get("currency"), cells); });
   const AmountColumn amount = amount_column(t, "", found, true);
   c.amount = std::vector<int64_t>(std::size_t(n), 1);
   if (amount.column != nullptr)
     c.amount = found.read(table, "", [&](CellIssues& cells) {
       if (amount.minor) return arrow::read_minor_units(*amount.column, cells);
       return arrow::read_money(
-          *amount.column, [&](int64_t row) { return c.currency[std::size_t(row)].exponent(); }, std::nullopt, cells);
+          *amount.column, [&](int64_t row) { return c.currency[std::size_t(row)].exponent(); }, std::nullopt,
+          cells);
     });
   for (std::size_t i = 0; i < std::size_t(n); ++i)
     if (!c.currency[i].valid()) {  // reported: placeholders the book accepts
       c.currency[i] = Currency::of("XCD");
       c.amount[i] = 1;
     }
-  c.incurred = found.read(table, "", [&](CellIssues& cells) { return read_dates(*t.get("incurred"), cells); });
+  c.incurred =
+      found.read(table, "", [&](CellIssues& cells) { return read_dates(*t.get("incurred"), cells); });
   c.contract_start =
       found.read(table, "", [&](CellIssues& cells) { return read_dates(*t.get("contract_start"), cells); });
-  c.incremental = found.read(table, "", [&](CellIssues& cells) {
-    return arrow::read_bools(*t.get("incremental"), true, 1, cells);
-  });
+  c.incremental = found.read(
+      table, "", [&](CellIssues& cells) { return arrow::read_bools(*t.get("incremental"), true, 1, cells); });
   c.renewal_commensurate = found.read(table, "", [&](CellIssues& cells) {
     const Column* col = t.get("renewal_commensurate");
     return col == nullptr ? std::vector<uint8_t>(std::size_t(n), 1) : arrow::read_bools(*col, true, 1, cells);
@@ -238,9 +245,8 @@ CommissionCostTable read_costs(const BoundTable& t, bool integer_line_ids, BookI
   c.pattern = found.read(table, "", [&](CellIssues& cells) {
     return read_choices(t.get("pattern"), n, kPatterns, AmortisationPattern::StraightLine, cells);
   });
-  const std::vector<int64_t> term = found.read(table, "", [&](CellIssues& cells) {
-    return read_optional_integers(t.get("term_months"), n, cells);
-  });
+  const std::vector<int64_t> term = found.read(
+      table, "", [&](CellIssues& cells) { return read_optional_integers(t.get("term_months"), n, cells); });
   const std::vector<int64_t> life = found.read(table, "", [&](CellIssues& cells) {
     return read_optional_integers(t.get("customer_life_months"), n, cells);
   });
@@ -254,7 +260,8 @@ CommissionCostTable read_costs(const BoundTable& t, bool integer_line_ids, BookI
     else if (found.bad(row, "term_months") || !c.incremental[i])
       c.term_months[i] = found.bad(row, "term_months") ? 1 : 0;
     else {
-      found.add(Issue{row + 1, "term_months", "", "a term is required for an incremental cost", table.source()});
+      found.add(
+          Issue{row + 1, "term_months", "", "a term is required for an incremental cost", table.source()});
       c.term_months[i] = 1;
     }
     c.customer_life_months[i] = life[i] == kNull ? 0 : int32_t(life[i]);
@@ -291,22 +298,23 @@ AssetEventTable read_events(const BoundTable& t, bool integer_line_ids, const Co
         if (minor[i] != kNull) e.amount[i] = minor[i], has_amount[i] = 1;
       return 0;
     }
-    arrow::detail::for_each_decimal(*amount.column, cells, [&](int64_t row, const arrow::detail::DecimalCell& cell) {
-      const auto i = std::size_t(row);
-      if (e.kind[i] != AssetEventKind::Clawback || cell.state == arrow::detail::DecimalCell::State::Null) return;
-      has_amount[i] = 1;
-      e.amount[i] = 1;  // placeholder unless read below
-      const auto it = currency_of.find(e.line_id[i]);
-      if (cell.state != arrow::detail::DecimalCell::State::Ok || it == currency_of.end()) return;
-      if (!arrow::detail::rescale_to_minor(cell, it->second.exponent(), std::nullopt, row, amount.column->name, cells,
-                                           e.amount[i]))
-        e.amount[i] = 1;
-    });
+    arrow::detail::for_each_decimal(
+        *amount.column, cells, [&](int64_t row, const arrow::detail::DecimalCell& cell) {
+          const auto i = std::size_t(row);
+          if (e.kind[i] != AssetEventKind::Clawback || cell.state == arrow::detail::DecimalCell::State::Null)
+            return;
+          has_amount[i] = 1;
+          e.amount[i] = 1;  // placeholder unless read below
+          const auto it = currency_of.find(e.line_id[i]);
+          if (cell.state != arrow::detail::DecimalCell::State::Ok || it == currency_of.end()) return;
+          if (!arrow::detail::rescale_to_minor(cell, it->second.exponent(), std::nullopt, row,
+                                               amount.column->name, cells, e.amount[i]))
+            e.amount[i] = 1;
+        });
     return 0;
   });
-  const std::vector<int64_t> months = found.read(table, p, [&](CellIssues& cells) {
-    return read_optional_integers(t.get("months"), n, cells);
-  });
+  const std::vector<int64_t> months = found.read(
+      table, p, [&](CellIssues& cells) { return read_optional_integers(t.get("months"), n, cells); });
   e.months.assign(std::size_t(n), 0);
   const std::string amount_field = p + (amount.minor ? "amount_minor" : "amount");
   for (std::size_t i = 0; i < std::size_t(n); ++i) {
@@ -339,7 +347,8 @@ AssetEventTable read_events(const BoundTable& t, bool integer_line_ids, const Co
   return e;
 }
 
-RevenueScheduleTable read_revenue(const BoundTable& t, bool integer_line_ids, const BookIds& ids, Findings& found) {
+RevenueScheduleTable read_revenue(const BoundTable& t, bool integer_line_ids, const BookIds& ids,
+                                  Findings& found) {
   const ImportedTable& table = t.table();
   const std::string p = "revenue.";
   RevenueScheduleTable r;
@@ -349,7 +358,8 @@ RevenueScheduleTable read_revenue(const BoundTable& t, bool integer_line_ids, co
   r.month = found.read(table, p, [&](CellIssues& cells) { return read_dates(*t.get("month"), cells); });
   // Weights as units of 10^-4: only their proportions matter.
   r.weight = found.read(table, p, [&](CellIssues& cells) {
-    return arrow::read_money(*t.get("weight"), [](int64_t) { return 4; }, std::nullopt, cells);
+    return arrow::read_money(
+        *t.get("weight"), [](int64_t) { return 4; }, std::nullopt, cells);
   });
   return r;
 }

@@ -189,7 +189,8 @@ namespace salescomp::arrow {
 std::vector<TableSpec> accounting_table_specs() {
   using K = FieldKind;
   constexpr bool kRequired = true, kOptional = false;
-  constexpr int64_t kMin32 = std::numeric_limits<int32_t>::min(), kMax32 = std::numeric_limits<int32_t>::max();
+  constexpr int64_t kMin32 = std::numeric_limits<int32_t>::min(),
+                    kMax32 = std::numeric_limits<int32_t>::max();
   std::vector<TableSpec> t;
   t.push_back(
       {"commission_costs",
@@ -198,14 +199,17 @@ std::vector<TableSpec> accounting_table_specs() {
         {"person", K::Id, kOptional, "who was paid (lineage, passed through to the assets)"},
         {"contract", K::Id, kOptional, "the contract or deal the cost was paid for (lineage)"},
         {"amount", K::Money, kOptional, "the cost, in `currency`; positive"},
-        {"amount_minor", K::MinorUnits, kOptional, "the cost in integer minor units of `currency` (instead of amount)"},
+        {"amount_minor", K::MinorUnits, kOptional,
+         "the cost in integer minor units of `currency` (instead of amount)"},
         {"currency", K::Code, kRequired, "ISO 4217 code"},
         {"incurred", K::Date, kRequired, "when the cost is recognised"},
         {"contract_start", K::Date, kRequired, "when the service, and amortisation, begins"},
-        {"term_months", K::Integer, kRequired, "contract term; 1 to 1200 for incremental costs", kMin32, kMax32},
+        {"term_months", K::Integer, kRequired, "contract term; 1 to 1200 for incremental costs", kMin32,
+         kMax32},
         {"incremental", K::Boolean, kRequired, "incurred only because the contract was obtained"},
         {"kind", K::Code, kOptional, "initial (default), renewal or expansion"},
-        {"renewal_commensurate", K::Boolean, kOptional, "renewals pay a commensurate commission (default true)"},
+        {"renewal_commensurate", K::Boolean, kOptional,
+         "renewals pay a commensurate commission (default true)"},
         {"customer_life_months", K::Integer, kOptional, "expected customer life; 0 or empty: the policy's",
          kMin32, kMax32},
         {"pattern", K::Code, kOptional, "straight_line (default) or revenue_proportional"}}});
@@ -218,11 +222,12 @@ std::vector<TableSpec> accounting_table_specs() {
                 {"amount_minor", K::MinorUnits, kOptional, "clawback: the amount in integer minor units"},
                 {"months", K::Integer, kOptional,
                  "extension: months added; change_in_estimate: the new total period", kMin32, kMax32}}});
-  t.push_back({"revenue_schedule",
-               "Revenue per month of the cost lines amortised in proportion to revenue.",
-               {{"line_id", K::Id, kRequired, "the cost line"},
-                {"month", K::Date, kRequired, "any day of the month"},
-                {"weight", K::Money, kRequired, "revenue (or any weight) of the month, >= 0, at most 4 decimals"}}});
+  t.push_back(
+      {"revenue_schedule",
+       "Revenue per month of the cost lines amortised in proportion to revenue.",
+       {{"line_id", K::Id, kRequired, "the cost line"},
+        {"month", K::Date, kRequired, "any day of the month"},
+        {"weight", K::Money, kRequired, "revenue (or any weight) of the month, >= 0, at most 4 decimals"}}});
   return t;
 }
 

@@ -53,7 +53,7 @@ TEST(AccountingArrow, TextIdsAreCodedInTextOrderAndAmountsReadExactly) {
   const AccountingBook b = read_book(costs, &events, nullptr, AmortisationPolicy{});
   EXPECT_TRUE(b.ids.text_line_ids);
   EXPECT_EQ(b.ids.line_ids, (std::vector<std::string>{"L-a", "L-b", "Zürich/7"}));  // byte order
-  EXPECT_EQ(b.ids.people, (std::vector<std::string>{"ae-2", "ae-1"}));            // first appearance
+  EXPECT_EQ(b.ids.people, (std::vector<std::string>{"ae-2", "ae-1"}));              // first appearance
   const AssetTable a = b.book->assets();
   ASSERT_EQ(a.line_id.size(), 3u);
   EXPECT_EQ(a.line_id, (std::vector<int64_t>{0, 1, 2}));
@@ -70,14 +70,14 @@ TEST(AccountingArrow, EveryBadCellAndRuleIsListedWithOneBasedRows) {
   t.add(ExportColumn::int64s("line_id", {1, 2, 2, 4, 5}));
   t.add(ExportColumn::texts("amount", std::vector<std::string>{"10.00", "12.345", "1.00", "-3.00", "1e3"}));
   t.add(ExportColumn::texts("currency", std::vector<std::string>{"USD", "USD", "ZZZ", "USD", "USD"}));
-  t.add(ExportColumn::texts("incurred",
-                            std::vector<std::string>{"2026-01-01", "2026-01-01", "2026-01-01", "2026-02-30",
-                                                     "2026-01-01"}));
+  t.add(ExportColumn::texts("incurred", std::vector<std::string>{"2026-01-01", "2026-01-01", "2026-01-01",
+                                                                 "2026-02-30", "2026-01-01"}));
   t.add(ExportColumn::dates("contract_start", std::vector<int32_t>(5, day("2026-01-01"))));
   // 2^32 + 36 must not be read as 36.
   t.add(ExportColumn::texts("term_months", std::vector<std::string>{"12", "3", "3", "3", "4294967332"}));
   t.add(ExportColumn::texts("incremental", std::vector<std::string>{"true", "true", "yes", "true", "true"}));
-  t.add(ExportColumn::texts("kind", std::vector<std::string>{"initial", "initial", "initial", "upsell", "initial"}));
+  t.add(ExportColumn::texts("kind",
+                            std::vector<std::string>{"initial", "initial", "initial", "upsell", "initial"}));
   const ImportedTable costs = import(t, "costs");
   ExportTable ev;
   ev.add(ExportColumn::int64s("line_id", {1, 99}));

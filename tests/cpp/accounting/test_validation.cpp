@@ -98,8 +98,10 @@ TEST(Validation, EventSequencesAreReplayed) {
                {.id = 1, .kind = AssetEventKind::Termination, .date = "2026-05-01"},
                {.id = 2, .kind = AssetEventKind::ChangeInEstimate, .date = "2026-06-01", .months = 5}});
   });
-  const std::set<std::pair<int64_t, std::string>> expected = {  // 1-based rows
-      {2, "event.kind"}, {3, "event.kind"}, {4, "event.months"}};
+  const std::set<std::pair<int64_t, std::string>> expected = {// 1-based rows
+                                                              {2, "event.kind"},
+                                                              {3, "event.kind"},
+                                                              {4, "event.months"}};
   EXPECT_EQ(where(issues), expected);
 }
 
