@@ -17,6 +17,7 @@ from salescomp import demo_accounting as da
 from salescomp.close import _commission_runs, _table_of, quarter_bounds, year_inputs
 
 # -- the per-row version (salescomp.demo_accounting before issue 11) ------------------------
+# Verbatim but for names: the numpy portfolio terms, the quarter sums and the per-row mapping.
 
 
 def _decimal(minor: int, exponent: int) -> Decimal:
@@ -57,8 +58,43 @@ def _quarter_sums(run: Any) -> tuple[dict, dict, dict]:
     return paid, clawed, portfolio
 
 
+def numpy_portfolio_terms(credits: Any, deals: Any, quarter_ends: list[dt.date]) -> dict[tuple[str, int], int]:
+    import pyarrow.compute as pc
+    from salescomp import tables
+
+    term = np.asarray(da._terms(deals), dtype=np.int64)
+    amount_col = credits.column("amount").combine_chunks()
+    scale = amount_col.type.scale if pa.types.is_decimal(amount_col.type) else 0
+    amount = tables.to_minor_units(pc.fill_null(amount_col, 0), scale, name="amount")
+    rows = credits.column("deal_row").combine_chunks().to_numpy(zero_copy_only=False)
+    days = credits.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
+    ends = np.array([(e - dt.date(1970, 1, 1)).days for e in quarter_ends], dtype=np.int64)
+    quarter = np.searchsorted(ends, days, side="left") + 1
+    keep = (amount > 0) & (quarter <= len(ends))
+    if not keep.any():
+        return {}
+    amount, quarter, term_of = amount[keep], quarter[keep], term[rows[keep]]
+    if int(amount.max()) * int(max(term_of.max(), 1)) >= (2**63 - 1) // max(len(amount), 1):
+        return da._portfolio_terms_decimal(credits, term.tolist(), quarter_ends)
+    person = credits.column("person_id").combine_chunks()
+    if not pa.types.is_dictionary(person.type):
+        person = pc.dictionary_encode(person)
+    codes = person.indices.to_numpy(zero_copy_only=False)[keep].astype(np.int64)
+    key = codes * (len(ends) + 1) + quarter
+    groups, inverse = np.unique(key, return_inverse=True)
+    numerator = np.zeros(len(groups), dtype=np.int64)
+    denominator = np.zeros(len(groups), dtype=np.int64)
+    np.add.at(numerator, inverse, amount * term_of)
+    np.add.at(denominator, inverse, amount)
+    q, r = np.divmod(numerator, denominator)
+    q = q + ((2 * r > denominator) | ((2 * r == denominator) & (q % 2 == 1)))
+    names = person.dictionary.to_pylist()
+    width = len(ends) + 1
+    return {(names[int(k) // width], int(k) % width): int(v) for k, v in zip(groups, q)}
+
+
 def per_row_commission_costs(runs, quarter_ends, person_ids, deals, credits):
-    terms = da._portfolio_terms_decimal(credits, da._terms(deals), quarter_ends)
+    terms = numpy_portfolio_terms(credits, deals, quarter_ends)
     deal_ids = deals.column("id").to_pylist()
     close = deals.column("close_date").to_pylist()
     term = da._terms(deals)
@@ -201,3 +237,22 @@ def test_portfolio_terms_hand_computed():
     assert da._portfolio_terms(credits, deals, ends) == {("a", 1): 30, ("a", 2): 12, ("b", 2): 14, ("zz", 1): 36}
     matrix = da._term_matrix(credits, da._term_array(deals), ends, ["b", "a", "c"])
     assert matrix.tolist() == [[da._NO_TERM, 14], [30, 12], [da._NO_TERM, da._NO_TERM]]
+
+
+def test_portfolio_terms_of_amounts_beyond_64_bits_are_exact():
+    # 10^20 (beyond int64) on a 12- and a 13-month deal: (12 + 13) / 2 = 12.5 -> 12 (half-even).
+    big = Decimal(10**20)
+    credits = pa.table({
+        "person_id": pa.array(["a", "a"]),
+        "deal_row": pa.array([0, 1], pa.int64()),
+        "date": pa.array([dt.date(2026, 1, 5)] * 2, pa.date32()),
+        "amount": pa.array([big, big], pa.decimal128(38, 2)),
+    })
+    deals = pa.table({"term_months": pa.array([12, 13], pa.int64())})
+    assert da._portfolio_terms(credits, deals, [dt.date(2026, 3, 31)]) == {("a", 1): 12}
+    # Sums beyond 128 bits are an error, never a wrapped value: 10^36 x 1000 months > 2^127.
+    huge = pa.table({**{n: credits.column(n) for n in ("person_id", "deal_row", "date")},
+                     "amount": pa.array([Decimal(10**36)] * 2, pa.decimal128(38, 0))})
+    with pytest.raises(Exception, match="SC-ACCT-PORTFOLIO-OVERFLOW"):
+        da._portfolio_terms(huge, pa.table({"term_months": pa.array([1000, 1000], pa.int64())}),
+                            [dt.date(2026, 3, 31)])
