@@ -9,13 +9,15 @@ revenue schedules), then read its outputs::
     >>> book.roll_forward()    # per currency and month, reconciles exactly
     >>> book.journal()         # balanced debit/credit lines per month
 
-Tables come in as pandas / polars DataFrames, pyarrow Tables or dicts of
-columns. Money comes in as ``decimal.Decimal``, ``str`` or ``int`` (whole
-currency units) in ``amount`` - or as integer minor units in ``amount_minor``;
-``float`` is refused. Money goes out as exact ``decimal128`` (``Decimal`` in
-pandas). Every bad cell and row is reported together in one
-:class:`salescomp.ValidationError` whose ``issues`` name row, field, value and
-rule. docs/accounting.md describes every column and option.
+Tables come in as any Arrow producer (pyarrow, polars, pandas, DuckDB, anything
+with ``__arrow_c_stream__``) or dicts of columns, and are read by the C++ core
+where they lie. Money comes in as ``decimal128`` / ``decimal.Decimal`` / decimal
+text or ``int`` (whole currency units) in ``amount`` - or as integer minor units
+in ``amount_minor``; ``float`` is refused. Money goes out as exact
+``decimal128`` (``Decimal`` in pandas). Every bad cell and row is reported
+together in one :class:`salescomp.ValidationError` whose ``issues`` name the
+1-based row, field, value and rule; unknown columns are refused by name.
+docs/accounting.md describes every column and option.
 """
 
 from __future__ import annotations
@@ -59,126 +61,128 @@ ROLL_FORWARD_COLUMNS = (
 
 
 # -- input -------------------------------------------------------------------
+#
+# The C++ reader (salescomp._core.accounting.read_book) reads the three tables where they lie
+# (Arrow C Data Interface) and lists every bad cell; here they only become Arrow tables
+# (salescomp.tables), with three conveniences of this module's older API done on whole columns:
+# integer amounts and weights are whole units, whole floats in month columns are months
+# (pandas stores an integer column with gaps as float), and a binary float where money is
+# expected is a listed problem (its row, not the whole column). A Python list that pyarrow
+# cannot type (mixed values) is read cell by cell, so every odd cell is named.
+
+# Fields by how the conveniences above treat them (the declared schemas are in the C++ core:
+# tables commission_costs, asset_events and revenue_schedule of salescomp.tables.table_specs()).
+_MONEY = frozenset({"amount", "weight"})
+_MONTHS = frozenset({"term_months", "customer_life_months", "months"})
+_FLOAT_MONEY = "float and bool are not exact money; pass decimal.Decimal, str or int"
 
 
-def _column_to_list(col: Any) -> list[Any]:
-    """Plain Python objects for one column (no floats invented, no dates lost)."""
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _cell_text(v: Any, name: str, row: int, prefix: str, issues: list) -> str | None:
+    """One cell of a list pyarrow could not type, as the text the core reads (or None and
+    a listed problem)."""
+    from decimal import Decimal
+
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        if name in _MONEY:
+            issues.append((row + 1, prefix + name, str(v), _FLOAT_MONEY))
+            return None
+        return "true" if v else "false"
+    if isinstance(v, (float, np.floating)):
+        if name in _MONTHS and float(v).is_integer():
+            return str(int(v))
+        rule = _FLOAT_MONEY if name in _MONEY else "a binary float is not exact here; pass int, str or Decimal"
+        issues.append((row + 1, prefix + name, str(v), rule))
+        return None
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, (_dt.date, np.datetime64)):
+        return str(v.isoformat() if isinstance(v, _dt.date) else v)
+    return str(v)
+
+
+def _column(values: Any, name: str, what: str, prefix: str, issues: list) -> Any:
+    from . import tables
+
+    try:
+        return tables.column(values, f"{what}.{name}")
+    except (TypeError, ValueError):  # mixed values: cell by cell, each odd cell named
+        import pyarrow as pa
+
+        return pa.array([_cell_text(v, name, i, prefix, issues) for i, v in enumerate(values)], pa.string())
+
+
+def _table(data: Any, what: str, prefix: str, issues: list) -> Any:
+    """A pyarrow table of ``data`` (any Arrow producer, pandas, dict of columns), with the
+    column conveniences of this module applied (see above)."""
     import pyarrow as pa
 
-    if isinstance(col, (pa.ChunkedArray, pa.Array)):
-        if pa.types.is_timestamp(col.type):
-            col = _timestamps_to_dates(col)
-        return col.to_pylist()
-    if isinstance(col, np.ndarray):
-        if col.dtype.kind == "M":
-            return [None if np.isnat(v) else _np_datetime_to_date(v) for v in col]
-        return col.tolist()
-    return list(col)
+    from . import tables
+
+    module = type(data).__module__.split(".")[0]
+    if isinstance(data, Mapping) or (module == "pandas" and hasattr(data, "columns")):
+        table = None
+        if module == "pandas":
+            try:
+                table = pa.Table.from_pandas(data, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                table = None
+        if table is None:
+            items = data.items() if isinstance(data, Mapping) else ((c, data[c]) for c in data.columns)
+            cols = {str(k): _column(v, str(k), what, prefix, issues) for k, v in items}
+            lengths = {len(c) for c in cols.values()}
+            if len(lengths) > 1:
+                raise tables.ValidationError(f"{what}: columns differ in length ({sorted(lengths)})")
+            table = pa.table(cols)
+    else:
+        table = tables.as_arrow_table(data, what)
+    for i, field in enumerate(table.schema):
+        col = _convenience(table.column(i), field.name, prefix, issues)
+        if col is not None:
+            table = table.set_column(i, field.name, col)
+    return table
 
 
-def _np_datetime_to_date(v: np.datetime64) -> Any:
-    day = v.astype("datetime64[D]")
-    if day != v:  # a time of day: left as a datetime so that the row is reported
-        return v.astype("datetime64[us]").item()
-    return day.item()
-
-
-def _timestamps_to_dates(col: Any) -> Any:
-    """Midnight timestamps become dates; others stay and are reported per row."""
+def _convenience(col: Any, name: str, prefix: str, issues: list) -> Any:
+    """The column as the core should read it, or None when it reads it as it is."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks()
-    if col.type.tz is not None:
-        return col
-    as_date = pc.cast(col, pa.date32())
-    back = pc.cast(as_date, col.type)
-    if pc.all(pc.or_kleene(pc.equal(back, col), pc.is_null(col))).as_py() in (True, None):
-        return as_date
-    return col
+    t = col.type
+    if name in _MONEY and (pa.types.is_floating(t) or pa.types.is_boolean(t)):
+        for r in np.flatnonzero(pc.is_valid(col).to_numpy(zero_copy_only=False)).tolist():
+            issues.append((r + 1, prefix + name, str(col[r].as_py()), _FLOAT_MONEY))
+        return pa.nulls(len(col), pa.string())
+    if name in _MONEY and pa.types.is_integer(t):  # whole units (weights: any unit)
+        return col.cast(pa.decimal128(38, 0))
+    if name in _MONTHS and pa.types.is_floating(t):
+        odd = pc.fill_null(pc.or_(pc.not_equal(pc.floor(col), col), pc.greater(pc.abs(col), 2.0**31)), False)
+        for r in np.flatnonzero(odd.to_numpy(zero_copy_only=False)).tolist():
+            issues.append((r + 1, prefix + name, str(col[r].as_py()), "expected a whole number of months"))
+        return pc.if_else(odd, pa.scalar(None, t), col).cast(pa.int64())
+    return None
 
 
-def _columns(table: Any, what: str) -> dict[str, list[Any]] | None:
-    """A dict of equal-length Python lists from any supported table type."""
-    if table is None:
-        return None
-    if isinstance(table, Mapping):
-        return {str(k): _column_to_list(v) for k, v in table.items()}
-    module = type(table).__module__.split(".")[0]
-    if module == "polars":
-        table = table.to_arrow()
-        module = "pyarrow"
-    if module == "pandas":
-        import pandas as pd
-
-        if not isinstance(table, pd.DataFrame):
-            raise TypeError(f"{what}: expected a DataFrame, got {type(table).__name__}")
-        out: dict[str, list[Any]] = {}
-        for name in table.columns:
-            s = table[name]
-            if s.dtype.kind == "M":
-                out[str(name)] = _column_to_list(s.to_numpy())
-            else:
-                # NaN / NaT / pd.NA in an object or nullable column is a missing cell.
-                values = s.astype(object).where(s.notna(), None).tolist()
-                out[str(name)] = values
-        return out
-    if module == "pyarrow":
-        import pyarrow as pa
-
-        if isinstance(table, pa.RecordBatch):
-            table = pa.Table.from_batches([table])
-        return {name: _column_to_list(table.column(name)) for name in table.column_names}
-    raise TypeError(
-        f"{what}: expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, "
-        f"got {type(table).__name__}"
-    )
-
-
-_TEXT_ID_BASE = -(2**62)  # placeholder ids for unknown text ids (reported, never used)
-
-
-def _encode_ids(
-    costs: dict[str, list[Any]] | None,
-    others: list[tuple[dict[str, list[Any]] | None, str]],
-    issues: list[tuple[int | None, str, str, str]],
-) -> dict[int, Any] | None:
-    """Text line ids become int codes in sorted text order (so the output order is
-    the text order); returns code -> original id, or None when ids are ints."""
-    if costs is None or "line_id" not in costs:
-        return None
-    ids = costs["line_id"]
-    # Text mode only when every present id is text; in a mix the odd cells
-    # are reported by the core ("expected an integer").
-    if not ids or not all(isinstance(v, str) for v in ids if v is not None):
-        return None
-    texts = sorted({v for v in ids if isinstance(v, str)})
-    code_of = {t: i for i, t in enumerate(texts)}
-    for row, v in enumerate(ids):
-        if v is None:
-            issues.append((row, "line_id", "None", "missing value"))
-    costs["line_id"] = [
-        code_of[v] if isinstance(v, str) else _TEXT_ID_BASE - row for row, v in enumerate(ids)
-    ]
-    for table, prefix in others:
-        if table is None or "line_id" not in table:
-            continue
-        encoded = []
-        for row, v in enumerate(table["line_id"]):
-            if v in code_of:
-                encoded.append(code_of[v])
-            else:
-                issues.append((row, prefix + "line_id", str(v), "no cost line has this line_id"))
-                encoded.append(_TEXT_ID_BASE - row)
-        table["line_id"] = encoded
-    return dict(enumerate(texts))
-
-
-def _passthrough(costs: dict[str, list[Any]], name: str) -> list[Any] | None:
-    """person / contract may be any values: kept here, re-attached on output."""
-    values = costs.pop(name, None)
-    return values
+def _integer_line_ids(data: Any) -> bool:
+    """A Python list (or pandas object column) of line ids mixing integers and text is
+    integer ids with odd text cells (reported), as before text ids were accepted."""
+    if not isinstance(data, Mapping) and type(data).__module__.split(".")[0] != "pandas":
+        return False
+    try:
+        ids = data["line_id"]
+    except (KeyError, TypeError):
+        return False
+    if getattr(ids, "dtype", None) is not None and getattr(ids.dtype, "kind", "") != "O":
+        return False
+    if not isinstance(ids, (list, tuple)) and getattr(ids, "dtype", None) is None:
+        return False
+    values = list(ids)
+    return any(_is_int(v) for v in values) and any(isinstance(v, str) for v in values)
 
 
 # -- output ------------------------------------------------------------------
@@ -267,12 +271,12 @@ class CommissionAccounting:
     def __init__(
         self,
         book: Any,
-        line_ids: dict[int, Any] | None,
-        passthrough: dict[str, tuple[list[Any], list[Any]]],
+        line_ids: list[str] | None,
+        lineage: dict[str, list[str]],
     ) -> None:
         self._book = book
-        self._line_ids = line_ids
-        self._passthrough = passthrough
+        self._line_ids = line_ids  # text line ids by code (None: integer line ids)
+        self._lineage = lineage  # person / contract: the texts behind the book's codes
 
     def __len__(self) -> int:
         return len(self._book)
@@ -285,9 +289,16 @@ class CommissionAccounting:
     def _line_id_column(self, codes: np.ndarray) -> Any:
         import pyarrow as pa
 
+        codes = np.asarray(codes, dtype=np.int64)
         if self._line_ids is None:
             return pa.array(codes, pa.int64())
-        return pa.array([self._line_ids[int(c)] for c in codes], pa.string())
+        return pa.array(self._line_ids, pa.string()).take(pa.array(codes))
+
+    def _lineage_column(self, name: str, codes: np.ndarray) -> Any:
+        import pyarrow as pa
+
+        codes = np.asarray(codes, dtype=np.int64)
+        return pa.array(self._lineage[name], pa.string()).take(pa.array(codes, mask=codes < 0))
 
     def assets(self, output: str = "pandas") -> Any:
         """One row per cost line (sorted by line_id): the decision, the period and
@@ -296,10 +307,8 @@ class CommissionAccounting:
         raw = self._book.assets()
         currency, exps = _currency_columns(raw)
         cols: dict[str, Any] = {"line_id": self._line_id_column(raw["line_id"])}
-        codes = raw["line_id"]
-        for name, (ids, values) in self._passthrough.items():
-            by_id = dict(zip(ids, values))
-            cols[name] = [by_id[int(c)] for c in codes]
+        for name in self._lineage:
+            cols[name] = self._lineage_column(name, raw[name])
         cols["currency"] = currency
         cols["amount"] = _decimal(raw["amount"], exps)
         cols["treatment"] = raw["treatment"]
@@ -381,7 +390,7 @@ class CommissionAccounting:
             "currency": currency,
             "month": _months_to_dates(raw["month"]),
             "kind": raw["kind"],
-            "account": [names[a] for a in raw["account"]],
+            "account": _renamed(raw["account"], names),
             "debit": _decimal(raw["debit"], exps),
             "credit": _decimal(raw["credit"], exps),
         }
@@ -410,45 +419,59 @@ def _as_date(value: Any) -> Any:
     raise TypeError(f"expected datetime.date, 'YYYY-MM-DD' or None, got {type(value).__name__}")
 
 
+def _renamed(accounts: list[str], names: Mapping[str, str]) -> Any:
+    """The account column under the caller's names (a dictionary lookup per distinct name)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = list(DEFAULT_ACCOUNTS)
+    codes = pc.index_in(pa.array(accounts, pa.string()), pa.array(keys, pa.string()))
+    return pa.array([names[k] for k in keys], pa.string()).take(codes)
+
+
 def amortise(
     costs: Any,
     events: Any = None,
     revenue: Any = None,
     *,
     policy: Any = None,
+    ignore_extra_columns: bool = False,
 ) -> CommissionAccounting:
     """Validate and decide every cost line, and return the book.
 
+    Each table may be any Arrow producer (pyarrow, polars, pandas, DuckDB, an object with
+    ``__arrow_c_stream__``) or a dict of columns; the declared schemas are the tables
+    ``commission_costs``, ``asset_events`` and ``revenue_schedule`` of
+    :func:`salescomp.tables.table_specs` (docs/tables.md, docs/accounting.md).
     ``costs`` columns: line_id, amount (or amount_minor), currency, incurred,
     contract_start, term_months, incremental; optional: person, contract, kind
     ('initial' | 'renewal' | 'expansion'), renewal_commensurate,
     customer_life_months, pattern ('straight_line' | 'revenue_proportional').
     ``events`` columns: line_id, kind ('clawback' | 'extension' |
-    'change_in_estimate' | 'termination'), date, amount (clawbacks), months
+    'change_in_estimate' | 'termination'), date, amount or amount_minor (clawbacks), months
     (extension: months added; change_in_estimate: the new total period).
     ``revenue`` columns: line_id, month, weight (revenue_proportional lines).
-    Raises :class:`salescomp.ValidationError` listing every problem.
+    Unknown columns are refused by name unless ``ignore_extra_columns``.
+    Raises :class:`salescomp.ValidationError` listing every problem (1-based rows).
     """
-    cost_cols = _columns(costs, "costs")
-    if cost_cols is None:
+    if costs is None:
         raise TypeError("costs: a table is required")
-    event_cols = _columns(events, "events")
-    revenue_cols = _columns(revenue, "revenue")
     issues: list[tuple[int | None, str, str, str]] = []
-    line_ids = _encode_ids(cost_cols, [(event_cols, "event."), (revenue_cols, "revenue.")], issues)
-    passthrough: dict[str, tuple[list[Any], list[Any]]] = {}
-    for name in ("person", "contract"):
-        values = _passthrough(cost_cols, name)
-        if values is not None:
-            passthrough[name] = (list(cost_cols["line_id"]), values)
-    book = _acc.AmortisationBook(
-        cost_cols,
-        event_cols,
-        revenue_cols,
+    cost_table = _table(costs, "costs", "", issues)
+    event_table = None if events is None else _table(events, "events", "event.", issues)
+    revenue_table = None if revenue is None else _table(revenue, "revenue", "revenue.", issues)
+    book, line_ids, people, contracts = _acc.read_book(
+        cost_table,
+        event_table,
+        revenue_table,
         policy if policy is not None else AmortisationPolicy(),
-        issues or None,
+        ignore_extra_columns=ignore_extra_columns,
+        integer_line_ids=_integer_line_ids(costs),
+        prior_issues=issues or None,
     )
-    return CommissionAccounting(book, line_ids, passthrough)
+    lineage = {name: texts for name, texts in (("person", people), ("contract", contracts))
+               if name in cost_table.column_names}
+    return CommissionAccounting(book, line_ids, lineage)
 
 
 __all__ = [

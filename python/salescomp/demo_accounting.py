@@ -25,62 +25,89 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
+from .tables import ArrowResult
+
 # The demo plans' components paid on closed bookings (see salescomp.demo._plans).
 PORTFOLIO_COMPONENTS = frozenset({"commission", "renewals", "expansion", "override"})
 _KIND = {"new_business": "initial", "renewal": "renewal", "upsell": "expansion", "cross_sell": "expansion"}
 DEFAULT_TERM_MONTHS = 12
+_EPOCH = dt.date(1970, 1, 1)
+_NO_TERM = np.iinfo(np.int32).min  # salescomp._core.accounting.portfolio_terms: no positive credit
+
+
+class BookTable(ArrowResult):
+    """One input table of the book (cost rows or clawback events) as Arrow: pass it to
+    :func:`salescomp.accounting.amortise`, or to any Arrow consumer (``pyarrow.table(t)``,
+    polars, DuckDB); ``t["line_id"]`` lists one column's values (for small tables)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def to_arrow(self) -> Any:
+        return self._table
+
+    @property
+    def num_rows(self) -> int:
+        return int(self._table.num_rows)
+
+    def __len__(self) -> int:
+        return self.num_rows
+
+    def __getitem__(self, name: str) -> list[Any]:
+        return self._table.column(name).to_pylist()
+
+    def __repr__(self) -> str:
+        return f"BookTable({self.num_rows} rows: {', '.join(self._table.column_names)})"
 
 
 def _terms(deals: Any) -> list[int]:
     """Each deal's term in months (DEFAULT_TERM_MONTHS when the deals carry none)."""
-    if "term_months" not in deals.column_names:
-        return [DEFAULT_TERM_MONTHS] * deals.num_rows
-    return [int(t) if t else DEFAULT_TERM_MONTHS for t in deals.column("term_months").to_pylist()]
+    return _term_array(deals).tolist()
 
 
-def _portfolio_terms(credits: Any, deals: Any, quarter_ends: list[dt.date]) -> dict[tuple[str, int], int]:
-    """(person id, quarter) -> credit-weighted average term in whole months (half-even), over the
-    positive credits of each quarter. Column arithmetic in exact int64 (amounts in units of the
-    column's scale); the per-row Decimal loop is kept for sums that could leave int64."""
-    import numpy as np
-    import pyarrow as pa
+def _term_array(deals: Any) -> np.ndarray:
+    """_terms as an int32 column: a missing or zero term is DEFAULT_TERM_MONTHS."""
     import pyarrow.compute as pc
 
     from . import tables
 
-    term = np.asarray(_terms(deals), dtype=np.int64)
-    amount_col = credits.column("amount").combine_chunks()
-    scale = amount_col.type.scale if pa.types.is_decimal(amount_col.type) else 0
-    amount = tables.to_minor_units(pc.fill_null(amount_col, 0), scale, name="amount")
-    rows = credits.column("deal_row").combine_chunks().to_numpy(zero_copy_only=False)
-    days = credits.column("date").combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
-    ends = np.array([(e - dt.date(1970, 1, 1)).days for e in quarter_ends], dtype=np.int64)
-    quarter = np.searchsorted(ends, days, side="left") + 1  # first quarter whose end is >= the day
-    keep = (amount > 0) & (quarter <= len(ends))
-    if not keep.any():
-        return {}
-    amount, quarter, term_of = amount[keep], quarter[keep], term[rows[keep]]
-    if int(amount.max()) * int(max(term_of.max(), 1)) >= (2**63 - 1) // max(len(amount), 1):
-        return _portfolio_terms_decimal(credits, term.tolist(), quarter_ends)
-    person = credits.column("person_id").combine_chunks()
-    if not pa.types.is_dictionary(person.type):
-        person = pc.dictionary_encode(person)
-    codes = person.indices.to_numpy(zero_copy_only=False)[keep].astype(np.int64)
-    key = codes * (len(ends) + 1) + quarter
-    groups, inverse = np.unique(key, return_inverse=True)
-    numerator = np.zeros(len(groups), dtype=np.int64)
-    denominator = np.zeros(len(groups), dtype=np.int64)
-    np.add.at(numerator, inverse, amount * term_of)
-    np.add.at(denominator, inverse, amount)
-    q, r = np.divmod(numerator, denominator)
-    q = q + ((2 * r > denominator) | ((2 * r == denominator) & (q % 2 == 1)))  # half-even
-    names = person.dictionary.to_pylist()
-    width = len(ends) + 1
-    return {(names[int(k) // width], int(k) % width): int(v) for k, v in zip(groups, q)}
+    if "term_months" not in deals.column_names:
+        return np.full(deals.num_rows, DEFAULT_TERM_MONTHS, dtype=np.int32)
+    col = deals.column("term_months")
+    term = tables.integers(pc.fill_null(col, 0) if col.null_count else col, "term_months", np.int32,
+                           what="deals")
+    return np.where(term == 0, np.int32(DEFAULT_TERM_MONTHS), term).astype(np.int32)
+
+
+def _term_matrix(credits: Any, term: np.ndarray, quarter_ends: list[dt.date], person_ids: list[str]) -> np.ndarray:
+    """[person, quarter - 1] -> credit-weighted average term in whole months (half-even) over the
+    positive credits of each quarter, _NO_TERM where there are none: one pass in C++ over the
+    credits' Arrow columns (src/accounting/portfolio_terms.cpp), exact in 128 bits."""
+    from ._core import accounting as _acc  # type: ignore[import-not-found]
+
+    ends = [(e - _EPOCH).days for e in quarter_ends]
+    return _acc.portfolio_terms(credits, np.ascontiguousarray(term, dtype=np.int32), ends, list(person_ids))
+
+
+def _portfolio_terms(credits: Any, deals: Any, quarter_ends: list[dt.date]) -> dict[tuple[str, int], int]:
+    """(person id, quarter) -> credit-weighted average term in whole months (half-even), over the
+    positive credits of each quarter (the C++ pass of _term_matrix, as a dict)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    person = credits.column("person_id")
+    if pa.types.is_dictionary(person.type):
+        person = person.cast(pa.string())
+    people = pc.unique(pc.drop_null(person)).to_pylist()
+    matrix = _term_matrix(credits, _term_array(deals), quarter_ends, people)
+    rows, quarters = np.nonzero(matrix != _NO_TERM)
+    return {(people[p], int(q) + 1): int(matrix[p, q]) for p, q in zip(rows.tolist(), quarters.tolist())}
 
 
 def _portfolio_terms_decimal(credits: Any, term: list[int], quarter_ends: list[dt.date]) -> dict[tuple[str, int], int]:
-    """The same as _portfolio_terms, row by row in Decimal (for sums beyond int64)."""
+    """The same as _portfolio_terms, row by row in Decimal (the oracle of the tests)."""
     weighted: dict[tuple[str, int], list[Decimal]] = {}
     for pid, row, day, amount in zip(credits.column("person_id").to_pylist(), credits.column("deal_row").to_pylist(),
                                      credits.column("date").to_pylist(), credits.column("amount").to_pylist()):
@@ -95,105 +122,209 @@ def _portfolio_terms_decimal(credits: Any, term: list[int], quarter_ends: list[d
     return {k: int((v[0] / v[1]).to_integral_value()) for k, v in weighted.items() if v[1] > 0}
 
 
-def _decimal(minor: int, exponent: int) -> Decimal:
-    return Decimal(minor).scaleb(-exponent)
-
-
-def _quarter_sums(run: Any) -> tuple[dict, dict, dict]:
+class _Sums:
     """One run's lines summed the way the book needs them, from the engine's columns (no
-    Python object per line): paid per (person, deal, currency) and clawed back per (person,
-    deal) for lines tied to a deal, and period commissions per (person, component, currency).
-    Adjustment lines are left out (they restate earlier quarters)."""
-    import numpy as np
+    Python object per line), each group sorted the way the cost rows are listed. Adjustment
+    lines are left out (they restate earlier quarters). Amounts are int64 at ``scale``
+    decimals (every currency's minor units rescaled exactly)."""
 
-    c = run._core.columns()
-    person = np.asarray(c["person"], dtype=np.int64)
-    deal = np.asarray(c["deal"], dtype=np.int64)
-    amount = np.asarray(c["amount"], dtype=np.int64)
-    cur_index, codes, exponents = c["currency"]
-    comp_index, components = c["component"]
-    live = ~np.asarray(c["adjustment"], dtype=bool)
+    def __init__(self, run: Any, scale: int) -> None:
+        c = run._core.columns()
+        self.person = np.asarray(c["person"], dtype=np.int64)
+        self.deal = np.asarray(c["deal"], dtype=np.int64)
+        cur_index, self.codes, exponents = c["currency"]
+        comp_index, self.components = c["component"]
+        self.cur = np.asarray(cur_index, dtype=np.int64)
+        self.comp = np.asarray(comp_index, dtype=np.int64)
+        minor = np.asarray(c["amount"], dtype=np.int64)
+        factor = 10 ** (scale - np.asarray(exponents, dtype=np.int64))
+        if len(minor) and int(np.abs(minor).max()) * int(factor.max()) * len(minor) >= 2**63:
+            from ._errors import AmountOverflowError
 
-    def sums(mask: np.ndarray, *keys: np.ndarray) -> dict[tuple, int]:
+            raise AmountOverflowError("[SC-OVERFLOW] commission costs: a quarter's amounts do not fit in 64 bits")
+        self.amount = minor * factor[self.cur] if len(minor) else minor
+        self.live = ~np.asarray(c["adjustment"], dtype=bool)
+        self.exponents = list(exponents)
+
+    @staticmethod
+    def _rank(names: list[str]) -> np.ndarray:
+        """Rank of each name in text order (the order the old dict keys sorted in)."""
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        return rank
+
+    def groups(self, mask: np.ndarray, *keys: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """Distinct key tuples of the rows in ``mask``, sorted by the keys (first key first),
+        and each group's total."""
         rows = np.flatnonzero(mask)
         if not len(rows):
-            return {}
-        stacked = np.stack([k[rows] for k in keys], axis=1)
-        groups, inverse = np.unique(stacked, axis=0, return_inverse=True)
-        total = np.zeros(len(groups), dtype=np.int64)
-        np.add.at(total, inverse.reshape(-1), amount[rows])
-        return {tuple(int(v) for v in g): int(t) for g, t in zip(groups, total)}
+            return [np.zeros(0, np.int64) for _ in keys], np.zeros(0, np.int64)
+        cols = [k[rows] for k in keys]
+        order = np.lexsort(cols[::-1])
+        cols = [c[order] for c in cols]
+        change = np.zeros(len(rows), dtype=bool)
+        change[0] = True
+        for c in cols:
+            change[1:] |= c[1:] != c[:-1]
+        starts = np.flatnonzero(change)
+        return [c[starts] for c in cols], np.add.reduceat(self.amount[rows][order], starts)
 
-    cur = np.asarray(cur_index, dtype=np.int64)
-    comp = np.asarray(comp_index, dtype=np.int64)
-    on_deal = live & (deal >= 0)
-    in_portfolio = np.isin(comp, [k for k, n in enumerate(components) if n in PORTFOLIO_COMPONENTS])
-    paid = {(p, d, codes[k]): _decimal(v, exponents[k])
-            for (p, d, k), v in sums(on_deal & (amount > 0), person, deal, cur).items()}
-    clawed: dict[tuple[int, int], Decimal] = {}
-    for (p, d, k), v in sums(on_deal & (amount < 0), person, deal, cur).items():
-        clawed[(p, d)] = clawed.get((p, d), Decimal(0)) - _decimal(v, exponents[k])
-    portfolio = {(p, components[m], codes[k]): _decimal(v, exponents[k])
-                 for (p, m, k), v in sums(live & (deal < 0) & in_portfolio & (amount > 0),
-                                          person, comp, cur).items()}
-    return paid, clawed, portfolio
+    def paid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(person, deal, currency index, total) of the positive lines tied to a deal, sorted by
+        (person, deal, currency code)."""
+        rank = self._rank(list(self.codes))
+        (person, deal, cur_rank), total = self.groups(self.live & (self.deal >= 0) & (self.amount > 0),
+                                                      self.person, self.deal, rank[self.cur])
+        return person, deal, np.argsort(rank)[cur_rank], total
+
+    def portfolio(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(person, component index, currency index, total) of the positive period commissions
+        on bookings, sorted by (person, component name, currency code)."""
+        comp_rank, cur_rank = self._rank(list(self.components)), self._rank(list(self.codes))
+        booked = np.isin(self.comp, [k for k, n in enumerate(self.components) if n in PORTFOLIO_COMPONENTS])
+        (person, comp, cur), total = self.groups(self.live & (self.deal < 0) & booked & (self.amount > 0),
+                                                 self.person, comp_rank[self.comp], cur_rank[self.cur])
+        return person, np.argsort(comp_rank)[comp], np.argsort(cur_rank)[cur], total
+
+    def clawed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(person, deal, amount clawed back) of the negative lines tied to a deal, summed over
+        currencies, sorted by (person, deal)."""
+        (person, deal), total = self.groups(self.live & (self.deal >= 0) & (self.amount < 0), self.person, self.deal)
+        return person, deal, -total
+
+
+def _scale(runs: list[Any]) -> int:
+    """The decimals every amount of the runs is exact at (the largest currency exponent)."""
+    exponents = [int(e) for run in runs for e in run._core.columns()["currency"][2]]
+    return max(exponents, default=2)
+
+
+def _decimals(values: np.ndarray, scale: int) -> Any:
+    from .tables import minor_to_arrow
+
+    return minor_to_arrow(np.asarray(values, dtype=np.int64), scale)
+
+
+def _dates(day: int, n: int) -> Any:
+    import pyarrow as pa
+
+    return pa.array(np.full(n, day, dtype=np.int32), pa.int32()).cast(pa.date32())
+
+
+def _deal_columns(deals: Any, rows: np.ndarray) -> tuple[Any, Any, Any]:
+    """The id (text), close date and cost kind of the deals at ``rows`` (only those: the deal
+    table is never copied whole)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    take = pa.array(np.asarray(rows, dtype=np.int64))
+    ids = deals.column("id").take(take).combine_chunks()
+    if not pa.types.is_string(ids.type):
+        ids = ids.cast(pa.string())
+    close = deals.column("close_date").take(take).combine_chunks().cast(pa.date32())
+    types = deals.column("type").take(take).combine_chunks().cast(pa.string())
+    kind = pc.take(pa.array(list(_KIND.values()), pa.string()), pc.index_in(types, pa.array(list(_KIND), pa.string())))
+    return ids, close, pc.fill_null(kind, "initial")
 
 
 def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
-                     credits: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    """Cost rows and clawback events (dicts of columns) from the runs of Q1 .. Qn."""
-    terms = _portfolio_terms(credits, deals, quarter_ends)
-    deal_ids = deals.column("id").to_pylist()
-    close = deals.column("close_date").to_pylist()
-    term = _terms(deals)
-    kind = [str(t) for t in deals.column("type").to_pylist()]
-    costs: dict[str, list[Any]] = {k: [] for k in ("line_id", "person", "contract", "amount", "currency",
-                                                    "incurred", "contract_start", "term_months", "incremental",
-                                                    "kind")}
-    events: dict[str, list[Any]] = {k: [] for k in ("line_id", "kind", "date", "amount")}
-    open_lines: dict[tuple[int, int], list[list[Any]]] = {}  # (person, deal) -> [[line_id, left]]
-    open_portfolio: dict[int, list[list[Any]]] = {}  # person -> [[line_id, left]] of portfolio rows
-    for q, (run, end) in enumerate(zip(runs, quarter_ends), start=1):
-        paid, clawed, portfolio = _quarter_sums(run)
-        for (person, deal, currency), amount in sorted(paid.items()):
-            line_id = f"{person_ids[person]}/{deal_ids[deal]}/Q{q}"
-            costs["line_id"].append(line_id)
-            costs["person"].append(person_ids[person])
-            costs["contract"].append(str(deal_ids[deal]))
-            costs["amount"].append(amount)
-            costs["currency"].append(currency)
-            costs["incurred"].append(end)
-            costs["contract_start"].append(close[deal])
-            costs["term_months"].append(term[deal])
-            costs["incremental"].append(True)
-            costs["kind"].append(_KIND.get(kind[deal], "initial"))
-            open_lines.setdefault((person, deal), []).append([line_id, amount])
-        for (person, component, currency), amount in sorted(portfolio.items()):
-            pid = person_ids[person]
-            costs["line_id"].append(f"{pid}/{component}/Q{q}")
-            costs["person"].append(pid)
-            costs["contract"].append(f"portfolio:{pid}:Q{q}")
-            costs["amount"].append(amount)
-            costs["currency"].append(currency)
-            costs["incurred"].append(end)
-            costs["contract_start"].append(end)
-            costs["term_months"].append(terms.get((pid, q), DEFAULT_TERM_MONTHS))
-            costs["incremental"].append(True)
-            costs["kind"].append("initial")
-            open_portfolio.setdefault(person, []).append([f"{pid}/{component}/Q{q}", amount])
-        for (person, deal), amount in sorted(clawed.items()):
+                     credits: Any) -> tuple[BookTable, BookTable]:
+    """Cost rows and clawback events (Arrow tables, money exact as decimal128) from the runs of
+    Q1 .. Qn, built column by column: sums and sort orders in numpy, ids joined by pyarrow, the
+    portfolio terms in one C++ pass; Python loops only over the clawed-back (person, deal)
+    pairs and the cost rows they can reduce."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    term = _term_array(deals)
+    terms = _term_matrix(credits, term, quarter_ends, person_ids)
+    pid = pa.array(person_ids, pa.string())
+    scale = _scale(runs)
+    sums = [_Sums(run, scale) for run in runs]
+
+    # The (person, deal) pairs ever clawed back, and their people: only their cost rows
+    # are tracked row by row for the clawbacks below.
+    clawed = [s.clawed() for s in sums]
+    n_deals = max(deals.num_rows, 1)
+    clawed_keys = np.unique(np.concatenate([p * n_deals + d for p, d, _ in clawed] or [np.zeros(0, np.int64)]))
+    clawed_people = np.unique(np.concatenate([p for p, _, _ in clawed] or [np.zeros(0, np.int64)]))
+
+    parts: list[Any] = []
+    event_rows: list[int] = []
+    event_days: list[int] = []
+    event_amounts: list[int] = []
+    open_lines: dict[tuple[int, int], list[list[int]]] = {}  # (person, deal) -> [[cost row, left]]
+    open_portfolio: dict[int, list[list[int]]] = {}  # person -> [[cost row, left]] of portfolio rows
+    first_row = 0
+    for q, (s, end, (c_person, c_deal, c_amount)) in enumerate(zip(sums, quarter_ends, clawed), start=1):
+        day = (end - _EPOCH).days
+        person, deal, cur, total = s.paid()
+        codes = pa.array(list(s.codes), pa.string())
+        persons = pid.take(pa.array(person))
+        deal_ids, close, kind = _deal_columns(deals, deal)
+        line_id = pc.binary_join_element_wise(persons, deal_ids, f"Q{q}", "/")
+        n = len(person)
+        parts.append(pa.table({
+            "line_id": line_id, "person": persons, "contract": deal_ids,
+            "amount": _decimals(total, scale), "currency": codes.take(pa.array(cur)),
+            "incurred": _dates(day, n), "contract_start": close,
+            "term_months": pa.array(term[deal].astype(np.int64)), "incremental": pa.array(np.ones(n, dtype=bool)),
+            "kind": kind,
+        }))
+        tracked = np.flatnonzero(np.isin(person * n_deals + deal, clawed_keys))
+        for k in tracked.tolist():
+            open_lines.setdefault((int(person[k]), int(deal[k])), []).append([first_row + k, int(total[k])])
+        first_row += n
+
+        person, comp, cur, total = s.portfolio()
+        persons = pid.take(pa.array(person))
+        n = len(person)
+        q_term = terms[person, q - 1] if n else np.zeros(0, np.int32)
+        parts.append(pa.table({
+            "line_id": pc.binary_join_element_wise(persons, pa.array(list(s.components), pa.string())
+                                                   .take(pa.array(comp)), f"Q{q}", "/"),
+            "person": persons, "contract": pc.binary_join_element_wise("portfolio", persons, f"Q{q}", ":"),
+            "amount": _decimals(total, scale), "currency": codes.take(pa.array(cur)),
+            "incurred": _dates(day, n), "contract_start": _dates(day, n),
+            "term_months": pa.array(np.where(q_term == _NO_TERM, DEFAULT_TERM_MONTHS, q_term).astype(np.int64)),
+            "incremental": pa.array(np.ones(n, dtype=bool)), "kind": pa.array(["initial"] * n, pa.string()),
+        }))
+        for k in np.flatnonzero(np.isin(person, clawed_people)).tolist():
+            open_portfolio.setdefault(int(person[k]), []).append([first_row + k, int(total[k])])
+        first_row += n
+
+        for p, d, amount in zip(c_person.tolist(), c_deal.tolist(), c_amount.tolist()):
             # The deal's own cost rows first, then the person's portfolio rows (the commission on
             # a clawed-back deal was usually paid inside a period commission).
-            for entry in open_lines.get((person, deal), []) + open_portfolio.get(person, []):
+            for entry in open_lines.get((p, d), []) + open_portfolio.get(p, []):
                 take = min(amount, entry[1])
                 if take > 0:
-                    events["line_id"].append(entry[0])
-                    events["kind"].append("clawback")
-                    events["date"].append(end)
-                    events["amount"].append(take)
+                    event_rows.append(entry[0])
+                    event_days.append(day)
+                    event_amounts.append(take)
                     entry[1] -= take
                     amount -= take
-    return costs, events
+    costs = pa.concat_tables(parts) if parts else _empty_costs(scale)
+    rows = pa.array(np.asarray(event_rows, dtype=np.int64))
+    events = pa.table({
+        "line_id": costs.column("line_id").take(rows),
+        "kind": pa.array(["clawback"] * len(event_rows), pa.string()),
+        "date": pa.array(np.asarray(event_days, dtype=np.int32), pa.int32()).cast(pa.date32()),
+        "amount": _decimals(np.asarray(event_amounts, dtype=np.int64), scale),
+    })
+    return BookTable(costs), BookTable(events)
+
+
+def _empty_costs(scale: int) -> Any:
+    import pyarrow as pa
+
+    return pa.table({
+        "line_id": pa.array([], pa.string()), "person": pa.array([], pa.string()),
+        "contract": pa.array([], pa.string()), "amount": _decimals(np.zeros(0, np.int64), scale),
+        "currency": pa.array([], pa.string()), "incurred": pa.array([], pa.date32()),
+        "contract_start": pa.array([], pa.date32()), "term_months": pa.array([], pa.int64()),
+        "incremental": pa.array([], pa.bool_()), "kind": pa.array([], pa.string()),
+    })
 
 
 def close_accounting(runs: list[Any], quarter_ends: list[dt.date], person_ids: list[str], deals: Any,
@@ -203,5 +334,5 @@ def close_accounting(runs: list[Any], quarter_ends: list[dt.date], person_ids: l
     from . import accounting
 
     costs, events = commission_costs(runs, quarter_ends, person_ids, deals, credits)
-    book = accounting.amortise(costs, events if events["line_id"] else None, policy=policy)
+    book = accounting.amortise(costs, events if events.num_rows else None, policy=policy)
     return book, book.roll_forward(year_start, quarter_ends[-1], output="arrow")

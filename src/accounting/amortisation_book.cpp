@@ -205,7 +205,7 @@ class AmortisationBook::Runner {
     if (!issues_)
       throw Error("SC-ACCT-INTERNAL",
                   "event row " + std::to_string(event_row) + " passed validation but: " + rule);
-    issues_->push_back(Issue{int64_t(event_row), field, std::move(value), std::move(rule)});
+    issues_->push_back(Issue{int64_t(event_row) + 1, field, std::move(value), std::move(rule)});  // 1-based
   }
 
   const AmortisationBook& book_;
@@ -222,8 +222,11 @@ AmortisationBook::AmortisationBook(CommissionCostTable costs, AssetEventTable ev
 
 void AmortisationBook::validate_and_decide() {
   std::vector<Issue> issues;
+  // Rows are given 0-based (positions in the columns) and reported 1-based, as every
+  // salescomp error names them (row 1 is the first row of a table).
   auto issue = [&](std::optional<int64_t> row, std::string field, std::string value, std::string rule) {
-    issues.push_back(Issue{row, std::move(field), std::move(value), std::move(rule)});
+    issues.push_back(Issue{row ? std::optional<int64_t>(*row + 1) : std::nullopt, std::move(field),
+                           std::move(value), std::move(rule)});
   };
 
   // Shapes first: nothing else can be checked on ragged columns.
@@ -291,7 +294,7 @@ void AmortisationBook::validate_and_decide() {
     const int64_t row = int64_t(i);
     if (duplicate_of[i] >= 0)
       issue(row, "line_id", acct_text(costs_.line_id[i]),
-            "duplicate line_id (first on row " + acct_text(duplicate_of[i]) + ")");
+            "duplicate line_id (first on row " + acct_text(duplicate_of[i] + 1) + ")");
     if (costs_.amount[i] <= 0)
       issue(row, "amount", acct_text(costs_.amount[i]) + " minor units",
             "must be positive; reductions are clawback events");
@@ -468,7 +471,7 @@ void AmortisationBook::validate_and_decide() {
     if (revenue_asset[rrows[k]] == revenue_asset[rrows[k - 1]] &&
         month_of(revenue_.month[rrows[k]]) == month_of(revenue_.month[rrows[k - 1]]))
       issue(int64_t(rrows[k]), "revenue.month", revenue_.month[rrows[k]].to_string(),
-            "a second weight for the same line and month (first on row " + acct_text(rrows[k - 1]) + ")");
+            "a second weight for the same line and month (first on row " + acct_text(rrows[k - 1] + 1) + ")");
   revenue_rows_ = rrows;
   revenue_offsets_.assign(n + 1, 0);
   for (uint32_t r : revenue_rows_) ++revenue_offsets_[std::size_t(revenue_asset[r]) + 1];

@@ -7,6 +7,9 @@
 
 namespace salescomp::arrow {
 
+// Declared at the end of this file, one function per area that appends its tables.
+std::vector<TableSpec> accounting_table_specs();
+
 namespace {
 
 using K = FieldKind;
@@ -159,6 +162,7 @@ std::vector<TableSpec> declare_tables() {
         {"active_units", K::Integer, kOptional, "units (days or months) the person was active", 0, 400},
         {"total_units", K::Integer, kOptional, "units in the period", 0, 400},
         {"relief_reason", K::Text, kOptional, "reasons of the relief rows"}}});
+  for (TableSpec& s : accounting_table_specs()) t.push_back(std::move(s));
   return t;
 }
 
@@ -173,6 +177,58 @@ const TableSpec& table_spec(std::string_view name) {
   for (const TableSpec& s : table_specs())
     if (s.name == name) return s;
   throw LookupError("SC-TABLE-UNKNOWN", "no declared table named '" + std::string(name) + "'");
+}
+
+}  // namespace salescomp::arrow
+
+// Commission expense accounting (salescomp.accounting, docs/accounting.md): the
+// three tables of the input book. Month counts are read as 32-bit integers; the
+// book's own rules (1 to 1200 months) are checked after the cells are read.
+namespace salescomp::arrow {
+
+std::vector<TableSpec> accounting_table_specs() {
+  using K = FieldKind;
+  constexpr bool kRequired = true, kOptional = false;
+  constexpr int64_t kMin32 = std::numeric_limits<int32_t>::min(),
+                    kMax32 = std::numeric_limits<int32_t>::max();
+  std::vector<TableSpec> t;
+  t.push_back(
+      {"commission_costs",
+       "Commission costs to capitalise or expense: one row per cost line (give amount or amount_minor).",
+       {{"line_id", K::Id, kRequired, "the cost line (integers, or text ids); unique; the asset key"},
+        {"person", K::Id, kOptional, "who was paid (lineage, passed through to the assets)"},
+        {"contract", K::Id, kOptional, "the contract or deal the cost was paid for (lineage)"},
+        {"amount", K::Money, kOptional, "the cost, in `currency`; positive"},
+        {"amount_minor", K::MinorUnits, kOptional,
+         "the cost in integer minor units of `currency` (instead of amount)"},
+        {"currency", K::Code, kRequired, "ISO 4217 code"},
+        {"incurred", K::Date, kRequired, "when the cost is recognised"},
+        {"contract_start", K::Date, kRequired, "when the service, and amortisation, begins"},
+        {"term_months", K::Integer, kRequired, "contract term; 1 to 1200 for incremental costs", kMin32,
+         kMax32},
+        {"incremental", K::Boolean, kRequired, "incurred only because the contract was obtained"},
+        {"kind", K::Code, kOptional, "initial (default), renewal or expansion"},
+        {"renewal_commensurate", K::Boolean, kOptional,
+         "renewals pay a commensurate commission (default true)"},
+        {"customer_life_months", K::Integer, kOptional, "expected customer life; 0 or empty: the policy's",
+         kMin32, kMax32},
+        {"pattern", K::Code, kOptional, "straight_line (default) or revenue_proportional"}}});
+  t.push_back({"asset_events",
+               "Events that change a commission asset after it is recognised.",
+               {{"line_id", K::Id, kRequired, "the cost line (asset) the event applies to"},
+                {"kind", K::Code, kRequired, "clawback, extension, change_in_estimate or termination"},
+                {"date", K::Date, kRequired, "when it happens"},
+                {"amount", K::Money, kOptional, "clawback: the amount recovered, in the line's currency"},
+                {"amount_minor", K::MinorUnits, kOptional, "clawback: the amount in integer minor units"},
+                {"months", K::Integer, kOptional,
+                 "extension: months added; change_in_estimate: the new total period", kMin32, kMax32}}});
+  t.push_back(
+      {"revenue_schedule",
+       "Revenue per month of the cost lines amortised in proportion to revenue.",
+       {{"line_id", K::Id, kRequired, "the cost line"},
+        {"month", K::Date, kRequired, "any day of the month"},
+        {"weight", K::Money, kRequired, "revenue (or any weight) of the month, >= 0, at most 4 decimals"}}});
+  return t;
 }
 
 }  // namespace salescomp::arrow

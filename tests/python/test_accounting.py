@@ -368,7 +368,8 @@ def test_text_line_ids_and_journal_account_mapping():
     }
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
-    assert [(i["row"], i["field"]) for i in err.value.issues] == [(1, "event.line_id")]
+    # Rows are 1-based (fix of issue 11: they were 0-based here, unlike every other error).
+    assert [(i["row"], i["field"]) for i in err.value.issues] == [(2, "event.line_id")]
     book = acct.amortise(costs, {k: v[:1] for k, v in events.items()})
     assert book.assets()["line_id"].tolist() == ["L-2"]
     j = book.journal(
@@ -404,20 +405,21 @@ def test_every_bad_cell_and_row_is_reported_at_once():
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
     found = {(i["row"], i["field"]) for i in err.value.issues}
+    # Rows are 1-based (fix of issue 11: this test listed them 0-based, unlike every other error).
     assert found == {
-        (0, "amount"),  # float
-        (1, "amount"),  # negative
-        (1, "incurred"),  # missing
-        (1, "line_id"),  # duplicate
-        (2, "line_id"),  # text among ints
-        (2, "incremental"),  # 1 is not a bool
-        (3, "amount"),  # three decimals for USD
-        (3, "incurred"),  # no such date
-        (3, "kind"),  # unknown kind
-        (4, "currency"),  # not ISO 4217 money
-        (0, "event.amount"),  # float
-        (1, "event.kind"),  # unknown event kind
-        (1, "event.line_id"),  # no cost line 99
+        (1, "amount"),  # float
+        (2, "amount"),  # negative
+        (2, "incurred"),  # missing
+        (2, "line_id"),  # duplicate
+        (3, "line_id"),  # text among ints
+        (3, "incremental"),  # 1 is not a bool
+        (4, "amount"),  # three decimals for USD
+        (4, "incurred"),  # no such date
+        (4, "kind"),  # unknown kind
+        (5, "currency"),  # not ISO 4217 money
+        (1, "event.amount"),  # float
+        (2, "event.kind"),  # unknown event kind
+        (2, "event.line_id"),  # no cost line 99
     }
     assert isinstance(err.value, ValueError)
     for i in err.value.issues:
@@ -448,14 +450,14 @@ def test_event_sequence_problems_name_the_event_row():
     }
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(costs, events)
-    assert [(i["row"], i["field"]) for i in err.value.issues] == [(1, "event.kind")]
+    assert [(i["row"], i["field"]) for i in err.value.issues] == [(2, "event.kind")]  # 1-based
 
 
 def test_timestamps_with_a_time_of_day_are_reported():
     frame = costs_frame(incurred=pd.to_datetime(["2026-01-15 13:30"]))
     with pytest.raises(sc.ValidationError) as err:
         acct.amortise(frame)
-    assert [(i["row"], i["field"]) for i in err.value.issues] == [(0, "incurred")]
+    assert [(i["row"], i["field"]) for i in err.value.issues] == [(1, "incurred")]  # 1-based
     # Arrow timestamps at midnight are dates.
     arrow = pa.Table.from_pandas(
         costs_frame(incurred=pd.to_datetime(["2026-01-15"])), preserve_index=False

@@ -1,5 +1,6 @@
 #pragma once
 // Everything public of commission expense accounting (ASC 340-40 / IFRS 15).
+#include "salescomp/accounting/accounting_arrow.hpp"
 #include "salescomp/accounting/amortisation_book.hpp"
 #include "salescomp/accounting/amortisation_policy.hpp"
 #include "salescomp/accounting/amortisation_schedule.hpp"
@@ -10,5 +11,6 @@
 #include "salescomp/accounting/commission_cost_table.hpp"
 #include "salescomp/accounting/journal_table.hpp"
 #include "salescomp/accounting/month.hpp"
+#include "salescomp/accounting/portfolio_terms.hpp"
 #include "salescomp/accounting/revenue_schedule_table.hpp"
 #include "salescomp/accounting/roll_forward_table.hpp"
