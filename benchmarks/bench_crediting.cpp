@@ -6,8 +6,14 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include <salescomp/arrow/export_table.hpp>
+#include <salescomp/arrow/imported_table.hpp>
 #include <salescomp/credit/crediting.hpp>
+#include <salescomp/credit/deal_arrow.hpp>
+#include <salescomp/data/deal_source.hpp>
 #include <salescomp/data/synthetic.hpp>
 
 using namespace salescomp;
@@ -47,7 +53,72 @@ void BM_Crediting(benchmark::State& state) {
   state.counters["credit_rows"] = double(rows);
 }
 
+// The synthetic deals as the Arrow table a user hands over (what pyarrow reads
+// from a CSV export): text ids, text owner, currency and type, date32 close
+// dates, decimal128(38, 2) amounts; `dictionary` encodes the repeated texts
+// (owner, currency, type, source, source_person) as a Parquet file gives them.
+arrow::ImportedTable deals_arrow(const SyntheticData& d, bool dictionary) {
+  const DealTable& t = d.deals;
+  const std::size_t n = t.size();
+  std::vector<std::string> ids(n), owner(n), currency(n), type(n), source(n), source_person(n);
+  std::vector<int32_t> days(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[i] = std::to_string(t.id[i]);
+    owner[i] = d.org.roster().id(t.owner[i]);
+    currency[i] = std::string(t.currency[i].code());
+    type[i] = std::string(to_string(t.type[i]));
+    source[i] = std::string(to_string(t.source[i]));
+    source_person[i] = t.source_person[i] >= 0 ? d.org.roster().id(t.source_person[i]) : "";
+    days[i] = t.close_date[i].days();
+  }
+  auto text = [&](const char* name, const std::vector<std::string>& v) {
+    if (!dictionary) return arrow::ExportColumn::texts(name, v);
+    std::vector<std::string> names;
+    std::vector<int32_t> codes(v.size());
+    std::unordered_map<std::string, int32_t> seen;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      auto [it, added] = seen.emplace(v[i], int32_t(names.size()));
+      if (added) names.push_back(v[i]);
+      codes[i] = it->second;
+    }
+    return arrow::ExportColumn::dictionary(name, std::move(codes), names);
+  };
+  arrow::ExportTable e;
+  e.add(arrow::ExportColumn::texts("deal_id", ids));
+  e.add(text("owner", owner));
+  e.add(arrow::ExportColumn::dates("close_date", days));
+  e.add(arrow::ExportColumn::decimals("amount", t.amount, 2));
+  e.add(text("currency", currency));
+  e.add(text("type", type));
+  e.add(text("source", source));
+  e.add(text("source_person", source_person));
+  ArrowArrayStream stream;
+  e.export_stream(&stream);
+  return arrow::ImportedTable::from_stream(&stream, "deals");
+}
+
+// Validation and loading of deals from Arrow in C++ (read_deals_strict):
+// every cell checked, ids ranked in byte order, rows put in id order.
+// Items = deals read. Arg 1: dictionary-encoded text columns.
+void BM_ReadDeals(benchmark::State& state) {
+  const SyntheticData& d = data(state.range(0), 100'000);
+  const arrow::ImportedTable table = deals_arrow(d, state.range(1) != 0);
+  for (auto _ : state) {
+    Dictionary products, customers;
+    auto r = read_deals_strict(table, d.org, products, customers);
+    if (!r) state.SkipWithError("the strict reader refused the synthetic deals");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
+}
+
 }  // namespace
+
+BENCHMARK(BM_ReadDeals)
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // deals, people, threads
 BENCHMARK(BM_Crediting)

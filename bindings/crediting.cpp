@@ -5,7 +5,9 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <salescomp/arrow/money_columns.hpp>
 #include <salescomp/credit/crediting.hpp>
+#include <salescomp/credit/deal_arrow.hpp>
 #include <salescomp/data/deal_loader.hpp>
 #include <salescomp/data/deal_source.hpp>
 #include <unordered_map>
@@ -256,6 +258,86 @@ py::dict credit_columns(const CreditsHolder& h) {
   return d;
 }
 
+template <class To, class From>
+std::vector<To> widened(const std::vector<From>& v) {
+  std::vector<To> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = To(v[i]);
+  return out;
+}
+
+// The credits as one Arrow table through the C Data Interface, every column
+// but deal_id (the user's ids as given; Python takes them by deal_row) and in
+// Credits.to_arrow's order. None when a money column does not fit the 64-bit
+// fast path.
+py::object credits_arrow(const CreditsHolder& h) {
+  const CreditTable& c = h.table;
+  std::vector<std::string> people;
+  const Roster& roster = h.deals->org->roster();
+  for (std::size_t p = 0; p < h.deals->org->size(); ++p) people.push_back(roster.id(int32_t(p)));
+  std::vector<std::string> kinds, types;
+  for (int i = 0; i <= int(CreditKind::Territory); ++i) kinds.emplace_back(to_string(CreditKind(i)));
+  for (int i = 0; i <= int(DealType::Refund); ++i) types.emplace_back(to_string(DealType(i)));
+  arrow::ExportTable t;
+  bool fits = true;
+  {
+    py::gil_scoped_release release;
+    t.add(arrow::ExportColumn::dictionary("person_id", c.person, people));
+    t.add(arrow::ExportColumn::int64s("deal_row", c.deal));
+    std::vector<int32_t> days(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) days[i] = c.date[i].days();
+    t.add(arrow::ExportColumn::dates("date", std::move(days)));
+    t.add(arrow::ExportColumn::int32s("period", c.period));
+    t.add(arrow::ExportColumn::dictionary("measure", c.measure, h.measures));
+    try {
+      t.add(arrow::money_column("amount", c.amount, c.currency));
+      t.add(arrow::currency_column("currency", c.currency));
+      t.add(arrow::ExportColumn::dictionary("kind", widened<int32_t>(c.kind), kinds));
+      t.add(arrow::ExportColumn::int32s("rule", c.rule));
+      t.add(arrow::ExportColumn::dictionary("rule_name", c.rule, h.rule_names));
+      t.add(arrow::ExportColumn::int16s("depth", c.depth));
+      t.add(arrow::ExportColumn::dictionary("via", c.via, people));
+      t.add(arrow::ExportColumn::dictionary("deal_type", widened<int32_t>(c.deal_type), types));
+      t.add(arrow::money_column("source_amount", c.source_amount, c.source_currency));
+      t.add(arrow::currency_column("source_currency", c.source_currency));
+    } catch (const OverflowError&) {
+      fits = false;
+    }
+  }
+  if (!fits) return py::none();
+  return export_arrow(std::move(t));
+}
+
+py::object deals_from_arrow(std::shared_ptr<Organisation> org, py::handle table) {
+  const arrow::ImportedTable t = import_arrow(table, "deals");
+  auto h = std::make_shared<DealsHolder>();
+  h->org = org;
+  bool ok = false;
+  {
+    py::gil_scoped_release release;
+    std::optional<DealsRead> r = read_deals_strict(t, *org, h->products, h->customers);
+    if (r) {
+      ok = true;
+      h->table = std::move(r->table);
+      h->input_row = std::move(r->input_row);
+      recode_in_row_order(h->table.product, h->products);
+      recode_in_row_order(h->table.customer, h->customers);
+    }
+  }
+  if (!ok) return py::none();
+  return py::cast(h);
+}
+
+py::object splits_from_arrow(const std::shared_ptr<DealsHolder>& deals, py::handle table) {
+  const arrow::ImportedTable t = import_arrow(table, "splits");
+  std::optional<SplitTable> s;
+  {
+    py::gil_scoped_release release;
+    s = read_splits_strict(t, deals->table, *deals->org);
+  }
+  if (!s) return py::none();
+  return py::cast(std::move(*s));
+}
+
 }  // namespace
 
 void bind_crediting(py::module_& m) {
@@ -269,13 +351,23 @@ void bind_crediting(py::module_& m) {
       .def_property_readonly("customers", [](const DealsHolder& h) { return h.customers.names(); })
       .def_property_readonly("products", [](const DealsHolder& h) { return h.products.names(); })
       .def_property_readonly("amount_minor",
-                             [](const DealsHolder& h) { return to_numpy<int64_t>(h.table.amount); });
+                             [](const DealsHolder& h) { return to_numpy<int64_t>(h.table.amount); })
+      .def_static("from_arrow", &deals_from_arrow, py::arg("org"), py::arg("table"),
+                  "Deals read in C++ from an Arrow table with the spec's column names, or None at the "
+                  "first cell the strict reader does not take (the per-row path then names every bad row).");
+
+  py::class_<SplitTable>(m, "_SplitTable").def("__len__", &SplitTable::size);
+  m.def("_read_splits_strict", &splits_from_arrow, py::arg("deals"), py::arg("table"),
+        "Splits read in C++ from an Arrow table against the deals, or None (see _Deals.from_arrow).");
 
   py::class_<CreditsHolder, std::shared_ptr<CreditsHolder>>(m, "_Credits")
       .def("__len__", [](const CreditsHolder& h) { return h.table.size(); })
       .def_readonly("measures", &CreditsHolder::measures)
       .def_readonly("rule_names", &CreditsHolder::rule_names)
-      .def("columns", &credit_columns);
+      .def("columns", &credit_columns)
+      .def("arrow", &credits_arrow,
+           "The credits through the Arrow C Data Interface (every column but deal_id), or None "
+           "when a money column needs more than 64 bits at the common scale.");
 
   m.def("_credit_kind_names", [] {
     std::vector<std::string> v;
@@ -323,7 +415,10 @@ void bind_crediting(py::module_& m) {
         SplitTable split_table;
         EffectiveDatedMap ams;
         CreditingSources src;
-        if (!splits.is_none()) {
+        if (py::isinstance<SplitTable>(splits)) {
+          split_table = splits.cast<const SplitTable&>();
+          src.splits = &split_table;
+        } else if (!splits.is_none()) {
           split_table = splits_from(splits.cast<py::dict>(), *deals);
           src.splits = &split_table;
         }

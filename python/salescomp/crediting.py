@@ -23,9 +23,18 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from . import _tables as t
-from ._core import FxTable, RoundingMode, _credit, _credit_kind_names, _deal_type_names, _Deals  # type: ignore[attr-defined]
+from . import tables as t
+from ._core import (  # type: ignore[attr-defined]
+    FxTable,
+    RoundingMode,
+    _credit,
+    _credit_kind_names,
+    _deal_type_names,
+    _Deals,
+    _read_splits_strict,
+)
 from .org import FiscalCalendar, Organisation
 
 CREDIT_KINDS: tuple[str, ...] = tuple(_credit_kind_names())
@@ -91,7 +100,7 @@ class Deals:
         c = t.as_arrow_columns(table, "deals")
         t.check_columns(c, DEAL_COLUMNS, "deals", ignore_extra=ignore_extra_columns)
         if "deal_id" in c and "id" in c:
-            raise t._validation(
+            raise t.validation_error(
                 "SC-TABLE-COLUMNS",
                 "deals",
                 [
@@ -107,6 +116,15 @@ class Deals:
         t.require(c, (id_name, "owner", "close_date", "currency", "type"), "deals")
         if "amount" not in c and "amount_minor" not in c:
             t.require(c, ("amount",), "deals")
+        self.org = org
+        core = _strict_deals(org, c) if "amount" in c else None
+        self._core = core if core is not None else self._load_per_row(c, id_name)
+        # The user's ids as given (integers stay integers), in deal-row order.
+        self._ids = _user_ids(c[id_name]).take(pa.array(self._core.input_row))
+
+    def _load_per_row(self, c: dict[str, Any], id_name: str) -> Any:
+        """The per-row loader: every bad row listed (file, 1-based row, field, value, rule)."""
+        org = self.org
         ids = t.id_text(c[id_name], id_name, "deals")
         cols: dict[str, Any] = {
             "id_text": pa.table({"id": ids}),  # read in place by the core
@@ -129,10 +147,7 @@ class Deals:
             cols["term_months"] = t.integers(
                 c["term_months"], "term_months", np.int32, low=0, high=1200, what="deals"
             )
-        self.org = org
-        self._core = _Deals(org._core, cols)
-        # The user's ids as given (integers stay integers), in deal-row order.
-        self._ids = _user_ids(c[id_name]).take(pa.array(self._core.input_row))
+        return _Deals(org._core, cols)
 
     def __len__(self) -> int:
         return len(self._core)
@@ -152,6 +167,25 @@ class Deals:
         return self._ids[row].as_py()
 
 
+def _strict_deals(org: Organisation, c: dict[str, Any]) -> Any:
+    """The deals read by the strict C++ reader straight from the Arrow columns (no Python
+    object per cell), or None at the first cell it does not take: the per-row path then
+    reports every bad row exactly as it always has (docs/crediting-and-quota.md)."""
+    named = {("deal_id" if k == "id" else k): v for k, v in c.items() if k in DEAL_COLUMNS}
+    try:
+        return _Deals.from_arrow(org._core, pa.table(named))
+    except Exception:  # noqa: BLE001 - any refusal of the fast path: the per-row path decides
+        return None
+
+
+def _strict_splits(deals: Deals, s: dict[str, Any]) -> Any:
+    """The splits read by the strict C++ reader, or None (see _strict_deals)."""
+    try:
+        return _read_splits_strict(deals._core, pa.table(s))
+    except Exception:  # noqa: BLE001 - any refusal of the fast path: the per-row path decides
+        return None
+
+
 def _user_ids(col: Any) -> pa.Array:
     """An id column as the user gave it (integers stay integers; text as utf8)."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
@@ -164,8 +198,9 @@ def _user_ids(col: Any) -> pa.Array:
     return arr.cast(pa.string())
 
 
-class Credits:
-    """The credits table; ``to_arrow()`` / ``to_pandas()`` for the rows."""
+class Credits(t.ArrowResult):
+    """The credits table: ``to_arrow()`` / ``to_pandas()`` / ``to_polars()`` for the rows, and
+    the Arrow PyCapsule stream protocol (``pyarrow.table(credits)``, polars, DuckDB)."""
 
     def __init__(self, core: Any, deals: Deals) -> None:
         self._core = core
@@ -183,6 +218,17 @@ class Credits:
         return self._core.rule_names
 
     def to_arrow(self) -> pa.Table:
+        """The credits as a ``pyarrow.Table``, built in C++ and handed over through the Arrow C
+        Data Interface (no numpy round trip); ``deal_id`` holds the user's ids as given."""
+        core = self._core.arrow()
+        if core is None:  # a money column beyond 64 bits at its common scale: exact Python path
+            return self._to_arrow_numpy()
+        table = pa.table(core)
+        deal_ids = pc.take(self.deals._ids, table.column("deal_row"))
+        return table.add_column(1, "deal_id", deal_ids)
+
+    def _to_arrow_numpy(self) -> pa.Table:
+        """The same table through numpy columns (the exact path for any money size)."""
         c = self._core.columns()
         ids = self.deals.org.person_ids
         return pa.table(
@@ -205,10 +251,6 @@ class Credits:
                 "source_currency": t.currency_codes(c["source_currency"]),
             }
         )
-
-    def to_pandas(self) -> Any:
-        """The credits as a DataFrame (money as exact ``Decimal``)."""
-        return self.to_arrow().to_pandas()
 
     def _repr_html_(self) -> str:
         """Jupyter: the row count, totals by measure, kind and currency, and the first rows."""
@@ -246,6 +288,8 @@ def credit(
         s = t.as_arrow_columns(splits, "splits")
         t.check_columns(s, ("deal_id", "person", "share", "kind"), "splits")
         t.require(s, ("deal_id", "person", "share"), "splits")
+        split_cols = _strict_splits(deals, s)
+    if splits is not None and split_cols is None:
         split_cols = {
             "deal_id_text": pa.table({"deal_id": t.id_text(s["deal_id"], "deal_id", "splits")}),
             "person": t.strings(s["person"]),

@@ -1,7 +1,9 @@
 #include "salescomp/credit/crediting.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,26 +11,11 @@
 #include "salescomp/core/allocation.hpp"
 #include "salescomp/core/error.hpp"
 #include "salescomp/core/money_products.hpp"
+#include "salescomp/credit/credit_rows.hpp"
 
 namespace salescomp {
 
 namespace {
-
-// One credit before the columnar sort (56 bytes: what the deal and the rule
-// already know - deal id, type, currency, measure - is looked up at output).
-struct CreditRow {
-  int64_t deal;
-  int64_t amount;
-  int64_t source_amount;
-  int32_t person;
-  Date date;
-  int32_t period;
-  int32_t rule;
-  int32_t via;
-  Currency currency;
-  CreditKind kind;
-  int16_t depth;
-};
 
 // Period key and period end per day over the span of credit dates, so the
 // hot loop never converts dates to year/month/day.
@@ -103,7 +90,8 @@ class CreditingRun {
         s_(settings),
         src_(src),
         periods_(cal, settings.period_kind, min_date(deals), max_date(deals)),
-        splits_(index_credit_splits(src.splits, deals.size())) {
+        splits_(index_credit_splits(src.splits, deals.size())),
+        deal_key_(deal_keys(deals)) {
     for (const CreditRule& r : rules.rules) {
       if (r.kind == CreditKind::RevenueSplit) has_split_rule_ = true;
       if (r.kind == CreditKind::Territory) has_territory_rule_ = true;
@@ -117,11 +105,33 @@ class CreditingRun {
     }
   }
 
-  void credit_range(std::size_t from, std::size_t to, std::vector<CreditRow>& out) const {
+  void credit_range(std::size_t from, std::size_t to, CreditRowChunks& out) const {
     for (std::size_t i = from; i < to; ++i) credit_one(i, out);
   }
 
+  // The deal row of a row's deal key (rows are ordered by key).
+  std::size_t deal_row(uint32_t key) const { return deal_row_.empty() ? key : std::size_t(deal_row_[key]); }
+  int32_t period_key(Date d) const { return periods_.key(d); }
+
  private:
+  // The ordering key of every deal row: the rank of its id (rows with equal
+  // ids by row). Empty when the rows are already in id order (what the
+  // loaders produce): the key is the row. Fills deal_row_ otherwise.
+  std::vector<uint32_t> deal_keys(const DealTable& d) {
+    if (d.size() > std::size_t(UINT32_MAX))
+      throw ValidationError("SC-CREDIT-SIZE", Issue{std::nullopt, "deals", std::to_string(d.size()),
+                                                    "crediting takes at most 4,294,967,295 deals a run"});
+    if (std::is_sorted(d.id.begin(), d.id.end())) return {};
+    deal_row_.resize(d.size());
+    for (std::size_t i = 0; i < d.size(); ++i) deal_row_[i] = uint32_t(i);
+    std::stable_sort(deal_row_.begin(), deal_row_.end(),
+                     [&](uint32_t a, uint32_t b) { return d.id[a] < d.id[b]; });
+    std::vector<uint32_t> key(d.size());
+    for (std::size_t k = 0; k < d.size(); ++k) key[deal_row_[k]] = uint32_t(k);
+    return key;
+  }
+  uint32_t deal_key(std::size_t i) const { return deal_key_.empty() ? uint32_t(i) : deal_key_[i]; }
+
   static Date min_date(const DealTable& d) {
     Date m = d.close_date.empty() ? Date() : d.close_date.front();
     for (Date x : d.close_date) m = std::min(m, x);
@@ -170,18 +180,18 @@ class CreditingRun {
     return d_.close_date[i];
   }
 
-  void emit(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
+  void emit(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
             int32_t rule, CreditKind kind, int16_t depth, int32_t via) const {
     const Currency dc = d_.currency[i];
     const Currency tc = target_currency(person, dc);
     emit_converted(out, i, person, source_amount, convert(i, source_amount, dc, tc, date), tc, date, rule,
                    kind, depth, via);
   }
-  void emit_converted(std::vector<CreditRow>& out, std::size_t i, int32_t person, int64_t source_amount,
+  void emit_converted(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount,
                       int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
                       int16_t depth, int32_t via) const {
-    out.push_back(CreditRow{int64_t(i), amount, source_amount, person, date, periods_.key(date), rule, via,
-                            currency, kind, depth});
+    out.push_back(CreditRow{amount, source_amount, deal_key(i), person, via, date, currency, int16_t(rule),
+                            kind, uint8_t(depth)});
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
@@ -204,7 +214,7 @@ class CreditingRun {
     return share == Rate::from_int(1) ? minor : multiply_minor(minor, share, s_.rounding);
   }
 
-  void credit_one(std::size_t i, std::vector<CreditRow>& out) const {
+  void credit_one(std::size_t i, CreditRowChunks& out) const {
     const DealType type = d_.type[i];
     const int64_t amount = d_.amount[i];
     const std::size_t base_begin = out.size();
@@ -295,8 +305,8 @@ class CreditingRun {
     }
   }
 
-  void credit_revenue_split(std::vector<CreditRow>& out, std::size_t i, std::size_t s0, std::size_t s1,
-                            Date date, int32_t rule) const {
+  void credit_revenue_split(CreditRowChunks& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
+                            int32_t rule) const {
     const SplitTable* st = src_.splits;
     const std::size_t n = s1 - s0;
     thread_local std::vector<int64_t> weights, keys, parts, converted_parts;
@@ -334,6 +344,8 @@ class CreditingRun {
   CreditPeriodLookup periods_;
   CreditSplitIndex splits_;
   CreditTerritoryIndex territories_;
+  std::vector<uint32_t> deal_row_;  // deal row of each key; empty when keys are rows
+  std::vector<uint32_t> deal_key_;  // key of each deal row; empty when keys are rows
   bool has_split_rule_ = false;
   bool has_territory_rule_ = false;
 };
@@ -341,6 +353,9 @@ class CreditingRun {
 void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& settings,
                            const DealTable& deals, std::size_t people) {
   std::vector<Issue> issues;
+  if (rules.rules.size() > std::size_t(INT16_MAX))  // a credit row holds the rule in 16 bits
+    issues.push_back(Issue{std::nullopt, "rules", std::to_string(rules.rules.size()),
+                           "at most 32,767 crediting rules a run"});
   for (std::size_t i = 0; i < rules.rules.size(); ++i) {
     const CreditRule& r = rules.rules[i];
     const int64_t row = int64_t(i);
@@ -376,6 +391,52 @@ void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& 
     issues.push_back(
         Issue{std::nullopt, "reporting_currency", "", "needed when credits are in a reporting currency"});
   if (!issues.empty()) throw ValidationError("SC-CREDIT-RULES", std::move(issues));
+}
+
+// The output columns from the ordered rows, block by block: each block is
+// freed once written, so rows and columns are never both whole in memory.
+// With threads, two workers fill disjoint sets of columns.
+CreditTable credit_columns(OrderedCreditRows& rows, const DealTable& deals, const CreditRuleSet& rules,
+                           const CreditingRun& run, int threads) {
+  CreditTable out;
+  out.reserve(rows.size());
+  auto write_a = [&](std::span<const CreditRow> block) {
+    for (const CreditRow& r : block) {
+      const std::size_t d = run.deal_row(r.deal);
+      out.person.push_back(r.person);
+      out.deal.push_back(int64_t(d));
+      out.date.push_back(r.date);
+      out.amount.push_back(r.amount);
+      out.currency.push_back(r.currency);
+      out.kind.push_back(r.kind);
+      out.deal_type.push_back(deals.type[d]);
+    }
+  };
+  auto write_b = [&](std::span<const CreditRow> block) {
+    for (const CreditRow& r : block) {
+      const std::size_t d = run.deal_row(r.deal);
+      out.rule.push_back(r.rule);
+      out.depth.push_back(int16_t(r.depth));
+      out.period.push_back(run.period_key(r.date));
+      out.measure.push_back(rules.rules[std::size_t(r.rule)].measure);
+      out.via.push_back(r.via);
+      out.source_amount.push_back(r.source_amount);
+      out.source_currency.push_back(deals.currency[d]);
+    }
+  };
+  for (std::size_t b = 0; b < rows.blocks(); ++b) {
+    const auto block = rows.block(b);
+    if (threads > 1 && block.size() > 4096) {
+      std::thread other(write_b, block);
+      write_a(block);
+      other.join();
+    } else {
+      write_a(block);
+      write_b(block);
+    }
+    rows.free_block(b);
+  }
+  return out;
 }
 
 }  // namespace
@@ -449,13 +510,11 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
                                               : std::size_t(settings.threads);
   threads = std::max<std::size_t>(1, std::min(threads, n / 10000 + 1));
-  std::vector<std::vector<CreditRow>> parts(threads);
+  std::vector<CreditRowChunks> parts(threads);
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](std::size_t t) {
     try {
-      const std::size_t from = n * t / threads, to = n * (t + 1) / threads;
-      parts[t].reserve((to - from) * 2);
-      run.credit_range(from, to, parts[t]);
+      run.credit_range(n * t / threads, n * (t + 1) / threads, parts[t]);
     } catch (...) {
       errors[t] = std::current_exception();
     }
@@ -471,76 +530,8 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 
-  // Counting sort by person: scatter whole rows (freeing each thread part as
-  // it is consumed), then sort each person's contiguous credits by (date, deal
-  // id, rule, depth, via). Stable, and parts are in deal order, so ties keep
-  // the rule order within a deal. Rows stay contiguous: the sort is cache-friendly.
-  std::size_t total = 0;
-  for (auto& p : parts) total += p.size();
-  const std::size_t people = org.size();
-  std::vector<std::size_t> start(people + 1, 0);
-  for (const auto& p : parts)
-    for (const CreditRow& r : p) ++start[std::size_t(r.person) + 1];
-  for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
-  std::vector<CreditRow> sorted(total);
-  {
-    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for (auto& part : parts) {
-      for (const CreditRow& r : part) sorted[fill[std::size_t(r.person)]++] = r;
-      std::vector<CreditRow>().swap(part);
-    }
-  }
-  auto before = [&](const CreditRow& x, const CreditRow& y) {
-    if (x.date != y.date) return x.date < y.date;
-    if (x.deal != y.deal) {
-      const int64_t xi = deals.id[std::size_t(x.deal)], yi = deals.id[std::size_t(y.deal)];
-      if (xi != yi) return xi < yi;
-    }
-    if (x.rule != y.rule) return x.rule < y.rule;
-    if (x.depth != y.depth) return x.depth < y.depth;
-    return x.via < y.via;
-  };
-  for (std::size_t p = 0; p < people; ++p) {
-    const auto b = sorted.begin() + std::ptrdiff_t(start[p]),
-               e = sorted.begin() + std::ptrdiff_t(start[p + 1]);
-    if (!std::is_sorted(b, e, before)) std::stable_sort(b, e, before);
-  }
-
-  CreditTable out;
-  const std::size_t n_out = sorted.size();
-  out.person.resize(n_out);
-  out.deal.resize(n_out);
-  out.date.resize(n_out);
-  out.amount.resize(n_out);
-  out.currency.resize(n_out);
-  out.kind.resize(n_out);
-  out.deal_type.resize(n_out);
-  out.rule.resize(n_out);
-  out.depth.resize(n_out);
-  out.period.resize(n_out);
-  out.measure.resize(n_out);
-  out.via.resize(n_out);
-  out.source_amount.resize(n_out);
-  out.source_currency.resize(n_out);
-  for (std::size_t k = 0; k < n_out; ++k) {
-    const CreditRow& r = sorted[k];
-    const std::size_t d = std::size_t(r.deal);
-    out.person[k] = r.person;
-    out.deal[k] = r.deal;
-    out.date[k] = r.date;
-    out.amount[k] = r.amount;
-    out.currency[k] = r.currency;
-    out.kind[k] = r.kind;
-    out.deal_type[k] = deals.type[d];
-    out.rule[k] = r.rule;
-    out.depth[k] = r.depth;
-    out.period[k] = r.period;
-    out.measure[k] = rules.rules[std::size_t(r.rule)].measure;
-    out.via[k] = r.via;
-    out.source_amount[k] = r.source_amount;
-    out.source_currency[k] = deals.currency[d];
-  }
-  return out;
+  OrderedCreditRows ordered = order_credit_rows(parts, org.size(), int(threads));
+  return credit_columns(ordered, deals, rules, run, int(threads));
 }
 
 }  // namespace salescomp

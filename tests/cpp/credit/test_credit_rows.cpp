@@ -1,0 +1,135 @@
+// The crediting run's 40-byte rows and their output order (credit_rows.hpp):
+// a counting sort by person, then (date, deal key, rule, depth, via) within a
+// person, stable, and the same for any split of the rows between workers.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "salescomp/credit/credit_rows.hpp"
+
+namespace salescomp {
+namespace {
+
+CreditRow row(int32_t person, int32_t day, uint32_t deal, int16_t rule = 0, uint8_t depth = 0,
+              int32_t via = -1, int64_t amount = 100) {
+  return CreditRow{
+      amount, amount, deal, person, via, Date::from_days(day), Currency::of("USD"), rule, CreditKind::Direct,
+      depth};
+}
+
+// The rows split between `workers` workers in emission order.
+std::vector<CreditRowChunks> split(const std::vector<CreditRow>& rows, std::size_t workers) {
+  std::vector<CreditRowChunks> parts(workers);
+  for (std::size_t i = 0; i < rows.size(); ++i) parts[i * workers / rows.size()].push_back(rows[i]);
+  return parts;
+}
+
+std::vector<CreditRow> ordered(const std::vector<CreditRow>& rows, std::size_t people, std::size_t workers,
+                               int threads) {
+  auto parts = split(rows, workers);
+  return order_credit_rows(parts, people, threads).to_vector();
+}
+
+bool same(const CreditRow& a, const CreditRow& b) {
+  return a.amount == b.amount && a.source_amount == b.source_amount && a.deal == b.deal &&
+         a.person == b.person && a.via == b.via && a.date == b.date && a.currency == b.currency &&
+         a.rule == b.rule && a.kind == b.kind && a.depth == b.depth;
+}
+
+TEST(CreditRows, AreFortyBytes) { EXPECT_EQ(sizeof(CreditRow), 40u); }
+
+TEST(CreditRows, OrderByPersonThenDateDealRuleDepthVia) {
+  // Person 1's rows given out of order; person 0's after person 1's.
+  const std::vector<CreditRow> rows{
+      row(1, 20, 5),           // date 20
+      row(1, 10, 7),           // date 10, deal 7
+      row(1, 10, 3, 2),        // date 10, deal 3, rule 2
+      row(1, 10, 3, 1, 2, 4),  // rule 1, depth 2
+      row(1, 10, 3, 1, 1, 9),  // rule 1, depth 1, via 9
+      row(1, 10, 3, 1, 1, 0),  // rule 1, depth 1, via 0
+      row(0, 30, 1),
+  };
+  const auto out = ordered(rows, 3, 1, 1);
+  ASSERT_EQ(out.size(), 7u);
+  // Person 0 first; then person 1 by date 10 (deal 3: rule 1 depth 1 via 0, via 9;
+  // rule 1 depth 2; rule 2; then deal 7), date 20.
+  const std::vector<std::size_t> expected{6, 5, 4, 3, 2, 1, 0};
+  for (std::size_t k = 0; k < out.size(); ++k) EXPECT_TRUE(same(out[k], rows[expected[k]])) << k;
+}
+
+TEST(CreditRows, TiesKeepEmissionOrder) {
+  // Equal keys, told apart only by amount: the emission order stays.
+  const std::vector<CreditRow> rows{row(0, 5, 1, 0, 0, -1, 1), row(0, 4, 1), row(0, 5, 1, 0, 0, -1, 2),
+                                    row(0, 5, 1, 0, 0, -1, 3)};
+  for (std::size_t workers : {1u, 2u, 4u}) {
+    const auto out = ordered(rows, 1, workers, 2);
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0].date, Date::from_days(4));
+    EXPECT_EQ(out[1].amount, 1);
+    EXPECT_EQ(out[2].amount, 2);
+    EXPECT_EQ(out[3].amount, 3);
+  }
+}
+
+TEST(CreditRows, SameResultForAnyWorkersAndThreads) {
+  // 300,000 rows over 1,000 people (more than one block of rows), keys with
+  // many ties: every split between workers and every thread count agrees.
+  std::mt19937_64 rng(7);
+  std::vector<CreditRow> rows;
+  for (int i = 0; i < 300000; ++i)
+    rows.push_back(row(int32_t(rng() % 1000), int32_t(rng() % 40), uint32_t(i / 3), int16_t(rng() % 3),
+                       uint8_t(rng() % 2), int32_t(rng() % 3) - 1, int64_t(i)));
+  const auto one = ordered(rows, 1000, 1, 1);
+  ASSERT_EQ(one.size(), rows.size());
+  for (std::size_t k = 1; k < one.size(); ++k) {
+    ASSERT_LE(one[k - 1].person, one[k].person);
+    if (one[k - 1].person == one[k].person) {
+      ASSERT_FALSE(credit_row_before(one[k], one[k - 1])) << k;
+      // ties: emission order (amount is the emission index)
+      if (!credit_row_before(one[k - 1], one[k])) ASSERT_LT(one[k - 1].amount, one[k].amount);
+    }
+  }
+  for (std::size_t workers : {2u, 3u}) {
+    for (int threads : {1, 2}) {
+      const auto other = ordered(rows, 1000, workers, threads);
+      ASSERT_EQ(other.size(), one.size());
+      for (std::size_t k = 0; k < one.size(); ++k) ASSERT_TRUE(same(one[k], other[k])) << workers << " " << k;
+    }
+  }
+}
+
+TEST(CreditRows, BlocksHoldWholePeopleAndCanBeFreed) {
+  // 3 people x 600,000 rows: more than one 1,048,576-row block, never a
+  // person cut between two blocks.
+  std::vector<CreditRow> rows;
+  for (int p = 0; p < 3; ++p)
+    for (int i = 0; i < 600000; ++i) rows.push_back(row(p, i % 7, uint32_t(i)));
+  auto parts = split(rows, 2);
+  OrderedCreditRows out = order_credit_rows(parts, 3, 2);
+  EXPECT_TRUE(parts.empty());
+  EXPECT_EQ(out.size(), 1800000u);
+  ASSERT_GE(out.blocks(), 2u);
+  std::size_t seen = 0;
+  for (std::size_t b = 0; b < out.blocks(); ++b) {
+    const auto block = out.block(b);
+    EXPECT_EQ(out.block_first_row(b), seen);
+    ASSERT_FALSE(block.empty());
+    if (b > 0) EXPECT_NE(block.front().person, out.block(b - 1).back().person);
+    seen += block.size();
+  }
+  EXPECT_EQ(seen, 1800000u);
+  out.free_block(0);
+  EXPECT_TRUE(out.block(0).data() == nullptr);
+}
+
+TEST(CreditRows, NoRowsNoPeople) {
+  std::vector<CreditRowChunks> parts(2);
+  OrderedCreditRows out = order_credit_rows(parts, 0, 2);
+  EXPECT_EQ(out.size(), 0u);
+  EXPECT_TRUE(out.to_vector().empty());
+}
+
+}  // namespace
+}  // namespace salescomp
