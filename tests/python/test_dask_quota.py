@@ -178,7 +178,7 @@ def test_credited_is_the_exact_sum_of_the_persons_credits(client, generated, com
     # Decimal from the one-machine credit rows, against the distributed attainment row.
     quotas, ramps, ramp_assignments, relief = quota_inputs(generated, company)
     credits, _eq, _att = one_machine(company, quotas, ramps, ramp_assignments, relief)
-    folder = sd.credit(company.deals, org_spec(company), out=tmp_path / "credits", partitions=3)
+    folder = sd.credit([company.deals], org_spec(company), out=tmp_path / "credits", partitions=3)
     spec = sd.QuotaSpec(
         quotas=quotas,
         ramps=ramps,
@@ -208,7 +208,7 @@ def test_unknown_quota_subject_fails_the_job_without_output(client, generated, c
     quotas, *_ = quota_inputs(generated, company)
     bad = quotas.to_pydict()
     bad["subject"][7] = "nobody-like-this"
-    folder = sd.credit(company.deals, org_spec(company), out=tmp_path / "credits", partitions=3)
+    folder = sd.credit([company.deals], org_spec(company), out=tmp_path / "credits", partitions=3)
     out = tmp_path / "q"
     with pytest.raises(salescomp.ValidationError) as e:
         sd.quotas(
@@ -234,7 +234,7 @@ def test_team_quota_rows_are_refused_by_name(client, company, tmp_path):
             "currency": ["USD"],
         }
     )
-    folder = sd.credit(company.deals, org_spec(company), out=tmp_path / "credits", partitions=2)
+    folder = sd.credit([company.deals], org_spec(company), out=tmp_path / "credits", partitions=2)
     with pytest.raises(salescomp.ValidationError, match="subject_kind 'team'"):
         sd.quotas(folder, org_spec(company), sd.QuotaSpec(quotas=team), out=tmp_path / "q")
     assert not (tmp_path / "q").exists()

@@ -73,6 +73,19 @@ def company():
         "deal_id",
         pa.array([ids[i] for i in c.splits.column("deal_id").to_pylist()], pa.string()),
     )
+    # A SPIF pays per deal, so payout lines carry deal ids (the synthetic plans pay on totals).
+    spif = {
+        "id": "spif",
+        "type": "spif",
+        "deal_types": ["new_business"],
+        "from": "2026-01-01",
+        "to": "2026-06-30",
+        "amount_per_deal": "50",
+    }
+    c.plan_documents = [
+        {**d, "components": [*d["components"], spif]} if d["id"] == "ae" else d
+        for d in c.plan_documents
+    ]
     return c
 
 

@@ -164,6 +164,10 @@ class _Built:
     person_ids: list[str]
     fx: Any
     calendar: Any
+    roster: pa.Array = None  # the person ids as one Arrow array (built once per process)
+
+    def __post_init__(self) -> None:
+        self.roster = pa.array(self.person_ids, pa.string())
 
 
 _BUILT: dict[str, _Built] = {}  # per worker process: the organisation of a spec, built once
@@ -198,18 +202,24 @@ def roster(spec: OrgSpec) -> list[str]:
 _RUN_DEAL_COLUMNS = ("close_date", "cancellation_date", "term_months", "product")
 
 
-def canonical_credits(credits: pa.Table, deals: pa.Table, person_ids: Sequence[str]) -> pa.Table:
+def canonical_credits(
+    credits: pa.Table,
+    deals: pa.Table,
+    person_ids: Sequence[str] | pa.Array,
+    *,
+    deal_rows: Any = None,
+    sort: bool = True,
+) -> pa.Table:
     """Crediting's table in the form that does not depend on how the deals were split.
 
     ``deal_row`` (a position in one partition) is dropped; the deal is its user id
     ``deal_id``; ``person`` (int32) is the person's run index; the deal columns the period
     run needs come along as ``deal_close_date``...; dictionary columns become strings; rows
-    are sorted by person, deal id, rule, then every other column."""
+    are sorted by person, deal id, rule, then every other column (``sort=False``: left in
+    crediting's order, for a caller that sorts later). ``deal_rows``: the input row of each
+    deal row (``Deals.input_rows``; default: found by sorting the deals by id text)."""
     rows = credits.column("deal_row").combine_chunks()
-    index = pc.index_in(
-        credits.column("person_id").cast(pa.string()), value_set=pa.array(person_ids, pa.string())
-    ).cast(pa.int32())
-    cols: dict[str, Any] = {"person": index}
+    cols: dict[str, Any] = {"person": _run_index(credits.column("person_id"), person_ids)}
     for name in credits.column_names:
         if name == "deal_row":
             continue
@@ -217,11 +227,23 @@ def canonical_credits(credits: pa.Table, deals: pa.Table, person_ids: Sequence[s
         if pa.types.is_dictionary(col.type):
             col = col.cast(col.type.value_type)
         cols[name] = col
-    deals = _in_deal_row_order(deals)
+    deals = _in_deal_row_order(deals) if deal_rows is None else deals.take(pa.array(deal_rows))
     for name in _RUN_DEAL_COLUMNS:
         if name in deals.column_names:
             cols[f"deal_{name}"] = _deal_column(deals.column(name).take(rows), name)
-    return _sort_credits(pa.table(cols))
+    return _sort_credits(pa.table(cols)) if sort else pa.table(cols)
+
+
+def _run_index(person_id: Any, person_ids: Sequence[str] | pa.Array) -> pa.Array:
+    """The run index (int32) of each credit's person: the codes of crediting's dictionary
+    column when its dictionary is the roster (no text looked up), else looked up."""
+    roster_ids = (
+        person_ids if isinstance(person_ids, pa.Array) else pa.array(list(person_ids), pa.string())
+    )
+    col = person_id.combine_chunks() if isinstance(person_id, pa.ChunkedArray) else person_id
+    if pa.types.is_dictionary(col.type) and col.dictionary.equals(roster_ids):
+        return col.indices.cast(pa.int32())
+    return pc.index_in(col.cast(pa.string()), value_set=roster_ids).cast(pa.int32())
 
 
 def _in_deal_row_order(deals: pa.Table) -> pa.Table:
@@ -261,8 +283,11 @@ def _sort_credits(table: pa.Table) -> pa.Table:
     return table.take(order).combine_chunks()
 
 
-def credit_partition(deals: pa.Table, spec: OrgSpec, *, source: str = "deals") -> pa.Table:
-    """Credits of one partition of the deals (any split), in :func:`canonical_credits` form.
+def credit_partition(
+    deals: pa.Table, spec: OrgSpec, *, source: str = "deals", sort: bool = True
+) -> pa.Table:
+    """Credits of one partition of the deals (any split), in :func:`canonical_credits` form
+    (``sort=False``: in crediting's order, for a caller that sorts later).
 
     Bad rows raise :class:`PartitionError` naming ``source`` and the 1-based rows."""
     from .. import Deals, credit
@@ -290,7 +315,9 @@ def credit_partition(deals: pa.Table, spec: OrgSpec, *, source: str = "deals") -
         )
     except ValidationError as e:
         raise _in_partition(e, source) from None
-    return canonical_credits(credits.to_arrow(), deals, built.person_ids)
+    return canonical_credits(
+        credits.to_arrow(), deals, built.roster, deal_rows=d.input_rows, sort=sort
+    )
 
 
 def _of_deals(deal_id: Any, deals: pa.Table) -> pa.Array:
