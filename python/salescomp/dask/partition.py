@@ -71,22 +71,35 @@ class PartitionError(ValidationError):
     """A partition's rows are bad: the message names the partition (its file) and the rows."""
 
 
-def _in_partition(error: Exception, source: str) -> PartitionError:
-    """The error re-raised with the partition named and each issue's row as the 1-based row of
-    that partition (the library's issues count rows from 0)."""
+def _in_partition(
+    error: Exception, source: str, rows: Mapping[str, np.ndarray] | None = None
+) -> PartitionError:
+    """The error re-raised with the partition named and each issue's row as a 1-based row
+    (the engine's issues count rows from 0; the table readers' issues, which name their table
+    in ``source``, from 1). ``rows``: for tables a partition holds a selection of (by table
+    name: the 0-based rows of the user's table), the issue's row becomes the user's row;
+    otherwise it is the row within the partition."""
     issues = [dict(i) for i in (getattr(error, "issues", None) or [])]
+    where = "in this partition"
     for i in issues:
-        if i.get("row") is not None:
-            i["row"] = int(i["row"]) + 1
+        if i.get("row") is None:
+            continue
+        row = int(i["row"]) - (1 if i.get("source") else 0)  # 0-based in what the library read
+        picked = None if rows is None else rows.get(str(i.get("source") or ""))
+        if picked is not None and 0 <= row < len(picked):
+            row = int(picked[row])
+            where = "in the input table"
+        i["row"] = row + 1
     if issues:
         shown = "; ".join(
-            (f"row {i['row']}" if i.get("row") is not None else "table")
+            (f"{i['source']} " if i.get("source") else "")
+            + (f"row {i['row']}" if i.get("row") is not None else "table")
             + f", field {i.get('field')!r}, value {i.get('value')!r}: {i.get('rule')}"
             for i in issues[:20]
         )
         more = f" (and {len(issues) - 20} more)" if len(issues) > 20 else ""
         failure = PartitionError(
-            f"{source}: {len(issues)} bad row(s) (rows 1-based in this partition): {shown}{more}"
+            f"{source}: {len(issues)} bad row(s) (rows 1-based {where}): {shown}{more}"
         )
     else:
         failure = PartitionError(f"{source}: {error}")
@@ -570,8 +583,10 @@ def quota_partition(
                 f"{kind[int(teams[0])].as_py()!r}: salescomp.dask computes person quotas and "
                 "attainment; compute team rows on one machine"
             )
-    ramp_of, _ = _person_rows(quota.ramp_assignments, "person", ids, lo, hi)
-    relief, _ = _person_rows(quota.relief, "subject", ids, lo, hi)
+    ramp_of, ramp_rows = _person_rows(quota.ramp_assignments, "person", ids, lo, hi)
+    relief, relief_rows = _person_rows(quota.relief, "subject", ids, lo, hi)
+    # Issues name the user's rows, not the rows of this partition's selection.
+    user_rows = {"quotas": rows, "quota_relief": relief_rows, "ramp_assignments": ramp_rows}
     try:
         eq = effective_quotas(
             built.org,
@@ -593,7 +608,7 @@ def quota_partition(
             through=quota.through,
         )
     except ValidationError as e:
-        raise _in_partition(e, source) from None
+        raise _in_partition(e, source, user_rows) from None
     return eq.to_arrow(), att.to_arrow()
 
 
