@@ -107,6 +107,17 @@ def own_peak_mib() -> float:
     return float("nan")
 
 
+def cpu_seconds() -> float:
+    """CPU time this process has used (user + system): a task's cost on a shared machine,
+    where its wall time also counts the other processes' turns."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def workers_cpu(client) -> float:
+    return sum(client.run(cpu_seconds).values())
+
+
 def worker_peaks(client) -> list[float]:
     """Each worker's VmHWM (MiB), worker order."""
     return [round(v) for _, v in sorted(client.run(own_peak_mib).items())]
@@ -227,6 +238,7 @@ def main() -> None:
             period_kind="quarter",
         )
         figures["peak_reset"] = all(client.run(reset_peak).values())
+        cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
             t = time.perf_counter()
             credits = sd.credit(deals_dir, spec, out=scratch / "credits", partitions=person_parts)
@@ -235,6 +247,7 @@ def main() -> None:
         figures["credit_write_task_s"] = task_seconds(ts.data, "_credit_write")
         figures["credit_rows"] = rows(credits)
         figures["worker_peak_mib_credit"] = worker_peaks(client)
+        figures["credit_cpu_s"] = workers_cpu(client) - cpu
 
         ids = client.submit(sd.roster, spec).result()
         run_spec = sd.RunSpec(
@@ -249,6 +262,7 @@ def main() -> None:
             },
         )
         client.run(reset_peak)
+        cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
             t = time.perf_counter()
             out = sd.run_period(credits, run_spec, quotas=quotas, out=scratch / "q1")
@@ -257,6 +271,7 @@ def main() -> None:
         figures["lines"] = rows(out / "lines")
         figures["statements"] = rows(out / "statements")
         figures["worker_peak_mib_run"] = worker_peaks(client)
+        figures["run_cpu_s"] = workers_cpu(client) - cpu
     finally:
         client.close()
         cluster.close()
@@ -286,6 +301,10 @@ def report(f: dict) -> None:
     )
     if split:
         print(f"  crediting throughput per task: {per_part / np.median(split):,.0f} deals/s")
+    print(
+        f"worker CPU time (s)    credit {f['credit_cpu_s']:.1f} "
+        f"({f['deals'] / f['credit_cpu_s']:,.0f} deals per CPU-second), run {f['run_cpu_s']:.1f}"
+    )
     print(
         f"period run Q1          {f['run_s']:8.1f} s  -> {f['lines']:,} lines, {f['statements']:,} statements; "
         f"run tasks: {stats(f['run_task_s'])}"
