@@ -4,10 +4,16 @@ The roster (``synthetic.generate`` with no deals) is built on the client; the de
 generated partition by partition **inside the workers** (seeded numpy, one Parquet file per
 partition; never materialised on the client), then credited (``salescomp.dask.credit``) and
 run for Q1 (``salescomp.dask.run_period``). Prints wall times, per-task throughput from the
-scheduler's task stream and each worker's peak RSS (``ru_maxrss``), then a projection.
+scheduler's task stream and each worker's own peak resident memory per stage (``VmHWM`` of
+/proc/self/status, reset in every worker before each stage by writing 5 to
+/proc/self/clear_refs: ``ru_maxrss`` cannot be reset, and a worker process forked from the
+client starts with the client's high-water mark).
 
     PYTHONPATH=build/dev/python .venv/bin/python benchmarks/bench_dask.py \\
         --people 1000000 --deals 10000000 --partitions 40 --workers 2
+
+The client holds the roster and the person ids only: ``--deals 100000000 --partitions 400``
+runs the same way (each worker generates its deal files; nothing per deal crosses the client).
 
 The results are recorded in benchmarks/README.md ("salescomp.dask on a local cluster").
 """
@@ -31,9 +37,28 @@ import pyarrow.parquet as pq
 FY = 2026
 
 
-def make_deals(part: int, size: int, owners: pa.Array, folder: str, seed: int) -> int:
-    """Deals ``part * size ..`` owned by account executives: 60% new business, 20% renewals,
-    20% upsells, 1,000.00 .. 101,000.00 USD, closing over the fiscal year (worker side)."""
+def deal_ids(first: int, size: int, text: bool) -> pa.Array:
+    """Deal ids ``first ..``: integers, or 18-character CRM-style text ids ("006" + 15 digits)."""
+    numbers = np.arange(first, first + size, dtype=np.int64)
+    if not text:
+        return pa.array(numbers)
+    return pc.binary_join_element_wise(
+        "006", pc.utf8_lpad(pa.array(numbers).cast(pa.string()), 15, "0"), ""
+    )
+
+
+def part_bounds(total: int, parts: int) -> list[tuple[int, int]]:
+    """(first deal, deals) of each partition: ``total`` split as evenly as integers allow."""
+    cuts = [total * p // parts for p in range(parts + 1)]
+    return [(cuts[p], cuts[p + 1] - cuts[p]) for p in range(parts)]
+
+
+def make_deals(
+    part: int, first: int, size: int, owners: pa.Array, folder: str, seed: int, text: bool
+) -> int:
+    """Deals ``first .. first + size`` owned by account executives: 60% new business, 20%
+    renewals, 20% upsells, 1,000.00 .. 101,000.00 USD, closing over the fiscal year (worker
+    side)."""
     from salescomp import tables
 
     rng = np.random.default_rng([seed, part])
@@ -42,7 +67,7 @@ def make_deals(part: int, size: int, owners: pa.Array, folder: str, seed: int) -
     kind = np.array(["new_business"] * 3 + ["renewal", "upsell"])[rng.integers(0, 5, size)]
     table = pa.table(
         {
-            "id": pa.array(np.arange(part * size, (part + 1) * size, dtype=np.int64)),
+            "id": deal_ids(first, size, text),
             "owner": owner,
             "close_date": pa.array(days.astype(np.int32)).cast(pa.date32()),
             "amount": tables.minor_to_arrow(rng.integers(100_000, 10_100_000, size), "USD"),
@@ -60,7 +85,42 @@ def rows(folder: Path) -> int:
 
 
 def peak_rss_mib() -> float:
+    """The client's peak (ru_maxrss: since the process started)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> bool:
+    """Resets this process's VmHWM to its current resident size (Linux: write 5 to
+    /proc/self/clear_refs); False where that is not allowed."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def own_peak_mib() -> float:
+    """This process's peak resident memory since the last :func:`reset_peak` (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds() -> float:
+    """CPU time this process has used (user + system): a task's cost on a shared machine,
+    where its wall time also counts the other processes' turns."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def workers_cpu(client) -> float:
+    return sum(client.run(cpu_seconds).values())
+
+
+def worker_peaks(client) -> list[float]:
+    """Each worker's VmHWM (MiB), worker order."""
+    return [round(v) for _, v in sorted(client.run(own_peak_mib).items())]
 
 
 def q1_quotas(company) -> pa.Table:
@@ -109,6 +169,9 @@ def main() -> None:
         "--scratch", default=None, help="folder for the datasets (default: a temp folder)"
     )
     ap.add_argument("--json", default=None, help="write the figures here")
+    ap.add_argument(
+        "--text-ids", action="store_true", help="18-character text deal ids instead of integers"
+    )
     args = ap.parse_args()
     person_parts = args.person_partitions or args.partitions
 
@@ -123,6 +186,7 @@ def main() -> None:
         "partitions": args.partitions,
         "person_partitions": person_parts,
         "workers": args.workers,
+        "text_ids": args.text_ids,
     }
     t0 = time.perf_counter()
     company = synthetic.generate(people=args.people, deals_per_person=0, seed=7).company()
@@ -154,14 +218,16 @@ def main() -> None:
     try:
         deals_dir = scratch / "deals"
         deals_dir.mkdir(parents=True, exist_ok=True)
-        size = args.deals // args.partitions
         owners_f = client.scatter(owners, broadcast=True)
         t = time.perf_counter()
         futures = [
-            client.submit(make_deals, p, size, owners_f, str(deals_dir), 1, pure=False)
-            for p in range(args.partitions)
+            client.submit(
+                make_deals, p, first, size, owners_f, str(deals_dir), 1, args.text_ids, pure=False
+            )
+            for p, (first, size) in enumerate(part_bounds(args.deals, args.partitions))
         ]
         figures["deals_generated"] = sum(client.gather(futures))
+        del futures
         figures["generate_s"] = time.perf_counter() - t
 
         spec = sd.OrgSpec(
@@ -171,6 +237,8 @@ def main() -> None:
             fx_rates=company.fx_rates,
             period_kind="quarter",
         )
+        figures["peak_reset"] = all(client.run(reset_peak).values())
+        cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
             t = time.perf_counter()
             credits = sd.credit(deals_dir, spec, out=scratch / "credits", partitions=person_parts)
@@ -178,6 +246,8 @@ def main() -> None:
         figures["credit_split_task_s"] = task_seconds(ts.data, "_credit_split")
         figures["credit_write_task_s"] = task_seconds(ts.data, "_credit_write")
         figures["credit_rows"] = rows(credits)
+        figures["worker_peak_mib_credit"] = worker_peaks(client)
+        figures["credit_cpu_s"] = workers_cpu(client) - cpu
 
         ids = client.submit(sd.roster, spec).result()
         run_spec = sd.RunSpec(
@@ -191,6 +261,8 @@ def main() -> None:
                 "year_start": dt.date(FY, 1, 1),
             },
         )
+        client.run(reset_peak)
+        cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
             t = time.perf_counter()
             out = sd.run_period(credits, run_spec, quotas=quotas, out=scratch / "q1")
@@ -198,7 +270,8 @@ def main() -> None:
         figures["run_task_s"] = task_seconds(ts.data, "_run_write")
         figures["lines"] = rows(out / "lines")
         figures["statements"] = rows(out / "statements")
-        figures["worker_peak_rss_mib"] = sorted(client.run(peak_rss_mib).values())
+        figures["worker_peak_mib_run"] = worker_peaks(client)
+        figures["run_cpu_s"] = workers_cpu(client) - cpu
     finally:
         client.close()
         cluster.close()
@@ -229,11 +302,17 @@ def report(f: dict) -> None:
     if split:
         print(f"  crediting throughput per task: {per_part / np.median(split):,.0f} deals/s")
     print(
+        f"worker CPU time (s)    credit {f['credit_cpu_s']:.1f} "
+        f"({f['deals'] / f['credit_cpu_s']:,.0f} deals per CPU-second), run {f['run_cpu_s']:.1f}"
+    )
+    print(
         f"period run Q1          {f['run_s']:8.1f} s  -> {f['lines']:,} lines, {f['statements']:,} statements; "
         f"run tasks: {stats(f['run_task_s'])}"
     )
+    how = "VmHWM, reset per stage" if f["peak_reset"] else "VmHWM since spawn: not resettable here"
     print(
-        f"worker peak RSS (MiB)  {f['worker_peak_rss_mib']}; client {f['client_peak_rss_mib']:.0f}"
+        f"worker peak RSS (MiB, {how}): credit {f['worker_peak_mib_credit']}, "
+        f"run {f['worker_peak_mib_run']}; client {f['client_peak_rss_mib']:.0f} (ru_maxrss)"
     )
 
 

@@ -437,6 +437,59 @@ void bind_crediting(py::module_& m) {
       py::arg("deals"), py::arg("rules"), py::arg("currency"), py::arg("reporting_currency"),
       py::arg("fx_date"), py::arg("period_kind"), py::arg("rounding"), py::arg("threads"), py::arg("splits"),
       py::arg("account_managers"), py::arg("fx"), py::arg("calendar"));
+
+  // A credits table rebuilt from stored credit columns (salescomp.dask keeps credits as
+  // Parquet partitioned by person), so attainment runs on one person partition's credits. It
+  // has no deal rows (deal = -1): it cannot give deal ids back, only feed attainment.
+  m.def(
+      "_credits_from_columns",
+      [](std::shared_ptr<DealsHolder> deals, const py::dict& c, const std::vector<std::string>& measures,
+         const std::vector<std::string>& rule_names) {
+        auto h = std::make_shared<CreditsHolder>();
+        h->deals = deals;
+        h->measures = measures;
+        h->rule_names = rule_names;
+        CreditTable& t = h->table;
+        t.person = numbers_at<int32_t>(c, "person");
+        const std::size_t n = t.person.size();
+        t.date = to_dates(days_at(c, "date"), "date");
+        t.amount = numbers_at<int64_t>(c, "amount");
+        std::vector<Currency> codes;
+        for (py::handle x : c["currency_codes"]) codes.push_back(to_currency(x));
+        for (int32_t i : numbers_at<int32_t>(c, "currency")) t.currency.push_back(codes.at(std::size_t(i)));
+        for (uint8_t k : numbers_at<uint8_t>(c, "kind")) {
+          if (k > uint8_t(CreditKind::Territory))
+            throw ValidationError("SC-CREDIT-COLUMNS",
+                                  Issue{std::nullopt, "kind", std::to_string(k), "not a credit kind"});
+          t.kind.push_back(CreditKind(k));
+        }
+        for (uint8_t k : numbers_at<uint8_t>(c, "deal_type")) {
+          if (k > uint8_t(DealType::Refund))
+            throw ValidationError("SC-CREDIT-COLUMNS",
+                                  Issue{std::nullopt, "deal_type", std::to_string(k), "not a deal type"});
+          t.deal_type.push_back(DealType(k));
+        }
+        t.measure = numbers_at<int32_t>(c, "measure");
+        for (int32_t v : t.measure)
+          if (v < 0 || std::size_t(v) >= measures.size())
+            throw ValidationError("SC-CREDIT-COLUMNS",
+                                  Issue{std::nullopt, "measure", std::to_string(v), "not a measure code"});
+        t.rule = numbers_at<int32_t>(c, "rule");
+        t.depth = numbers_at<int16_t>(c, "depth");
+        t.period = numbers_at<int32_t>(c, "period");
+        t.via = numbers_at<int32_t>(c, "via");
+        t.deal.assign(n, -1);
+        t.source_amount = t.amount;
+        t.source_currency = t.currency;
+        for (std::size_t size :
+             {t.date.size(), t.amount.size(), t.currency.size(), t.kind.size(), t.deal_type.size(),
+              t.measure.size(), t.rule.size(), t.depth.size(), t.period.size(), t.via.size()})
+          if (size != n)
+            throw ValidationError("SC-CREDIT-COLUMNS", Issue{std::nullopt, "credits", std::to_string(size),
+                                                             "columns differ in length"});
+        return h;
+      },
+      py::arg("deals"), py::arg("columns"), py::arg("measures"), py::arg("rule_names"));
 }
 
 }  // namespace salescomp::py_bindings

@@ -618,7 +618,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ._output import check_target
+    from .dask import command as on_dask
 
+    if on_dask.wanted(args):  # --scheduler/--partitions: Parquet datasets (docs/dask.md)
+        return on_dask.run(args)
     check_target(args.out, force=args.force, protect=[args.input])  # refused before the long part
     _status(args, f"reading {args.input}")
     company = load_inputs(args.input)
@@ -772,6 +775,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--fiscal-start-month", type=_month, default=None, metavar="M",
                    help="first month of the fiscal year, 1..12 (default: config.json, else 1)")
     r.set_defaults(func=_cmd_run)
+    from .dask.command import add_run_options  # --scheduler, --partitions (docs/dask.md)
+
+    add_run_options(r)
 
     e = sub.add_parser("explain", help="why a person was paid what they were, line by line")
     e.add_argument("person", help="person id")

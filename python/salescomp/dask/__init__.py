@@ -11,6 +11,7 @@ The per-partition work is :mod:`salescomp.dask.partition` (Arrow tables in and o
 this module only splits, shuffles and schedules it:
 
 - :func:`credit`: deals split any way -> credits partitioned by person;
+- :func:`quotas`: effective quotas and attainment by person partition;
 - :func:`run_period`: credits, quotas and prior state by person -> payout lines, statements
   and next state, each a dataset partitioned by person; the next quarter reads the state;
 - :func:`attribution_paths`: journeys shuffled by journey id, path counts added up, one
@@ -34,6 +35,7 @@ import pyarrow.compute as pc
 from .partition import (
     OrgSpec,
     PartitionError,
+    QuotaSpec,
     RunSpec,
     accounting_partition,
     balanced_ranges,
@@ -42,6 +44,7 @@ from .partition import (
     paths_from_counts,
     person_histogram,
     person_range,
+    quota_partition,
     roster,
     run_partition,
     split_rows,
@@ -52,8 +55,10 @@ from .partition import (
 __all__ = [
     "OrgSpec",
     "RunSpec",
+    "QuotaSpec",
     "PartitionError",
     "credit",
+    "quotas",
     "run_period",
     "attribution_paths",
     "accounting",
@@ -191,7 +196,10 @@ def _credit_split(
     import pyarrow.parquet as pq
 
     spec = _load(spec_file)
-    credits = credit_partition(deals, spec, source=label)
+    # Sorted by person only: the gather sorts each person partition fully (_credit_write); here
+    # the order just keeps a row group's people close, so the gather skips the other groups.
+    credits = credit_partition(deals, spec, source=label, sort=False)
+    credits = credits.take(pc.sort_indices(credits.column("person")))
     path = _shuffle_file(tmp, source)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(credits, path, row_group_size=65_536)  # a retry rewrites the same rows
@@ -259,6 +267,61 @@ def credit(
         return [delayed(_credit_write)(len(inputs), tmp, b, r) for b, r in enumerate(ranges)]
 
     _published(out, force, "salescomp.dask.credit", tasks, scheduler)
+    return Path(out)
+
+
+# ---------------------------------------------------------------------------- quotas, attainment
+
+
+def _quota_write(credits: str, inputs: str, part: int, persons: tuple[int, int], tmp: Path) -> int:
+    spec, quota = _load(inputs)
+    lo, hi = persons
+    rows = _person_slice(credits, None, [], lo, hi, by_index=True)
+    quotas, att = quota_partition(
+        rows,
+        spec,
+        quota,
+        persons=persons,
+        source=f"person partition {part + 1} (run indexes {lo}..{hi - 1})",
+    )
+    _write(quotas, tmp / "quotas", part)
+    return _released(_write(att, tmp / "attainment", part))
+
+
+def quotas(
+    credits: str | os.PathLike[str],
+    spec: OrgSpec,
+    quota: QuotaSpec,
+    *,
+    out: str | os.PathLike[str],
+    partitions: int | None = None,
+    force: bool = False,
+    scheduler: Any = None,
+) -> Path:
+    """Effective quotas and attainment of every person, person partition by person partition.
+
+    ``credits``: a dataset of :func:`credit`; ``spec``: its organisation; ``quota``: the quota
+    inputs (:class:`QuotaSpec`, person subjects). Writes ``out/quotas`` (the
+    ``effective_quotas`` table) and ``out/attainment``, datasets of person partitions (the
+    credits' ranges, or ``partitions`` equal ranges of the roster), the same rows and bytes as
+    :func:`salescomp.effective_quotas` and :func:`salescomp.attainment` on one machine."""
+    if partitions is not None:
+        _check_partitions(partitions)
+    delayed = _dask().delayed
+    people = len(roster(spec))
+    if partitions is None:
+        ranges = _read_ranges(Path(credits))
+    else:
+        ranges = [person_range(b, people, partitions) for b in range(partitions)]
+
+    def tasks(tmp: Path) -> list[Any]:
+        inputs = _broadcast((spec, quota), tmp, "quota")
+        _write_ranges(tmp, people, ranges)
+        return [
+            delayed(_quota_write)(str(credits), inputs, b, r, tmp) for b, r in enumerate(ranges)
+        ]
+
+    _published(out, force, "salescomp.dask.quotas", tasks, scheduler)
     return Path(out)
 
 

@@ -48,6 +48,9 @@ __all__ = [
     "balanced_ranges",
     "roster",
     "split_rows",
+    "QuotaSpec",
+    "quota_partition",
+    "stored_credits",
     "run_partition",
     "lines_table",
     "statements_table",
@@ -68,22 +71,35 @@ class PartitionError(ValidationError):
     """A partition's rows are bad: the message names the partition (its file) and the rows."""
 
 
-def _in_partition(error: Exception, source: str) -> PartitionError:
-    """The error re-raised with the partition named and each issue's row as the 1-based row of
-    that partition (the library's issues count rows from 0)."""
+def _in_partition(
+    error: Exception, source: str, rows: Mapping[str, np.ndarray] | None = None
+) -> PartitionError:
+    """The error re-raised with the partition named and each issue's row as a 1-based row
+    (the engine's issues count rows from 0; the table readers' issues, which name their table
+    in ``source``, from 1). ``rows``: for tables a partition holds a selection of (by table
+    name: the 0-based rows of the user's table), the issue's row becomes the user's row;
+    otherwise it is the row within the partition."""
     issues = [dict(i) for i in (getattr(error, "issues", None) or [])]
+    where = "in this partition"
     for i in issues:
-        if i.get("row") is not None:
-            i["row"] = int(i["row"]) + 1
+        if i.get("row") is None:
+            continue
+        row = int(i["row"]) - (1 if i.get("source") else 0)  # 0-based in what the library read
+        picked = None if rows is None else rows.get(str(i.get("source") or ""))
+        if picked is not None and 0 <= row < len(picked):
+            row = int(picked[row])
+            where = "in the input table"
+        i["row"] = row + 1
     if issues:
         shown = "; ".join(
-            (f"row {i['row']}" if i.get("row") is not None else "table")
+            (f"{i['source']} " if i.get("source") else "")
+            + (f"row {i['row']}" if i.get("row") is not None else "table")
             + f", field {i.get('field')!r}, value {i.get('value')!r}: {i.get('rule')}"
             for i in issues[:20]
         )
         more = f" (and {len(issues) - 20} more)" if len(issues) > 20 else ""
         failure = PartitionError(
-            f"{source}: {len(issues)} bad row(s) (rows 1-based in this partition): {shown}{more}"
+            f"{source}: {len(issues)} bad row(s) (rows 1-based {where}): {shown}{more}"
         )
     else:
         failure = PartitionError(f"{source}: {error}")
@@ -161,6 +177,10 @@ class _Built:
     person_ids: list[str]
     fx: Any
     calendar: Any
+    roster: pa.Array = None  # the person ids as one Arrow array (built once per process)
+
+    def __post_init__(self) -> None:
+        self.roster = pa.array(self.person_ids, pa.string())
 
 
 _BUILT: dict[str, _Built] = {}  # per worker process: the organisation of a spec, built once
@@ -195,18 +215,24 @@ def roster(spec: OrgSpec) -> list[str]:
 _RUN_DEAL_COLUMNS = ("close_date", "cancellation_date", "term_months", "product")
 
 
-def canonical_credits(credits: pa.Table, deals: pa.Table, person_ids: Sequence[str]) -> pa.Table:
+def canonical_credits(
+    credits: pa.Table,
+    deals: pa.Table,
+    person_ids: Sequence[str] | pa.Array,
+    *,
+    deal_rows: Any = None,
+    sort: bool = True,
+) -> pa.Table:
     """Crediting's table in the form that does not depend on how the deals were split.
 
     ``deal_row`` (a position in one partition) is dropped; the deal is its user id
     ``deal_id``; ``person`` (int32) is the person's run index; the deal columns the period
     run needs come along as ``deal_close_date``...; dictionary columns become strings; rows
-    are sorted by person, deal id, rule, then every other column."""
+    are sorted by person, deal id, rule, then every other column (``sort=False``: left in
+    crediting's order, for a caller that sorts later). ``deal_rows``: the input row of each
+    deal row (``Deals.input_rows``; default: found by sorting the deals by id text)."""
     rows = credits.column("deal_row").combine_chunks()
-    index = pc.index_in(
-        credits.column("person_id").cast(pa.string()), value_set=pa.array(person_ids, pa.string())
-    ).cast(pa.int32())
-    cols: dict[str, Any] = {"person": index}
+    cols: dict[str, Any] = {"person": _run_index(credits.column("person_id"), person_ids)}
     for name in credits.column_names:
         if name == "deal_row":
             continue
@@ -214,11 +240,23 @@ def canonical_credits(credits: pa.Table, deals: pa.Table, person_ids: Sequence[s
         if pa.types.is_dictionary(col.type):
             col = col.cast(col.type.value_type)
         cols[name] = col
-    deals = _in_deal_row_order(deals)
+    deals = _in_deal_row_order(deals) if deal_rows is None else deals.take(pa.array(deal_rows))
     for name in _RUN_DEAL_COLUMNS:
         if name in deals.column_names:
             cols[f"deal_{name}"] = _deal_column(deals.column(name).take(rows), name)
-    return _sort_credits(pa.table(cols))
+    return _sort_credits(pa.table(cols)) if sort else pa.table(cols)
+
+
+def _run_index(person_id: Any, person_ids: Sequence[str] | pa.Array) -> pa.Array:
+    """The run index (int32) of each credit's person: the codes of crediting's dictionary
+    column when its dictionary is the roster (no text looked up), else looked up."""
+    roster_ids = (
+        person_ids if isinstance(person_ids, pa.Array) else pa.array(list(person_ids), pa.string())
+    )
+    col = person_id.combine_chunks() if isinstance(person_id, pa.ChunkedArray) else person_id
+    if pa.types.is_dictionary(col.type) and col.dictionary.equals(roster_ids):
+        return col.indices.cast(pa.int32())
+    return pc.index_in(col.cast(pa.string()), value_set=roster_ids).cast(pa.int32())
 
 
 def _in_deal_row_order(deals: pa.Table) -> pa.Table:
@@ -258,8 +296,11 @@ def _sort_credits(table: pa.Table) -> pa.Table:
     return table.take(order).combine_chunks()
 
 
-def credit_partition(deals: pa.Table, spec: OrgSpec, *, source: str = "deals") -> pa.Table:
-    """Credits of one partition of the deals (any split), in :func:`canonical_credits` form.
+def credit_partition(
+    deals: pa.Table, spec: OrgSpec, *, source: str = "deals", sort: bool = True
+) -> pa.Table:
+    """Credits of one partition of the deals (any split), in :func:`canonical_credits` form
+    (``sort=False``: in crediting's order, for a caller that sorts later).
 
     Bad rows raise :class:`PartitionError` naming ``source`` and the 1-based rows."""
     from .. import Deals, credit
@@ -271,9 +312,7 @@ def credit_partition(deals: pa.Table, spec: OrgSpec, *, source: str = "deals") -
         raise _in_partition(e, source) from None
     splits = spec.splits
     if splits is not None:  # only this partition's deals: splits of other deals are not errors here
-        splits = splits.filter(
-            pc.is_in(splits.column("deal_id"), value_set=deals.column("id").combine_chunks())
-        )
+        splits = splits.filter(_of_deals(splits.column("deal_id"), deals))
     try:
         credits = credit(
             d,
@@ -289,7 +328,42 @@ def credit_partition(deals: pa.Table, spec: OrgSpec, *, source: str = "deals") -
         )
     except ValidationError as e:
         raise _in_partition(e, source) from None
-    return canonical_credits(credits.to_arrow(), deals, built.person_ids)
+    return canonical_credits(
+        credits.to_arrow(), deals, built.roster, deal_rows=d.input_rows, sort=sort
+    )
+
+
+def _of_deals(deal_id: Any, deals: pa.Table) -> pa.Array:
+    """Which rows of ``deal_id`` name a deal of ``deals``, compared as crediting compares
+    ids: their text (an integer id 7 and a text id "7" are the same deal)."""
+    from ..tables import id_text
+
+    name = "deal_id" if "deal_id" in deals.column_names else "id"
+    known = id_text(deals.column(name), name, "deals")
+    return pc.fill_null(
+        pc.is_in(pc.cast(deal_id, pa.string()), value_set=pa.array(known, pa.string())), False
+    )
+
+
+def _id_array(ids: Any) -> pa.Array:
+    """The user's deal ids as one Arrow array of their own type (text stays text, integers
+    stay integers): from Arrow, numpy or a list."""
+    if isinstance(ids, pa.ChunkedArray):
+        return ids.combine_chunks()
+    if isinstance(ids, pa.Array):
+        return ids
+    return pa.array(ids if isinstance(ids, np.ndarray) and ids.dtype != object else list(ids))
+
+
+def _id_rank(ids: pa.Array) -> np.ndarray:
+    """Dense rank of each id in the ids' own order (text: byte order; integers: value),
+    missing ids first; for sorting rows by deal id whatever its type."""
+    if len(ids) == 0:
+        return np.zeros(0, np.int64)
+    if ids.null_count == len(ids):
+        return np.zeros(len(ids), np.int64)
+    rank = pc.rank(ids, sort_keys="ascending", null_placement="at_start", tiebreaker="dense")
+    return rank.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def person_partitions(person: Any, people: int, partitions: int) -> np.ndarray:
@@ -347,6 +421,195 @@ def split_rows(table: pa.Table, parts: np.ndarray, partitions: int) -> list[pa.T
     return [
         ordered.slice(int(bounds[i]), int(bounds[i + 1] - bounds[i])) for i in range(partitions)
     ]
+
+
+# ---------------------------------------------------------------------------- quotas, attainment
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    """The quota inputs of :func:`quota_partition` (sent to every person partition).
+
+    ``quotas``, ``ramps``, ``ramp_assignments``, ``relief``, ``proration`` and
+    ``prorate_leaves`` as :func:`salescomp.effective_quotas` takes them (person subjects
+    only: team quotas and team attainment stay on one machine); ``measures``: the measure
+    list (None: the crediting rules' measures, as ``measures=credits`` gives);
+    ``person_kinds`` and ``through`` as :func:`salescomp.attainment` takes them."""
+
+    quotas: pa.Table
+    measures: Sequence[str] | None = None
+    ramps: Sequence[Mapping[str, Any]] = ()
+    ramp_assignments: pa.Table | None = None
+    relief: pa.Table | None = None
+    proration: str = "calendar_days"
+    prorate_leaves: bool = True
+    person_kinds: Sequence[str] | None = None
+    through: dt.date | None = None
+
+
+_NO_DEALS: dict[str, tuple[Any, list[str]]] = {}  # per process: (empty Deals, measures) of a spec
+
+
+def _no_deals(spec: OrgSpec) -> tuple[Any, list[str]]:
+    """The organisation's empty :class:`salescomp.Deals` (what a table of stored credits hangs
+    on) and the crediting rules' measure list, in crediting's own order (credited once, on no
+    deals, so the list is the one ``salescomp.credit`` gives)."""
+    key = spec.key()
+    if key not in _NO_DEALS:
+        from .. import Deals, credit
+
+        built = _organisation(spec)
+        empty = pa.table(
+            {
+                "deal_id": pa.array([], pa.string()),
+                "owner": pa.array([], pa.string()),
+                "close_date": pa.array([], pa.date32()),
+                "amount": pa.array([], pa.string()),
+                "currency": pa.array([], pa.string()),
+                "type": pa.array([], pa.string()),
+            }
+        )
+        deals = Deals(built.org, empty)
+        measures = credit(deals, spec.rules, fx=built.fx, calendar=built.calendar).measures
+        _NO_DEALS.clear()
+        _NO_DEALS[key] = (deals, list(measures))
+    return _NO_DEALS[key]
+
+
+class _StoredCredits:
+    """Stored credit rows as the credits :func:`salescomp.attainment` reads (its ``_core``)."""
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+
+
+def _codes(col: Any, names: Sequence[str], what: str, missing: int | None = None) -> np.ndarray:
+    """Positions of a text column's values in ``names``; a value not there is an error
+    (``missing``: the code of a missing value, None: missing values are errors too)."""
+    text = pc.cast(col, pa.string())
+    idx = pc.index_in(text, value_set=pa.array(list(names), pa.string()))
+    unknown = (
+        pc.and_(pc.is_null(idx), pc.is_valid(text)) if missing is not None else pc.is_null(idx)
+    )
+    bad = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
+    if bad.size:
+        raise PartitionError(
+            f"credits: {what} {text[int(bad[0])].as_py()!r} (row {int(bad[0]) + 1}) is not one of "
+            f"{', '.join(names[:10])}"
+        )
+    filled = pc.fill_null(idx, -1 if missing is None else missing)
+    return filled.to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+def stored_credits(credits: pa.Table, spec: OrgSpec, measures: Sequence[str]) -> Any:
+    """Credits of the form :func:`canonical_credits` stores, as the credits
+    :func:`salescomp.attainment` takes (same organisation as ``spec``; no deal rows)."""
+    from .. import _core
+    from ..crediting import CREDIT_KINDS, DEAL_TYPES
+    from ..tables import to_minor_units
+
+    deals, _ = _no_deals(spec)
+    person_ids = _organisation(spec).person_ids
+    # The credits table's contract: a person's credits together, in date order.
+    t = credits.take(pc.sort_indices(credits, [("person", "ascending"), ("date", "ascending")]))
+    currency = t.column("currency").cast(pa.string()).combine_chunks()
+    names = sorted(set(pc.unique(currency).to_pylist()))
+    code = _codes(currency, names, "currency")
+    amount = np.zeros(t.num_rows, np.int64)
+    money = t.column("amount").combine_chunks()
+    for i, name in enumerate(names):  # each currency's own exponent: minor units, exactly
+        rows = np.flatnonzero(code == i)
+        amount[rows] = to_minor_units(money.take(pa.array(rows)), name)
+    columns = {
+        "person": t.column("person").to_numpy().astype(np.int32),
+        "date": t.column("date").cast(pa.int32()).to_numpy(),
+        "amount": amount,
+        "currency": code,
+        "currency_codes": names,
+        "kind": _codes(t.column("kind"), CREDIT_KINDS, "kind").astype(np.uint8),
+        "deal_type": _codes(t.column("deal_type"), DEAL_TYPES, "deal_type").astype(np.uint8),
+        "measure": _codes(t.column("measure"), list(measures), "measure"),
+        "rule": t.column("rule").to_numpy().astype(np.int32),
+        "depth": t.column("depth").to_numpy().astype(np.int16),
+        "period": t.column("period").to_numpy().astype(np.int32),
+        "via": _codes(t.column("via"), person_ids, "via", missing=-1),
+    }
+    return _StoredCredits(_core._credits_from_columns(deals._core, columns, list(measures), []))
+
+
+def _person_rows(
+    table: pa.Table | None, column: str, person_ids: Sequence[str], lo: int, hi: int
+) -> tuple[pa.Table | None, np.ndarray]:
+    """The rows of ``table`` whose ``column`` is a person of run indexes [lo, hi), and their
+    0-based rows in ``table``. Rows naming nobody on the roster go to the first partition
+    (lo == 0), where the library refuses them with their row: never dropped."""
+    if table is None:
+        return None, np.zeros(0, np.int64)
+    idx = pc.index_in(
+        pc.cast(table.column(column), pa.string()), value_set=pa.array(person_ids, pa.string())
+    )
+    at = pc.fill_null(idx, -1).to_numpy(zero_copy_only=False)
+    keep = ((at >= lo) & (at < hi)) | ((at < 0) & (lo == 0))
+    rows = np.flatnonzero(keep)
+    return table.take(pa.array(rows, pa.int64())), rows
+
+
+def quota_partition(
+    credits: pa.Table,
+    spec: OrgSpec,
+    quota: QuotaSpec,
+    *,
+    persons: tuple[int, int] | None = None,
+    source: str = "quotas",
+) -> tuple[pa.Table, pa.Table]:
+    """Effective quotas and attainment of the people of run indexes ``persons`` = [lo, hi)
+    (None: everyone): the library's :func:`salescomp.effective_quotas` on their quota rows
+    and :func:`salescomp.attainment` on their credits (``credits``: the
+    :func:`canonical_credits` rows of these people; a person's credits are all in one person
+    partition, so their sums are whole). Returns (effective quotas, attainment)."""
+    from .. import attainment, effective_quotas
+
+    built = _organisation(spec)
+    ids = built.person_ids
+    lo, hi = persons if persons is not None else (0, len(ids))
+    measures = list(quota.measures) if quota.measures is not None else _no_deals(spec)[1]
+    quotas, rows = _person_rows(quota.quotas, "subject", ids, lo, hi)
+    if "subject_kind" in quotas.column_names:
+        kind = pc.fill_null(pc.cast(quotas.column("subject_kind"), pa.string()), "person")
+        teams = np.flatnonzero(pc.not_equal(kind, "person").to_numpy(zero_copy_only=False))
+        if teams.size:
+            raise PartitionError(
+                f"{source}: quotas row {int(rows[teams[0]]) + 1}: subject_kind "
+                f"{kind[int(teams[0])].as_py()!r}: salescomp.dask computes person quotas and "
+                "attainment; compute team rows on one machine"
+            )
+    ramp_of, ramp_rows = _person_rows(quota.ramp_assignments, "person", ids, lo, hi)
+    relief, relief_rows = _person_rows(quota.relief, "subject", ids, lo, hi)
+    # Issues name the user's rows, not the rows of this partition's selection.
+    user_rows = {"quotas": rows, "quota_relief": relief_rows, "ramp_assignments": ramp_rows}
+    try:
+        eq = effective_quotas(
+            built.org,
+            quotas,
+            calendar=built.calendar,
+            measures=measures,
+            ramps=quota.ramps,
+            ramp_assignments=ramp_of,
+            relief=relief,
+            proration=quota.proration,
+            prorate_leaves=quota.prorate_leaves,
+        )
+        att = attainment(
+            stored_credits(credits, spec, measures),
+            eq,
+            calendar=built.calendar,
+            person_kinds=None if quota.person_kinds is None else list(quota.person_kinds),
+            team_quota="explicit",
+            through=quota.through,
+        )
+    except ValidationError as e:
+        raise _in_partition(e, source, user_rows) from None
+    return eq.to_arrow(), att.to_arrow()
 
 
 # ---------------------------------------------------------------------------- the period run
@@ -416,10 +679,14 @@ def _run_quotas(quotas: pa.Table | None, index: Mapping[str, int]) -> list[dict[
 
 
 def _run_credit_inputs(credits: pa.Table, end: dt.date) -> tuple[pa.Table, pa.Table, np.ndarray]:
-    """The run's credits (deal = a row of the returned deals table), the deals and their ids."""
+    """The run's credits (deal = a row of the returned deals table), the deals and their ids
+    (an Arrow array of the user's id type, sorted: rows follow the ids' order)."""
     credits = credits.filter(pc.less_equal(credits.column("date"), pa.scalar(end, pa.date32())))
-    deal_ids = credits.column("deal_id").to_numpy(zero_copy_only=False)
-    unique, first, rows = np.unique(deal_ids, return_index=True, return_inverse=True)
+    deal_ids = _id_array(credits.column("deal_id"))
+    unique = pc.unique(deal_ids)
+    unique = unique.take(pc.sort_indices(unique))
+    rows = pc.index_in(deal_ids, value_set=unique).to_numpy(zero_copy_only=False)
+    _, first = np.unique(rows, return_index=True)
     run_credits = pa.table(
         {
             "person": credits.column("person"),
@@ -456,13 +723,7 @@ def lines_table(result: Any, person_ids: Sequence[str], deal_ids: Any, scale: in
     t = result.to_arrow()
     ids = pa.array(list(person_ids), pa.string())
     deal = t.column("deal").combine_chunks()
-    deal_ids = np.asarray(deal_ids, dtype=np.int64)
-    rows = pc.fill_null(deal, 0).to_numpy(zero_copy_only=False)
-    deal_id = pa.array(
-        deal_ids[rows] if len(deal_ids) else np.zeros(len(rows), np.int64),
-        pa.int64(),
-        mask=pc.is_null(deal).to_numpy(zero_copy_only=False),
-    )
+    deal_id = _id_array(deal_ids).take(deal)  # a line without a deal: a missing id
     table = pa.table(
         {
             "person_id": ids.take(t.column("person")),
@@ -488,8 +749,7 @@ def _deal_id_order(lines: pa.Table, deal_id: pa.Array) -> pa.Array:
     person = lines.column("person").to_numpy()
     component = pc.dictionary_encode(lines.column("component")).combine_chunks().indices.to_numpy()
     block = np.cumsum(np.r_[0, (person[1:] != person[:-1]) | (component[1:] != component[:-1])])
-    deals = pc.fill_null(deal_id, -1).to_numpy(zero_copy_only=False)
-    return pa.array(np.lexsort((deals, block)))
+    return pa.array(np.lexsort((_id_rank(deal_id), block)))
 
 
 def statements_table(result: Any, person_ids: Sequence[str], scale: int) -> pa.Table:
@@ -521,12 +781,17 @@ _STATE_SCHEMA = pa.schema(
         ("entry", pa.string()),
         ("component", pa.string()),
         ("item", pa.string()),
-        ("deal_id", pa.int64()),
+        ("deal_id", pa.int64()),  # the user's type: text ids stay text (_state_schema)
         ("amount_minor", pa.int64()),
         ("currency", pa.string()),
         ("number", pa.int64()),
     ]
 )
+
+
+def _state_schema(deal_id_type: pa.DataType) -> pa.Schema:
+    i = _STATE_SCHEMA.get_field_index("deal_id")
+    return _STATE_SCHEMA.set(i, pa.field("deal_id", deal_id_type))
 
 
 def state_to_arrow(state: Any, person_ids: Sequence[str], deal_ids: Any = None) -> pa.Table:
@@ -536,24 +801,23 @@ def state_to_arrow(state: Any, person_ids: Sequence[str], deal_ids: Any = None) 
     rows = state._travel_rows()
     cols = list(zip(*rows)) if rows else [()] * 8
     deals = np.asarray(cols[4], dtype=np.int64)
-    if deal_ids is not None and len(deals):
-        deal_ids = np.asarray(deal_ids, dtype=np.int64)
-        deals = np.where(deals >= 0, deal_ids[np.maximum(deals, 0)], -1)
-    order = np.lexsort(
-        (deals, np.asarray(cols[0], dtype=np.int64))
-    )  # stable: entries keep their order
+    row = pa.array(deals, pa.int64(), mask=deals < 0)  # no deal: a missing id
+    # The user's ids, of their own type (None: the deal rows as they are).
+    deal_id = row if deal_ids is None else _id_array(deal_ids).take(row)
+    # Person, then deal id (missing first); stable: a person's entries keep their order.
+    order = np.lexsort((_id_rank(deal_id), np.asarray(cols[0], dtype=np.int64)))
     return pa.table(
         [
             pa.array([person_ids[p] for p in cols[0]], pa.string()),
             pa.array(cols[1], pa.string()),
             pa.array(cols[2], pa.string()),
             pa.array(cols[3], pa.string()),
-            pa.array(deals, pa.int64()),
+            deal_id,
             pa.array(cols[5], pa.int64()),
             pa.array(cols[6], pa.string()),
             pa.array(cols[7], pa.int64()),
         ],
-        schema=_STATE_SCHEMA,
+        schema=_state_schema(deal_id.type),
     ).take(pa.array(order, pa.int64()))
 
 
@@ -565,15 +829,18 @@ def state_from_arrow(table: pa.Table | None, index: Mapping[str, int], deal_ids:
 
     if table is None or table.num_rows == 0:
         return _core._RunState()
-    t = table.cast(_STATE_SCHEMA).to_pydict()
+    deal_type = table.schema.field("deal_id").type if deal_ids is not None else pa.int64()
+    deal_col = table.column("deal_id")
+    t = table.cast(_state_schema(deal_type)).to_pydict()
     unknown = sorted({p for p in t["person_id"] if p not in index})
     if unknown:
         raise ValidationError(
             f"[SC-RUN-STATE] run state: person(s) not on the roster: {', '.join(unknown[:10])}"
         )
-    deals = np.asarray(t["deal_id"], dtype=np.int64)
-    if deal_ids is not None:
-        deals = _deal_rows(deals, np.asarray(deal_ids, dtype=np.int64))
+    if deal_ids is None:
+        deals = pc.fill_null(deal_col.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+    else:
+        deals = _deal_rows(deal_col, _id_array(deal_ids))
     rows = list(
         zip(
             [index[p] for p in t["person_id"]],
@@ -589,20 +856,23 @@ def state_from_arrow(table: pa.Table | None, index: Mapping[str, int], deal_ids:
     return _core._RunState._from_travel_rows(rows)
 
 
-def _deal_rows(deals: np.ndarray, deal_ids: np.ndarray) -> np.ndarray:
-    """Rows of ``deals`` in the sorted ``deal_ids``; -1 stays -1."""
-    pos = np.searchsorted(deal_ids, deals)
-    found = (
-        (pos < len(deal_ids)) & (deal_ids[np.minimum(pos, max(len(deal_ids) - 1, 0))] == deals)
-        if len(deal_ids)
-        else np.zeros(len(deals), bool)
-    )
-    if np.any((deals >= 0) & ~found):
+def _deal_rows(deals: Any, deal_ids: pa.Array) -> np.ndarray:
+    """Rows of the state's deal ids in the run's ``deal_ids``; a missing id (no deal) is -1."""
+    deals = _id_array(deals)
+    if len(deal_ids) and deals.type != deal_ids.type and deals.null_count < len(deals):
+        raise ValidationError(
+            f"[SC-RUN-STATE] run state: its deal ids are {deals.type}, the run's are "
+            f"{deal_ids.type}; give the deal ids as the same type every quarter"
+        )
+    pos = pc.index_in(deals, value_set=deal_ids) if len(deal_ids) else pa.nulls(len(deals))
+    found = pc.is_valid(pos).to_numpy(zero_copy_only=False)
+    given = pc.is_valid(deals).to_numpy(zero_copy_only=False)
+    if np.any(given & ~found):
         raise ValidationError(
             "[SC-RUN-STATE] run state: a deal it carries is not among the run's deals; "
             "give the run every credit of the fiscal year to date"
         )
-    return np.where(deals >= 0, pos, -1)
+    return pc.fill_null(pos.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
 
 
 def run_partition(
