@@ -21,6 +21,8 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 distributed = pytest.importorskip("distributed")
+from dask_cluster import local_cluster_client  # noqa: E402
+
 dd = pytest.importorskip("dask.dataframe")
 
 import dask  # noqa: E402
@@ -38,20 +40,7 @@ PARTITIONS = (1, 3, 7)
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
+    yield from local_cluster_client()
 
 
 @pytest.fixture(scope="module")

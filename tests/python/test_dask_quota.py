@@ -15,9 +15,9 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 distributed = pytest.importorskip("distributed")
-
 import pyarrow.compute as pc  # noqa: E402
 import salescomp  # noqa: E402
+from dask_cluster import local_cluster_client  # noqa: E402
 from salescomp import dask as sd  # noqa: E402
 from salescomp import synthetic  # noqa: E402
 
@@ -27,20 +27,7 @@ THROUGH = dt.date(2026, 8, 15)  # attainment counts credits dated up to here
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
+    yield from local_cluster_client()
 
 
 @pytest.fixture(scope="module")

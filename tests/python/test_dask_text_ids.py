@@ -15,8 +15,8 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 distributed = pytest.importorskip("distributed")
-
 import pyarrow.compute as pc  # noqa: E402
+from dask_cluster import local_cluster_client  # noqa: E402
 from salescomp import dask as sd  # noqa: E402
 from salescomp import synthetic  # noqa: E402
 from salescomp.dask import partition as sp  # noqa: E402
@@ -33,20 +33,7 @@ from test_dask import (  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
+    yield from local_cluster_client()
 
 
 def text_id(i: int) -> str:
