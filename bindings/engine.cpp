@@ -356,6 +356,26 @@ void read_run_tables(const RunTableSources& s, const RunPeople& people, RunInput
   if (s.deals) deals = read_run_deals(*s.deals);
 }
 
+// Quota rows (person, measure, period_start, amount, currency) and MBO rows (person,
+// component, objective, achievement) given as Python tuples; shared by _run_period and
+// _run_variants.
+void append_quota_rows(py::handle quotas, RunInput& in) {
+  for (py::handle q : quotas) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(q);
+    const Currency c = to_currency(t[4]);
+    in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
+                                   to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
+  }
+}
+
+void append_mbo_rows(py::handle mbo, RunInput& in) {
+  for (py::handle e : mbo) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(e);
+    in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
+                              to_rate(t[3], std::nullopt, "achievement")});
+  }
+}
+
 }  // namespace
 
 static void bind_run(py::module_& m) {
@@ -549,18 +569,8 @@ static void bind_run(py::module_& m) {
           ctx->deals = deals_from(deals.cast<py::dict>());
           in.deals = &ctx->deals;
         }
-        if (!sources.quotas)
-          for (py::handle q : quotas) {
-            py::tuple t = py::reinterpret_borrow<py::tuple>(q);
-            const Currency c = to_currency(t[4]);
-            in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
-                                           to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
-          }
-        for (py::handle e : mbo) {
-          py::tuple t = py::reinterpret_borrow<py::tuple>(e);
-          in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
-                                    to_rate(t[3], std::nullopt, "achievement")});
-        }
+        if (!sources.quotas) append_quota_rows(quotas, in);
+        append_mbo_rows(mbo, in);
         if (!fx.is_none()) {
           ctx->fx = fx.cast<FxTable>();
           in.fx = &*ctx->fx;
@@ -827,17 +837,8 @@ void variants_input(VariantsContext& ctx, std::vector<Plan> plans, const py::lis
     ctx.deals = deals_from(deals.cast<py::dict>());
     in.deals = &ctx.deals;
   }
-  for (py::handle q : quotas) {
-    py::tuple t = py::reinterpret_borrow<py::tuple>(q);
-    const Currency c = to_currency(t[4]);
-    in.quotas.push_back(QuotaEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(),
-                                   to_date(t[2], "period_start"), money_in(t[3], c, "quota")});
-  }
-  for (py::handle e : mbo) {
-    py::tuple t = py::reinterpret_borrow<py::tuple>(e);
-    in.mbo.push_back(MboEntry{t[0].cast<int32_t>(), t[1].cast<std::string>(), t[2].cast<std::string>(),
-                              to_rate(t[3], std::nullopt, "achievement")});
-  }
+  append_quota_rows(quotas, in);
+  append_mbo_rows(mbo, in);
   in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),
                         to_date(period[2], "quarter_start"), to_date(period[3], "year_start")};
   if (!fx.is_none()) {
