@@ -2,7 +2,7 @@
 // The Python side of the Arrow boundary: tables in through the Arrow
 // PyCapsule protocol (__arrow_c_stream__ / __arrow_c_array__), tables out as
 // objects that implement it. Every area's bindings use these two functions;
-// python/salescomp/_arrow.py turns dicts and older pandas into such objects.
+// python/salescomp/tables.py turns dicts and older pandas into such objects.
 #include <pybind11/pybind11.h>
 
 #include <salescomp/arrow/export_table.hpp>

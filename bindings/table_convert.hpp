@@ -1,7 +1,7 @@
 #pragma once
 // Column conversions shared by the org, crediting and quota bindings: numpy
 // arrays in (dates as int32 days since 1970-01-01, INT32_MIN for missing),
-// numpy arrays out. The Python layer (salescomp._tables) turns pandas,
+// numpy arrays out. The Python layer (salescomp.tables) turns pandas,
 // pyarrow and polars columns into these without per-row Python work.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>

@@ -422,6 +422,33 @@ def test_bad_row_fails_the_whole_job_and_names_file_and_row(client, company, tmp
     assert not any(p.name.startswith(".credits") for p in tmp_path.iterdir())
 
 
+def slow_table(table, seconds):
+    time.sleep(seconds)
+    return table
+
+
+@pytest.mark.parametrize("scheduler", [None, "threads"])  # the cluster, threads in this process
+def test_a_failed_job_removes_its_folder_after_its_running_tasks_end(
+    client, company, tmp_path, scheduler
+):
+    # Partition 1 fails at once (an unknown owner) while partition 2 is still loading (1.5 s)
+    # and then writes its shuffle file into the job's temporary folder. Raising at the first
+    # failure would remove that folder under the running task, whose write would recreate it.
+    parts = shuffled_parts(company.deals, 2, seed=5)
+    bad = parts[0].to_pydict()
+    bad["owner"][0] = "nobody-like-this"
+    parts[0] = pa.Table.from_pydict(bad, schema=parts[0].schema)
+    slow = dask.delayed(slow_table)(parts[1], 1.5)
+    started = time.monotonic()
+    with pytest.raises(salescomp.ValidationError, match="nobody-like-this"):
+        sd.credit(
+            [parts[0], slow], org_spec(company), out=tmp_path / "credits", scheduler=scheduler
+        )
+    assert time.monotonic() - started >= 1.5  # the slow task ended before the error came
+    time.sleep(1.0)  # long enough for a task left running to have written its file
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_balanced_person_ranges_by_hand():
     # 8 people; person 0 (a manager) has 6 credits, the others 1 each: 13 rows. Two partitions
     # aim at ceil(13 / 2) = 7 rows: the cut comes after person 1 (6 + 1 = 7), so (0, 2) holds 7

@@ -73,6 +73,34 @@ def _dask():
     return dask
 
 
+def _compute(*collections: Any, scheduler: Any = None) -> tuple[Any, ...]:
+    """``dask.compute`` that returns or raises only once no task of the job still runs.
+
+    ``dask.compute`` raises at the first failed task while its siblings go on running; those
+    write into the job's temporary folder, which the failure is removing, and would leave
+    files behind it. On a ``distributed`` client every future is awaited (finished or failed)
+    before the first error is raised; with the threaded scheduler the pool is shut down, and
+    its running tasks awaited, before returning."""
+    dask = _dask()
+    get = dask.base.get_scheduler(scheduler=scheduler, collections=list(collections))
+    client = getattr(get, "__self__", None)
+    if client is not None and hasattr(client, "gather"):  # a distributed.Client
+        from distributed import wait
+
+        futures = client.compute(list(collections))
+        wait(futures)
+        return tuple(client.gather(futures))
+    if get is dask.threaded.get:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(dask.config.get("num_workers", None) or os.cpu_count())
+        try:
+            return dask.compute(*collections, scheduler="threads", pool=pool)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return dask.compute(*collections, scheduler=scheduler)
+
+
 # ---------------------------------------------------------------------------- partitions in
 
 
@@ -172,7 +200,7 @@ def _published(out: Any, force: bool, command: str, tasks: Any, scheduler: Any) 
     from .._output import atomic_directory
 
     with atomic_directory(out, force=force, command=command) as tmp:
-        results = list(_dask().compute(*tasks(tmp), scheduler=scheduler))
+        results = list(_compute(*tasks(tmp), scheduler=scheduler))
         shutil.rmtree(tmp / _SHUFFLE, ignore_errors=True)
         return results
 
@@ -254,7 +282,7 @@ def credit(
 
     def tasks(tmp: Path) -> list[Any]:
         spec_key = _broadcast(spec, tmp, "spec")
-        histograms = _dask().compute(
+        histograms = _compute(
             *[
                 delayed(_credit_split)(load, spec_key, label, i, tmp)
                 for i, (label, load) in enumerate(inputs)
@@ -483,7 +511,7 @@ def attribution_paths(
         for b in range(partitions)
     ]
     total = delayed(sum_path_counts)(counts)
-    (summed,) = _dask().compute(total, scheduler=scheduler)
+    (summed,) = _compute(total, scheduler=scheduler)
     return paths_from_counts(summed, currency)
 
 
@@ -559,7 +587,7 @@ def accounting(
         return [delayed(sum_roll_forwards)(rolls)]
 
     if out is None:
-        (roll,) = _dask().compute(*tasks(None), scheduler=scheduler)
+        (roll,) = _compute(*tasks(None), scheduler=scheduler)
         return roll
     (roll,) = _published(out, force, "salescomp.dask.accounting", tasks, scheduler)
     return roll
