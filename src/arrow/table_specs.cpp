@@ -162,6 +162,17 @@ std::vector<TableSpec> declare_tables() {
         {"active_units", K::Integer, kOptional, "units (days or months) the person was active", 0, 400},
         {"total_units", K::Integer, kOptional, "units in the period", 0, 400},
         {"relief_reason", K::Text, kOptional, "reasons of the relief rows"}}});
+  t.push_back({"run_deals",
+               "The deals a commission run looks back at (row = the credits' deal).",
+               {{"deal_id", K::Id, kOptional, "the user's deal id (explanations name the deal by it)"},
+                {"close_date", K::Date, kRequired, "the booking date (clawback windows)"},
+                {"cancellation_date", K::Date, kOptional, "clawbacks"},
+                {"invoice_date", K::Date, kOptional, "payout on invoice"},
+                {"collection_date", K::Date, kOptional, "payout on collection (fully collected that day)"},
+                {"amount", K::Money, kOptional, "the deal amount in `currency` (payout on collection)"},
+                {"currency", K::Code, kOptional, "ISO 4217 code of the amount"},
+                {"term_months", K::Integer, kOptional, "contract term in months (0: unknown)", 0, 1200},
+                {"product", K::Integer, kOptional, "the plan's product code (-1: none)", -1, kInt32Max}}});
   for (TableSpec& s : accounting_table_specs()) t.push_back(std::move(s));
   return t;
 }

@@ -781,6 +781,11 @@ struct CreditGroups {
   std::vector<std::vector<PlanSegment>> segments;
   std::vector<uint32_t> offset;
   std::vector<uint32_t> order;
+
+  // Person k's credit rows (indexes into the credit table).
+  std::span<const uint32_t> rows_of(std::size_t k) const {
+    return {order.data() + offset[k], offset[k + 1] - offset[k]};
+  }
 };
 
 CreditGroups group_credits(const RunInput& in, const RunIndex& index) {
@@ -1038,6 +1043,27 @@ const PersonState* prior_of(const RunState& prior, int32_t person) {
   return it == prior.end() ? nullptr : &it->second;
 }
 
+// Calls `person_work(k, scratch)` for every k in [0, n) on up to `threads`
+// threads. People are taken in blocks from a shared counter (balanced when
+// people differ in size; each result lands in its person's slot), and each
+// thread owns one default-constructed `Scratch`.
+template <class Scratch, class Work>
+void for_each_person(std::size_t n, int threads, Work&& person_work) {
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n));
+  constexpr std::size_t kBlock = 64;
+  std::atomic<std::size_t> next_block{0};
+  auto work = [&] {
+    Scratch scratch;
+    for (std::size_t from; (from = next_block.fetch_add(kBlock)) < n;)
+      for (std::size_t k = from; k < std::min(n, from + kBlock); ++k) person_work(k, scratch);
+  };
+  if (workers == 1) return work();
+  std::vector<std::thread> pool;
+  for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+  for (std::thread& t : pool) t.join();
+}
+
 }  // namespace
 
 RunResult run_period(const RunInput& in, const RunState& prior, int threads) {
@@ -1051,36 +1077,14 @@ RunResult run_period(const RunInput& in, const RunState& prior, const RunOptions
   const std::size_t n = groups.people.size();
   std::vector<PersonOutput> outputs(n);
   std::vector<std::exception_ptr> errors(n);
-  const std::size_t workers =
-      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(options.threads, 1)), n));
-  // Blocks of people from a shared counter: balanced when people differ in
-  // size, and each result lands in its person's slot.
-  constexpr std::size_t kBlock = 64;
-  std::atomic<std::size_t> next_block{0};
-  auto work = [&] {
-    RowScratch scratch;
-    for (;;) {
-      const std::size_t from = next_block.fetch_add(kBlock);
-      if (from >= n) return;
-      for (std::size_t k = from; k < std::min(n, from + kBlock); ++k) {
-        try {
-          const std::span<const uint32_t> indexes(groups.order.data() + groups.offset[k],
-                                                  groups.offset[k + 1] - groups.offset[k]);
-          run_person(in, index, groups.segments[k], prior_of(prior, groups.people[k]), groups.people[k],
-                     indexes, nullptr, options.explanations, scratch, outputs[k]);
-        } catch (...) {
-          errors[k] = std::current_exception();
-        }
-      }
+  for_each_person<RowScratch>(n, options.threads, [&](std::size_t k, RowScratch& scratch) {
+    try {
+      run_person(in, index, groups.segments[k], prior_of(prior, groups.people[k]), groups.people[k],
+                 groups.rows_of(k), nullptr, options.explanations, scratch, outputs[k]);
+    } catch (...) {
+      errors[k] = std::current_exception();
     }
-  };
-  if (workers == 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (std::thread& t : pool) t.join();
-  }
+  });
   report_errors(groups.people, errors);
 
   RunResult result;
@@ -1229,45 +1233,28 @@ std::vector<int32_t> run_period_variations(
   }
   const std::size_t n = groups.people.size();
   std::vector<std::exception_ptr> errors(n);
-  const std::size_t workers =
-      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n));
-  constexpr std::size_t kBlock = 64;
-  std::atomic<std::size_t> next_block{0};
-  auto work = [&] {
-    RowScratch scratch;
+  struct VariantScratch {
+    RowScratch rows;
     std::vector<PlanSegment> segments;
     PersonOutput out;
-    for (;;) {
-      const std::size_t from = next_block.fetch_add(kBlock);
-      if (from >= n) return;
-      for (std::size_t k = from; k < std::min(n, from + kBlock); ++k) {
-        const std::span<const uint32_t> rows(groups.order.data() + groups.offset[k],
-                                             groups.offset[k + 1] - groups.offset[k]);
-        for (std::size_t v = 0; v < variations.size(); ++v) {
-          try {
-            // The same segments with the variation's plan in each slot.
-            segments = groups.segments[k];
-            for (PlanSegment& s : segments)
-              s.plan = &(*variations[v].plans)[std::size_t(s.plan - in.plans.data())];
-            out = PersonOutput{};
-            run_person(in, indexes[v], segments, prior_of(prior, groups.people[k]), groups.people[k], rows,
-                       nullptr, false, scratch, out);
-            visit(k, v, out.statement);
-          } catch (...) {
-            errors[k] = std::current_exception();
-            break;
-          }
-        }
+  };
+  for_each_person<VariantScratch>(n, threads, [&](std::size_t k, VariantScratch& scratch) {
+    for (std::size_t v = 0; v < variations.size(); ++v) {
+      try {
+        // The same segments with the variation's plan in each slot.
+        scratch.segments = groups.segments[k];
+        for (PlanSegment& s : scratch.segments)
+          s.plan = &(*variations[v].plans)[std::size_t(s.plan - in.plans.data())];
+        scratch.out = PersonOutput{};
+        run_person(in, indexes[v], scratch.segments, prior_of(prior, groups.people[k]), groups.people[k],
+                   groups.rows_of(k), nullptr, false, scratch.rows, scratch.out);
+        visit(k, v, scratch.out.statement);
+      } catch (...) {
+        errors[k] = std::current_exception();
+        return;
       }
     }
-  };
-  if (workers == 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (std::thread& t : pool) t.join();
-  }
+  });
   report_errors(groups.people, errors);
   return groups.people;
 }

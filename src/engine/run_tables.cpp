@@ -23,24 +23,6 @@ using arrow::FieldKind;
 
 constexpr int64_t kRunInt32Max = std::numeric_limits<int32_t>::max();
 
-// The run's deals table. Declared here rather than in arrow/table_specs.cpp
-// (a shared file); listed in docs/plan-reference.md, "Run inputs as tables".
-const arrow::TableSpec& run_deals_spec() {
-  static const arrow::TableSpec spec{
-      "run_deals",
-      "The deals a commission run looks back at (row = the credits' deal).",
-      {{"deal_id", FieldKind::Id, false, "the user's deal id (explanations name the deal by it)"},
-       {"close_date", FieldKind::Date, true, "the booking date (clawback windows)"},
-       {"cancellation_date", FieldKind::Date, false, "clawbacks"},
-       {"invoice_date", FieldKind::Date, false, "payout on invoice"},
-       {"collection_date", FieldKind::Date, false, "payout on collection (fully collected that day)"},
-       {"amount", FieldKind::Money, false, "the deal amount in `currency` (payout on collection)"},
-       {"currency", FieldKind::Code, false, "ISO 4217 code of the amount"},
-       {"term_months", FieldKind::Integer, false, "contract term in months (0: unknown)", 0, 1200},
-       {"product", FieldKind::Integer, false, "the plan's product code (-1: none)", -1, kRunInt32Max}}};
-  return spec;
-}
-
 // Run indexes of a person column: integers are run indexes (range-checked),
 // text is the user's id looked up in `people`.
 std::vector<int32_t> run_people_of(const Column& column, const RunPeople& people, CellIssues& issues) {
@@ -247,7 +229,7 @@ std::vector<QuotaEntry> read_effective_quotas(const arrow::ImportedTable& table,
 }
 
 DealTable read_run_deals(const arrow::ImportedTable& table) {
-  const BoundTable t = arrow::bind(table, run_deals_spec());
+  const BoundTable t = arrow::bind(table, arrow::table_spec("run_deals"));
   CellIssues issues(table.source());
   const auto n = std::size_t(t.num_rows());
   DealTable d;
@@ -280,7 +262,7 @@ DealTable read_run_deals(const arrow::ImportedTable& table) {
   auto int32s = [&](const char* name, int32_t none) {
     const Column* c = t.get(name);
     if (c == nullptr) return std::vector<int32_t>(n, none);
-    const arrow::FieldSpec& f = *run_deals_spec().field(name);
+    const arrow::FieldSpec& f = *arrow::table_spec("run_deals").field(name);
     const auto v = arrow::read_integers(*c, f.min, f.max, false, none, issues);
     return std::vector<int32_t>(v.begin(), v.end());
   };
