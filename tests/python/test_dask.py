@@ -449,6 +449,30 @@ def test_a_failed_job_removes_its_folder_after_its_running_tasks_end(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_run_assignments_of_a_person_range_by_hand():
+    # Roster a, b, c (run indexes 0, 1, 2); assignment rows 0..3 name c, a, b, a. Run indexes
+    # [0, 1) hold rows 1 and 3 (a's), [1, 3) rows 0 and 2 (c's, then b's: input order kept).
+    period = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+    assignments = pa.table(
+        {
+            "person_id": ["c", "a", "b", "a"],
+            "plan": ["p0", "p1", "p2", "p3"],
+            "from": [dt.date(2026, 1, 1)] * 4,
+            "to": [None] * 4,
+        }
+    )
+    spec = sp.RunSpec(plans=[], assignments=assignments, period=period, person_ids=["a", "b", "c"])
+    lookups = sp._run_lookups(spec)
+    assert sp._run_lookups(spec) is lookups  # built once per spec
+    assert [r["plan"] for r in sp._run_assignments(lookups, 0, 1)] == ["p1", "p3"]
+    assert [r["plan"] for r in sp._run_assignments(lookups, 1, 3)] == ["p0", "p2"]
+    assert [r["person"] for r in sp._run_assignments(lookups, 1, 3)] == [2, 1]
+    assert sp._run_assignments(lookups, 3, 3) == []
+    stranger = sp.RunSpec(plans=[], assignments=assignments, period=period, person_ids=["a", "b"])
+    with pytest.raises(salescomp.ValidationError, match="person 'c' is not on the roster"):
+        sp.run_partition(pa.table({"person": pa.array([], pa.int32())}), stranger)
+
+
 def test_balanced_person_ranges_by_hand():
     # 8 people; person 0 (a manager) has 6 credits, the others 1 each: 13 rows. Two partitions
     # aim at ceil(13 / 2) = 7 rows: the cut comes after person 1 (6 + 1 = 7), so (0, 2) holds 7

@@ -642,28 +642,55 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _run_assignments(
-    spec: RunSpec, index: Mapping[str, int], lo: int, hi: int
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _RunLookups:
+    """What every person partition of one run derives from its :class:`RunSpec`: the roster
+    index (person id -> run index) and the plan assignments as engine rows, with their run
+    indexes sorted for slicing. Built once per spec in a process (:func:`_run_lookups`):
+    per task it was O(roster), 4.9 s of a 5.7 s task at 1M people."""
+
+    spec: RunSpec
+    index: dict[str, int]
+    rows: list[dict[str, Any]]  # input order
+    by_person: np.ndarray  # row numbers ordered by run index (stable)
+    persons: np.ndarray  # the run index of each row of by_person, ascending
+
+
+_LOOKUPS: list[_RunLookups] = []  # the latest spec's only: a worker runs one job at a time
+
+
+def _run_lookups(spec: RunSpec) -> _RunLookups:
+    if _LOOKUPS and _LOOKUPS[0].spec is spec:
+        return _LOOKUPS[0]
+    index = {p: i for i, p in enumerate(spec.person_ids)}
     a = spec.assignments.to_pydict()
     to = a.get("to") or [None] * len(a["person_id"])
-    rows = []
+    rows, persons = [], []
     for person, plan, start, end in zip(a["person_id"], a["plan"], a["from"], to):
         i = index.get(person)
         if i is None:
             raise ValidationError(
                 f"[SC-RUN-PERSON] assignments: person {person!r} is not on the roster"
             )
-        if lo <= i < hi:
-            rows.append(
-                {
-                    "person": i,
-                    "plan": plan,
-                    "from": _as_date(start),
-                    "to": None if end is None else _as_date(end),
-                }
-            )
-    return rows
+        persons.append(i)
+        rows.append(
+            {
+                "person": i,
+                "plan": plan,
+                "from": _as_date(start),
+                "to": None if end is None else _as_date(end),
+            }
+        )
+    order = np.argsort(np.asarray(persons, dtype=np.int64), kind="stable")
+    lookups = _RunLookups(spec, index, rows, order, np.asarray(persons, np.int64)[order])
+    _LOOKUPS[:] = [lookups]
+    return lookups
+
+
+def _run_assignments(lookups: _RunLookups, lo: int, hi: int) -> list[dict[str, Any]]:
+    """The assignment rows of run indexes ``[lo, hi)``, in input order."""
+    first, last = np.searchsorted(lookups.persons, [lo, hi])
+    return [lookups.rows[k] for k in np.sort(lookups.by_person[first:last]).tolist()]
 
 
 def _run_quotas(quotas: pa.Table | None, index: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -894,7 +921,8 @@ def run_partition(
     from ..plan import Plan
 
     person_ids = list(spec.person_ids)
-    index = {p: i for i, p in enumerate(person_ids)}
+    lookups = _run_lookups(spec)
+    index = lookups.index
     lo, hi = persons if persons is not None else (0, len(person_ids))
     period = {k: _as_date(v) for k, v in spec.period.items()}
     run_credits, deals, deal_ids = _run_credit_inputs(credits, period["end"])
@@ -902,7 +930,7 @@ def run_partition(
         prior = state_from_arrow(state, index, deal_ids)
         result = run_period(
             plans=[Plan.from_dict(dict(p)) for p in spec.plans],
-            assignments=_run_assignments(spec, index, lo, hi),
+            assignments=_run_assignments(lookups, lo, hi),
             credits=run_credits,
             deals=deals,
             quotas=_run_quotas(quotas, index),
