@@ -144,6 +144,46 @@ def q1_quotas(company) -> pa.Table:
     )
 
 
+def roster_company(people: int) -> tuple:
+    """The synthetic company's roster without deals, its account executives (the deals'
+    owners) and its plan assignments as the run's (person_id, plan, from, to) table."""
+    from salescomp import synthetic
+
+    company = synthetic.generate(people=people, deals_per_person=0, seed=7).company()
+    roster = company.people
+    owners = roster.filter(pc.equal(roster.column("role"), "account_executive"))
+    plan_rows = company.assignments.filter(pc.equal(company.assignments.column("field"), "plan"))
+    plans = pa.table(
+        {
+            "person_id": plan_rows.column("person_id"),
+            "plan": plan_rows.column("value"),
+            "from": plan_rows.column("from"),
+            "to": plan_rows.column("to"),
+        }
+    )
+    return company, owners.column("person_id").combine_chunks(), plans
+
+
+def org_spec(company):
+    from salescomp import dask as sd
+
+    return sd.OrgSpec(
+        people=company.people,
+        rules=company.credit_rules,
+        assignments=company.assignments,
+        fx_rates=company.fx_rates,
+        period_kind="quarter",
+    )
+
+
+def q1_run_spec(company, plans: pa.Table, ids):
+    from salescomp import dask as sd
+
+    q1 = {"start": dt.date(FY, 1, 1), "end": dt.date(FY, 3, 31)}
+    q1 |= {"quarter_start": q1["start"], "year_start": q1["start"]}
+    return sd.RunSpec(plans=company.plan_documents, assignments=plans, person_ids=ids, period=q1)
+
+
 def task_seconds(stream: list[dict], prefix: str) -> list[float]:
     out = []
     for t in stream:
@@ -177,7 +217,6 @@ def main() -> None:
 
     import distributed
     from salescomp import dask as sd
-    from salescomp import synthetic
 
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="bench_dask_"))
     figures: dict = {
@@ -189,19 +228,7 @@ def main() -> None:
         "text_ids": args.text_ids,
     }
     t0 = time.perf_counter()
-    company = synthetic.generate(people=args.people, deals_per_person=0, seed=7).company()
-    people = company.people
-    owners = people.filter(pc.equal(people.column("role"), "account_executive")).column("person_id")
-    owners = owners.combine_chunks()
-    plan_rows = company.assignments.filter(pc.equal(company.assignments.column("field"), "plan"))
-    plans = pa.table(
-        {
-            "person_id": plan_rows.column("person_id"),
-            "plan": plan_rows.column("value"),
-            "from": plan_rows.column("from"),
-            "to": plan_rows.column("to"),
-        }
-    )
+    company, owners, plans = roster_company(args.people)
     quotas = q1_quotas(company)
     figures["roster_s"] = time.perf_counter() - t0
     figures["client_peak_rss_mib_after_roster"] = peak_rss_mib()
@@ -230,13 +257,7 @@ def main() -> None:
         del futures
         figures["generate_s"] = time.perf_counter() - t
 
-        spec = sd.OrgSpec(
-            people=people,
-            rules=company.credit_rules,
-            assignments=company.assignments,
-            fx_rates=company.fx_rates,
-            period_kind="quarter",
-        )
+        spec = org_spec(company)
         figures["peak_reset"] = all(client.run(reset_peak).values())
         cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
@@ -250,17 +271,7 @@ def main() -> None:
         figures["credit_cpu_s"] = workers_cpu(client) - cpu
 
         ids = client.submit(sd.roster, spec).result()
-        run_spec = sd.RunSpec(
-            plans=company.plan_documents,
-            assignments=plans,
-            person_ids=ids,
-            period={
-                "start": dt.date(FY, 1, 1),
-                "end": dt.date(FY, 3, 31),
-                "quarter_start": dt.date(FY, 1, 1),
-                "year_start": dt.date(FY, 1, 1),
-            },
-        )
+        run_spec = q1_run_spec(company, plans, ids)
         client.run(reset_peak)
         cpu = workers_cpu(client)
         with distributed.get_task_stream(client) as ts:
