@@ -40,6 +40,64 @@ void run_credit_tasks(std::size_t tasks, int threads, Task&& task) {
     if (e) std::rethrow_exception(e);
 }
 
+// Puts one person's rows in credit_row_before order, stably. They arrive in
+// emission order, which is deal-key order when the deals are in id order (as
+// the loaders leave them): a stable counting sort by date then finishes the
+// job in a few linear passes, with a sort of the rare (date, deal) groups a
+// roll-up leaves out of rule order. The check after it falls back to a full
+// stable sort when the deals were not in id order or the dates are too
+// spread out to count.
+class PersonRowOrder {
+ public:
+  void operator()(CreditRow* first, CreditRow* last) {
+    if (std::is_sorted(first, last, before)) return;
+    if (count_by_date(first, last)) {
+      order_within_deals(first, last);
+      if (std::is_sorted(first, last, before)) return;
+    }
+    std::stable_sort(first, last, before);
+  }
+
+ private:
+  // A lambda, not the function's address: the comparison is inlined.
+  static constexpr auto before = [](const CreditRow& x, const CreditRow& y) {
+    return credit_row_before(x, y);
+  };
+
+  bool count_by_date(CreditRow* first, CreditRow* last) {
+    const std::size_t n = std::size_t(last - first);
+    int32_t lo = first->date.days(), hi = lo;
+    for (const CreditRow* r = first; r != last; ++r) {
+      lo = std::min(lo, r->date.days());
+      hi = std::max(hi, r->date.days());
+    }
+    const std::size_t span = std::size_t(int64_t(hi) - lo) + 1;
+    if (span > 2 * n + 64) return false;
+    next_.assign(span + 1, 0);
+    for (const CreditRow* r = first; r != last; ++r) ++next_[std::size_t(r->date.days() - lo) + 1];
+    for (std::size_t d = 0; d < span; ++d) next_[d + 1] += next_[d];
+    scratch_.resize(n);
+    for (const CreditRow* r = first; r != last; ++r) scratch_[next_[std::size_t(r->date.days() - lo)]++] = *r;
+    std::copy(scratch_.begin(), scratch_.end(), first);
+    return true;
+  }
+
+  // Rows of one (date, deal) are contiguous after count_by_date when deals
+  // come in key order; a roll-up can still put them out of (rule, depth, via)
+  // order, which sorting just those few rows mends.
+  static void order_within_deals(CreditRow* first, CreditRow* last) {
+    for (CreditRow* a = first; a != last;) {
+      CreditRow* b = a + 1;
+      while (b != last && b->date == a->date && b->deal == a->deal) ++b;
+      if (b - a > 1 && !std::is_sorted(a, b, before)) std::stable_sort(a, b, before);
+      a = b;
+    }
+  }
+
+  std::vector<uint32_t> next_;
+  std::vector<CreditRow> scratch_;
+};
+
 }  // namespace
 
 std::vector<CreditRow> OrderedCreditRows::to_vector() const {
@@ -92,8 +150,14 @@ OrderedCreditRows order_credit_rows(std::vector<CreditRowChunks>& parts, std::si
   first_person.push_back(people);
   const std::size_t blocks = out.block_rows_.size() - 1;
   out.blocks_.resize(blocks);
-  for (std::size_t b = 0; b < blocks; ++b)
-    out.blocks_[b].reset(new CreditRow[out.block_rows_[b + 1] - out.block_rows_[b]]);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t rows = out.block_rows_[b + 1] - out.block_rows_[b];
+    // Raw storage (CreditRow is an aggregate: its rows begin to live when
+    // assigned): `new CreditRow[rows]` would construct, so touch, every page
+    // of every block serially before the workers scatter into them.
+    out.blocks_[b].reset(static_cast<CreditRow*>(::operator new[](rows * sizeof(CreditRow))));
+    detail::advise_huge_pages(out.blocks_[b].get(), rows * sizeof(CreditRow));
+  }
 
   // 4. Scatter: each worker writes its own rows (disjoint positions).
   run_credit_tasks(workers, threads, [&](std::size_t w) {
@@ -110,15 +174,12 @@ OrderedCreditRows order_credit_rows(std::vector<CreditRowChunks>& parts, std::si
   parts.clear();
 
   // 5. Each person's rows by (date, deal key, rule, depth, via); stable, so
-  // ties keep the emission order. Most people need it (dates are not in deal
-  // order); the check makes already ordered input cheap.
+  // ties keep the emission order.
   run_credit_tasks(blocks, threads, [&](std::size_t b) {
     CreditRow* rows = out.blocks_[b].get();
-    for (std::size_t p = first_person[b]; p < first_person[b + 1]; ++p) {
-      CreditRow* first = rows + (start[p] - out.block_rows_[b]);
-      CreditRow* last = rows + (start[p + 1] - out.block_rows_[b]);
-      if (!std::is_sorted(first, last, credit_row_before)) std::stable_sort(first, last, credit_row_before);
-    }
+    PersonRowOrder order;
+    for (std::size_t p = first_person[b]; p < first_person[b + 1]; ++p)
+      order(rows + (start[p] - out.block_rows_[b]), rows + (start[p + 1] - out.block_rows_[b]));
   });
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <span>
 #include <string>
 #include <thread>
@@ -191,7 +192,7 @@ class CreditingRun {
                       int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
                       int16_t depth, int32_t via) const {
     out.push_back(CreditRow{amount, source_amount, deal_key(i), person, via, date, currency, int16_t(rule),
-                            kind, uint8_t(depth)});
+                            kind, uint8_t(depth), d_.currency[i], d_.type[i]});
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
@@ -393,46 +394,67 @@ void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& 
   if (!issues.empty()) throw ValidationError("SC-CREDIT-RULES", std::move(issues));
 }
 
+// The output columns of one block of ordered rows, in two groups that two
+// threads write side by side (each grows and fills only its own columns, so
+// no thread waits on another's zero-filling). Capacity is reserved: nothing
+// moves while the columns grow.
+void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditingRun& run) {
+  const std::size_t at = out.person.size(), n = at + rows.size();
+  out.person.resize(n);
+  out.deal.resize(n);
+  out.date.resize(n);
+  out.amount.resize(n);
+  out.currency.resize(n);
+  out.kind.resize(n);
+  out.deal_type.resize(n);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const CreditRow& r = rows[k];
+    out.person[at + k] = r.person;
+    out.deal[at + k] = int64_t(run.deal_row(r.deal));
+    out.date[at + k] = r.date;
+    out.amount[at + k] = r.amount;
+    out.currency[at + k] = r.currency;
+    out.kind[at + k] = r.kind;
+    out.deal_type[at + k] = r.deal_type;
+  }
+}
+void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditRuleSet& rules,
+                           const CreditingRun& run) {
+  const std::size_t at = out.rule.size(), n = at + rows.size();
+  out.rule.resize(n);
+  out.depth.resize(n);
+  out.period.resize(n);
+  out.measure.resize(n);
+  out.via.resize(n);
+  out.source_amount.resize(n);
+  out.source_currency.resize(n);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const CreditRow& r = rows[k];
+    out.rule[at + k] = r.rule;
+    out.depth[at + k] = int16_t(r.depth);
+    out.period[at + k] = run.period_key(r.date);
+    out.measure[at + k] = rules.rules[std::size_t(r.rule)].measure;
+    out.via[at + k] = r.via;
+    out.source_amount[at + k] = r.source_amount;
+    out.source_currency[at + k] = r.source_currency;
+  }
+}
+
 // The output columns from the ordered rows, block by block: each block is
 // freed once written, so rows and columns are never both whole in memory.
-// With threads, two workers fill disjoint sets of columns.
-CreditTable credit_columns(OrderedCreditRows& rows, const DealTable& deals, const CreditRuleSet& rules,
-                           const CreditingRun& run, int threads) {
+CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, const CreditingRun& run,
+                           int threads) {
   CreditTable out;
   out.reserve(rows.size());
-  auto write_a = [&](std::span<const CreditRow> block) {
-    for (const CreditRow& r : block) {
-      const std::size_t d = run.deal_row(r.deal);
-      out.person.push_back(r.person);
-      out.deal.push_back(int64_t(d));
-      out.date.push_back(r.date);
-      out.amount.push_back(r.amount);
-      out.currency.push_back(r.currency);
-      out.kind.push_back(r.kind);
-      out.deal_type.push_back(deals.type[d]);
-    }
-  };
-  auto write_b = [&](std::span<const CreditRow> block) {
-    for (const CreditRow& r : block) {
-      const std::size_t d = run.deal_row(r.deal);
-      out.rule.push_back(r.rule);
-      out.depth.push_back(int16_t(r.depth));
-      out.period.push_back(run.period_key(r.date));
-      out.measure.push_back(rules.rules[std::size_t(r.rule)].measure);
-      out.via.push_back(r.via);
-      out.source_amount.push_back(r.source_amount);
-      out.source_currency.push_back(deals.currency[d]);
-    }
-  };
   for (std::size_t b = 0; b < rows.blocks(); ++b) {
     const auto block = rows.block(b);
     if (threads > 1 && block.size() > 4096) {
-      std::thread other(write_b, block);
-      write_a(block);
+      std::thread other(write_lineage_columns, std::ref(out), block, std::cref(rules), std::cref(run));
+      write_row_columns(out, block, run);
       other.join();
     } else {
-      write_a(block);
-      write_b(block);
+      write_row_columns(out, block, run);
+      write_lineage_columns(out, block, rules, run);
     }
     rows.free_block(b);
   }
@@ -531,7 +553,7 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
     if (e) std::rethrow_exception(e);
 
   OrderedCreditRows ordered = order_credit_rows(parts, org.size(), int(threads));
-  return credit_columns(ordered, deals, rules, run, int(threads));
+  return credit_columns(ordered, rules, run, int(threads));
 }
 
 }  // namespace salescomp

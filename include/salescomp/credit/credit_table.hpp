@@ -18,6 +18,7 @@
 #include "salescomp/core/date.hpp"
 #include "salescomp/credit/credit_kind.hpp"
 #include "salescomp/data/deal_type.hpp"
+#include "salescomp/detail/huge_pages.hpp"
 
 namespace salescomp {
 
@@ -39,21 +40,22 @@ struct CreditTable {
   std::vector<Currency> source_currency;  // the deal currency
 
   std::size_t size() const noexcept { return person.size(); }
+  // Room for n rows, on huge pages where the system has them (huge_pages.hpp).
   void reserve(std::size_t n) {
-    person.reserve(n);
-    deal.reserve(n);
-    date.reserve(n);
-    amount.reserve(n);
-    currency.reserve(n);
-    kind.reserve(n);
-    deal_type.reserve(n);
-    rule.reserve(n);
-    depth.reserve(n);
-    period.reserve(n);
-    measure.reserve(n);
-    via.reserve(n);
-    source_amount.reserve(n);
-    source_currency.reserve(n);
+    detail::reserve_huge(person, n);
+    detail::reserve_huge(deal, n);
+    detail::reserve_huge(date, n);
+    detail::reserve_huge(amount, n);
+    detail::reserve_huge(currency, n);
+    detail::reserve_huge(kind, n);
+    detail::reserve_huge(deal_type, n);
+    detail::reserve_huge(rule, n);
+    detail::reserve_huge(depth, n);
+    detail::reserve_huge(period, n);
+    detail::reserve_huge(measure, n);
+    detail::reserve_huge(via, n);
+    detail::reserve_huge(source_amount, n);
+    detail::reserve_huge(source_currency, n);
   }
 };
 

@@ -62,6 +62,7 @@ class EffectiveDatedMap {
     if (!issues.empty()) throw ValidationError("SC-ORG-OVERLAP", std::move(issues));
     for (const Entry& e : entries_) ++offsets_[std::size_t(e.key) + 1];
     for (std::size_t k = 0; k < key_count; ++k) offsets_[k + 1] += offsets_[k];
+    index_single_spans();
   }
 
   std::size_t key_count() const noexcept { return offsets_.empty() ? 0 : offsets_.size() - 1; }
@@ -69,7 +70,9 @@ class EffectiveDatedMap {
 
   // The value in force for `key` on `d`, or -1 for none.
   int32_t value_or_none(int32_t key, Date d) const noexcept {
-    if (key < 0 || std::size_t(key) + 1 >= offsets_.size()) return -1;
+    if (key < 0 || std::size_t(key) >= single_.size()) return -1;
+    const SingleSpan& s = single_[std::size_t(key)];
+    if (s.value != kSeveralSpans) return s.first <= d && d <= s.last ? s.value : -1;
     const Entry* lo = entries_.data() + offsets_[std::size_t(key)];
     const Entry* hi = entries_.data() + offsets_[std::size_t(key) + 1];
     // Last entry starting on or before d.
@@ -89,8 +92,31 @@ class EffectiveDatedMap {
   }
 
  private:
+  // A key's only range, inline: most keys (a person's manager, team, plan)
+  // have one, and a lookup is then one access, not an offset, a binary
+  // search and an entry (the roll-up chains of crediting do millions).
+  struct SingleSpan {
+    Date first;
+    Date last;
+    int32_t value;  // -1: no range; kSeveralSpans: look in entries_
+  };
+  static constexpr int32_t kSeveralSpans = std::numeric_limits<int32_t>::min();
+
+  void index_single_spans() {
+    single_.assign(key_count(),
+                   SingleSpan{kOpenEnd, Date::from_days(std::numeric_limits<int32_t>::min()), -1});
+    for (std::size_t k = 0; k < key_count(); ++k) {
+      const std::size_t n = offsets_[k + 1] - offsets_[k];
+      if (n > 1) single_[k].value = kSeveralSpans;
+      if (n != 1) continue;
+      const Entry& e = entries_[offsets_[k]];
+      single_[k] = SingleSpan{e.first, e.last, e.value};
+    }
+  }
+
   std::vector<Entry> entries_;        // sorted by (key, first)
   std::vector<std::size_t> offsets_;  // entries of key k: [offsets_[k], offsets_[k+1])
+  std::vector<SingleSpan> single_;    // per key
 };
 
 }  // namespace salescomp

@@ -1,8 +1,9 @@
-// The crediting run's 40-byte rows and their output order (credit_rows.hpp):
+// The crediting run's 48-byte rows and their output order (credit_rows.hpp):
 // a counting sort by person, then (date, deal key, rule, depth, via) within a
 // person, stable, and the same for any split of the rows between workers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -35,10 +36,11 @@ std::vector<CreditRow> ordered(const std::vector<CreditRow>& rows, std::size_t p
 bool same(const CreditRow& a, const CreditRow& b) {
   return a.amount == b.amount && a.source_amount == b.source_amount && a.deal == b.deal &&
          a.person == b.person && a.via == b.via && a.date == b.date && a.currency == b.currency &&
-         a.rule == b.rule && a.kind == b.kind && a.depth == b.depth;
+         a.rule == b.rule && a.kind == b.kind && a.depth == b.depth &&
+         a.source_currency == b.source_currency && a.deal_type == b.deal_type;
 }
 
-TEST(CreditRows, AreFortyBytes) { EXPECT_EQ(sizeof(CreditRow), 40u); }
+TEST(CreditRows, AreFortyEightBytes) { EXPECT_EQ(sizeof(CreditRow), 48u); }
 
 TEST(CreditRows, OrderByPersonThenDateDealRuleDepthVia) {
   // Person 1's rows given out of order; person 0's after person 1's.
@@ -98,6 +100,45 @@ TEST(CreditRows, SameResultForAnyWorkersAndThreads) {
       for (std::size_t k = 0; k < one.size(); ++k) ASSERT_TRUE(same(one[k], other[k])) << workers << " " << k;
     }
   }
+}
+
+TEST(CreditRows, EveryWayOfOrderingAPersonAgreesWithAStableSort) {
+  // Each person's rows take another path through the ordering: already in
+  // order; dates shuffled with deals in key order (the counting sort by
+  // date); one (date, deal) group out of rule/depth/via order, as a roll-up
+  // emits it (the group sort); deals out of key order within a date, and
+  // dates too far apart to count (both the full stable sort). The oracle is
+  // the definition: a stable sort of the emission order by (person, key).
+  std::mt19937_64 rng(11);
+  std::vector<CreditRow> rows;
+  uint32_t deal = 0;
+  for (int i = 0; i < 50; ++i) rows.push_back(row(0, i, deal++));  // in order
+  for (int i = 0; i < 60; ++i) rows.push_back(row(1, int32_t(rng() % 9), deal++, 0, 0, -1, i));
+  for (int i = 0; i < 30; ++i) {  // person 2: groups of one deal, emitted depth 2 before depth 1
+    rows.push_back(row(2, int32_t(rng() % 5), deal, 3, 2, 7, i));
+    rows.push_back(row(2, rows.back().date.days(), deal, 3, 1, 9, i));
+    rows.push_back(row(2, rows.back().date.days(), deal++, 3, 1, 4, i));
+  }
+  for (int i = 0; i < 40; ++i) rows.push_back(row(3, int32_t(rng() % 4), uint32_t(1000 - i), 0, 0, -1, i));
+  for (int i = 0; i < 10; ++i) rows.push_back(row(4, (i % 2) * 100000 - int32_t(i), deal++, 0, 0, -1, i));
+  std::vector<CreditRow> expected = rows;
+  std::stable_sort(expected.begin(), expected.end(), [](const CreditRow& x, const CreditRow& y) {
+    return x.person != y.person ? x.person < y.person : credit_row_before(x, y);
+  });
+  for (std::size_t workers : {1u, 3u}) {
+    const auto out = ordered(rows, 5, workers, 2);
+    ASSERT_EQ(out.size(), expected.size());
+    for (std::size_t k = 0; k < out.size(); ++k)
+      ASSERT_TRUE(same(out[k], expected[k])) << workers << " " << k;
+  }
+  // The group sort's work, by hand: person 2's first group comes out via 4, via 9, then depth 2.
+  const auto out = ordered(rows, 5, 1, 1);
+  const auto first_of_2 =
+      std::find_if(out.begin(), out.end(), [](const CreditRow& r) { return r.person == 2; });
+  EXPECT_EQ(first_of_2[0].depth, 1);
+  EXPECT_EQ(first_of_2[0].via, 4);
+  EXPECT_EQ(first_of_2[1].via, 9);
+  EXPECT_EQ(first_of_2[2].depth, 2);
 }
 
 TEST(CreditRows, BlocksHoldWholePeopleAndCanBeFreed) {
