@@ -10,6 +10,8 @@
 #include <salescomp/credit/deal_arrow.hpp>
 #include <salescomp/data/deal_loader.hpp>
 #include <salescomp/data/deal_source.hpp>
+#include <span>
+#include <type_traits>
 #include <unordered_map>
 
 #include "convert.hpp"
@@ -267,36 +269,40 @@ std::vector<To> widened(const std::vector<From>& v) {
 
 // The credits as one Arrow table through the C Data Interface, every column
 // but deal_id (the user's ids as given; Python takes them by deal_row) and in
-// Credits.to_arrow's order. None when a money column does not fit the 64-bit
-// fast path.
-py::object credits_arrow(const CreditsHolder& h) {
-  const CreditTable& c = h.table;
+// Credits.to_arrow's order. The integer columns are read in place from the
+// holder (kept alive by the export): only the decimals and the widened codes
+// are built. None when a money column does not fit the 64-bit fast path.
+py::object credits_arrow(const std::shared_ptr<CreditsHolder>& holder) {
+  const CreditTable& c = holder->table;
   std::vector<std::string> people;
-  const Roster& roster = h.deals->org->roster();
-  for (std::size_t p = 0; p < h.deals->org->size(); ++p) people.push_back(roster.id(int32_t(p)));
+  const Roster& roster = holder->deals->org->roster();
+  for (std::size_t p = 0; p < holder->deals->org->size(); ++p) people.push_back(roster.id(int32_t(p)));
   std::vector<std::string> kinds, types;
   for (int i = 0; i <= int(CreditKind::Territory); ++i) kinds.emplace_back(to_string(CreditKind(i)));
   for (int i = 0; i <= int(DealType::Refund); ++i) types.emplace_back(to_string(DealType(i)));
+  static_assert(sizeof(Date) == sizeof(int32_t) && std::is_standard_layout_v<Date>,
+                "a Date is its day count");
+  const std::span<const int32_t> days(reinterpret_cast<const int32_t*>(c.date.data()), c.date.size());
   arrow::ExportTable t;
   bool fits = true;
   {
     py::gil_scoped_release release;
-    t.add(arrow::ExportColumn::dictionary("person_id", c.person, people));
-    t.add(arrow::ExportColumn::int64s("deal_row", c.deal));
-    std::vector<int32_t> days(c.size());
-    for (std::size_t i = 0; i < c.size(); ++i) days[i] = c.date[i].days();
-    t.add(arrow::ExportColumn::dates("date", std::move(days)));
-    t.add(arrow::ExportColumn::int32s("period", c.period));
-    t.add(arrow::ExportColumn::dictionary("measure", c.measure, h.measures));
+    using arrow::ExportColumn;
+    t.add(ExportColumn::dictionary_in_place("person_id", holder, c.person, people));
+    t.add(ExportColumn::in_place("deal_row", holder, std::span<const int64_t>(c.deal)));
+    t.add(ExportColumn::dates_in_place("date", holder, days));
+    t.add(ExportColumn::in_place("period", holder, std::span<const int32_t>(c.period)));
+    t.add(ExportColumn::dictionary_in_place("measure", holder, c.measure, holder->measures));
     try {
       t.add(arrow::money_column("amount", c.amount, c.currency));
       t.add(arrow::currency_column("currency", c.currency));
-      t.add(arrow::ExportColumn::dictionary("kind", widened<int32_t>(c.kind), kinds));
-      t.add(arrow::ExportColumn::int32s("rule", c.rule));
-      t.add(arrow::ExportColumn::dictionary("rule_name", c.rule, h.rule_names));
-      t.add(arrow::ExportColumn::int16s("depth", c.depth));
-      t.add(arrow::ExportColumn::dictionary("via", c.via, people));
-      t.add(arrow::ExportColumn::dictionary("deal_type", widened<int32_t>(c.deal_type), types));
+      t.add(ExportColumn::dictionary("kind", widened<int32_t>(c.kind), kinds));
+      t.add(ExportColumn::in_place("rule", holder, std::span<const int32_t>(c.rule)));
+      t.add(ExportColumn::dictionary_in_place("rule_name", holder, c.rule, holder->rule_names));
+      t.add(ExportColumn::in_place("depth", holder, std::span<const int16_t>(c.depth)));
+      // Copied: its null slots (-1 here) are written as 0, the bytes every path gives.
+      t.add(ExportColumn::dictionary("via", c.via, people));
+      t.add(ExportColumn::dictionary("deal_type", widened<int32_t>(c.deal_type), types));
       t.add(arrow::money_column("source_amount", c.source_amount, c.source_currency));
       t.add(arrow::currency_column("source_currency", c.source_currency));
     } catch (const OverflowError&) {

@@ -69,6 +69,20 @@ std::shared_ptr<ColumnData> fixed_width(std::string name, const char* format, st
   return d;
 }
 
+// A fixed-width column over `values`, which `owner` keeps alive.
+template <class T>
+std::shared_ptr<ColumnData> in_place_column(std::string name, const char* format,
+                                            std::shared_ptr<const void> owner, std::span<const T> values) {
+  static const T kNoValues[1] = {};  // consumers expect a non-null buffer, even when empty
+  auto d = std::make_shared<ColumnData>();
+  d->name = std::move(name);
+  d->format = format;
+  d->length = int64_t(values.size());
+  d->owners.push_back(std::const_pointer_cast<void>(std::move(owner)));
+  d->buffers = {nullptr, values.empty() ? kNoValues : values.data()};
+  return d;
+}
+
 template <class Offset>
 std::shared_ptr<ColumnData> utf8_column(std::string name, std::vector<Offset> offsets, std::string bytes) {
   auto d = std::make_shared<ColumnData>();
@@ -261,6 +275,44 @@ ExportColumn ExportColumn::decimals(std::string name, const std::vector<int64_t>
   auto d = fixed_width(std::move(name), "", std::move(words), valid);
   d->format = format;
   d->length = int64_t(unscaled.size());
+  return ExportColumn(std::move(d));
+}
+
+ExportColumn ExportColumn::decimal_words(std::string name, std::vector<int64_t> words, int scale) {
+  const int64_t rows = int64_t(words.size() / 2);
+  auto d = fixed_width(std::move(name), "", std::move(words), {});
+  d->format = "d:38," + std::to_string(scale);
+  d->length = rows;
+  return ExportColumn(std::move(d));
+}
+
+ExportColumn ExportColumn::in_place(std::string name, std::shared_ptr<const void> owner,
+                                    std::span<const int16_t> values) {
+  return ExportColumn(in_place_column(std::move(name), "s", std::move(owner), values));
+}
+ExportColumn ExportColumn::in_place(std::string name, std::shared_ptr<const void> owner,
+                                    std::span<const int32_t> values) {
+  return ExportColumn(in_place_column(std::move(name), "i", std::move(owner), values));
+}
+ExportColumn ExportColumn::in_place(std::string name, std::shared_ptr<const void> owner,
+                                    std::span<const int64_t> values) {
+  return ExportColumn(in_place_column(std::move(name), "l", std::move(owner), values));
+}
+
+ExportColumn ExportColumn::dates_in_place(std::string name, std::shared_ptr<const void> owner,
+                                          std::span<const int32_t> days) {
+  return ExportColumn(in_place_column(std::move(name), "tdD", std::move(owner), days));
+}
+
+ExportColumn ExportColumn::dictionary_in_place(std::string name, std::shared_ptr<const void> owner,
+                                               std::span<const int32_t> codes,
+                                               const std::vector<std::string>& names) {
+  for (int32_t c : codes)
+    if (c < 0 || std::size_t(c) >= names.size())
+      throw Error("SC-ARROW-EXPORT", "column '" + name + "': code " + std::to_string(c) +
+                                         " is not one of its " + std::to_string(names.size()) + " names");
+  auto d = in_place_column(std::move(name), "i", std::move(owner), codes);
+  d->dictionary = utf8_of("", names);
   return ExportColumn(std::move(d));
 }
 

@@ -7,6 +7,7 @@
 // on its own, as the specification requires.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,29 @@ class ExportColumn {
   // dictionary<int32, utf8>: codes index `names`; a negative code is null.
   static ExportColumn dictionary(std::string name, std::vector<int32_t> codes,
                                  const std::vector<std::string>& names);
+
+  // decimal128(38, scale) from its little-endian 64-bit words (two per row:
+  // low, then high), moved in as they are.
+  static ExportColumn decimal_words(std::string name, std::vector<int64_t> words, int scale);
+
+  // Columns read in place from memory that `owner` keeps alive (no copy):
+  // every export holds `owner` until its consumer releases the last array.
+  // For a big result that stays in C++ anyway (the credits), this is the
+  // difference between one copy of the rows and two.
+  static ExportColumn in_place(std::string name, std::shared_ptr<const void> owner,
+                               std::span<const int16_t> values);
+  static ExportColumn in_place(std::string name, std::shared_ptr<const void> owner,
+                               std::span<const int32_t> values);
+  static ExportColumn in_place(std::string name, std::shared_ptr<const void> owner,
+                               std::span<const int64_t> values);
+  // date32 read in place (every day valid).
+  static ExportColumn dates_in_place(std::string name, std::shared_ptr<const void> owner,
+                                     std::span<const int32_t> days);
+  // dictionary<int32, utf8> over codes read in place; every code must index
+  // `names` (no nulls: a null slot's bytes would be the caller's, not 0).
+  static ExportColumn dictionary_in_place(std::string name, std::shared_ptr<const void> owner,
+                                          std::span<const int32_t> codes,
+                                          const std::vector<std::string>& names);
 
   const std::string& name() const;
   int64_t length() const;

@@ -6,11 +6,14 @@
 #include <salescomp/arrow/column_readers.hpp>
 #include <salescomp/arrow/export_table.hpp>
 #include <salescomp/arrow/imported_table.hpp>
+#include <salescomp/arrow/money_columns.hpp>
 #include <salescomp/arrow/table_specs.hpp>
 #include <salescomp/arrow/text_cells.hpp>
 #include <salescomp/data/string_column.hpp>
 
 #include <cstring>
+#include <memory>
+#include <span>
 
 namespace {
 
@@ -69,6 +72,56 @@ TEST(ArrowBoundary, EveryExportIsIndependent) {
   }
   CellIssues issues("t");
   EXPECT_EQ(read_integers(*a.find("x"), 0, 10, true, 0, issues), (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST(ArrowBoundary, InPlaceColumnsReadTheOwnersMemoryAndKeepItAlive) {
+  struct Owner {
+    std::vector<int32_t> codes{1, 0, 1};
+    std::vector<int64_t> rows{7, -8, 9};
+    std::vector<int32_t> days{20454, 0, -1};  // 2026-01-01, 1970-01-01, 1969-12-31
+  };
+  auto owner = std::make_shared<Owner>();
+  std::weak_ptr<Owner> watch = owner;
+  ImportedTable in;
+  {
+    ExportTable t;
+    t.add(ExportColumn::dictionary_in_place("who", owner, owner->codes, {"ann", "bo"}));
+    t.add(ExportColumn::in_place("row", owner, std::span<const int64_t>(owner->rows)));
+    t.add(ExportColumn::dates_in_place("day", owner, owner->days));
+    in = round_trip(t);
+  }
+  owner.reset();
+  ASSERT_FALSE(watch.expired());  // the import holds the owner, not a copy
+  EXPECT_EQ(texts_of(*in.find("who")), (std::vector<std::string>{"bo", "ann", "bo"}));
+  CellIssues issues("t");
+  EXPECT_EQ(read_integers(*in.find("row"), -10, 10, true, 0, issues), (std::vector<int64_t>{7, -8, 9}));
+  EXPECT_EQ(read_days(*in.find("day"), false, issues), (std::vector<int32_t>{20454, 0, -1}));
+  EXPECT_TRUE(issues.empty());
+  in = ImportedTable();
+  EXPECT_TRUE(watch.expired());  // released with the last array
+  // A code outside the names is refused, never exported as a dangling index.
+  EXPECT_THROW(ExportColumn::dictionary_in_place("who", watch.lock(), std::vector<int32_t>{0, 2}, {"a", "b"}),
+               Error);
+}
+
+TEST(ArrowBoundary, MoneyColumnsAreDecimalsAtTheWidestScale) {
+  // 12.34 USD (1234 at exponent 2), -0.500 BHD (-500 at exponent 3), 7 JPY:
+  // at scale 3 the unscaled values are 12340, -500 and 7000.
+  const std::vector<int64_t> minor{1234, -500, 7};
+  const std::vector<Currency> ccy{Currency::of("USD"), Currency::of("BHD"), Currency::of("JPY")};
+  ExportTable t;
+  t.add(money_column("amount", minor, ccy));
+  const ImportedTable in = round_trip(t);
+  CellIssues issues("t");
+  EXPECT_EQ(in.find("amount")->type.format, "d:38,3");
+  const auto back = read_money(
+      *in.find("amount"), [&](int64_t row) { return ccy[std::size_t(row)].exponent(); }, std::nullopt,
+      issues);
+  EXPECT_EQ(back, minor);
+  EXPECT_TRUE(issues.empty());
+  // 2^62 USD cents cannot be held at scale 3 in 64 bits: refused, not wrapped.
+  EXPECT_THROW(money_column("amount", {int64_t(1) << 62, 0}, {Currency::of("USD"), Currency::of("BHD")}),
+               OverflowError);
 }
 
 TEST(ArrowBoundary, UnknownColumnsAreNamedWithTheNearestKnownName) {
