@@ -72,7 +72,7 @@ class PersonRowOrder {
       hi = std::max(hi, r->date.days());
     }
     const std::size_t span = std::size_t(int64_t(hi) - lo) + 1;
-    if (span > 2 * n + 64) return false;
+    if (span > 16 * n + 4096) return false;  // counting costs O(span): cheap up to 16 days a row
     next_.assign(span + 1, 0);
     for (const CreditRow* r = first; r != last; ++r) ++next_[std::size_t(r->date.days() - lo) + 1];
     for (std::size_t d = 0; d < span; ++d) next_[d + 1] += next_[d];
