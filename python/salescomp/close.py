@@ -296,15 +296,19 @@ class YearInputs:
         plan_ids_of: dict[str, list[str]] = defaultdict(list)  # person -> plan ids, in assignment order
         for p, v, _f, _t in self.plan_rows:
             plan_ids_of[p].append(v)
-        qt = self.quota_table.filter(
-            pc.equal(self.quota_table.column("subject_kind").cast(pa.string()), "person")).to_pydict()
+        q = self.quota_table
+        # The quarter's person rows, selected by column before any row becomes Python objects
+        # (the year's rows are ~16 per person and measure).
+        qt = q.filter(pc.and_(
+            pc.and_(pc.equal(q.column("subject_kind").cast(pa.string()), "person"),
+                    pc.equal(q.column("period_kind").cast(pa.string()), "quarter")),
+            pc.and_(pc.equal(q.column("fiscal_year"), fy), pc.equal(q.column("number"), quarter))),
+        ).select(["subject", "measure", "quota", "currency"]).to_pydict()
         run_quotas = []
-        for s, m, kind, y, num, amount, ccy in zip(qt["subject"], qt["measure"], qt["period_kind"],
-                                                   qt["fiscal_year"], qt["number"], qt["quota"], qt["currency"]):
-            if kind != "quarter" or y != fy or num != quarter:
-                continue
+        measures_of = {plan_id: plan.measure_ids for plan_id, plan in plans.items()}
+        for s, m, amount, ccy in zip(qt["subject"], qt["measure"], qt["quota"], qt["currency"]):
             for plan_id in plan_ids_of.get(s, ()):
-                if m in plans[plan_id].measure_ids:
+                if m in measures_of[plan_id]:
                     run_quotas.append({"person": index[s], "measure": m, "period_start": first, "amount": amount,
                                        "currency": ccy})
                     break
