@@ -543,7 +543,6 @@ def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date) -> tuple[
 def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Callable[[str], None]) -> list[Any]:
     """The commission run of every quarter up to ``quarter``, each starting from the state the
     previous one left."""
-    import pyarrow as pa
 
     from .engine import run_period
 
@@ -552,7 +551,6 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
     unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
     if unknown:  # never dropped: an achievement for nobody is a data error
         raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
-    run_credits, credit_days = _run_credit_columns(inputs.credit_table, index)
     run_deals = _run_deal_columns(company.deals, inputs.deals)
     plan_list = list(inputs.plans.values())
     year_first = calendar.year_first(fy)
@@ -564,10 +562,11 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
         mbo = [{"person": index[e["person"]], "component": e["component"], "objective": e["objective"],
                 "achievement": e["achievement"]} for e in company.mbo if int(e.get("quarter", qn)) == qn]
         with _people_named(person_ids, f"{first:%Y-%m}"):
-            # The organisation's assignments and the effective quotas as they are: the run takes
-            # the plan rows of the one and the person quotas of each plan's period of the other.
-            run = run_period(plans=plan_list, assignments=company.assignments,
-                             credits=run_credits.filter(pa.array(credit_days <= (last - _EPOCH).days)),
+            # The organisation's assignments, the effective quotas and crediting's table as they
+            # are: the run takes the plan rows of the one, the person quotas of each plan's period
+            # of the other, and of the credits (in place, no copy) those of the fiscal year to the
+            # quarter's end (engine/period_run.cpp groups only those).
+            run = run_period(plans=plan_list, assignments=company.assignments, credits=inputs.credits,
                              period={"start": first, "end": last, "quarter_start": first, "year_start": year_first},
                              quotas=inputs.quota_table, deals=run_deals, mbo=mbo, state=state, threads=threads,
                              person_ids=person_ids)
