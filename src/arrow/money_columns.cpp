@@ -4,6 +4,7 @@
 
 #include "salescomp/arrow/text_cells.hpp"
 #include "salescomp/core/error.hpp"
+#include "salescomp/detail/huge_pages.hpp"
 #include "salescomp/detail/int128.hpp"
 
 namespace salescomp::arrow {
@@ -46,7 +47,9 @@ ExportColumn money_column(std::string name, const std::vector<int64_t>& minor,
   const int scale = scale_of(currency);
   // The decimal128 words straight from the minor units: one pass, and no
   // multiplication for the rows already at the common scale (nearly all).
-  std::vector<int64_t> words(2 * minor.size());
+  std::vector<int64_t> words;
+  detail::reserve_huge(words, 2 * minor.size());  // 16 bytes a row: fewer page faults on huge pages
+  words.resize(2 * minor.size());
   for (std::size_t i = 0; i < minor.size(); ++i) {
     const int shift = scale - currency[i].exponent();
     int64_t v = minor[i];
