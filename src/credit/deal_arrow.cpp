@@ -1,11 +1,14 @@
 #include "salescomp/credit/deal_arrow.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#include <deque>
 #include <numeric>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "salescomp/arrow/cell_issues.hpp"
 #include "salescomp/arrow/column_readers.hpp"
@@ -25,11 +28,60 @@ using arrow::Chunk;
 using arrow::Column;
 using arrow::TypeId;
 
+static_assert(std::endian::native == std::endian::little, "the word loads below read little-endian");
+
 // Thrown inside the strict readers at the first cell they do not take; the
 // entry points turn it into nullopt.
 struct NotStrict {};
 
 [[noreturn]] void not_strict() { throw NotStrict{}; }
+
+// ---------------------------------------------------------------------------
+// Short texts as machine words
+
+// The n <= 8 bytes at p as a little-endian word, zero-padded; overlapping
+// fixed-size loads, so no call to memcpy and no read past p + n.
+inline uint64_t word_of(const char* p, std::size_t n) noexcept {
+  if (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return uint64_t(lo) | (uint64_t(hi) << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  const auto b = [&](std::size_t i) { return uint64_t(static_cast<unsigned char>(p[i])) << (8 * i); };
+  return b(0) | b(n / 2) | b(n - 1);
+}
+
+// The first 8 bytes of s, zero-padded, as a word whose integer order is the
+// bytes' order (big-endian).
+inline uint64_t ordered_prefix(std::string_view s) noexcept {
+  return __builtin_bswap64(word_of(s.data(), std::min<std::size_t>(8, s.size())));
+}
+
+inline uint64_t mix64(uint64_t x) noexcept {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// A hash of the whole text, one multiply chain per 8 bytes.
+inline uint64_t text_hash(std::string_view s) noexcept {
+  uint64_t h = s.size() * 0x9e3779b97f4a7c15ull;
+  for (std::size_t i = 0; i < s.size(); i += 8)
+    h = mix64(h ^ word_of(s.data() + i, std::min<std::size_t>(8, s.size() - i)));
+  return s.empty() ? mix64(h) : h;
+}
+
+// ---------------------------------------------------------------------------
+// Cells of text columns
 
 // Texts of a column as the per-row path reads them (tables.strings: nulls
 // are "", integers their decimal text); other types are not taken.
@@ -40,48 +92,117 @@ void for_each_name(const Column& c, F&& f) {
                      [&](int64_t row, std::optional<std::string_view> text) { f(row, text.value_or("")); });
 }
 
+// Calls f(i, k) for the dictionary index k of every valid cell i of a chunk,
+// g(i) for every null one: one switch on the index type per chunk.
+template <class F, class G>
+void for_each_index(const ArrowArray& a, TypeId id, F&& f, G&& g) {
+  auto run = [&](auto const* v) {
+    v += a.offset;
+    const bool nulls = a.n_buffers > 0 && a.buffers[0] != nullptr && a.null_count != 0;
+    for (int64_t i = 0; i < a.length; ++i) {
+      if (nulls && !arrow::is_valid_bit(a, i))
+        g(i);
+      else
+        f(i, std::size_t(v[i]));
+    }
+  };
+  const void* d = a.buffers[1];
+  switch (id) {
+    case TypeId::Int8:
+      return run(static_cast<const int8_t*>(d));
+    case TypeId::UInt8:
+      return run(static_cast<const uint8_t*>(d));
+    case TypeId::Int16:
+      return run(static_cast<const int16_t*>(d));
+    case TypeId::UInt16:
+      return run(static_cast<const uint16_t*>(d));
+    case TypeId::Int32:
+      return run(static_cast<const int32_t*>(d));
+    case TypeId::UInt32:
+      return run(static_cast<const uint32_t*>(d));
+    case TypeId::Int64:
+      return run(static_cast<const int64_t*>(d));
+    default:
+      return run(static_cast<const uint64_t*>(d));
+  }
+}
+
+// Up to 16 distinct short texts (<= 16 bytes) with their codes, compared as
+// words: a column of a few repeated names (currency, type, source) needs no
+// lookup per cell. After many misses (a column of many names) it stands aside.
+template <class Code>
+class ShortMemo {
+ public:
+  template <class Lookup>
+  Code get(std::string_view s, Lookup& lookup) {
+    if (s.size() > 16 || misses_ > 64) return lookup(s);
+    const uint64_t w0 = word_of(s.data(), std::min<std::size_t>(8, s.size()));
+    const uint64_t w1 = s.size() > 8 ? word_of(s.data() + 8, s.size() - 8) : 0;
+    const uint32_t size = uint32_t(s.size());
+    if (hit(last_, w0, w1, size)) return entries_[last_].code;
+    for (int e = 0; e < count_; ++e)
+      if (hit(e, w0, w1, size)) return entries_[last_ = e].code;
+    const Code code = lookup(s);
+    if (count_ < 16)
+      entries_[last_ = count_++] = Entry{w0, w1, size, code};
+    else
+      ++misses_;
+    return code;
+  }
+
+ private:
+  struct Entry {
+    uint64_t w0 = 0, w1 = 0;
+    uint32_t size = UINT32_MAX;
+    Code code{};
+  };
+  bool hit(int e, uint64_t w0, uint64_t w1, uint32_t size) const noexcept {
+    const Entry& x = entries_[e];
+    return x.w0 == w0 && x.w1 == w1 && x.size == size;
+  }
+  Entry entries_[16];
+  int count_ = 0, last_ = 0, misses_ = 0;
+};
+
 // Codes of a name column (nulls read as ""): one lookup per distinct
-// dictionary entry, and per run of equal cells in plain text.
+// dictionary entry, and per distinct short text in plain text.
 template <class Code, class Lookup>
 std::vector<Code> name_codes(const Column& c, Lookup&& lookup) {
   std::vector<Code> out(std::size_t(c.length));
   if (c.type.dictionary && c.type.is_text_like()) {
+    std::optional<Code> null_code;
     for (const Chunk& chunk : c.chunks) {
       const ArrowArray& a = *chunk.array;
       const arrow::TextArray dict(*a.dictionary, c.type.value->id);
-      std::vector<Code> memo(std::size_t(a.dictionary->length));
-      std::vector<uint8_t> known(std::size_t(a.dictionary->length), 0);
-      std::optional<Code> null_code;
+      const std::size_t entries = std::size_t(a.dictionary->length);
+      std::vector<Code> memo(entries);
+      std::vector<uint8_t> known(entries, 0);
       Code* o = out.data() + chunk.first_row;
-      for (int64_t i = 0; i < a.length; ++i) {
-        if (!arrow::is_valid_bit(a, i)) {
-          if (!null_code) null_code = lookup(std::string_view());
-          o[i] = *null_code;
-          continue;
-        }
-        const auto k = std::size_t(arrow::integer_at(a, c.type.id, i));
-        if (!known[k]) {
-          memo[k] = lookup(dict.at(int64_t(k)));
-          known[k] = 1;
-        }
-        o[i] = memo[k];
-      }
+      for_each_index(
+          a, c.type.id,
+          [&](int64_t i, std::size_t k) {
+            if (k >= entries) not_strict();
+            if (!known[k]) {
+              memo[k] = lookup(dict.at(int64_t(k)));
+              known[k] = 1;
+            }
+            o[i] = memo[k];
+          },
+          [&](int64_t i) {
+            if (!null_code) null_code = lookup(std::string_view());
+            o[i] = *null_code;
+          });
     }
     return out;
   }
-  std::string last;
-  Code last_code{};
-  bool have_last = false;
-  for_each_name(c, [&](int64_t row, std::string_view text) {
-    if (!have_last || text != last) {
-      last_code = lookup(text);
-      last.assign(text);
-      have_last = true;
-    }
-    out[std::size_t(row)] = last_code;
-  });
+  ShortMemo<Code> memo;
+  for_each_name(c,
+                [&](int64_t row, std::string_view text) { out[std::size_t(row)] = memo.get(text, lookup); });
   return out;
 }
+
+// ---------------------------------------------------------------------------
+// Dates
 
 // Days of a date32 column; nulls are kNoDay (refused when `required`).
 std::vector<int32_t> strict_days(const Column& c, bool required) {
@@ -95,6 +216,16 @@ std::vector<int32_t> strict_days(const Column& c, bool required) {
     const ArrowArray& a = *chunk.array;
     const auto* v = static_cast<const int32_t*>(a.buffers[1]) + a.offset;
     int32_t* o = out.data() + chunk.first_row;
+    const bool nulls = a.buffers[0] != nullptr && a.null_count != 0;
+    if (!nulls) {  // the common case: one branch-free pass, then one check
+      bool no_day = false;
+      for (int64_t i = 0; i < a.length; ++i) {
+        no_day |= v[i] == arrow::kNoDay;
+        o[i] = v[i];
+      }
+      if (no_day) not_strict();
+      continue;
+    }
     for (int64_t i = 0; i < a.length; ++i) {
       if (!arrow::is_valid_bit(a, i)) {
         if (required) not_strict();
@@ -107,17 +238,108 @@ std::vector<int32_t> strict_days(const Column& c, bool required) {
   return out;
 }
 
-std::vector<std::optional<Date>> optional_dates(const std::vector<int32_t>& days) {
-  std::vector<std::optional<Date>> out(days.size());
-  for (std::size_t i = 0; i < days.size(); ++i)
-    if (days[i] != arrow::kNoDay) out[i] = Date::from_days(days[i]);
-  return out;
+// ---------------------------------------------------------------------------
+// The byte order of the ids
+
+// Ids pass the id grammar: printable ASCII without a space at either end
+// is checked here; anything else goes to the full rule.
+inline bool is_id(std::string_view s) noexcept {
+  if (s.empty() || s.size() > kMaxIdBytes) return false;
+  bool plain = s.front() != ' ' && s.back() != ' ';
+  for (char ch : s) plain &= static_cast<unsigned char>(ch - 0x20) < 0x5F;  // 0x20 .. 0x7E
+  return plain || id_text_problem(s) == nullptr;
 }
 
-// The rows in the byte order of their ids (stable): an LSD radix sort on
-// the first 8 bytes (big-endian, zero-padded: ids hold no NUL), 16 bits a
-// pass, skipping digits every id shares; then a comparison sort of the rest
-// of the text only inside runs of equal prefixes.
+// The rows in the byte order of their ids (stable). Every id's bytes after
+// the prefix all share (`common`) are cut to 8 and held as an ordered word;
+// the words are sorted by a radix sort, and the rest of the text compared
+// only inside runs of equal words (ids hold no NUL, so zero padding orders
+// a shorter id first, and two ids of <= 8 such bytes are equal exactly when
+// their words are).
+struct IdOrder {
+  std::vector<uint32_t> order;   // rows in byte order of their ids
+  std::vector<uint64_t> prefix;  // per input row: ordered word of the bytes after `common`
+  std::size_t common = 0;        // bytes every id begins with
+  bool long_tails = false;       // some id has more than 8 bytes after `common`
+
+  bool same_prefix(std::size_t k) const noexcept { return prefix[order[k]] == prefix[order[k - 1]]; }
+  // Whether sorted rows k - 1 and k hold the same id.
+  bool same_id(const StringColumn& ids, std::size_t k) const noexcept {
+    return same_prefix(k) && (!long_tails || ids[order[k]] == ids[order[k - 1]]);
+  }
+};
+
+std::size_t common_prefix(const StringColumn& ids) {
+  if (ids.empty()) return 0;
+  const std::string_view first = ids[0];
+  std::size_t common = first.size();
+  for (std::size_t i = 1; i < ids.size() && common > 0; ++i) {
+    const std::string_view s = ids[i];
+    const std::size_t m = std::min(common, s.size());
+    common = std::size_t(std::mismatch(first.begin(), first.begin() + std::ptrdiff_t(m), s.begin()).first -
+                         first.begin());
+  }
+  return common;
+}
+
+// LSD radix sort of 64-bit keys on bits [low, low + bits), stable.
+void radix_sort_bits(std::vector<uint64_t>& keys, int low, int bits) {
+  if (bits <= 0 || keys.size() < 2) return;
+  const int passes = (bits + 13) / 14;
+  const int digit = (bits + passes - 1) / passes;
+  std::vector<uint64_t> buffer(keys.size());
+  std::vector<std::size_t> count(std::size_t(1) << digit);
+  const uint64_t mask = (uint64_t(1) << digit) - 1;
+  for (int shift = low; shift < low + bits; shift += digit) {
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t k : keys) ++count[(k >> shift) & mask];
+    if (count[(keys.front() >> shift) & mask] == keys.size()) continue;  // one digit: no-op pass
+    std::size_t at = 0;
+    for (auto& c : count) at += std::exchange(c, at);
+    for (uint64_t k : keys) buffer[count[(k >> shift) & mask]++] = k;
+    keys.swap(buffer);
+  }
+}
+
+// Sorts rows by their prefix words when the words compress to few bits:
+// each byte position's values are replaced by their rank among the values
+// that occur there (order kept), which usually leaves room beside the row
+// number in one 64-bit key. False when they do not fit.
+bool sort_by_compact_prefix(const std::vector<uint64_t>& prefix, std::vector<uint32_t>& order) {
+  const std::size_t n = prefix.size();
+  const int row_bits = std::max(1, int(std::bit_width(n - 1)));
+  uint8_t seen[8][256] = {};
+  for (uint64_t p : prefix)
+    for (int b = 0; b < 8; ++b) seen[b][(p >> (56 - 8 * b)) & 0xFF] = 1;
+  uint32_t rank[8][256];
+  unsigned __int128 weight[8], total = 1;
+  int positions[8], count = 0;  // the byte positions that vary
+  for (int b = 7; b >= 0; --b) {
+    uint32_t r = 0;
+    for (int v = 0; v < 256; ++v) rank[b][v] = seen[b][v] ? r++ : 0;
+    weight[b] = total;
+    total *= r;
+    if (r > 1) positions[count++] = b;
+  }
+  if (total > (unsigned __int128)(1) << (64 - row_bits)) return false;
+  std::vector<uint64_t> keys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    uint64_t k = 0;
+    for (int j = 0; j < count; ++j) {
+      const int b = positions[j];
+      k += uint64_t(rank[b][(prefix[i] >> (56 - 8 * b)) & 0xFF]) * uint64_t(weight[b]);
+    }
+    keys[i] = (k << row_bits) | i;
+  }
+  radix_sort_bits(keys, row_bits, int(std::bit_width(uint64_t(total - 1))));
+  const uint64_t row_mask = (uint64_t(1) << row_bits) - 1;
+  order.resize(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = uint32_t(keys[k] & row_mask);
+  return true;
+}
+
+// The fallback for prefixes that do not compress: an LSD radix sort of
+// (prefix, row) pairs, 16 bits a pass, skipping digits every id shares.
 struct IdKey {
   uint64_t prefix;
   uint32_t row;
@@ -131,31 +353,16 @@ void radix_sort_by_prefix(std::vector<IdKey>& keys) {
     for (const IdKey& k : keys) ++count[(k.prefix >> shift) & 0xFFFF];
     if (count[(keys.front().prefix >> shift) & 0xFFFF] == keys.size()) continue;  // one digit: no-op pass
     std::size_t at = 0;
-    for (auto& c : count) {
-      const std::size_t n = c;
-      c = at;
-      at += n;
-    }
+    for (auto& c : count) at += std::exchange(c, at);
     for (const IdKey& k : keys) buffer[count[(k.prefix >> shift) & 0xFFFF]++] = k;
     keys.swap(buffer);
   }
 }
 
-std::vector<uint32_t> id_order(const StringColumn& ids) {
-  const std::size_t n = ids.size();
+void sort_by_prefix(const std::vector<uint64_t>& prefix, std::vector<uint32_t>& order) {
+  const std::size_t n = prefix.size();
   std::vector<IdKey> keys(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view s = ids[i];
-    unsigned char b[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    std::memcpy(b, s.data(), std::min<std::size_t>(8, s.size()));
-    uint64_t p = 0;
-    for (unsigned char x : b) p = (p << 8) | x;
-    keys[i] = IdKey{p, uint32_t(i)};
-  }
-  auto tail = [&](uint32_t row) {
-    const std::string_view s = ids[row];
-    return s.substr(std::min<std::size_t>(8, s.size()));
-  };
+  for (std::size_t i = 0; i < n; ++i) keys[i] = IdKey{prefix[i], uint32_t(i)};
   if (n >= (std::size_t(1) << 16)) {
     radix_sort_by_prefix(keys);  // stable: equal prefixes stay in row order
   } else {
@@ -163,22 +370,64 @@ std::vector<uint32_t> id_order(const StringColumn& ids) {
       return a.prefix != b.prefix ? a.prefix < b.prefix : a.row < b.row;
     });
   }
+  order.resize(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = keys[k].row;
+}
+
+// Inside each run of equal prefix words, the rows by the rest of their text.
+void sort_tails(const StringColumn& ids, IdOrder& o) {
+  auto tail = [&](uint32_t row) {
+    const std::string_view s = ids[row];
+    return s.substr(std::min(o.common + 8, s.size()));
+  };
+  const std::size_t n = o.order.size();
   for (std::size_t k = 0; k < n;) {
     std::size_t e = k + 1;
-    bool longer = ids[keys[k].row].size() > 8;
-    for (; e < n && keys[e].prefix == keys[k].prefix; ++e)
-      if (ids[keys[e].row].size() > 8) longer = true;
-    if (longer && e - k > 1)
-      std::sort(keys.begin() + std::ptrdiff_t(k), keys.begin() + std::ptrdiff_t(e),
-                [&](const IdKey& a, const IdKey& b) {
-                  const int c = tail(a.row).compare(tail(b.row));
-                  return c != 0 ? c < 0 : a.row < b.row;
+    while (e < n && o.same_prefix(e)) ++e;
+    if (e - k > 1)
+      std::sort(o.order.begin() + std::ptrdiff_t(k), o.order.begin() + std::ptrdiff_t(e),
+                [&](uint32_t a, uint32_t b) {
+                  const int c = tail(a).compare(tail(b));
+                  return c != 0 ? c < 0 : a < b;
                 });
     k = e;
   }
-  std::vector<uint32_t> order(n);
-  for (std::size_t k = 0; k < n; ++k) order[k] = keys[k].row;
-  return order;
+}
+
+IdOrder id_order(const StringColumn& ids) {
+  IdOrder o;
+  const std::size_t n = ids.size();
+  o.common = common_prefix(ids);
+  o.prefix.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view rest = ids[i].substr(o.common);
+    o.prefix[i] = ordered_prefix(rest);
+    o.long_tails |= rest.size() > 8;
+  }
+  if (n > 0 && !sort_by_compact_prefix(o.prefix, o.order)) sort_by_prefix(o.prefix, o.order);
+  if (o.long_tails) sort_tails(ids, o);
+  return o;
+}
+
+// The ids in sorted order. Without long tails an id is its common prefix
+// plus the bytes of its word (as many as are not zero), so no text is read
+// back at random.
+StringColumn sorted_ids(const StringColumn& ids, const IdOrder& o) {
+  if (o.long_tails || ids.empty()) return ids.permuted(o.order);
+  const std::string_view head = ids[0].substr(0, o.common);
+  std::string bytes(ids.bytes().size() + 8, '\0');  // 8 spare bytes: each id is written as a full word
+  std::vector<int64_t> offsets(ids.size() + 1);
+  char* at = bytes.data();
+  for (std::size_t k = 0; k < o.order.size(); ++k) {
+    const uint64_t p = o.prefix[o.order[k]];
+    std::memcpy(at, head.data(), head.size());
+    const uint64_t word = __builtin_bswap64(p);
+    std::memcpy(at + head.size(), &word, 8);
+    at += head.size() + (p == 0 ? 0 : 8 - std::countr_zero(p) / 8);
+    offsets[k + 1] = at - bytes.data();
+  }
+  bytes.resize(std::size_t(at - bytes.data()));
+  return StringColumn::from_parts(std::move(offsets), std::move(bytes));
 }
 
 template <class T>
@@ -189,9 +438,13 @@ std::vector<T> gathered(const std::vector<T>& v, const std::vector<uint32_t>& or
   return out;
 }
 
-// Person ids of the roster by text: open addressing over a flat table that
-// holds each id's first 8 bytes and length, so a lookup of a short id reads
-// one slot (no node, no second cache miss for the text).
+// ---------------------------------------------------------------------------
+// People and names
+
+// Person ids of the roster by text: open addressing over 16-byte slots that
+// hold each id's first 8 bytes and length, so a lookup of a short id reads
+// one slot. The slot of a text can be computed (and prefetched) ahead of
+// the lookup.
 class PersonIndex {
  public:
   PersonIndex(const Roster& roster, std::size_t people) {
@@ -199,171 +452,242 @@ class PersonIndex {
     while (size < people * 2) size <<= 1;
     mask_ = size - 1;
     slots_.assign(size, Slot{});
+    text_.resize(people);
     for (std::size_t p = 0; p < people; ++p) {
       const std::string& id = roster.id(int32_t(p));
-      std::size_t at = hash(id) & mask_;
+      text_[p] = id.data();
+      std::size_t at = slot_of(id);
       while (slots_[at].person >= 0) at = (at + 1) & mask_;
-      slots_[at] = Slot{prefix(id), id.data(), uint32_t(id.size()), int32_t(p)};
+      slots_[at] =
+          Slot{word_of(id.data(), std::min<std::size_t>(8, id.size())), uint32_t(id.size()), int32_t(p)};
     }
   }
-  int32_t find(std::string_view id) const {
-    const uint64_t pre = prefix(id);
-    for (std::size_t at = hash(id) & mask_;; at = (at + 1) & mask_) {
+  std::size_t slot_of(std::string_view id) const noexcept { return std::size_t(text_hash(id)) & mask_; }
+  void prefetch(std::size_t slot) const noexcept { __builtin_prefetch(&slots_[slot]); }
+  // The person with id `id` (whose slot is `at`), or -1.
+  int32_t find(std::string_view id, std::size_t at) const noexcept {
+    const uint64_t head = word_of(id.data(), std::min<std::size_t>(8, id.size()));
+    for (;; at = (at + 1) & mask_) {
       const Slot& s = slots_[at];
       if (s.person < 0) return -1;
-      if (s.prefix == pre && s.size == id.size() &&
-          (id.size() <= 8 || std::memcmp(s.text + 8, id.data() + 8, id.size() - 8) == 0))
+      if (s.head == head && s.size == id.size() &&
+          (id.size() <= 8 ||
+           std::memcmp(text_[std::size_t(s.person)] + 8, id.data() + 8, id.size() - 8) == 0))
         return s.person;
     }
   }
+  int32_t find(std::string_view id) const noexcept { return find(id, slot_of(id)); }
 
  private:
   struct Slot {
-    uint64_t prefix = 0;
-    const char* text = nullptr;
+    uint64_t head = 0;
     uint32_t size = 0;
     int32_t person = -1;
   };
-  static uint64_t prefix(std::string_view s) noexcept {
-    uint64_t p = 0;
-    std::memcpy(&p, s.data(), std::min<std::size_t>(8, s.size()));
-    return p;
-  }
-  static std::size_t hash(std::string_view s) noexcept {  // FNV-1a, then a multiplicative mix
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return std::size_t((h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull >> 20);
-  }
   std::vector<Slot> slots_;
+  std::vector<const char*> text_;
   std::size_t mask_ = 0;
 };
 
-// Codes of a product/customer column: texts (nulls as "") interned in input order.
+// Person codes of an id column: unknown ids are refused; "" (and null) is -1
+// when `empty_is_none`. Plain text goes 32 cells at a time (hash all,
+// prefetch their slots, then look up) so the cache misses overlap.
+std::vector<int32_t> person_codes(const Column& c, const PersonIndex& people, bool empty_is_none) {
+  auto person = [&](std::string_view id, std::size_t slot) {
+    if (empty_is_none && id.empty()) return int32_t(-1);
+    const int32_t p = people.find(id, slot);
+    if (p < 0) not_strict();
+    return p;
+  };
+  if (!c.type.is_text() || c.type.dictionary)
+    return name_codes<int32_t>(c, [&](std::string_view id) { return person(id, people.slot_of(id)); });
+  std::vector<int32_t> out(std::size_t(c.length));
+  for (const Chunk& chunk : c.chunks) {
+    const arrow::TextArray text(*chunk.array, c.type.id);
+    int32_t* o = out.data() + chunk.first_row;
+    constexpr int64_t kBlock = 32;
+    std::string_view cell[kBlock];
+    std::size_t slot[kBlock];
+    for (int64_t i0 = 0; i0 < text.length(); i0 += kBlock) {
+      const int64_t m = std::min(kBlock, text.length() - i0);
+      for (int64_t j = 0; j < m; ++j) {
+        cell[j] = text.valid(i0 + j) ? text.at(i0 + j) : std::string_view();
+        slot[j] = people.slot_of(cell[j]);
+        people.prefetch(slot[j]);
+      }
+      for (int64_t j = 0; j < m; ++j) o[i0 + j] = person(cell[j], slot[j]);
+    }
+  }
+  return out;
+}
+
+// Codes of a product/customer column: texts (nulls as "") interned in input
+// order. Texts are held in a deque (stable addresses) so the map is keyed by
+// views: no std::string per cell.
 std::vector<int32_t> interned(const Column& c, Dictionary& dictionary) {
-  std::unordered_map<std::string, int32_t> seen;
+  std::deque<std::string> texts;
+  std::unordered_map<std::string_view, int32_t> seen;
   return name_codes<int32_t>(c, [&](std::string_view text) {
-    auto it = seen.find(std::string(text));
-    if (it == seen.end()) it = seen.emplace(std::string(text), dictionary.intern(std::string(text))).first;
+    auto it = seen.find(text);
+    if (it == seen.end()) {
+      const std::string& kept = texts.emplace_back(text);
+      it = seen.emplace(std::string_view(kept), dictionary.intern(kept)).first;
+    }
     return it->second;
   });
 }
 
-DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dictionary& products,
-                     Dictionary& customers) {
-  static const char* const known[] = {"deal_id",
-                                      "owner",
-                                      "close_date",
-                                      "amount",
-                                      "currency",
-                                      "type",
-                                      "invoice_date",
-                                      "collection_date",
-                                      "cancellation_date",
-                                      "product",
-                                      "customer",
-                                      "source",
-                                      "source_person",
-                                      "term_months",
-                                      "territory",
-                                      "created_date",
-                                      "first_touch_source",
-                                      "first_marketing_touch",
-                                      "first_sales_activity"};
-  for (const Column& c : t.columns())
-    if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return c.name == k; }) ==
-        std::end(known))
-      not_strict();
-  auto col = [&](const char* name) { return t.find(name); };
-  for (const char* required : {"deal_id", "owner", "close_date", "amount", "currency", "type"})
-    if (!col(required)) not_strict();
-  const std::size_t n = std::size_t(t.num_rows());
-  if (n > std::size_t(UINT32_MAX)) not_strict();
+// ---------------------------------------------------------------------------
+// Amounts
 
-  // Ids: the user's text (integers as decimal text), each a valid id.
-  const Column& id_col = *col("deal_id");
-  if (!id_col.type.is_text_like() && !id_col.type.is_integer()) not_strict();
-  StringColumn ids;
-  ids.reserve(n, n * 8);
-  arrow::for_each_id(id_col, [&](int64_t, std::optional<std::string_view> id) {
-    if (!id || id_text_problem(*id)) not_strict();
-    ids.push_back(*id);
-  });
-  const std::vector<uint32_t> order = id_order(ids);
-  for (std::size_t k = 1; k < n; ++k)
-    if (ids[order[k]] == ids[order[k - 1]]) not_strict();  // duplicates: the per-row path names them
+// A decimal128 chunk: a cell at exactly the currency's places that fits 64
+// bits is its unscaled value; any other cell goes to `general`.
+template <class General>
+void decimal128_amounts(const ArrowArray& a, int64_t first_row, const arrow::DataType& type,
+                        const std::vector<Currency>& currency, std::vector<int64_t>& amount,
+                        General& general) {
+  const auto* w = static_cast<const uint64_t*>(a.buffers[1]) + 2 * a.offset;
+  const bool nulls = a.buffers[0] != nullptr && a.null_count != 0;
+  for (int64_t i = 0; i < a.length; ++i) {
+    const std::size_t row = std::size_t(first_row + i);
+    if (nulls && !arrow::is_valid_bit(a, i)) not_strict();
+    const uint64_t lo = w[2 * i], hi = w[2 * i + 1];
+    if (currency[row].exponent() == type.scale && hi == uint64_t(int64_t(lo) >> 63))
+      amount[row] = int64_t(lo);
+    else
+      general(int64_t(row), arrow::detail::decimal_at(a, type, i));
+  }
+}
 
-  const Roster& roster = org.roster();
-  const PersonIndex people(roster, org.size());
-  DealTable d;
-  d.id.resize(n);
-  std::iota(d.id.begin(), d.id.end(), int64_t(0));
-  d.id_text = ids.permuted(order);
-  {
-    std::vector<int32_t> owner = name_codes<int32_t>(*col("owner"), [&](std::string_view id) {
-      const int32_t p = people.find(id);
-      if (p < 0) not_strict();
-      return p;
-    });
-    d.owner = gathered(owner, order);
-  }
-  {
-    const std::vector<int32_t> days = strict_days(*col("close_date"), true);
-    d.close_date.resize(n);
-    for (std::size_t k = 0; k < n; ++k) d.close_date[k] = Date::from_days(days[order[k]]);
-  }
-  std::vector<Currency> currency = name_codes<Currency>(*col("currency"), [&](std::string_view code) {
-    try {
-      return Currency::of(code);
-    } catch (const Error&) {
+// Amounts at exactly the currency's decimals, as the per-row path reads them
+// (decimal cells with zeros beyond the currency's places are taken).
+std::vector<int64_t> strict_amounts(const Column& a, const std::vector<Currency>& currency) {
+  const std::size_t n = std::size_t(a.length);
+  std::vector<int64_t> amount(n, 0);
+  arrow::CellIssues issues("deals");
+  auto general = [&](int64_t row, const arrow::detail::DecimalCell& cell) {
+    if (cell.state != arrow::detail::DecimalCell::State::Ok) not_strict();
+    if (!arrow::detail::rescale_to_minor(cell, currency[std::size_t(row)].exponent(), std::nullopt, row,
+                                         "amount", issues, amount[std::size_t(row)]))
       not_strict();
-    }
-  });
-  {
-    std::vector<DealType> type = name_codes<DealType>(*col("type"), [&](std::string_view name) {
+  };
+  if (a.type.is_text_like()) {
+    arrow::for_each_text(a, [&](int64_t row, std::optional<std::string_view> text) {
+      if (!text) not_strict();
       try {
-        return deal_type_from_string(name);
+        amount[std::size_t(row)] =
+            parse_scaled(*text, currency[std::size_t(row)].exponent(), std::nullopt, "amount");
       } catch (const Error&) {
         not_strict();
       }
     });
-    d.type = gathered(type, order);
+  } else if (a.type.id == TypeId::Decimal128 && !a.type.dictionary) {
+    for (const Chunk& chunk : a.chunks)
+      decimal128_amounts(*chunk.array, chunk.first_row, a.type, currency, amount, general);
+  } else if (a.type.is_decimal() && !a.type.dictionary) {
+    arrow::detail::for_each_decimal(a, issues, general);
+  } else {
+    not_strict();
   }
-  {
-    // Amounts at exactly the currency's decimals, as the per-row path reads
-    // them (decimal cells with zeros beyond the currency's places are taken).
-    const Column& a = *col("amount");
-    std::vector<int64_t> amount(n, 0);
-    arrow::CellIssues issues("deals");
-    if (a.type.is_text_like()) {
-      arrow::for_each_text(a, [&](int64_t row, std::optional<std::string_view> text) {
-        if (!text) not_strict();
-        try {
-          amount[std::size_t(row)] =
-              parse_scaled(*text, currency[std::size_t(row)].exponent(), std::nullopt, "amount");
-        } catch (const Error&) {
-          not_strict();
-        }
-      });
-    } else if (a.type.is_decimal() && !a.type.dictionary) {
-      arrow::detail::for_each_decimal(a, issues, [&](int64_t row, const arrow::detail::DecimalCell& cell) {
-        if (cell.state != arrow::detail::DecimalCell::State::Ok) not_strict();
-        if (!arrow::detail::rescale_to_minor(cell, currency[std::size_t(row)].exponent(), std::nullopt, row,
-                                             "amount", issues, amount[std::size_t(row)]))
-          not_strict();
-      });
-    } else {
-      not_strict();
-    }
-    d.amount = gathered(amount, order);
-  }
-  d.currency = gathered(currency, order);
-  currency = {};
+  return amount;
+}
 
+// ---------------------------------------------------------------------------
+// The deals table
+
+constexpr const char* kDealColumns[] = {"deal_id",
+                                        "owner",
+                                        "close_date",
+                                        "amount",
+                                        "currency",
+                                        "type",
+                                        "invoice_date",
+                                        "collection_date",
+                                        "cancellation_date",
+                                        "product",
+                                        "customer",
+                                        "source",
+                                        "source_person",
+                                        "term_months",
+                                        "territory",
+                                        "created_date",
+                                        "first_touch_source",
+                                        "first_marketing_touch",
+                                        "first_sales_activity"};
+
+// Only the spec's columns, with the required ones present.
+void check_deal_columns(const arrow::ImportedTable& t) {
+  for (const Column& c : t.columns())
+    if (std::find_if(std::begin(kDealColumns), std::end(kDealColumns),
+                     [&](const char* k) { return c.name == k; }) == std::end(kDealColumns))
+      not_strict();
+  for (const char* required : {"deal_id", "owner", "close_date", "amount", "currency", "type"})
+    if (!t.find(required)) not_strict();
+  if (std::size_t(t.num_rows()) > std::size_t(UINT32_MAX)) not_strict();
+}
+
+// Ids: the user's text (integers as decimal text), each a valid id.
+StringColumn checked_ids(const Column& c) {
+  if (!c.type.is_text_like() && !c.type.is_integer()) not_strict();
+  StringColumn ids;
+  ids.reserve(std::size_t(c.length), std::size_t(c.length) * 8);
+  arrow::for_each_id(c, [&](int64_t, std::optional<std::string_view> id) {
+    if (!id || !is_id(*id)) not_strict();
+    ids.push_back(*id);
+  });
+  return ids;
+}
+
+// The rows in byte order of their ids; duplicates are refused (the per-row
+// path names them).
+IdOrder unique_id_order(const StringColumn& ids) {
+  IdOrder o = id_order(ids);
+  for (std::size_t k = 1; k < o.order.size(); ++k)
+    if (o.same_id(ids, k)) not_strict();
+  return o;
+}
+
+Currency currency_of(std::string_view code) {
+  try {
+    return Currency::of(code);
+  } catch (const Error&) {
+    not_strict();
+  }
+}
+
+DealType deal_type_of(std::string_view name) {
+  try {
+    return deal_type_from_string(name);
+  } catch (const Error&) {
+    not_strict();
+  }
+}
+
+DealSource source_of(std::string_view text) {
+  try {
+    return deal_source_from_string(text);
+  } catch (const Error&) {
+    not_strict();
+  }
+}
+
+// The optional columns after the required ones, in deal-row order.
+void read_optional_columns(const arrow::ImportedTable& t, const Organisation& org, const PersonIndex& people,
+                           const std::vector<uint32_t>& order, Dictionary& products, Dictionary& customers,
+                           DealTable& d) {
+  const std::size_t n = order.size();
+  auto col = [&](const char* name) { return t.find(name); };
   auto dates_of = [&](const char* name, std::vector<std::optional<Date>>& out, bool fill_when_absent) {
-    if (const Column* c = col(name))
-      out = optional_dates(gathered(strict_days(*c, false), order));
-    else if (fill_when_absent)
+    if (const Column* c = col(name)) {
+      const std::vector<int32_t> days = strict_days(*c, false);
+      out.resize(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const int32_t day = days[order[k]];
+        out[k] = day == arrow::kNoDay ? std::nullopt : std::optional<Date>(Date::from_days(day));
+      }
+    } else if (fill_when_absent) {
       out.assign(n, std::nullopt);
+    }
   };
   dates_of("invoice_date", d.invoice_date, true);
   dates_of("collection_date", d.collection_date, true);
@@ -376,27 +700,13 @@ DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dic
   d.customer.assign(n, -1);
   if (const Column* c = col("product")) d.product = gathered(interned(*c, products), order);
   if (const Column* c = col("customer")) d.customer = gathered(interned(*c, customers), order);
-  auto source_of = [&](std::string_view text) {
-    try {
-      return deal_source_from_string(text);
-    } catch (const Error&) {
-      not_strict();
-    }
-  };
   d.source.assign(n, DealSource::None);
   if (const Column* c = col("source")) d.source = gathered(name_codes<DealSource>(*c, source_of), order);
   if (const Column* c = col("first_touch_source"))
     d.first_touch_source = gathered(name_codes<DealSource>(*c, source_of), order);
   d.source_person.assign(n, -1);
   if (const Column* c = col("source_person"))
-    d.source_person = gathered(name_codes<int32_t>(*c,
-                                                   [&](std::string_view id) {
-                                                     if (id.empty()) return int32_t(-1);
-                                                     const int32_t p = people.find(id);
-                                                     if (p < 0) not_strict();
-                                                     return p;
-                                                   }),
-                               order);
+    d.source_person = gathered(person_codes(*c, people, true), order);
   if (const Column* c = col("territory"))
     d.territory = gathered(name_codes<int32_t>(*c,
                                                [&](std::string_view name) {
@@ -415,6 +725,33 @@ DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dic
     if (!issues.empty()) not_strict();
     for (std::size_t k = 0; k < n; ++k) d.term_months[k] = int32_t(months[order[k]]);
   }
+}
+
+DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dictionary& products,
+                     Dictionary& customers) {
+  check_deal_columns(t);
+  auto col = [&](const char* name) -> const Column& { return *t.find(name); };
+  const std::size_t n = std::size_t(t.num_rows());
+  const StringColumn ids = checked_ids(col("deal_id"));
+  const IdOrder ranked = unique_id_order(ids);
+  const std::vector<uint32_t>& order = ranked.order;
+
+  const PersonIndex people(org.roster(), org.size());
+  DealTable d;
+  d.id.resize(n);
+  std::iota(d.id.begin(), d.id.end(), int64_t(0));
+  d.id_text = sorted_ids(ids, ranked);
+  d.owner = gathered(person_codes(col("owner"), people, false), order);
+  {
+    const std::vector<int32_t> days = strict_days(col("close_date"), true);
+    d.close_date.resize(n);
+    for (std::size_t k = 0; k < n; ++k) d.close_date[k] = Date::from_days(days[order[k]]);
+  }
+  const std::vector<Currency> currency = name_codes<Currency>(col("currency"), currency_of);
+  d.type = gathered(name_codes<DealType>(col("type"), deal_type_of), order);
+  d.amount = gathered(strict_amounts(col("amount"), currency), order);
+  d.currency = gathered(currency, order);
+  read_optional_columns(t, org, people, order, products, customers, d);
 
   try {
     validate_deals(d, org.size());
@@ -478,11 +815,7 @@ std::optional<SplitTable> read_splits_strict(const arrow::ImportedTable& splits,
       previous = ids[lo];
     });
     const PersonIndex people(org.roster(), org.size());
-    const std::vector<int32_t> who = name_codes<int32_t>(*person, [&](std::string_view id) {
-      const int32_t p = people.find(id);
-      if (p < 0) not_strict();
-      return p;
-    });
+    const std::vector<int32_t> who = person_codes(*person, people, false);
     // Shares: decimals (at most 12 places) or decimal text, as Rate::parse reads them.
     std::vector<int64_t> raw(n, 0);
     if (share->type.is_text_like()) {
@@ -526,12 +859,12 @@ std::optional<SplitTable> read_splits_strict(const arrow::ImportedTable& splits,
 }
 
 std::vector<int64_t> id_byte_ranks(const StringColumn& ids) {
-  const std::vector<uint32_t> order = id_order(ids);
+  const IdOrder o = id_order(ids);
   std::vector<int64_t> rank(ids.size());
   int64_t r = -1;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    if (k == 0 || ids[order[k]] != ids[order[k - 1]]) ++r;
-    rank[order[k]] = r;
+  for (std::size_t k = 0; k < o.order.size(); ++k) {
+    if (k == 0 || !o.same_id(ids, k)) ++r;
+    rank[o.order[k]] = r;
   }
   return rank;
 }
