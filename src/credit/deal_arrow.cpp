@@ -4,9 +4,11 @@
 #include <bit>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -19,6 +21,7 @@
 #include "salescomp/data/deal_source.hpp"
 #include "salescomp/data/deal_type.hpp"
 #include "salescomp/data/deal_validation.hpp"
+#include "salescomp/detail/int128.hpp"
 
 namespace salescomp {
 
@@ -41,7 +44,7 @@ struct NotStrict {};
 
 // The n <= 8 bytes at p as a little-endian word, zero-padded; overlapping
 // fixed-size loads, so no call to memcpy and no read past p + n.
-inline uint64_t word_of(const char* p, std::size_t n) noexcept {
+[[gnu::always_inline]] inline uint64_t word_of(const char* p, std::size_t n) noexcept {
   if (n >= 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
@@ -64,7 +67,7 @@ inline uint64_t ordered_prefix(std::string_view s) noexcept {
   return __builtin_bswap64(word_of(s.data(), std::min<std::size_t>(8, s.size())));
 }
 
-inline uint64_t mix64(uint64_t x) noexcept {  // splitmix64's finaliser
+[[gnu::always_inline]] inline uint64_t mix64(uint64_t x) noexcept {  // splitmix64's finaliser
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
   x ^= x >> 27;
@@ -73,11 +76,60 @@ inline uint64_t mix64(uint64_t x) noexcept {  // splitmix64's finaliser
 }
 
 // A hash of the whole text, one multiply chain per 8 bytes.
-inline uint64_t text_hash(std::string_view s) noexcept {
+[[gnu::always_inline]] inline uint64_t text_hash(std::string_view s) noexcept {
   uint64_t h = s.size() * 0x9e3779b97f4a7c15ull;
   for (std::size_t i = 0; i < s.size(); i += 8)
     h = mix64(h ^ word_of(s.data() + i, std::min<std::size_t>(8, s.size() - i)));
   return s.empty() ? mix64(h) : h;
+}
+
+// The first 16 bytes of a text of <= 16 bytes as two zero-padded words.
+// When 16 bytes from its start are still inside its buffer (`end`), one
+// unaligned load and a mask: no branch on the length.
+struct Words {
+  uint64_t w0, w1;
+};
+
+[[gnu::always_inline]] inline Words words_of(std::string_view s, const char* end) noexcept {
+  const std::size_t n = s.size();
+  if (end != nullptr && end - s.data() >= 16) {
+    uint64_t w[2];
+    std::memcpy(w, s.data(), 16);
+    const uint64_t m0 = n >= 8 ? ~uint64_t(0) : ~(~uint64_t(0) << (8 * n));
+    const uint64_t m1 = n >= 16 ? ~uint64_t(0) : n <= 8 ? 0 : ~(~uint64_t(0) << (8 * (n - 8)));
+    return {w[0] & m0, w[1] & m1};
+  }
+  return {word_of(s.data(), std::min<std::size_t>(8, n)),
+          n > 8 ? word_of(s.data() + 8, std::min<std::size_t>(8, n - 8)) : 0};
+}
+
+// text_hash of a text of <= 16 bytes from its words.
+[[gnu::always_inline]] inline uint64_t text_hash(std::size_t n, Words w) noexcept {
+  const uint64_t h = mix64(n * 0x9e3779b97f4a7c15ull ^ w.w0);
+  return n > 8 ? mix64(h ^ w.w1) : h;
+}
+
+// Calls f(i, text, end) for every cell of a chunk of a plain text column
+// (null cells as "", pointing into the buffer); `end` bounds the bytes that
+// may be read (nullptr for string_view layouts, whose texts are spread over
+// buffers, and for an absent buffer).
+template <class F>
+void for_each_plain_text(const ArrowArray& a, TypeId id, F&& f) {
+  const bool nulls = a.n_buffers > 0 && a.buffers[0] != nullptr && a.null_count != 0;
+  auto run = [&](auto const* off) {
+    off += a.offset;
+    const char* data = static_cast<const char*>(a.buffers[2]);
+    const char* end = data + off[a.length];
+    for (int64_t i = 0; i < a.length; ++i) {
+      const bool valid = !nulls || arrow::is_valid_bit(a, i);
+      f(i, std::string_view(data + off[i], valid ? std::size_t(off[i + 1] - off[i]) : 0), end);
+    }
+  };
+  if (id == TypeId::Utf8) return run(static_cast<const int32_t*>(a.buffers[1]));
+  if (id == TypeId::LargeUtf8) return run(static_cast<const int64_t*>(a.buffers[1]));
+  const arrow::TextArray text(a, id);
+  for (int64_t i = 0; i < a.length; ++i)
+    f(i, text.valid(i) ? text.at(i) : std::string_view(), static_cast<const char*>(nullptr));
 }
 
 // ---------------------------------------------------------------------------
@@ -127,41 +179,44 @@ void for_each_index(const ArrowArray& a, TypeId id, F&& f, G&& g) {
   }
 }
 
-// Up to 16 distinct short texts (<= 16 bytes) with their codes, compared as
-// words: a column of a few repeated names (currency, type, source) needs no
-// lookup per cell. After many misses (a column of many names) it stands aside.
+// Up to 32 distinct short texts (<= 16 bytes) with their codes in a small
+// open-addressed table, compared as words: a column of a few repeated names
+// (currency, type, source) needs no lookup per cell and, as the first probe
+// almost always hits, no branch it mispredicts. After many misses (a column
+// of many names) it stands aside.
 template <class Code>
 class ShortMemo {
  public:
   template <class Lookup>
-  Code get(std::string_view s, Lookup& lookup) {
+  [[gnu::always_inline]] Code get(std::string_view s, const char* end, Lookup& lookup) {
     if (s.size() > 16 || misses_ > 64) return lookup(s);
-    const uint64_t w0 = word_of(s.data(), std::min<std::size_t>(8, s.size()));
-    const uint64_t w1 = s.size() > 8 ? word_of(s.data() + 8, s.size() - 8) : 0;
+    const Words w = words_of(s, end);
     const uint32_t size = uint32_t(s.size());
-    if (hit(last_, w0, w1, size)) return entries_[last_].code;
-    for (int e = 0; e < count_; ++e)
-      if (hit(e, w0, w1, size)) return entries_[last_ = e].code;
+    std::size_t at = std::size_t(text_hash(size, w) >> 58);  // 64 slots
+    for (;; at = (at + 1) & 63) {
+      const Entry& e = entries_[at];
+      if (e.w0 == w.w0 && e.w1 == w.w1 && e.size == size) return e.code;
+      if (e.size == kEmpty) break;
+    }
     const Code code = lookup(s);
-    if (count_ < 16)
-      entries_[last_ = count_++] = Entry{w0, w1, size, code};
-    else
+    if (count_ < 32) {
+      entries_[at] = Entry{w.w0, w.w1, size, code};
+      ++count_;
+    } else {
       ++misses_;
+    }
     return code;
   }
 
  private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
   struct Entry {
     uint64_t w0 = 0, w1 = 0;
-    uint32_t size = UINT32_MAX;
+    uint32_t size = kEmpty;
     Code code{};
   };
-  bool hit(int e, uint64_t w0, uint64_t w1, uint32_t size) const noexcept {
-    const Entry& x = entries_[e];
-    return x.w0 == w0 && x.w1 == w1 && x.size == size;
-  }
-  Entry entries_[16];
-  int count_ = 0, last_ = 0, misses_ = 0;
+  Entry entries_[64];
+  int count_ = 0, misses_ = 0;
 };
 
 // Codes of a name column (nulls read as ""): one lookup per distinct
@@ -196,8 +251,18 @@ std::vector<Code> name_codes(const Column& c, Lookup&& lookup) {
     return out;
   }
   ShortMemo<Code> memo;
-  for_each_name(c,
-                [&](int64_t row, std::string_view text) { out[std::size_t(row)] = memo.get(text, lookup); });
+  if (c.type.is_text()) {
+    for (const Chunk& chunk : c.chunks) {
+      Code* o = out.data() + chunk.first_row;
+      for_each_plain_text(*chunk.array, c.type.id, [&](int64_t i, std::string_view text, const char* end) {
+        o[i] = memo.get(text, end, lookup);
+      });
+    }
+    return out;
+  }
+  for_each_name(c, [&](int64_t row, std::string_view text) {
+    out[std::size_t(row)] = memo.get(text, nullptr, lookup);
+  });
   return out;
 }
 
@@ -282,23 +347,60 @@ std::size_t common_prefix(const StringColumn& ids) {
   return common;
 }
 
-// LSD radix sort of 64-bit keys on bits [low, low + bits), stable.
-void radix_sort_bits(std::vector<uint64_t>& keys, int low, int bits) {
-  if (bits <= 0 || keys.size() < 2) return;
-  const int passes = (bits + 13) / 14;
-  const int digit = (bits + passes - 1) / passes;
-  std::vector<uint64_t> buffer(keys.size());
-  std::vector<std::size_t> count(std::size_t(1) << digit);
+// count[d] = how many keys have digit d ((key >> shift) & mask), counted in
+// 4 lanes (`lanes`: 4 * (mask + 1) counters): neighbouring keys often share
+// a digit, and one counter would make each increment wait for the last.
+void counted(const uint64_t* keys, std::size_t size, int shift, uint64_t mask, std::size_t* lanes,
+             std::size_t* count) {
+  const std::size_t digits = std::size_t(mask) + 1;
+  std::fill(lanes, lanes + 4 * digits, 0);
+  std::size_t i = 0;
+  for (; i + 4 <= size; i += 4)
+    for (std::size_t l = 0; l < 4; ++l) ++lanes[l * digits + ((keys[i + l] >> shift) & mask)];
+  for (; i < size; ++i) ++lanes[(keys[i] >> shift) & mask];
+  for (std::size_t d = 0; d < digits; ++d)
+    count[d] = lanes[d] + lanes[digits + d] + lanes[2 * digits + d] + lanes[3 * digits + d];
+}
+
+// LSD radix sort of keys[0, size) on bits [low, low + bits), stable,
+// `digit` <= 8 bits a pass; `buffer` holds at least `size` keys.
+void lsd_sort(uint64_t* keys, std::size_t size, uint64_t* buffer, int low, int bits, int digit) {
+  std::size_t count[256], lanes[4 * 256];
   const uint64_t mask = (uint64_t(1) << digit) - 1;
   for (int shift = low; shift < low + bits; shift += digit) {
-    std::fill(count.begin(), count.end(), 0);
-    for (uint64_t k : keys) ++count[(k >> shift) & mask];
-    if (count[(keys.front() >> shift) & mask] == keys.size()) continue;  // one digit: no-op pass
+    counted(keys, size, shift, mask, lanes, count);
+    if (count[(keys[0] >> shift) & mask] == size) continue;  // one digit: no-op pass
     std::size_t at = 0;
-    for (auto& c : count) at += std::exchange(c, at);
-    for (uint64_t k : keys) buffer[count[(k >> shift) & mask]++] = k;
-    keys.swap(buffer);
+    for (uint64_t d = 0; d <= mask; ++d) at += std::exchange(count[d], at);
+    for (std::size_t i = 0; i < size; ++i) buffer[count[(keys[i] >> shift) & mask]++] = keys[i];
+    std::memcpy(keys, buffer, size * sizeof(uint64_t));
   }
+}
+
+// Radix sort of 64-bit keys on bits [low, low + bits), stable: one pass on
+// the top 11 bits into buckets, then an LSD sort of each bucket, which fits
+// in the cache (one pass over memory instead of one per digit).
+void radix_sort_bits(std::vector<uint64_t>& keys, int low, int bits) {
+  const std::size_t n = keys.size();
+  if (bits <= 0 || n < 2) return;
+  std::vector<uint64_t> buffer(n);
+  const int top = std::min(bits, 11);
+  const int shift = low + bits - top;
+  std::vector<std::size_t> start((std::size_t(1) << top) + 1);
+  {
+    std::vector<std::size_t> lanes(std::size_t(4) << top);
+    counted(keys.data(), n, shift, (uint64_t(1) << top) - 1, lanes.data(), start.data() + 1);
+  }
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<std::size_t> at(start.begin(), start.end() - 1);
+  for (uint64_t k : keys) buffer[at[(k >> shift) & ((uint64_t(1) << top) - 1)]++] = k;
+  keys.swap(buffer);
+  const int rest = bits - top;
+  if (rest == 0) return;
+  const int digit = (rest + (rest + 7) / 8 - 1) / ((rest + 7) / 8);  // <= 8 bits a pass
+  for (std::size_t b = 0; b + 1 < start.size(); ++b)
+    if (start[b + 1] - start[b] > 1)
+      lsd_sort(keys.data() + start[b], start[b + 1] - start[b], buffer.data(), low, rest, digit);
 }
 
 // Sorts rows by their prefix words when the words compress to few bits:
@@ -312,7 +414,7 @@ bool sort_by_compact_prefix(const std::vector<uint64_t>& prefix, std::vector<uin
   for (uint64_t p : prefix)
     for (int b = 0; b < 8; ++b) seen[b][(p >> (56 - 8 * b)) & 0xFF] = 1;
   uint32_t rank[8][256];
-  unsigned __int128 weight[8], total = 1;
+  detail::uint128 weight[8], total = 1;
   int positions[8], count = 0;  // the byte positions that vary
   for (int b = 7; b >= 0; --b) {
     uint32_t r = 0;
@@ -321,7 +423,7 @@ bool sort_by_compact_prefix(const std::vector<uint64_t>& prefix, std::vector<uin
     total *= r;
     if (r > 1) positions[count++] = b;
   }
-  if (total > (unsigned __int128)(1) << (64 - row_bits)) return false;
+  if (total > detail::uint128(1) << (64 - row_bits)) return false;
   std::vector<uint64_t> keys(n);
   for (std::size_t i = 0; i < n; ++i) {
     uint64_t k = 0;
@@ -430,14 +532,6 @@ StringColumn sorted_ids(const StringColumn& ids, const IdOrder& o) {
   return StringColumn::from_parts(std::move(offsets), std::move(bytes));
 }
 
-template <class T>
-std::vector<T> gathered(const std::vector<T>& v, const std::vector<uint32_t>& order) {
-  if (v.empty()) return {};
-  std::vector<T> out(order.size());
-  for (std::size_t k = 0; k < order.size(); ++k) out[k] = v[order[k]];
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // People and names
 
@@ -449,7 +543,7 @@ class PersonIndex {
  public:
   PersonIndex(const Roster& roster, std::size_t people) {
     std::size_t size = 16;
-    while (size < people * 2) size <<= 1;
+    while (size * 3 < people * 4) size <<= 1;  // load <= 3/4: 16 * 131,072 bytes (L2) for 100k people
     mask_ = size - 1;
     slots_.assign(size, Slot{});
     text_.resize(people);
@@ -463,6 +557,11 @@ class PersonIndex {
     }
   }
   std::size_t slot_of(std::string_view id) const noexcept { return std::size_t(text_hash(id)) & mask_; }
+  // The same, reading the text as words when `end` allows (see words_of).
+  std::size_t slot_of(std::string_view id, const char* end) const noexcept {
+    if (id.size() > 16) return slot_of(id);
+    return std::size_t(text_hash(id.size(), words_of(id, end))) & mask_;
+  }
   void prefetch(std::size_t slot) const noexcept { __builtin_prefetch(&slots_[slot]); }
   // The person with id `id` (whose slot is `at`), or -1.
   int32_t find(std::string_view id, std::size_t at) const noexcept {
@@ -502,21 +601,24 @@ std::vector<int32_t> person_codes(const Column& c, const PersonIndex& people, bo
   if (!c.type.is_text() || c.type.dictionary)
     return name_codes<int32_t>(c, [&](std::string_view id) { return person(id, people.slot_of(id)); });
   std::vector<int32_t> out(std::size_t(c.length));
+  constexpr int64_t kBlock = 32;
+  std::string_view cell[kBlock];
+  std::size_t slot[kBlock];
   for (const Chunk& chunk : c.chunks) {
-    const arrow::TextArray text(*chunk.array, c.type.id);
     int32_t* o = out.data() + chunk.first_row;
-    constexpr int64_t kBlock = 32;
-    std::string_view cell[kBlock];
-    std::size_t slot[kBlock];
-    for (int64_t i0 = 0; i0 < text.length(); i0 += kBlock) {
-      const int64_t m = std::min(kBlock, text.length() - i0);
-      for (int64_t j = 0; j < m; ++j) {
-        cell[j] = text.valid(i0 + j) ? text.at(i0 + j) : std::string_view();
-        slot[j] = people.slot_of(cell[j]);
-        people.prefetch(slot[j]);
-      }
-      for (int64_t j = 0; j < m; ++j) o[i0 + j] = person(cell[j], slot[j]);
-    }
+    int64_t filled = 0, first = 0;
+    auto flush = [&] {
+      for (int64_t j = 0; j < filled; ++j) o[first + j] = person(cell[j], slot[j]);
+      first += filled;
+      filled = 0;
+    };
+    for_each_plain_text(*chunk.array, c.type.id, [&](int64_t, std::string_view id, const char* end) {
+      cell[filled] = id;
+      slot[filled] = people.slot_of(id, end);
+      people.prefetch(slot[filled]);
+      if (++filled == kBlock) flush();
+    });
+    flush();
   }
   return out;
 }
@@ -626,8 +728,39 @@ void check_deal_columns(const arrow::ImportedTable& t) {
   if (std::size_t(t.num_rows()) > std::size_t(UINT32_MAX)) not_strict();
 }
 
+// Plain utf8 / large_utf8 ids without nulls: the bytes of each chunk copied
+// in one go, the offsets rebased, each id checked.
+template <class Offset>
+void append_plain_ids(const ArrowArray& a, std::string& bytes, std::vector<int64_t>& offsets) {
+  const Offset* off = static_cast<const Offset*>(a.buffers[1]) + a.offset;
+  const char* data = static_cast<const char*>(a.buffers[2]);
+  const int64_t base = int64_t(bytes.size()) - int64_t(off[0]);
+  if (a.length > 0) bytes.append(data + off[0], std::size_t(off[a.length] - off[0]));
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!is_id(std::string_view(data + off[i], std::size_t(off[i + 1] - off[i])))) not_strict();
+    offsets.push_back(base + int64_t(off[i + 1]));
+  }
+}
+
+std::optional<StringColumn> plain_ids(const Column& c) {
+  if (c.type.dictionary || (c.type.id != TypeId::Utf8 && c.type.id != TypeId::LargeUtf8)) return std::nullopt;
+  std::string bytes;
+  std::vector<int64_t> offsets{0};
+  offsets.reserve(std::size_t(c.length) + 1);
+  for (const Chunk& chunk : c.chunks) {
+    const ArrowArray& a = *chunk.array;
+    if (a.n_buffers > 0 && a.buffers[0] != nullptr && a.null_count != 0) return std::nullopt;
+    if (c.type.id == TypeId::Utf8)
+      append_plain_ids<int32_t>(a, bytes, offsets);
+    else
+      append_plain_ids<int64_t>(a, bytes, offsets);
+  }
+  return StringColumn::from_parts(std::move(offsets), std::move(bytes));
+}
+
 // Ids: the user's text (integers as decimal text), each a valid id.
 StringColumn checked_ids(const Column& c) {
+  if (std::optional<StringColumn> plain = plain_ids(c)) return std::move(*plain);
   if (!c.type.is_text_like() && !c.type.is_integer()) not_strict();
   StringColumn ids;
   ids.reserve(std::size_t(c.length), std::size_t(c.length) * 8);
@@ -671,88 +804,195 @@ DealSource source_of(std::string_view text) {
   }
 }
 
-// The optional columns after the required ones, in deal-row order.
-void read_optional_columns(const arrow::ImportedTable& t, const Organisation& org, const PersonIndex& people,
-                           const std::vector<uint32_t>& order, Dictionary& products, Dictionary& customers,
-                           DealTable& d) {
-  const std::size_t n = order.size();
-  auto col = [&](const char* name) { return t.find(name); };
-  auto dates_of = [&](const char* name, std::vector<std::optional<Date>>& out, bool fill_when_absent) {
-    if (const Column* c = col(name)) {
-      const std::vector<int32_t> days = strict_days(*c, false);
-      out.resize(n);
-      for (std::size_t k = 0; k < n; ++k) {
-        const int32_t day = days[order[k]];
-        out[k] = day == arrow::kNoDay ? std::nullopt : std::optional<Date>(Date::from_days(day));
+// Runs f and g, g on a second thread when `threads` >= 2; an exception of
+// either (NotStrict) is rethrown once both are done.
+template <class F, class G>
+void run_both(int threads, F&& f, G&& g) {
+  if (threads < 2) {
+    f();
+    g();
+    return;
+  }
+  std::exception_ptr failed;
+  {
+    std::jthread second([&] {
+      try {
+        g();
+      } catch (...) {
+        failed = std::current_exception();
       }
-    } else if (fill_when_absent) {
-      out.assign(n, std::nullopt);
-    }
-  };
-  dates_of("invoice_date", d.invoice_date, true);
-  dates_of("collection_date", d.collection_date, true);
-  dates_of("cancellation_date", d.cancellation_date, true);
-  dates_of("created_date", d.created_date, false);
-  dates_of("first_marketing_touch", d.first_marketing_touch, false);
-  dates_of("first_sales_activity", d.first_sales_activity, false);
+    });
+    f();  // on a throw, `second` is joined before the exception leaves
+  }
+  if (failed) std::rethrow_exception(failed);
+}
 
-  d.product.assign(n, -1);
-  d.customer.assign(n, -1);
-  if (const Column* c = col("product")) d.product = gathered(interned(*c, products), order);
-  if (const Column* c = col("customer")) d.customer = gathered(interned(*c, customers), order);
-  d.source.assign(n, DealSource::None);
-  if (const Column* c = col("source")) d.source = gathered(name_codes<DealSource>(*c, source_of), order);
+// Every column but the ids, in input-row order (none of this needs the ids'
+// order, so it runs while they are sorted). Absent optional columns stay empty.
+struct InputColumns {
+  std::vector<int32_t> owner, close_day, product, customer, source_person, territory, term_months;
+  std::vector<int64_t> amount;
+  std::vector<Currency> currency;
+  std::vector<DealType> type;
+  std::vector<DealSource> source, first_touch_source;
+  std::vector<int32_t> invoice_day, collection_day, cancellation_day, created_day, marketing_day, sales_day;
+};
+
+std::vector<int32_t> territory_codes(const Column& c, const Organisation& org) {
+  return name_codes<int32_t>(c, [&](std::string_view name) {
+    if (name.empty()) return int32_t(-1);
+    const int32_t code = org.code_of(AssignmentField::Territory, std::string(name));
+    if (code < 0) not_strict();
+    return code;
+  });
+}
+
+std::vector<int32_t> term_months_of(const Column& c) {
+  if (!c.type.is_integer() || c.type.dictionary || c.null_count() > 0) not_strict();
+  arrow::CellIssues issues("deals");
+  const std::vector<int64_t> months = arrow::read_integers(c, 0, 1200, true, 0, issues);
+  if (!issues.empty()) not_strict();
+  return std::vector<int32_t>(months.begin(), months.end());
+}
+
+InputColumns read_columns(const arrow::ImportedTable& t, const Organisation& org, Dictionary& products,
+                          Dictionary& customers) {
+  auto col = [&](const char* name) { return t.find(name); };
+  const PersonIndex people(org.roster(), org.size());
+  InputColumns in;
+  in.owner = person_codes(*col("owner"), people, false);
+  in.close_day = strict_days(*col("close_date"), true);
+  in.currency = name_codes<Currency>(*col("currency"), currency_of);
+  in.type = name_codes<DealType>(*col("type"), deal_type_of);
+  in.amount = strict_amounts(*col("amount"), in.currency);
+  const std::pair<const char*, std::vector<int32_t>*> dates[] = {{"invoice_date", &in.invoice_day},
+                                                                 {"collection_date", &in.collection_day},
+                                                                 {"cancellation_date", &in.cancellation_day},
+                                                                 {"created_date", &in.created_day},
+                                                                 {"first_marketing_touch", &in.marketing_day},
+                                                                 {"first_sales_activity", &in.sales_day}};
+  for (const auto& [name, out] : dates)
+    if (const Column* c = col(name)) *out = strict_days(*c, false);
+  if (const Column* c = col("product")) in.product = interned(*c, products);
+  if (const Column* c = col("customer")) in.customer = interned(*c, customers);
+  if (const Column* c = col("source")) in.source = name_codes<DealSource>(*c, source_of);
   if (const Column* c = col("first_touch_source"))
-    d.first_touch_source = gathered(name_codes<DealSource>(*c, source_of), order);
-  d.source_person.assign(n, -1);
-  if (const Column* c = col("source_person"))
-    d.source_person = gathered(person_codes(*c, people, true), order);
-  if (const Column* c = col("territory"))
-    d.territory = gathered(name_codes<int32_t>(*c,
-                                               [&](std::string_view name) {
-                                                 if (name.empty()) return int32_t(-1);
-                                                 const int32_t code = org.code_of(AssignmentField::Territory,
-                                                                                  std::string(name));
-                                                 if (code < 0) not_strict();
-                                                 return code;
-                                               }),
-                           order);
-  d.term_months.assign(n, 0);
-  if (const Column* c = col("term_months")) {
-    if (!c->type.is_integer() || c->type.dictionary || c->null_count() > 0) not_strict();
-    arrow::CellIssues issues("deals");
-    const std::vector<int64_t> months = arrow::read_integers(*c, 0, 1200, true, 0, issues);
-    if (!issues.empty()) not_strict();
-    for (std::size_t k = 0; k < n; ++k) d.term_months[k] = int32_t(months[order[k]]);
+    in.first_touch_source = name_codes<DealSource>(*c, source_of);
+  if (const Column* c = col("source_person")) in.source_person = person_codes(*c, people, true);
+  if (const Column* c = col("territory")) in.territory = territory_codes(*c, org);
+  if (const Column* c = col("term_months")) in.term_months = term_months_of(*c);
+  return in;
+}
+
+// out[k] = in[order[k]] for k in [begin, end), or `absent` when `in` is empty.
+template <class T, class U = T>
+void gather_range(const std::vector<T>& in, const std::vector<uint32_t>& order, std::size_t begin,
+                  std::size_t end, std::vector<U>& out, const U& absent) {
+  if (in.empty()) {
+    std::fill(out.begin() + std::ptrdiff_t(begin), out.begin() + std::ptrdiff_t(end), absent);
+    return;
+  }
+  for (std::size_t k = begin; k < end; ++k) out[k] = U(in[order[k]]);
+}
+
+void gather_days(const std::vector<int32_t>& days, const std::vector<uint32_t>& order, std::size_t begin,
+                 std::size_t end, std::vector<std::optional<Date>>& out) {
+  for (std::size_t k = begin; k < end; ++k) {
+    const int32_t day = days[order[k]];
+    out[k] = day == arrow::kNoDay ? std::nullopt : std::optional<Date>(Date::from_days(day));
   }
 }
 
-DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dictionary& products,
-                     Dictionary& customers) {
-  check_deal_columns(t);
-  auto col = [&](const char* name) -> const Column& { return *t.find(name); };
-  const std::size_t n = std::size_t(t.num_rows());
-  const StringColumn ids = checked_ids(col("deal_id"));
-  const IdOrder ranked = unique_id_order(ids);
-  const std::vector<uint32_t>& order = ranked.order;
-
-  const PersonIndex people(org.roster(), org.size());
+// The deal table columns sized for n rows: always-present columns, and the
+// optional ones that were given.
+DealTable sized_table(const InputColumns& in, std::size_t n) {
   DealTable d;
   d.id.resize(n);
-  std::iota(d.id.begin(), d.id.end(), int64_t(0));
-  d.id_text = sorted_ids(ids, ranked);
-  d.owner = gathered(person_codes(col("owner"), people, false), order);
-  {
-    const std::vector<int32_t> days = strict_days(col("close_date"), true);
-    d.close_date.resize(n);
-    for (std::size_t k = 0; k < n; ++k) d.close_date[k] = Date::from_days(days[order[k]]);
-  }
-  const std::vector<Currency> currency = name_codes<Currency>(col("currency"), currency_of);
-  d.type = gathered(name_codes<DealType>(col("type"), deal_type_of), order);
-  d.amount = gathered(strict_amounts(col("amount"), currency), order);
-  d.currency = gathered(currency, order);
-  read_optional_columns(t, org, people, order, products, customers, d);
+  d.owner.resize(n);
+  d.close_date.resize(n);
+  d.amount.resize(n);
+  d.currency.resize(n);
+  d.type.resize(n);
+  d.product.resize(n);
+  d.customer.resize(n);
+  d.source.resize(n);
+  d.source_person.resize(n);
+  d.term_months.resize(n);
+  d.invoice_date.resize(n);
+  d.collection_date.resize(n);
+  d.cancellation_date.resize(n);
+  if (!in.territory.empty()) d.territory.resize(n);
+  if (!in.first_touch_source.empty()) d.first_touch_source.resize(n);
+  if (!in.created_day.empty()) d.created_date.resize(n);
+  if (!in.marketing_day.empty()) d.first_marketing_touch.resize(n);
+  if (!in.sales_day.empty()) d.first_sales_activity.resize(n);
+  return d;
+}
 
+// Deal rows [begin, end) from the input rows `order` gives.
+void fill_rows(const InputColumns& in, const std::vector<uint32_t>& order, std::size_t begin, std::size_t end,
+               DealTable& d) {
+  for (std::size_t k = begin; k < end; ++k) {
+    const uint32_t row = order[k];
+    d.id[k] = int64_t(k);
+    d.owner[k] = in.owner[row];
+    d.close_date[k] = Date::from_days(in.close_day[row]);
+    d.amount[k] = in.amount[row];
+    d.currency[k] = in.currency[row];
+    d.type[k] = in.type[row];
+  }
+  const std::optional<Date> none;
+  gather_range(in.product, order, begin, end, d.product, int32_t(-1));
+  gather_range(in.customer, order, begin, end, d.customer, int32_t(-1));
+  gather_range(in.source, order, begin, end, d.source, DealSource::None);
+  gather_range(in.source_person, order, begin, end, d.source_person, int32_t(-1));
+  gather_range(in.term_months, order, begin, end, d.term_months, int32_t(0));
+  if (!in.territory.empty()) gather_range(in.territory, order, begin, end, d.territory, int32_t(-1));
+  if (!in.first_touch_source.empty())
+    gather_range(in.first_touch_source, order, begin, end, d.first_touch_source, DealSource::None);
+  auto dates = [&](const std::vector<int32_t>& days, std::vector<std::optional<Date>>& out) {
+    if (days.empty())
+      std::fill(out.begin() + std::ptrdiff_t(begin), out.begin() + std::ptrdiff_t(end), none);
+    else
+      gather_days(days, order, begin, end, out);
+  };
+  dates(in.invoice_day, d.invoice_date);
+  dates(in.collection_day, d.collection_date);
+  dates(in.cancellation_day, d.cancellation_date);
+  if (!in.created_day.empty()) dates(in.created_day, d.created_date);
+  if (!in.marketing_day.empty()) dates(in.marketing_day, d.first_marketing_touch);
+  if (!in.sales_day.empty()) dates(in.sales_day, d.first_sales_activity);
+}
+
+// The ids checked, ordered (duplicates refused) and laid out in that order.
+struct SortedIds {
+  IdOrder ranked;
+  StringColumn text;
+};
+
+SortedIds sorted_deal_ids(const Column& c) {
+  const StringColumn ids = checked_ids(c);
+  SortedIds s;
+  s.ranked = unique_id_order(ids);
+  s.text = sorted_ids(ids, s.ranked);
+  return s;
+}
+
+DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dictionary& products,
+                     Dictionary& customers, int threads) {
+  check_deal_columns(t);
+  const std::size_t n = std::size_t(t.num_rows());
+  SortedIds ids;
+  InputColumns in;
+  run_both(
+      threads, [&] { in = read_columns(t, org, products, customers); },
+      [&] { ids = sorted_deal_ids(*t.find("deal_id")); });
+  const std::vector<uint32_t>& order = ids.ranked.order;
+  DealTable d = sized_table(in, n);
+  d.id_text = std::move(ids.text);
+  run_both(
+      threads, [&] { fill_rows(in, order, 0, n / 2, d); }, [&] { fill_rows(in, order, n / 2, n, d); });
+  in = InputColumns{};
   try {
     validate_deals(d, org.size());
   } catch (const Error&) {
@@ -767,10 +1007,10 @@ DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dic
 }  // namespace
 
 std::optional<DealsRead> read_deals_strict(const arrow::ImportedTable& deals, const Organisation& org,
-                                           Dictionary& products, Dictionary& customers) {
+                                           Dictionary& products, Dictionary& customers, int threads) {
   Dictionary p = products, c = customers;
   try {
-    DealsRead r = read_deals(deals, org, p, c);
+    DealsRead r = read_deals(deals, org, p, c, threads);
     products = std::move(p);
     customers = std::move(c);
     return r;
