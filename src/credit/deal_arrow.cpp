@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <deque>
 #include <exception>
 #include <numeric>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 #include "salescomp/arrow/cell_issues.hpp"
@@ -624,19 +622,9 @@ std::vector<int32_t> person_codes(const Column& c, const PersonIndex& people, bo
 }
 
 // Codes of a product/customer column: texts (nulls as "") interned in input
-// order. Texts are held in a deque (stable addresses) so the map is keyed by
-// views: no std::string per cell.
+// order (the dictionary looks texts up by view: no std::string per cell).
 std::vector<int32_t> interned(const Column& c, Dictionary& dictionary) {
-  std::deque<std::string> texts;
-  std::unordered_map<std::string_view, int32_t> seen;
-  return name_codes<int32_t>(c, [&](std::string_view text) {
-    auto it = seen.find(text);
-    if (it == seen.end()) {
-      const std::string& kept = texts.emplace_back(text);
-      it = seen.emplace(std::string_view(kept), dictionary.intern(kept)).first;
-    }
-    return it->second;
-  });
+  return name_codes<int32_t>(c, [&](std::string_view text) { return dictionary.intern(text); });
 }
 
 // ---------------------------------------------------------------------------

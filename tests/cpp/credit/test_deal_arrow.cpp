@@ -370,6 +370,25 @@ TEST(DealArrow, ByteRanksOfPrefixesThatDoNotCompress) {
   EXPECT_EQ(id_byte_ranks(few), id_ranks(few));
 }
 
+TEST(DealArrow, DictionaryCodesInFirstSeenOrder) {
+  // Codes are the order names are first seen, through the table's growth;
+  // "" is none; a copy is independent.
+  Dictionary d;
+  EXPECT_EQ(d.find("x"), -1);
+  EXPECT_EQ(d.intern(""), -1);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(d.intern("C" + std::to_string(i)), i);
+  for (int i = 999; i >= 0; --i) EXPECT_EQ(d.intern("C" + std::to_string(i)), i);
+  EXPECT_EQ(d.size(), 1000u);
+  EXPECT_EQ(d.find("C500"), 500);
+  EXPECT_EQ(d.find("C1000"), -1);
+  EXPECT_EQ(d.find(""), -1);
+  EXPECT_EQ(d.name(7), "C7");
+  Dictionary copy = d;
+  EXPECT_EQ(copy.intern("new"), 1000);
+  EXPECT_EQ(d.find("new"), -1);
+  EXPECT_EQ(d.intern("C3"), 3);
+}
+
 TEST(DealArrow, SplitsByDealIdText) {
   const Organisation org = org3();
   Dictionary products, customers;
