@@ -992,6 +992,42 @@ DealsRead read_deals(const arrow::ImportedTable& t, const Organisation& org, Dic
   return out;
 }
 
+// The row of an id among ids in byte order (deal rows): a binary search over
+// one ordered word per row (the 8 bytes after the prefix all ids share), so
+// a step reads no text; the text is compared only inside a run of equal
+// words.
+class SortedIdIndex {
+ public:
+  explicit SortedIdIndex(const StringColumn& ids) : ids_(ids), common_(common_prefix(ids)) {
+    words_.resize(ids.size());
+    for (std::size_t k = 0; k < ids.size(); ++k) words_[k] = ordered_prefix(ids[k].substr(common_));
+  }
+  // The row holding `id`, or -1.
+  int64_t find(std::string_view id) const {
+    if (ids_.empty() || id.substr(0, common_) != ids_[0].substr(0, common_)) return -1;
+    const uint64_t w = ordered_prefix(id.substr(common_));
+    auto lo = std::size_t(std::lower_bound(words_.begin(), words_.end(), w) - words_.begin());
+    auto hi = lo;
+    while (hi < words_.size() && words_[hi] == w && hi - lo < 8) ++hi;
+    if (hi - lo == 8)  // a long run of equal words: find its end by search
+      hi = std::size_t(std::upper_bound(words_.begin() + std::ptrdiff_t(lo), words_.end(), w) -
+                       words_.begin());
+    while (lo < hi) {  // the text inside the run
+      const std::size_t mid = (lo + hi) / 2;
+      if (ids_[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < ids_.size() && ids_[lo] == id ? int64_t(lo) : -1;
+  }
+
+ private:
+  const StringColumn& ids_;
+  std::size_t common_;
+  std::vector<uint64_t> words_;
+};
+
 }  // namespace
 
 std::optional<DealsRead> read_deals_strict(const arrow::ImportedTable& deals, const Organisation& org,
@@ -1018,29 +1054,19 @@ std::optional<SplitTable> read_splits_strict(const arrow::ImportedTable& splits,
     const Column* kind = splits.find("kind");
     if (!deal || !person || !share || deals.id_text.size() != deals.size()) not_strict();
     const std::size_t n = std::size_t(splits.num_rows());
-    // Deal rows are in the byte order of their ids: a binary search finds one.
-    const StringColumn& ids = deals.id_text;
     if (!deal->type.is_text_like() && !deal->type.is_integer()) not_strict();
+    const SortedIdIndex index(deals.id_text);
     std::vector<int64_t> deal_row(n, -1);
     std::string_view previous;
     int64_t previous_row = -1;
     arrow::for_each_id(*deal, [&](int64_t row, std::optional<std::string_view> id) {
       if (!id) not_strict();
-      if (previous_row >= 0 && *id == previous) {
-        deal_row[std::size_t(row)] = previous_row;
-        return;
+      if (previous_row < 0 || *id != previous) {
+        previous_row = index.find(*id);
+        if (previous_row < 0) not_strict();
+        previous = deals.id_text[std::size_t(previous_row)];
       }
-      std::size_t lo = 0, hi = ids.size();
-      while (lo < hi) {
-        const std::size_t mid = (lo + hi) / 2;
-        if (ids[mid] < *id)
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-      if (lo == ids.size() || ids[lo] != *id) not_strict();
-      deal_row[std::size_t(row)] = previous_row = int64_t(lo);
-      previous = ids[lo];
+      deal_row[std::size_t(row)] = previous_row;
     });
     const PersonIndex people(org.roster(), org.size());
     const std::vector<int32_t> who = person_codes(*person, people, false);

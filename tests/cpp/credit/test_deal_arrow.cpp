@@ -269,6 +269,24 @@ TEST(DealArrow, IdsSharingLongPrefixesAndNonAsciiIdsInByteOrder) {
     EXPECT_EQ(id_texts(r->table),
               (std::vector<std::string>{"0065g00000", "0065g00000AbCdEfGh", "0065g00000AbCdEfGhX",
                                         "0065g00000AbCdEfGi", "0065g00000AbCdEfHh"}));
+    // Splits find those deals by text (ties on the first 8 bytes after the shared 10).
+    arrow::ExportTable sp;
+    sp.add(arrow::ExportColumn::texts(
+        "deal_id", {"0065g00000AbCdEfGhX", "0065g00000", "0065g00000AbCdEfHh", "0065g00000AbCdEfGh"}));
+    sp.add(arrow::ExportColumn::texts("person", {"ana", "ana", "ben", "ben"}));
+    sp.add(arrow::ExportColumn::texts("share", {"1", "1", "1", "1"}));
+    const auto splits = read_splits_strict(imported(std::move(sp), "splits"), r->table, org);
+    ASSERT_TRUE(splits.has_value());
+    EXPECT_EQ(splits->deal, (std::vector<int64_t>{2, 0, 4, 1}));
+    for (const char* unknown :
+         {"0065g00000AbCdEfGhY", "0065g0000", "0065g00000AbCdEfG", "1065g00000AbCdEfGh"}) {
+      arrow::ExportTable u;
+      u.add(arrow::ExportColumn::texts("deal_id", {unknown}));
+      u.add(arrow::ExportColumn::texts("person", {"ana"}));
+      u.add(arrow::ExportColumn::texts("share", {"1"}));
+      EXPECT_FALSE(read_splits_strict(imported(std::move(u), "splits"), r->table, org).has_value())
+          << unknown;
+    }
   }
   {
     // Bytes, not code points or case: "Z" (5A) < "ab" (61) < "z" (7A) < e-acute (C3 A9) < U+6771 (E6 9D B1).
