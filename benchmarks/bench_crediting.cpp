@@ -99,13 +99,13 @@ arrow::ImportedTable deals_arrow(const SyntheticData& d, bool dictionary) {
 
 // Validation and loading of deals from Arrow in C++ (read_deals_strict):
 // every cell checked, ids ranked in byte order, rows put in id order.
-// Items = deals read. Arg 1: dictionary-encoded text columns.
+// Items = deals read. Arg 1: dictionary-encoded text columns; arg 2: threads.
 void BM_ReadDeals(benchmark::State& state) {
   const SyntheticData& d = data(state.range(0), 100'000);
   const arrow::ImportedTable table = deals_arrow(d, state.range(1) != 0);
   for (auto _ : state) {
     Dictionary products, customers;
-    auto r = read_deals_strict(table, d.org, products, customers);
+    auto r = read_deals_strict(table, d.org, products, customers, int(state.range(2)));
     if (!r) state.SkipWithError("the strict reader refused the synthetic deals");
     benchmark::DoNotOptimize(r);
   }
@@ -115,8 +115,10 @@ void BM_ReadDeals(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ReadDeals)
-    ->Args({1'000'000, 0})
-    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 0, 1})
+    ->Args({1'000'000, 1, 1})
+    ->Args({1'000'000, 0, 2})
+    ->Args({1'000'000, 1, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1,6 +1,7 @@
 #include "salescomp/data/deal_validation.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,19 +39,24 @@ void validate_deals(const DealTable& d, std::size_t people) {
   shape(d.first_sales_activity.size(), "first_sales_activity", true);
   if (!issues.empty()) throw ValidationError("SC-DEAL-SHAPE", std::move(issues));
 
-  // Duplicate ids: sort row numbers by id, report every repeat.
-  std::vector<uint32_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return d.id[a] != d.id[b] ? d.id[a] < d.id[b] : a < b; });
-  std::vector<char> duplicate(n, 0);
-  for (std::size_t k = 1; k < n; ++k)
-    if (d.id[order[k]] == d.id[order[k - 1]]) duplicate[order[k]] = 1;
+  // Duplicate ids: sort row numbers by id, report every repeat. Ids strictly
+  // increasing (the loaders' canonical order) have none: no sort.
+  std::vector<char> duplicate;
+  if (std::adjacent_find(d.id.begin(), d.id.end(), std::greater_equal<>()) != d.id.end()) {
+    std::vector<uint32_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return d.id[a] != d.id[b] ? d.id[a] < d.id[b] : a < b; });
+    duplicate.assign(n, 0);
+    for (std::size_t k = 1; k < n; ++k)
+      if (d.id[order[k]] == d.id[order[k - 1]]) duplicate[order[k]] = 1;
+  }
 
   auto person_ok = [&](int32_t p) { return p >= 0 && std::size_t(p) < people; };
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
-    if (duplicate[i]) issues.push_back(Issue{row, "id", deal_label(d, i), "duplicate deal id"});
+    if (!duplicate.empty() && duplicate[i])
+      issues.push_back(Issue{row, "id", deal_label(d, i), "duplicate deal id"});
     if (!person_ok(d.owner[i]))
       issues.push_back(Issue{row, "owner", std::to_string(d.owner[i]), "not a roster index"});
     if (d.source_person[i] != -1 && !person_ok(d.source_person[i]))

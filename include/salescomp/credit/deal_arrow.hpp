@@ -33,9 +33,11 @@ struct DealsRead {
 // close_date, amount, currency, type and the optional ones; any other column
 // gives nullopt). Products and customers are interned into the dictionaries
 // in input-row order (callers recode them in deal-row order, as the per-row
-// path does). Every check of validate_deals holds for the result.
+// path does). Every check of validate_deals holds for the result. With
+// `threads` >= 2 the ids are sorted on a second thread while the other
+// columns are read (the same result for any thread count).
 std::optional<DealsRead> read_deals_strict(const arrow::ImportedTable& deals, const Organisation& org,
-                                           Dictionary& products, Dictionary& customers);
+                                           Dictionary& products, Dictionary& customers, int threads = 2);
 
 // Reads the `splits` table (deal_id, person, share, optional kind) against
 // deals read with text ids: nullopt on an unknown deal or person, a bad share

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace salescomp {
@@ -30,6 +31,15 @@ class StringColumn {
   }
   const std::vector<int64_t>& offsets() const noexcept { return offsets_; }
   const std::string& bytes() const noexcept { return bytes_; }
+
+  // Strings already laid out: offsets (size() + 1 of them, the first 0, not
+  // decreasing, the last bytes.size()) and the bytes end to end.
+  static StringColumn from_parts(std::vector<int64_t> offsets, std::string bytes) {
+    StringColumn out;
+    out.offsets_ = std::move(offsets);
+    out.bytes_ = std::move(bytes);
+    return out;
+  }
 
   // The strings in the order `order` gives (result[i] = this[order[i]]).
   template <class Index>

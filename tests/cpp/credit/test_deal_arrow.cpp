@@ -234,6 +234,179 @@ TEST(DealArrow, ByteRanksEqualIdRanks) {
   EXPECT_EQ(id_byte_ranks(ids), id_ranks(ids));
 }
 
+// Deals with these ids (in this input order), each owned by `owner`, 1.00 USD renewals.
+arrow::ExportTable deals_with_ids(const std::vector<std::string>& ids,
+                                  const std::vector<std::string>& owner) {
+  const std::size_t n = ids.size();
+  arrow::ExportTable e;
+  e.add(arrow::ExportColumn::texts("deal_id", ids));
+  e.add(arrow::ExportColumn::texts("owner", owner));
+  e.add(arrow::ExportColumn::dates("close_date", std::vector<int32_t>(n, 20500)));
+  e.add(arrow::ExportColumn::decimals("amount", std::vector<int64_t>(n, 100), 2));
+  e.add(arrow::ExportColumn::texts("currency", std::vector<std::string>(n, "USD")));
+  e.add(arrow::ExportColumn::texts("type", std::vector<std::string>(n, "renewal")));
+  return e;
+}
+
+std::vector<std::string> id_texts(const DealTable& d) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < d.id_text.size(); ++i) out.emplace_back(d.id_text[i]);
+  return out;
+}
+
+TEST(DealArrow, IdsSharingLongPrefixesAndNonAsciiIdsInByteOrder) {
+  const Organisation org = org3();
+  {
+    // CRM-like ids: the first 10 bytes shared, then ties on the next 8 bytes
+    // broken by the rest; "0065g00000AbCdEfGh" < "...GhX" < "...Gi" < "...Hh".
+    const std::vector<std::string> ids{"0065g00000AbCdEfGi", "0065g00000AbCdEfGhX", "0065g00000AbCdEfHh",
+                                       "0065g00000AbCdEfGh", "0065g00000"};
+    Dictionary p, c;
+    const auto r =
+        read_deals_strict(imported(deals_with_ids(ids, std::vector<std::string>(5, "ana"))), org, p, c);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->input_row, (std::vector<int64_t>{4, 3, 1, 0, 2}));
+    EXPECT_EQ(id_texts(r->table),
+              (std::vector<std::string>{"0065g00000", "0065g00000AbCdEfGh", "0065g00000AbCdEfGhX",
+                                        "0065g00000AbCdEfGi", "0065g00000AbCdEfHh"}));
+    // Splits find those deals by text (ties on the first 8 bytes after the shared 10).
+    arrow::ExportTable sp;
+    sp.add(arrow::ExportColumn::texts(
+        "deal_id", {"0065g00000AbCdEfGhX", "0065g00000", "0065g00000AbCdEfHh", "0065g00000AbCdEfGh"}));
+    sp.add(arrow::ExportColumn::texts("person", {"ana", "ana", "ben", "ben"}));
+    sp.add(arrow::ExportColumn::texts("share", {"1", "1", "1", "1"}));
+    const auto splits = read_splits_strict(imported(std::move(sp), "splits"), r->table, org);
+    ASSERT_TRUE(splits.has_value());
+    EXPECT_EQ(splits->deal, (std::vector<int64_t>{2, 0, 4, 1}));
+    for (const char* unknown :
+         {"0065g00000AbCdEfGhY", "0065g0000", "0065g00000AbCdEfG", "1065g00000AbCdEfGh"}) {
+      arrow::ExportTable u;
+      u.add(arrow::ExportColumn::texts("deal_id", {unknown}));
+      u.add(arrow::ExportColumn::texts("person", {"ana"}));
+      u.add(arrow::ExportColumn::texts("share", {"1"}));
+      EXPECT_FALSE(read_splits_strict(imported(std::move(u), "splits"), r->table, org).has_value())
+          << unknown;
+    }
+  }
+  {
+    // Bytes, not code points or case: "Z" (5A) < "ab" (61) < "z" (7A) < e-acute (C3 A9) < U+6771 (E6 9D B1).
+    const std::vector<std::string> ids{"\xE6\x9D\xB1", "z", "\xC3\xA9", "ab", "Z", "a b"};
+    Dictionary p, c;
+    const auto r =
+        read_deals_strict(imported(deals_with_ids(ids, std::vector<std::string>(6, "ben"))), org, p, c);
+    ASSERT_TRUE(r.has_value());
+    // "a b" (61 20 62) < "ab" (61 62).
+    EXPECT_EQ(r->input_row, (std::vector<int64_t>{4, 5, 3, 1, 2, 0}));
+    EXPECT_EQ(id_texts(r->table),
+              (std::vector<std::string>{"Z", "a b", "ab", "z", "\xC3\xA9", "\xE6\x9D\xB1"}));
+    EXPECT_EQ(r->table.owner, (std::vector<int32_t>(6, 1)));
+  }
+}
+
+TEST(DealArrow, RefusesDuplicateAndBadIdsOfEveryLength) {
+  const Organisation org = org3();
+  auto refused = [&](const std::vector<std::string>& ids) {
+    Dictionary p, c;
+    return !read_deals_strict(imported(deals_with_ids(ids, std::vector<std::string>(ids.size(), "ana"))), org,
+                              p, c)
+                .has_value();
+  };
+  EXPECT_FALSE(refused({"7", "70", "700"}));
+  EXPECT_TRUE(refused({"7", "70", "7"}));  // short duplicate
+  EXPECT_TRUE(refused({"0065g00000AbCdEfGhX", "0065g00000AbCdEfGi", "0065g00000AbCdEfGhX"}));  // long
+  EXPECT_FALSE(refused({"0065g00000AbCdEfGhX", "0065g00000AbCdEfGhY"}));  // same 18 bytes, then differ
+  EXPECT_TRUE(refused({"a", "b\x7F"}));                                   // DEL is a control character
+  EXPECT_TRUE(refused({"a", "b\tc"}));
+  EXPECT_TRUE(refused({"a", "b "}));
+  EXPECT_TRUE(refused({"a", "b\xC2\xA0"}));  // no-break space at the end
+  EXPECT_TRUE(refused({"a", "\xC3"}));       // cut UTF-8
+  EXPECT_TRUE(refused({"a", ""}));
+  EXPECT_TRUE(refused({"a", std::string(257, 'x')}));
+  EXPECT_FALSE(refused({"a", std::string(256, 'x')}));
+}
+
+TEST(DealArrow, OwnersByTextOfAnyLengthAndLayout) {
+  // Roster ids sharing their first 8 bytes, looked up from plain and dictionary text.
+  Roster roster;
+  const Currency usd = Currency::of("USD");
+  for (const char* id : {"person-000000001", "person-000000002", "person-0", "p"})
+    roster.add(id, Role::AccountExecutive, D("2020-01-01"), std::nullopt, usd);
+  const Organisation org(std::move(roster), AssignmentColumns{});
+  const std::vector<std::string> owners{"person-000000002", "p", "person-0", "person-000000001"};
+  Dictionary p, c;
+  const auto r = read_deals_strict(imported(deals_with_ids({"a", "b", "c", "d"}, owners)), org, p, c);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->table.owner, (std::vector<int32_t>{1, 3, 2, 0}));
+  {
+    // The same owners dictionary-encoded (entries looked up once).
+    arrow::ExportTable e;
+    e.add(arrow::ExportColumn::texts("deal_id", {"a", "b", "c", "d"}));
+    e.add(arrow::ExportColumn::dictionary("owner", {0, 1, 2, 0}, {"person-000000002", "p", "person-0"}));
+    e.add(arrow::ExportColumn::dates("close_date", {1, 2, 3, 4}));
+    e.add(arrow::ExportColumn::decimals("amount", {1, 2, 3, 4}, 2));
+    e.add(arrow::ExportColumn::texts("currency", {"USD", "USD", "USD", "USD"}));
+    e.add(arrow::ExportColumn::texts("type", {"renewal", "renewal", "renewal", "renewal"}));
+    Dictionary p2, c2;
+    const auto d = read_deals_strict(imported(std::move(e)), org, p2, c2);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->table.owner, (std::vector<int32_t>{1, 3, 2, 1}));
+  }
+  {
+    Dictionary p2, c2;
+    std::vector<std::string> unknown = owners;
+    unknown[2] = "person-000000003";  // the same first 8 bytes as three roster ids
+    EXPECT_FALSE(read_deals_strict(imported(deals_with_ids({"a", "b", "c", "d"}, unknown)), org, p2, c2));
+    unknown[2] = "";
+    EXPECT_FALSE(read_deals_strict(imported(deals_with_ids({"a", "b", "c", "d"}, unknown)), org, p2, c2));
+  }
+}
+
+TEST(DealArrow, ByteRanksOfPrefixesThatDoNotCompress) {
+  // Ids of random printable bytes: too many distinct bytes per position for
+  // the compact key (the fallback sort), with ties on the first 8 bytes.
+  std::mt19937_64 rng(11);
+  for (std::size_t n : {std::size_t(500), std::size_t(70000)}) {
+    StringColumn ids;
+    std::vector<std::string> made;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string s;
+      if (i % 7 == 3 && !made.empty()) {
+        s = made[rng() % made.size()].substr(0, 8);  // a shared 8-byte head (or a repeat)
+      } else {
+        for (int k = 0; k < 8; ++k) s.push_back(char(0x21 + rng() % 94));
+      }
+      const int extra = int(rng() % 4);
+      for (int k = 0; k < extra; ++k) s.push_back(char(0x21 + rng() % 94));
+      made.push_back(s);
+      ids.push_back(s);
+    }
+    EXPECT_EQ(id_byte_ranks(ids), id_ranks(ids));
+  }
+  StringColumn few;  // a common prefix that is a whole id, and equal ids
+  for (const char* s : {"abc1", "abc", "abc10", "abc", "abc0"}) few.push_back(s);
+  EXPECT_EQ(id_byte_ranks(few), (std::vector<int64_t>{2, 0, 3, 0, 1}));
+  EXPECT_EQ(id_byte_ranks(few), id_ranks(few));
+}
+
+TEST(DealArrow, DictionaryCodesInFirstSeenOrder) {
+  // Codes are the order names are first seen, through the table's growth;
+  // "" is none; a copy is independent.
+  Dictionary d;
+  EXPECT_EQ(d.find("x"), -1);
+  EXPECT_EQ(d.intern(""), -1);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(d.intern("C" + std::to_string(i)), i);
+  for (int i = 999; i >= 0; --i) EXPECT_EQ(d.intern("C" + std::to_string(i)), i);
+  EXPECT_EQ(d.size(), 1000u);
+  EXPECT_EQ(d.find("C500"), 500);
+  EXPECT_EQ(d.find("C1000"), -1);
+  EXPECT_EQ(d.find(""), -1);
+  EXPECT_EQ(d.name(7), "C7");
+  Dictionary copy = d;
+  EXPECT_EQ(copy.intern("new"), 1000);
+  EXPECT_EQ(d.find("new"), -1);
+  EXPECT_EQ(d.intern("C3"), 3);
+}
+
 TEST(DealArrow, SplitsByDealIdText) {
   const Organisation org = org3();
   Dictionary products, customers;
