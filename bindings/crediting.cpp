@@ -24,9 +24,15 @@ namespace {
 // Codes given again in the order of the deal rows (the order of the deal ids),
 // so that they do not depend on the order of the input rows.
 void recode_in_row_order(std::vector<int32_t>& codes, Dictionary& dictionary) {
+  // Each name interned once, on its first row: every other row is an array read.
+  std::vector<int32_t> new_code(dictionary.size(), -1);
   Dictionary out;
-  for (int32_t& c : codes)
-    if (c >= 0) c = out.intern(dictionary.name(c));
+  for (int32_t& c : codes) {
+    if (c < 0) continue;
+    int32_t& to = new_code[std::size_t(c)];
+    if (to < 0) to = out.intern(dictionary.name(c));
+    c = to;
+  }
   dictionary = std::move(out);
 }
 
