@@ -15,6 +15,7 @@
 
 #include "arrow_interop.hpp"
 #include "convert.hpp"
+#include "table_holders.hpp"
 
 namespace salescomp::py_bindings {
 
@@ -102,6 +103,17 @@ py::dict roll_forward_dict(const RollForwardTable& t) {
   out["expensed_as_incurred"] = to_numpy(t.expensed_as_incurred);
   out["expense_credits"] = to_numpy(t.expense_credits);
   return out;
+}
+
+// The output row of each roster person: their first position in `person_ids`, -1
+// when absent (as the Arrow path looks ids up).
+std::vector<int32_t> rows_of_roster(const Roster& roster, const std::vector<std::string>& person_ids) {
+  std::vector<int32_t> rows(roster.size(), -1);
+  for (std::size_t i = 0; i < person_ids.size(); ++i) {
+    const auto p = roster.find(person_ids[i]);
+    if (p && rows[std::size_t(*p)] < 0) rows[std::size_t(*p)] = int32_t(i);
+  }
+  return rows;
 }
 
 }  // namespace
@@ -257,9 +269,14 @@ void bind_accounting(py::module_& root) {
          const std::vector<int32_t>& quarter_end_days, const std::vector<std::string>& person_ids) {
         const std::vector<int32_t> deal_terms(deal_terms_in.data(),
                                               deal_terms_in.data() + deal_terms_in.size());
-        const arrow::ImportedTable t = import_arrow(credits, "credits");
         PortfolioTerms terms;
-        {
+        if (py::isinstance<CreditsHolder>(credits)) {  // crediting's table, read where it lies
+          const auto& holder = credits.cast<const CreditsHolder&>();
+          const std::vector<int32_t> rows = rows_of_roster(holder.deals->org->roster(), person_ids);
+          py::gil_scoped_release release;
+          terms = portfolio_terms(holder.table, rows, person_ids.size(), deal_terms, quarter_end_days);
+        } else {
+          const arrow::ImportedTable t = import_arrow(credits, "credits");
           py::gil_scoped_release release;
           terms = portfolio_terms(t, deal_terms, quarter_end_days, person_ids);
         }
@@ -269,7 +286,8 @@ void bind_accounting(py::module_& root) {
         return out;
       },
       py::arg("credits"), py::arg("deal_terms"), py::arg("quarter_end_days"), py::arg("person_ids"),
-      "Credit-weighted average term (months, half-even) per person and quarter; INT32_MIN where none.");
+      "Credit-weighted average term (months, half-even) per person and quarter; INT32_MIN where none. "
+      "credits: an Arrow table, or crediting's own table (salescomp.Credits._core), read in place.");
 }
 
 }  // namespace salescomp::py_bindings

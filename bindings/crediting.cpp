@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <optional>
 #include <salescomp/arrow/money_columns.hpp>
 #include <salescomp/credit/crediting.hpp>
 #include <salescomp/credit/deal_arrow.hpp>
@@ -275,10 +276,13 @@ std::vector<To> widened(const std::vector<From>& v) {
 
 // The credits as one Arrow table through the C Data Interface, every column
 // but deal_id (the user's ids as given; Python takes them by deal_row) and in
-// Credits.to_arrow's order. The integer columns are read in place from the
-// holder (kept alive by the export): only the decimals and the widened codes
-// are built. None when a money column does not fit the 64-bit fast path.
-py::object credits_arrow(const std::shared_ptr<CreditsHolder>& holder) {
+// Credits.to_arrow's order, or only those named in `columns` (a pass that reads
+// four columns need not pay for the decimals of the others). The integer
+// columns are read in place from the holder (kept alive by the export): only
+// the decimals and the widened codes are built. None when a money column does
+// not fit the 64-bit fast path.
+py::object credits_arrow(const std::shared_ptr<CreditsHolder>& holder,
+                         std::optional<std::vector<std::string>> columns) {
   const CreditTable& c = holder->table;
   std::vector<std::string> people;
   const Roster& roster = holder->deals->org->roster();
@@ -290,27 +294,39 @@ py::object credits_arrow(const std::shared_ptr<CreditsHolder>& holder) {
                 "a Date is its day count");
   const std::span<const int32_t> days(reinterpret_cast<const int32_t*>(c.date.data()), c.date.size());
   arrow::ExportTable t;
+  // Adds the column `name` when it is asked for; `make` builds it only then.
+  const auto add = [&](const char* name, auto make) {
+    if (!columns || std::find(columns->begin(), columns->end(), name) != columns->end()) t.add(make(name));
+  };
   bool fits = true;
   {
     py::gil_scoped_release release;
     using arrow::ExportColumn;
-    t.add(ExportColumn::dictionary_in_place("person_id", holder, c.person, people));
-    t.add(ExportColumn::in_place("deal_row", holder, std::span<const int64_t>(c.deal)));
-    t.add(ExportColumn::dates_in_place("date", holder, days));
-    t.add(ExportColumn::in_place("period", holder, std::span<const int32_t>(c.period)));
-    t.add(ExportColumn::dictionary_in_place("measure", holder, c.measure, holder->measures));
+    add("person_id", [&](auto n) { return ExportColumn::dictionary_in_place(n, holder, c.person, people); });
+    add("deal_row",
+        [&](auto n) { return ExportColumn::in_place(n, holder, std::span<const int64_t>(c.deal)); });
+    add("date", [&](auto n) { return ExportColumn::dates_in_place(n, holder, days); });
+    add("period",
+        [&](auto n) { return ExportColumn::in_place(n, holder, std::span<const int32_t>(c.period)); });
+    add("measure",
+        [&](auto n) { return ExportColumn::dictionary_in_place(n, holder, c.measure, holder->measures); });
     try {
-      t.add(arrow::money_column("amount", c.amount, c.currency));
-      t.add(arrow::currency_column("currency", c.currency));
-      t.add(ExportColumn::dictionary("kind", widened<int32_t>(c.kind), kinds));
-      t.add(ExportColumn::in_place("rule", holder, std::span<const int32_t>(c.rule)));
-      t.add(ExportColumn::dictionary_in_place("rule_name", holder, c.rule, holder->rule_names));
-      t.add(ExportColumn::in_place("depth", holder, std::span<const int16_t>(c.depth)));
+      add("amount", [&](auto n) { return arrow::money_column(n, c.amount, c.currency); });
+      add("currency", [&](auto n) { return arrow::currency_column(n, c.currency); });
+      add("kind", [&](auto n) { return ExportColumn::dictionary(n, widened<int32_t>(c.kind), kinds); });
+      add("rule",
+          [&](auto n) { return ExportColumn::in_place(n, holder, std::span<const int32_t>(c.rule)); });
+      add("rule_name",
+          [&](auto n) { return ExportColumn::dictionary_in_place(n, holder, c.rule, holder->rule_names); });
+      add("depth",
+          [&](auto n) { return ExportColumn::in_place(n, holder, std::span<const int16_t>(c.depth)); });
       // Copied: its null slots (-1 here) are written as 0, the bytes every path gives.
-      t.add(ExportColumn::dictionary("via", c.via, people));
-      t.add(ExportColumn::dictionary("deal_type", widened<int32_t>(c.deal_type), types));
-      t.add(arrow::money_column("source_amount", c.source_amount, c.source_currency));
-      t.add(arrow::currency_column("source_currency", c.source_currency));
+      add("via", [&](auto n) { return ExportColumn::dictionary(n, c.via, people); });
+      add("deal_type",
+          [&](auto n) { return ExportColumn::dictionary(n, widened<int32_t>(c.deal_type), types); });
+      add("source_amount",
+          [&](auto n) { return arrow::money_column(n, c.source_amount, c.source_currency); });
+      add("source_currency", [&](auto n) { return arrow::currency_column(n, c.source_currency); });
     } catch (const OverflowError&) {
       fits = false;
     }
@@ -377,9 +393,10 @@ void bind_crediting(py::module_& m) {
       .def_readonly("measures", &CreditsHolder::measures)
       .def_readonly("rule_names", &CreditsHolder::rule_names)
       .def("columns", &credit_columns)
-      .def("arrow", &credits_arrow,
-           "The credits through the Arrow C Data Interface (every column but deal_id), or None "
-           "when a money column needs more than 64 bits at the common scale.");
+      .def("arrow", &credits_arrow, py::arg("columns") = py::none(),
+           "The credits through the Arrow C Data Interface (every column but deal_id, or those "
+           "named in columns), or None when a money column needs more than 64 bits at the common "
+           "scale.");
 
   m.def("_credit_kind_names", [] {
     std::vector<std::string> v;

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ._errors import ValidationError
@@ -74,7 +75,9 @@ class QuarterClose:
     roles: dict[str, str]
     plans_of: dict[str, str]
     plans: dict[str, Any]
-    credits: Any
+    # Crediting's table (salescomp.Credits, C++). The close reads it in place; ``credits``
+    # is its Arrow table, built on first use (docs/analyst.md "What a close holds").
+    credit_source: Any
     quotas: Any
     attainment: Any
     distribution: dict[str, Any]
@@ -93,6 +96,13 @@ class QuarterClose:
     @property
     def label(self) -> str:
         return f"FY{self.fiscal_year}-Q{self.quarter}"
+
+    @cached_property
+    def credits(self) -> Any:
+        """The year's credits as a pyarrow Table (:meth:`salescomp.Credits.to_arrow`), built
+        the first time it is read: closing needs none of it (the runs, attainment and the
+        accounting read crediting's C++ table in place), and at 10M deals it is ~3 GB."""
+        return self.credit_source.to_arrow()
 
     @property
     def run(self) -> Any:
@@ -268,10 +278,29 @@ class YearInputs:
     plans: dict[str, Any]
     plan_table: Any  # the plan rows of the assignments: person_id, plan, from, to (input order)
     deals: Any  # salescomp.Deals: deal rows in id order
-    credits: Any
-    credit_table: Any
+    credits: Any  # salescomp.Credits: crediting's C++ table
     quotas: Any
     quota_table: Any
+
+    @cached_property
+    def deal_rows(self) -> Any:
+        """The deal columns the runs and the accounting read (those of :data:`RUN_DEAL_COLUMNS`
+        and ``demo_accounting.ACCOUNTING_DEAL_COLUMNS`` the deals have), in deal-row order
+        (row = the credits' deal_row): one take of a few columns, not of the whole table."""
+        import pyarrow as pa
+
+        from .demo_accounting import ACCOUNTING_DEAL_COLUMNS
+
+        table = _table_of(self.company.deals)
+        read = {*RUN_DEAL_COLUMNS, *ACCOUNTING_DEAL_COLUMNS}
+        table = table.select([c for c in table.column_names if c in read])
+        return table.take(pa.array(self.deals.input_rows))
+
+    @cached_property
+    def credit_table(self) -> Any:
+        """The credits as a pyarrow Table, built on first use (the close itself reads
+        ``credits`` in place)."""
+        return self.credits.to_arrow()
 
     @property
     def plan_rows(self) -> list[tuple[Any, Any, Any, Any]]:
@@ -327,18 +356,22 @@ class YearInputs:
             credits=run_credits.filter(pa.array(keep)),
             period={"start": first, "end": last, "quarter_start": first,
                     "year_start": self.calendar.year_first(fy)},
-            quotas=run_quotas, deals=_run_deal_columns(company.deals, self.deals), mbo=mbo,
+            quotas=run_quotas, deals=_run_deal_columns(self), mbo=mbo,
         )
 
 
-def _run_deal_columns(table: Any, deals: Any) -> Any:
+# The deal columns the commission run reads (_run_deal_columns).
+RUN_DEAL_COLUMNS = ("close_date", "cancellation_date", "term_months", "product")
+
+
+def _run_deal_columns(inputs: YearInputs) -> Any:
     """The deal columns the run reads, as Arrow, in deal-row order (the order of the deal
     ids; row = the credits' deal_row), with the user's ids for explanations."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    d = _table_of(table).take(pa.array(deals.input_rows))
-    run_deals = {"deal_id": deals._ids, "close_date": d.column("close_date")}
+    d = inputs.deal_rows
+    run_deals = {"deal_id": inputs.deals._ids, "close_date": d.column("close_date")}
     if "cancellation_date" in d.column_names:
         run_deals["cancellation_date"] = d.column("cancellation_date")
     if "term_months" in d.column_names:
@@ -398,7 +431,7 @@ def year_inputs(company: Any, fiscal_year: int | None = None, *, threads: int = 
                               ramp_assignments=company.ramp_assignments)
     return YearInputs(company=company, fiscal_year=fy, calendar=calendar, fx=fx, org=org,
                       person_ids=org.person_ids, plans=plans, plan_table=plan_table, deals=deals, credits=credits,
-                      credit_table=credits.to_arrow(), quotas=quotas, quota_table=quotas.to_arrow())
+                      quotas=quotas, quota_table=quotas.to_arrow())
 
 
 def close_quarter(
@@ -481,7 +514,7 @@ def _close_quarter(
     result = QuarterClose(
         fiscal_year=fy, quarter=quarter, start=q_first, end=q_last, as_of=company.as_of,
         reporting_currency=reporting_currency, person_ids=person_ids, roles=roles, plans_of=plans_of,
-        plans=inputs.plans, credits=inputs.credit_table, quotas=inputs.quota_table, attainment=att_table,
+        plans=inputs.plans, credit_source=inputs.credits, quotas=inputs.quota_table, attainment=att_table,
         distribution=distribution, runs=runs,
         payouts=payout_table(runs[-1], person_ids, roles, plans_of, deal_ids, reporting_currency, fx, q_last),
         statements=statement_table(runs[-1], person_ids, roles, reporting_currency, fx, q_last), fx=fx,
@@ -551,7 +584,7 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
     unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
     if unknown:  # never dropped: an achievement for nobody is a data error
         raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
-    run_deals = _run_deal_columns(company.deals, inputs.deals)
+    run_deals = _run_deal_columns(inputs)
     plan_list = list(inputs.plans.values())
     year_first = calendar.year_first(fy)
     runs: list[Any] = []
@@ -577,14 +610,16 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
 
 def _accounting_of(inputs: YearInputs, runs: list[Any]) -> tuple[Any, Any]:
     """The commission-expense book of the year's runs: its schedule and roll-forward."""
-    import pyarrow as pa
 
-    from .demo_accounting import close_accounting
+    from .demo_accounting import ACCOUNTING_DEAL_COLUMNS, close_accounting
 
     calendar, fy = inputs.calendar, inputs.fiscal_year
     quarter_ends = [quarter_bounds(calendar, fy, q)[1] for q in range(1, len(runs) + 1)]
-    deal_rows = _table_of(inputs.company.deals).take(pa.array(inputs.deals.input_rows))
-    return close_accounting(runs, quarter_ends, inputs.person_ids, deal_rows, inputs.credit_table,
+    # Only what the book reads: the deals' id, close date, type and term, in deal-row order,
+    # and crediting's table as it lies (no Arrow export).
+    deal_rows = inputs.deal_rows
+    deal_rows = deal_rows.select([c for c in ACCOUNTING_DEAL_COLUMNS if c in deal_rows.column_names])
+    return close_accounting(runs, quarter_ends, inputs.person_ids, deal_rows, inputs.credits,
                             calendar.year_first(fy))
 
 

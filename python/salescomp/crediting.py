@@ -35,6 +35,7 @@ from ._core import (  # type: ignore[attr-defined]
     _Deals,
     _read_splits_strict,
 )
+from ._errors import ValidationError
 from .org import FiscalCalendar, Organisation
 
 CREDIT_KINDS: tuple[str, ...] = tuple(_credit_kind_names())
@@ -198,6 +199,22 @@ def _user_ids(col: Any) -> pa.Array:
     return arr.cast(pa.string())
 
 
+# The credits table's columns, in order (Credits.to_arrow).
+CREDIT_COLUMNS = ("person_id", "deal_id", "deal_row", "date", "period", "measure", "amount", "currency", "kind",
+                  "rule", "rule_name", "depth", "via", "deal_type", "source_amount", "source_currency")
+
+
+def _known_credit_columns(columns: Sequence[str]) -> list[str]:
+    """``columns`` in the table's order; a name that is not a credits column is an error."""
+    if isinstance(columns, str):
+        raise ValidationError(f"columns must be a list of names, not the string {columns!r}")
+    unknown = sorted(set(columns) - set(CREDIT_COLUMNS))
+    if unknown:
+        raise ValidationError(f"credits have no column(s) {', '.join(map(repr, unknown))}; "
+                              f"the columns are {', '.join(CREDIT_COLUMNS)}")
+    return [c for c in CREDIT_COLUMNS if c in columns]
+
+
 class Credits(t.ArrowResult):
     """The credits table: ``to_arrow()`` / ``to_pandas()`` / ``to_polars()`` for the rows, and
     the Arrow PyCapsule stream protocol (``pyarrow.table(credits)``, polars, DuckDB)."""
@@ -217,15 +234,21 @@ class Credits(t.ArrowResult):
     def rule_names(self) -> list[str]:
         return self._core.rule_names
 
-    def to_arrow(self) -> pa.Table:
+    def to_arrow(self, columns: Sequence[str] | None = None) -> pa.Table:
         """The credits as a ``pyarrow.Table``, built in C++ and handed over through the Arrow C
-        Data Interface (no numpy round trip); ``deal_id`` holds the user's ids as given."""
-        core = self._core.arrow()
+        Data Interface (no numpy round trip); ``deal_id`` holds the user's ids as given.
+        ``columns``: only these, in the table's order (:data:`CREDIT_COLUMNS`), so a pass that
+        reads a few columns does not pay for the others (integer columns are shared with the
+        C++ table in place; decimals and ids are built)."""
+        names = list(CREDIT_COLUMNS) if columns is None else _known_credit_columns(columns)
+        wanted = set(names) | ({"deal_row"} if "deal_id" in names else set())
+        core = self._core.arrow(None if columns is None else [c for c in CREDIT_COLUMNS if c in wanted - {"deal_id"}])
         if core is None:  # a money column beyond 64 bits at its common scale: exact Python path
-            return self._to_arrow_numpy()
+            return self._to_arrow_numpy().select(names)
         table = pa.table(core)
-        deal_ids = pc.take(self.deals._ids, table.column("deal_row"))
-        return table.add_column(1, "deal_id", deal_ids)
+        if "deal_id" in names:
+            table = table.add_column(0, "deal_id", pc.take(self.deals._ids, table.column("deal_row")))
+        return table.select(names)
 
     def _to_arrow_numpy(self) -> pa.Table:
         """The same table through numpy columns (the exact path for any money size)."""

@@ -33,6 +33,9 @@ from .tables import ArrowResult
 PORTFOLIO_COMPONENTS = frozenset({"commission", "renewals", "expansion", "override"})
 _KIND = {"new_business": "initial", "renewal": "renewal", "upsell": "expansion", "cross_sell": "expansion"}
 DEFAULT_TERM_MONTHS = 12
+# The deal columns the book reads (term_months is optional); close_accounting's ``deals``
+# needs no others.
+ACCOUNTING_DEAL_COLUMNS = ("id", "close_date", "type", "term_months")
 _EPOCH = dt.date(1970, 1, 1)
 _NO_TERM = np.iinfo(np.int32).min  # salescomp._core.accounting.portfolio_terms: no positive credit
 
@@ -84,8 +87,13 @@ def _term_array(deals: Any) -> np.ndarray:
 def _term_matrix(credits: Any, term: np.ndarray, quarter_ends: list[dt.date], person_ids: list[str]) -> np.ndarray:
     """[person, quarter - 1] -> credit-weighted average term in whole months (half-even) over the
     positive credits of each quarter, _NO_TERM where there are none: one pass in C++ over the
-    credits' Arrow columns (src/accounting/portfolio_terms.cpp), exact in 128 bits."""
+    credits (src/accounting/portfolio_terms.cpp), exact in 128 bits. ``credits``: an Arrow
+    table, or a :class:`salescomp.Credits` (crediting's table, read in place: no export)."""
     from ._core import accounting as _acc  # type: ignore[import-not-found]
+    from .crediting import Credits
+
+    if isinstance(credits, Credits):
+        credits = credits._core
 
     ends = [(e - _EPOCH).days for e in quarter_ends]
     return _acc.portfolio_terms(credits, np.ascontiguousarray(term, dtype=np.int32), ends, list(person_ids))
@@ -232,7 +240,8 @@ def commission_costs(runs: list[Any], quarter_ends: list[dt.date], person_ids: l
     """Cost rows and clawback events (Arrow tables, money exact as decimal128) from the runs of
     Q1 .. Qn, built column by column: sums and sort orders in numpy, ids joined by pyarrow, the
     portfolio terms in one C++ pass; Python loops only over the clawed-back (person, deal)
-    pairs and the cost rows they can reduce."""
+    pairs and the cost rows they can reduce. ``deals``: in deal-row order, with the columns of
+    ACCOUNTING_DEAL_COLUMNS; ``credits``: an Arrow table or a :class:`salescomp.Credits`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

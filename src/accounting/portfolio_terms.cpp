@@ -36,6 +36,67 @@ int128 divide_half_even(int128 numerator, int128 denominator) {
   return q;
 }
 
+// Exact sums of amount x term and of amount per (row, quarter); one half-even
+// division per group at the end.
+class TermSums {
+ public:
+  TermSums(std::size_t rows, const std::vector<int32_t>& quarter_end_days, uint64_t credits)
+      : ends_(quarter_end_days),
+        numerator_(rows * ends_.size(), 0),
+        denominator_(numerator_.size(), 0),
+        // An int64 amount times a 32-bit term is below 2^94, so fewer than 2^32 such
+        // products cannot leave 128 bits: sums are checked only once a wider amount is added.
+        bounded_(credits < (uint64_t(1) << 32)) {
+    if (!std::is_sorted(ends_.begin(), ends_.end()))
+      throw ValidationError("SC-ACCT-PORTFOLIO", Issue{std::nullopt, "quarter_ends", "",
+                                                       "quarter ends must be in ascending order"});
+  }
+
+  // The quarter of `day`: the first whose last day is on or after it; quarters() when none.
+  std::size_t quarter_of(int32_t day) const {
+    return std::size_t(std::lower_bound(ends_.begin(), ends_.end(), day) - ends_.begin());
+  }
+  std::size_t quarters() const noexcept { return ends_.size(); }
+
+  // `narrow`: the amount fits int64.
+  void add(std::size_t row, std::size_t quarter, int128 amount, bool narrow, int32_t term) {
+    const std::size_t slot = row * ends_.size() + quarter;
+    if (narrow && bounded_) {
+      numerator_[slot] += amount * term;
+      denominator_[slot] += amount;
+      return;
+    }
+    bounded_ = false;
+    int128 weighted;
+    overflow_ |= __builtin_mul_overflow(amount, int128(term), &weighted);
+    overflow_ |= __builtin_add_overflow(numerator_[slot], weighted, &numerator_[slot]);
+    overflow_ |= __builtin_add_overflow(denominator_[slot], amount, &denominator_[slot]);
+  }
+
+  PortfolioTerms finish() const {
+    if (overflow_)
+      throw OverflowError("SC-ACCT-PORTFOLIO-OVERFLOW",
+                          "credit-weighted terms: the sum of amount x term does not fit in 128 bits");
+    PortfolioTerms out;
+    out.quarters = ends_.size();
+    out.term.assign(numerator_.size(), kNoPortfolioTerm);
+    for (std::size_t s = 0; s < numerator_.size(); ++s) {
+      if (denominator_[s] <= 0) continue;
+      const int128 t = divide_half_even(numerator_[s], denominator_[s]);
+      if (t < std::numeric_limits<int32_t>::min() + 1 || t > std::numeric_limits<int32_t>::max())
+        throw OverflowError("SC-ACCT-PORTFOLIO-OVERFLOW", "a credit-weighted term does not fit in 32 bits");
+      out.term[s] = int32_t(t);
+    }
+    return out;
+  }
+
+ private:
+  const std::vector<int32_t>& ends_;
+  std::vector<int128> numerator_, denominator_;
+  bool bounded_;
+  bool overflow_ = false;
+};
+
 constexpr int32_t kUnknown = -2;
 
 // Whether two dictionaries hold the same texts in the same order: the same buffers, or
@@ -82,9 +143,7 @@ PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::v
   if (!deal_row.type.is_integer() || deal_row.type.dictionary)
     throw ValidationError("SC-ACCT-PORTFOLIO", Issue{std::nullopt, "deal_row", deal_row.type.describe(),
                                                      "deal rows must be integers", credits.source()});
-  if (!std::is_sorted(quarter_end_days.begin(), quarter_end_days.end()))
-    throw ValidationError("SC-ACCT-PORTFOLIO",
-                          Issue{std::nullopt, "quarter_ends", "", "quarter ends must be in ascending order"});
+  TermSums sums(person_ids.size(), quarter_end_days, uint64_t(credits.num_rows()));
 
   // People by id; credits of anyone else do not count. A dictionary column (what crediting
   // exports) is looked up once per dictionary entry, and once per dictionary, not per credit.
@@ -106,12 +165,6 @@ PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::v
   std::vector<int32_t> other_days;
   if (date.type.id != TypeId::Date32) other_days = arrow::read_days(date, false, issues);
 
-  const std::size_t quarters = quarter_end_days.size();
-  std::vector<int128> numerator(person_ids.size() * quarters, 0), denominator(numerator.size(), 0);
-  // An int64 amount times a 32-bit term is below 2^94, so fewer than 2^32 such products
-  // cannot leave 128 bits: sums are checked only once a wider amount has been added.
-  bool bounded = credits.num_rows() < (int64_t(1) << 32);
-  bool overflow = false;
   for (std::size_t k = 0; k < amount.chunks.size(); ++k) {
     const ArrowArray& amounts = *amount.chunks[k].array;
     const ArrowArray& rows = *deal_row.chunks[k].array;
@@ -161,8 +214,8 @@ PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::v
         day = other_days[std::size_t(row)];
         if (day == arrow::kNoDay) continue;
       }
-      const auto end = std::lower_bound(quarter_end_days.begin(), quarter_end_days.end(), day);
-      if (end == quarter_end_days.end()) continue;
+      const std::size_t quarter = sums.quarter_of(day);
+      if (quarter == sums.quarters()) continue;
       if (!arrow::is_valid_bit(rows, i)) {
         issues.add(row, "deal_row", "", "a deal row is required");
         continue;
@@ -175,36 +228,42 @@ PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::v
                    "no deal has this row (deals: " + std::to_string(deal_terms.size()) + ")");
         continue;
       }
-      const std::size_t slot = std::size_t(p) * quarters + std::size_t(end - quarter_end_days.begin());
-      const int128 term = deal_terms[std::size_t(d)];
-      if (narrow && bounded) {
-        numerator[slot] += unscaled * term;
-        denominator[slot] += unscaled;
-        continue;
-      }
-      bounded = false;
-      int128 weighted;
-      overflow |= __builtin_mul_overflow(unscaled, term, &weighted);
-      overflow |= __builtin_add_overflow(numerator[slot], weighted, &numerator[slot]);
-      overflow |= __builtin_add_overflow(denominator[slot], unscaled, &denominator[slot]);
+      sums.add(std::size_t(p), quarter, unscaled, narrow, deal_terms[std::size_t(d)]);
     }
   }
   issues.throw_if_any("SC-ACCT-PORTFOLIO");
-  if (overflow)
-    throw OverflowError("SC-ACCT-PORTFOLIO-OVERFLOW",
-                        "credit-weighted terms: the sum of amount x term does not fit in 128 bits");
+  return sums.finish();
+}
 
-  PortfolioTerms out;
-  out.quarters = quarters;
-  out.term.assign(numerator.size(), kNoPortfolioTerm);
-  for (std::size_t s = 0; s < numerator.size(); ++s) {
-    if (denominator[s] <= 0) continue;
-    const int128 t = divide_half_even(numerator[s], denominator[s]);
-    if (t < std::numeric_limits<int32_t>::min() + 1 || t > std::numeric_limits<int32_t>::max())
-      throw OverflowError("SC-ACCT-PORTFOLIO-OVERFLOW", "a credit-weighted term does not fit in 32 bits");
-    out.term[s] = int32_t(t);
+PortfolioTerms portfolio_terms(const CreditTable& credits, const std::vector<int32_t>& row_of_person,
+                               std::size_t rows, const std::vector<int32_t>& deal_terms,
+                               const std::vector<int32_t>& quarter_end_days) {
+  using namespace portfolio_terms_detail;
+  TermSums sums(rows, quarter_end_days, credits.size());
+  // The export's common scale: the widest minor unit among the credits' currencies.
+  int scale = -1;
+  for (const Currency& c : credits.currency) scale = std::max(scale, c.exponent());
+  std::vector<Issue> issues;
+  for (std::size_t k = 0; k < credits.size(); ++k) {
+    const int64_t minor = credits.amount[k];
+    const int32_t person = credits.person[k];
+    if (minor <= 0 || person < 0 || std::size_t(person) >= row_of_person.size() || row_of_person[person] < 0)
+      continue;
+    const std::size_t quarter = sums.quarter_of(credits.date[k].days());
+    if (quarter == sums.quarters()) continue;
+    const int64_t d = credits.deal[k];
+    if (d < 0 || uint64_t(d) >= deal_terms.size()) {
+      issues.push_back(Issue{int64_t(k), "deal_row", std::to_string(d),
+                             "no deal has this row (deals: " + std::to_string(deal_terms.size()) + ")"});
+      continue;
+    }
+    const int shift = scale - credits.currency[k].exponent();
+    const int128 amount = shift == 0 ? int128(minor) : int128(minor) * detail::pow10_128(shift);
+    sums.add(std::size_t(row_of_person[person]), quarter, amount, detail::fits_int64(amount),
+             deal_terms[std::size_t(d)]);
   }
-  return out;
+  if (!issues.empty()) throw ValidationError("SC-ACCT-PORTFOLIO", std::move(issues));
+  return sums.finish();
 }
 
 }  // namespace salescomp

@@ -105,6 +105,32 @@ def test_synthetic_company_is_byte_identical(monkeypatch: pytest.MonkeyPatch) ->
     assert list(credits.to_pandas().columns) == fast.column_names
 
 
+@pytest.mark.parametrize("columns", [["amount"], ["deal_id"], ["via", "person_id", "deal_id", "source_amount"],
+                                     ["person_id", "deal_row", "date", "amount"], list(crediting.CREDIT_COLUMNS)])
+def test_a_selection_of_columns_is_those_columns_of_the_whole_table(columns: list[str]) -> None:
+    comp = synthetic.generate(people=120, deals_per_person=10, seed=9).company()
+    org = sc.Organisation(comp.people, comp.assignments)
+    credits = sc.credit(sc.Deals(org, comp.deals), comp.credit_rules, splits=comp.splits, fx=comp.fx(),
+                        calendar=comp.calendar(), period_kind="quarter", threads=2)
+    whole = credits.to_arrow()
+    part = credits.to_arrow(columns)
+    # The table's order, whatever the order asked; the same bytes as those columns of the whole.
+    in_order = [c for c in whole.column_names if c in columns]
+    assert part.column_names == in_order
+    assert ipc_bytes(part) == ipc_bytes(whole.select(in_order))
+
+
+def test_a_selection_names_what_is_not_a_credits_column() -> None:
+    comp = synthetic.generate(people=20, deals_per_person=2, seed=9).company()
+    org = sc.Organisation(comp.people, comp.assignments)
+    credits = sc.credit(sc.Deals(org, comp.deals), comp.credit_rules, splits=comp.splits, fx=comp.fx(),
+                        calendar=comp.calendar())
+    with pytest.raises(sc.ValidationError, match="'ammount'.*the columns are person_id, deal_id"):
+        credits.to_arrow(["person_id", "ammount"])
+    with pytest.raises(sc.ValidationError, match="a list of names, not the string 'amount'"):
+        credits.to_arrow("amount")
+
+
 def edge_deals(ids: list[Any]) -> dict[str, Any]:
     return {
         "deal_id": ids,

@@ -256,3 +256,46 @@ def test_portfolio_terms_of_amounts_beyond_64_bits_are_exact():
     with pytest.raises(Exception, match="SC-ACCT-PORTFOLIO-OVERFLOW"):
         da._portfolio_terms(huge, pa.table({"term_months": pa.array([1000, 1000], pa.int64())}),
                             [dt.date(2026, 3, 31)])
+
+
+def _yen_and_dollar_credits() -> Any:
+    import salescomp as sc
+
+    org = sc.Organisation(
+        {"person_id": ["cro", "a", "b"], "role": ["cro", "ae", "ae"], "start_date": ["2020-01-01"] * 3,
+         "pay_currency": ["USD", "USD", "JPY"]},
+        {"person_id": ["a", "b"], "field": ["manager"] * 2, "value": ["cro", "cro"], "from": ["2020-01-01"] * 2,
+         "to": [None, None]})
+    deals = sc.Deals(org, {
+        "deal_id": ["d1", "d2", "d3"], "owner": ["a", "a", "b"],
+        "close_date": pa.array([dt.date(2026, 1, 10), dt.date(2026, 2, 10), dt.date(2026, 4, 10)]),
+        "amount": pa.array([Decimal("100.00"), Decimal("100"), Decimal("5")], pa.decimal128(12, 2)),
+        "currency": ["USD", "JPY", "JPY"], "type": ["new_business"] * 3})
+    return sc.credit(deals, [{"kind": "direct"}, {"kind": "roll_up", "depth": 1}], currency="deal")
+
+
+def test_terms_read_from_crediting_in_place_weigh_amounts_as_the_export_does():
+    # a: 100.00 USD on a 12-month deal and 100 JPY on a 36-month one. The credits' export puts
+    # both at scale 2 (100 JPY -> 100.00), so the weights are equal: (12 + 36) / 2 = 24 months.
+    # (Raw minor units, 10000 and 100, would give (10000*12 + 100*36) / 10100 = 12.2 -> 12.)
+    # The cro's roll-ups weigh the same; b's 5 JPY is in Q2 on a 13-month deal.
+    credits = _yen_and_dollar_credits()
+    term = np.array([12, 36, 13], np.int32)
+    ends = [dt.date(2026, 3, 31), dt.date(2026, 6, 30)]
+    people = ["b", "zz", "a", "cro"]  # any order; zz has no credits
+    in_place = da._term_matrix(credits, term, ends, people)
+    exported = da._term_matrix(credits.to_arrow(), term, ends, people)
+    assert in_place.tolist() == [[da._NO_TERM, 13], [da._NO_TERM, da._NO_TERM], [24, da._NO_TERM], [24, 13]]
+    assert exported.tolist() == in_place.tolist()
+
+
+def test_terms_read_from_crediting_in_place_equal_the_export_on_a_synthetic_company():
+    comp = synthetic.generate(people=300, deals_per_person=12, seed=4).company()
+    inputs = year_inputs(comp, comp.fiscal_year, threads=2)
+    ends = [quarter_bounds(inputs.calendar, comp.fiscal_year, q)[1] for q in (1, 2, 3, 4)]
+    # The company's deals are all 12 months: varied terms make every weight count.
+    term = (np.arange(inputs.deal_rows.num_rows) * 7 % 47 + 1).astype(np.int32)
+    people = list(reversed(inputs.person_ids))[:250]
+    in_place = da._term_matrix(inputs.credits, term, ends, people)
+    assert (in_place != da._NO_TERM).sum() > 300 and len(np.unique(in_place)) > 20
+    assert np.array_equal(in_place, da._term_matrix(inputs.credit_table, term, ends, people))

@@ -4,13 +4,15 @@
 // override) is not tied to one contract, so it follows ASC 340-40's portfolio
 // approach: it is amortised over the credit-weighted average term of the deals
 // the person was credited for in that quarter, in whole months rounded half-even.
-// One pass over the credits table, read where it lies (Arrow C Data Interface).
+// One pass over the credits table, read where it lies: an Arrow table (C Data
+// Interface), or crediting's own CreditTable.
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "salescomp/arrow/imported_table.hpp"
+#include "salescomp/credit/credit_table.hpp"
 
 namespace salescomp {
 
@@ -37,5 +39,13 @@ struct PortfolioTerms {
 PortfolioTerms portfolio_terms(const arrow::ImportedTable& credits, const std::vector<int32_t>& deal_terms,
                                const std::vector<int32_t>& quarter_end_days,
                                const std::vector<std::string>& person_ids);
+
+// The same from crediting's table as it lies, with no Arrow export: `row_of_person[p]`
+// is the output row of roster person p (-1: not counted), and each amount weighs as
+// the decimal the credits' Arrow export gives it (minor units at the table's widest
+// currency scale), so both overloads give the same terms.
+PortfolioTerms portfolio_terms(const CreditTable& credits, const std::vector<int32_t>& row_of_person,
+                               std::size_t rows, const std::vector<int32_t>& deal_terms,
+                               const std::vector<int32_t>& quarter_end_days);
 
 }  // namespace salescomp
