@@ -461,6 +461,29 @@ CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, 
   return out;
 }
 
+// Orders split rows by (deal, kind, person, row). Splits usually come deal by
+// deal: then only each deal's few rows are sorted (linear overall); otherwise
+// one full sort. Either way the same order (the row breaks every tie).
+void order_split_rows(const SplitTable& s, std::vector<uint32_t>& rows) {
+  const auto before = [&](uint32_t a, uint32_t b) {
+    if (s.deal[a] != s.deal[b]) return s.deal[a] < s.deal[b];
+    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
+    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
+    return a < b;
+  };
+  const auto by_deal = [&](uint32_t a, uint32_t b) { return s.deal[a] < s.deal[b]; };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_deal)) {
+    std::sort(rows.begin(), rows.end(), before);
+    return;
+  }
+  for (auto a = rows.begin(); a != rows.end();) {
+    auto b = a + 1;
+    while (b != rows.end() && s.deal[*b] == s.deal[*a]) ++b;
+    if (b - a > 1) std::sort(a, b, before);
+    a = b;
+  }
+}
+
 }  // namespace
 
 void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
@@ -489,12 +512,7 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     }
     if (good) ok.push_back(uint32_t(r));
   }
-  std::sort(ok.begin(), ok.end(), [&](uint32_t a, uint32_t b) {
-    if (s.deal[a] != s.deal[b]) return s.deal[a] < s.deal[b];
-    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
-    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
-    return a < b;
-  });
+  order_split_rows(s, ok);
   for (std::size_t k = 0; k < ok.size();) {
     std::size_t e = k;
     detail::int128 sum = 0;

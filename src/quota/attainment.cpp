@@ -46,6 +46,47 @@ Rate attainment_display_ratio(int64_t credited, int64_t quota) {
   return Rate::from_raw(int64_t(scaled));
 }
 
+// The credits counted for each team (depth 0, of the team kinds, the team of
+// the person on the credit date) as indexes into c, each list by date with
+// ties in credit order. A stable counting sort by date, then a stable
+// distribution by team: linear, where sorting every team's list merged its
+// members' dated runs. Dates spread beyond 16 days a credit sort instead.
+std::vector<std::vector<uint32_t>> team_credit_lists(const CreditTable& c, const Organisation& org,
+                                                     std::size_t teams, uint16_t team_kinds) {
+  std::vector<uint32_t> credit;  // counted credits, in credit order
+  std::vector<int32_t> team;     // their teams
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    if (c.depth[k] != 0 || !(team_kinds & credit_kind_bit(c.kind[k]))) continue;
+    const int32_t t = org.as_of(c.person[k], AssignmentField::Team, c.date[k]);
+    if (t < 0) continue;
+    credit.push_back(uint32_t(k));
+    team.push_back(t);
+  }
+  std::vector<std::vector<uint32_t>> lists(teams);
+  if (credit.empty()) return lists;
+  const auto [lo, hi] = std::minmax_element(credit.begin(), credit.end(),
+                                            [&](uint32_t a, uint32_t b) { return c.date[a] < c.date[b]; });
+  const std::size_t span = std::size_t(c.date[*hi] - c.date[*lo]) + 1;
+  const int32_t first = c.date[*lo].days();
+  std::vector<uint32_t> by_date(credit.size());  // positions in `credit`, by date, stable
+  if (span <= 16 * credit.size() + 4096) {
+    std::vector<std::size_t> next(span + 1, 0);
+    for (uint32_t k : credit) ++next[std::size_t(c.date[k].days() - first) + 1];
+    std::partial_sum(next.begin(), next.end(), next.begin());
+    for (std::size_t i = 0; i < credit.size(); ++i)
+      by_date[next[std::size_t(c.date[credit[i]].days() - first)]++] = uint32_t(i);
+  } else {
+    std::iota(by_date.begin(), by_date.end(), 0u);
+    std::stable_sort(by_date.begin(), by_date.end(),
+                     [&](uint32_t a, uint32_t b) { return c.date[credit[a]] < c.date[credit[b]]; });
+  }
+  std::vector<std::size_t> size(teams, 0);
+  for (int32_t t : team) ++size[std::size_t(t)];
+  for (std::size_t t = 0; t < teams; ++t) lists[t].reserve(size[t]);
+  for (uint32_t i : by_date) lists[std::size_t(team[i])].push_back(credit[i]);
+  return lists;
+}
+
 }  // namespace
 
 AttainmentTable compute_attainment(const CreditTable& c, const EffectiveQuotaTable& q,
@@ -68,15 +109,7 @@ AttainmentTable compute_attainment(const CreditTable& c, const EffectiveQuotaTab
   }
   for (std::size_t p = 0; p < people; ++p) start[p + 1] += start[p];
 
-  // Team credit lists (indexes into c), sorted by date.
-  std::vector<std::vector<uint32_t>> team_credits(teams);
-  for (std::size_t k = 0; k < c.size(); ++k) {
-    if (c.depth[k] != 0 || !(s.team_kinds & credit_kind_bit(c.kind[k]))) continue;
-    const int32_t t = org.as_of(c.person[k], AssignmentField::Team, c.date[k]);
-    if (t >= 0) team_credits[std::size_t(t)].push_back(uint32_t(k));
-  }
-  for (auto& v : team_credits)
-    std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return c.date[a] < c.date[b]; });
+  const std::vector<std::vector<uint32_t>> team_credits = team_credit_lists(c, org, teams, s.team_kinds);
 
   // The rows to report: the effective quotas plus derived team quotas.
   std::vector<AttainmentQuotaRow> rows;

@@ -111,3 +111,49 @@ TEST(TextIds, TeamCodesFollowTheirNamesNotTheRows) {
   EXPECT_EQ(org.code_of(AssignmentField::Team, "east"), 0);
   EXPECT_EQ(org.as_of(1, AssignmentField::Team, D("2026-01-01")), 0);  // "a" is in east
 }
+
+namespace {
+
+struct SplitRow {
+  int64_t deal;
+  int32_t person;
+  const char* share;
+  SplitKind kind;
+};
+
+std::vector<std::string> split_issues(const std::vector<SplitRow>& rows, const DealTable& d,
+                                      const Organisation& org) {
+  SplitTable s;
+  for (const SplitRow& r : rows) s.add(r.deal, r.person, Rate::parse(r.share), r.kind);
+  try {
+    validate_splits(s, d, org.size(), &org.roster());
+  } catch (const ValidationError& e) {
+    std::vector<std::string> out;
+    for (const Issue& i : e.issues()) out.push_back(i.field + "=" + i.value + ": " + i.rule);
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST(TextIds, SplitRowsGiveTheSameIssuesInDealOrderOrNot) {
+  // Deal "p": b twice among its revenue rows (not next to each other), summing to 1.2;
+  // deal "q": a fine 50/50 split and an overlay; deal "r": 0.3 only.
+  const Organisation org = two_reps();  // roster: 0 = b, 1 = a
+  Dictionary products, customers;
+  const DealTable d = load_deals(deals_with_ids({"p", "q", "r"}), org, products, customers);
+  const std::vector<SplitRow> in_deal_order{
+      {0, 0, "0.5", SplitKind::Revenue}, {0, 1, "0.2", SplitKind::Revenue}, {0, 0, "0.5", SplitKind::Revenue},
+      {1, 1, "0.5", SplitKind::Revenue}, {1, 0, "0.1", SplitKind::Overlay}, {1, 0, "0.5", SplitKind::Revenue},
+      {2, 1, "0.3", SplitKind::Revenue}};
+  const std::vector<std::string> expected{
+      "person=b: deal p names this person twice in its revenue split",
+      "share=1.2: revenue split of deal p sums to 1.2, not exactly 1 (100%)",
+      "share=0.3: revenue split of deal r sums to 0.3, not exactly 1 (100%)"};
+  EXPECT_EQ(split_issues(in_deal_order, d, org), expected);
+  // The same rows in another order (the full sort, not the per-deal one).
+  std::vector<SplitRow> shuffled(in_deal_order.rbegin(), in_deal_order.rend());
+  std::swap(shuffled[1], shuffled[4]);
+  EXPECT_EQ(split_issues(shuffled, d, org), expected);
+}

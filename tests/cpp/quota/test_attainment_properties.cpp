@@ -70,3 +70,39 @@ TEST(AttainmentProperties, YearToDateIsTheSumOfTheMonths) {
     EXPECT_EQ(a.attained[i] == 1, a.credited[i] >= a.quota[i]);
   }
 }
+
+TEST(AttainmentProperties, TeamTotalsHoldWhenDatesAreTooSpreadToCount) {
+  // Team credits are ordered by a counting sort over their dates, or by a sort when one
+  // lies far away (here a century after the others, beyond 16 days a credit): the team
+  // totals still equal their members' credits (as in the test above).
+  SyntheticSpec spec;
+  spec.people = 60;
+  spec.deals = 200;
+  spec.seed = 5;
+  const SyntheticData d = make_synthetic(spec);
+  CreditingSources src;
+  src.splits = &d.splits;
+  src.fx = &d.fx;
+  src.calendar = &d.calendar;
+  CreditTable c = credit_deals(d.deals, d.org, d.rules, CreditingSettings{}, src);
+  const EffectiveQuotaTable quotas = effective_quotas(d.quotas, QuotaInputs{d.org, d.calendar});
+  // The last credit (its person's latest) becomes a direct credit 100 years on: out of
+  // every quota period, but in the team lists' dates.
+  const std::size_t moved = c.size() - 1;
+  c.date[moved] = c.date[moved].plus_days(36525);
+  c.kind[moved] = CreditKind::Direct;
+  c.depth[moved] = 0;
+  ASSERT_GE(d.org.as_of(c.person[moved], AssignmentField::Team, c.date[moved]), 0);
+  const AttainmentTable a = compute_attainment(c, quotas, d.org, d.calendar);
+  std::map<int32_t, int64_t> teams, members;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a.subject_kind[i] == SubjectKind::Team) teams[a.period[i].key()] += a.credited[i];
+  for (std::size_t k = 0; k + 1 < c.size(); ++k) {
+    const bool counts =
+        (c.kind[k] == CreditKind::Direct || c.kind[k] == CreditKind::RevenueSplit) && c.depth[k] == 0;
+    if (counts && d.org.as_of(c.person[k], AssignmentField::Team, c.date[k]) >= 0)
+      members[c.period[k]] += c.amount[k];
+  }
+  ASSERT_EQ(teams.size(), 12u);
+  EXPECT_EQ(teams, members);
+}
