@@ -164,6 +164,7 @@ struct RunContext {
   RunInput input;
   CreditTable credits;
   DealTable deals;
+  std::shared_ptr<const void> deals_owner;        // a shared deals table the input points at
   std::shared_ptr<CreditsHolder> credits_holder;  // crediting's table, used in place
   std::optional<FxTable> fx;
   RunState prior;
@@ -172,6 +173,25 @@ struct RunHandle {
   RunResult result;
   std::shared_ptr<const RunContext> context;
 };
+
+// The deals a run reads, from what Python passed: a shared table (read once for
+// several runs, or crediting's own), which `owner` keeps alive as long as the
+// run's result; row columns, read into `own`; or none (nullptr).
+const DealTable* run_deals_of(const py::object& deals, DealTable& own, std::shared_ptr<const void>& owner) {
+  if (py::isinstance<RunDealsHolder>(deals)) {
+    auto h = deals.cast<std::shared_ptr<RunDealsHolder>>();
+    owner = h;
+    return &h->table;
+  }
+  if (py::isinstance<DealsHolder>(deals)) {
+    auto h = deals.cast<std::shared_ptr<DealsHolder>>();
+    owner = h;
+    return &h->table;
+  }
+  if (deals.is_none()) return nullptr;
+  own = deals_from(deals.cast<py::dict>());
+  return &own;
+}
 
 py::dict line_dict(const PayoutLine& l) {
   py::dict d;
@@ -403,6 +423,20 @@ static void bind_run(py::module_& m) {
       .def(py::pickle([](const RunState& s) { return travel_rows(s); },
                       [](const py::list& rows) { return state_from_travel_rows(rows); }));
 
+  py::class_<RunDealsHolder, std::shared_ptr<RunDealsHolder>>(
+      m, "_RunDeals", "The deal columns of a run, read once for several runs (run_period's deals).")
+      .def("__len__", [](const RunDealsHolder& h) { return h.table.close_date.size(); });
+  m.def(
+      "_read_run_deals",
+      [](py::object table) {
+        const arrow::ImportedTable t = import_arrow(table, "deals");
+        auto h = std::make_shared<RunDealsHolder>();
+        py::gil_scoped_release release;
+        h->table = read_run_deals(t);
+        return h;
+      },
+      py::arg("table"), "The deals as a run reads them (engine/run_tables.hpp), for several runs.");
+
   py::class_<RunHandle>(m, "_RunResult")
       .def_property_readonly("lines",
                              [](const RunHandle& h) {
@@ -561,14 +595,10 @@ static void bind_run(py::module_& m) {
           ctx->credits = credits_from(credits.cast<py::dict>());
           in.credits = &ctx->credits;
         }
-        if (sources.deals) {
+        if (sources.deals)
           in.deals = &ctx->deals;
-        } else if (py::isinstance<DealsHolder>(deals)) {
-          in.deals = &deals.cast<std::shared_ptr<DealsHolder>>()->table;
-        } else if (!deals.is_none()) {
-          ctx->deals = deals_from(deals.cast<py::dict>());
-          in.deals = &ctx->deals;
-        }
+        else if (const DealTable* d = run_deals_of(deals, ctx->deals, ctx->deals_owner))
+          in.deals = d;
         if (!sources.quotas) append_quota_rows(quotas, in);
         append_mbo_rows(mbo, in);
         if (!fx.is_none()) {
@@ -807,6 +837,7 @@ struct VariantsContext {
   RunInput input;
   CreditTable credits;
   DealTable deals;
+  std::shared_ptr<const void> deals_owner;
   std::shared_ptr<CreditsHolder> credits_holder;
   std::optional<FxTable> fx;
 };
@@ -831,12 +862,7 @@ void variants_input(VariantsContext& ctx, std::vector<Plan> plans, const py::lis
     ctx.credits = credits_from(credits.cast<py::dict>());
     in.credits = &ctx.credits;
   }
-  if (py::isinstance<DealsHolder>(deals)) {
-    in.deals = &deals.cast<std::shared_ptr<DealsHolder>>()->table;
-  } else if (!deals.is_none()) {
-    ctx.deals = deals_from(deals.cast<py::dict>());
-    in.deals = &ctx.deals;
-  }
+  if (const DealTable* d = run_deals_of(deals, ctx.deals, ctx.deals_owner)) in.deals = d;
   append_quota_rows(quotas, in);
   append_mbo_rows(mbo, in);
   in.period = RunPeriod{to_date(period[0], "start"), to_date(period[1], "end"),

@@ -29,6 +29,12 @@ struct DealsHolder {
   std::vector<int64_t> input_row;  // input row of each deal row
 };
 
+// The deal columns a commission run reads (engine/run_tables.hpp), read once and
+// shared by several runs (every quarter of a close reads the same deals).
+struct RunDealsHolder {
+  DealTable table;
+};
+
 struct CreditsHolder {
   std::shared_ptr<DealsHolder> deals;
   CreditTable table;

@@ -577,14 +577,14 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
     """The commission run of every quarter up to ``quarter``, each starting from the state the
     previous one left."""
 
-    from .engine import run_period
+    from .engine import RunDeals, run_period
 
     company, calendar, fy, person_ids = inputs.company, inputs.calendar, inputs.fiscal_year, inputs.person_ids
     index = inputs.index
     unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
     if unknown:  # never dropped: an achievement for nobody is a data error
         raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
-    run_deals = _run_deal_columns(inputs)
+    run_deals = RunDeals(_run_deal_columns(inputs))  # read once for every quarter's run
     plan_list = list(inputs.plans.values())
     year_first = calendar.year_first(fy)
     runs: list[Any] = []

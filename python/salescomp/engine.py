@@ -178,6 +178,7 @@ def calculate_payable(
 
 __all__ += [
     "CreditKind",
+    "RunDeals",
     "RunResult",
     "Statement",
     "run_period",
@@ -307,6 +308,8 @@ def _deal_columns(deals: Any) -> Any:
 
     if deals is None:
         return None
+    if isinstance(deals, RunDeals):
+        return deals._holder
     core = getattr(deals, "_core", None)
     if core is not None and type(core).__name__ == "_Deals":
         return core
@@ -354,6 +357,8 @@ def _collection_columns(collections: Any, deals: Any) -> Any:
         amount = _money_minor(c["amount"], _coded(c["currency"]), "amount")
     else:
         codes = ["USD"]
+        if isinstance(deals, RunDeals):
+            deals = deals.table
         if deals is not None and getattr(deals, "_core", None) is None:
             deal_columns = _table_columns(deals, "deals")
             if "currency" in deal_columns:
@@ -474,6 +479,24 @@ def _arrow_source(table: Any, aliases: Mapping[str, str], what: str) -> Any:
     return t.rename_columns(names) if names != t.column_names else t
 
 
+class RunDeals:
+    """The deals :func:`run_period` reads (its ``deals`` columns), read and checked once in
+    C++ for several runs: pass the same object to every quarter's run (as a close does), and
+    the deal rows are read once and held once, not once per run (at 10M deals ~1 GB each).
+    ``table``: any table ``run_period`` takes as ``deals`` (row = the credits' ``deal``)."""
+
+    def __init__(self, table: Any) -> None:
+        #: The deals as an Arrow table (what pay on collection reads their currency from).
+        self.table = _arrow_source(table, _DEAL_ALIASES, "deals")
+        self._holder = _core._read_run_deals(self.table)
+
+    def __len__(self) -> int:
+        return len(self._holder)
+
+    def __repr__(self) -> str:
+        return f"RunDeals({len(self):,} deals)"
+
+
 def _columnar_sources(assignments: Any, quotas: Any, deals: Any) -> dict:
     """The run's tables handed to C++ as Arrow: the assignments and quotas when the
     assignments are a table and the quotas a table or nothing (lists of row dicts keep their
@@ -482,7 +505,9 @@ def _columnar_sources(assignments: Any, quotas: Any, deals: Any) -> dict:
     if _is_table(assignments) and (_is_table(quotas) or not quotas):
         out["assignments"] = _arrow_source(assignments, _ASSIGNMENT_ALIASES, "assignments")
         out["quotas"] = _arrow_source(quotas, _QUOTA_ALIASES, "quotas") if _is_table(quotas) else []
-    if deals is not None and getattr(deals, "_core", None) is None:
+    if isinstance(deals, RunDeals):
+        out["deals"] = deals._holder
+    elif deals is not None and getattr(deals, "_core", None) is None:
         out["deals"] = _arrow_source(deals, _DEAL_ALIASES, "deals")
     return out
 
@@ -592,7 +617,8 @@ def run_period(
       Columns are converted without per-row Python work.
     - ``deals``: columns ``close_date``, optional ``cancellation_date``, ``invoice_date``,
       ``collection_date``, ``amount`` + ``currency``, ``term_months``, ``product`` (row =
-      the credits' ``deal``), needed for clawbacks, payout timing and product filters.
+      the credits' ``deal``), needed for clawbacks, payout timing and product filters; or a
+      :class:`RunDeals` of them, read once for several runs.
     - ``quotas``: ``{"person", "measure", "period_start", "amount"}`` per pay period, or what
       :func:`salescomp.effective_quotas` returns (or any table with its columns: subject,
       subject_kind, measure, period_kind, period_start, quota, currency): the person rows of the

@@ -202,6 +202,39 @@ def test_run_period_reads_the_tables_as_arrow_from_any_producer():
     assert _ipc(want.to_arrow()) == _ipc(again.to_arrow())
 
 
+def test_deals_read_once_serve_every_run_and_outlive_their_object():
+    # Two quarters (clawbacks in Q2, explanations recomputed later) from one RunDeals give the
+    # bytes of passing the table to each run; the runs keep the shared deals alive.
+    import gc
+
+    org, assignments, quotas, credits, deals = _company(5, people=20, deals=300)
+    ids = org.person_ids
+    shared = engine.RunDeals(deals)
+    assert len(shared) == 300 and "300 deals" in repr(shared)
+    state_table = state_shared = None
+    for period in (Q1, Q2):
+        kw = dict(plans=PLANS, assignments=assignments, credits=credits, period=period, quotas=quotas,
+                  person_ids=ids, explanations=False)
+        by_table = run_period(deals=deals, state=state_table, **kw)
+        by_shared = run_period(deals=shared, state=state_shared, **kw)
+        assert _ipc(by_table.to_arrow()) == _ipc(by_shared.to_arrow())
+        state_table, state_shared = by_table.next_state, by_shared.next_state
+    assert "clawback" in set(by_shared.to_arrow().column("component").to_pylist())
+    clawback = next(i for i, line in enumerate(by_shared.lines) if line["component"] == "clawback")
+    del shared
+    gc.collect()
+    assert by_shared.explain(clawback).to_text() == by_table.explain(clawback).to_text()
+    assert "days from close 2026-" in by_shared.explain(clawback).to_text()  # read from the shared deals
+
+
+def test_run_deals_refuse_what_a_run_refuses():
+    _org, _assignments, _quotas, _credits, deals = _company(6, people=4, deals=10)
+    with pytest.raises(sc.ValidationError, match="term_months"):
+        engine.RunDeals(deals.set_column(3, "term_months", pa.array([2**32 + 36] * 10, pa.int64())))
+    with pytest.raises(sc.ValidationError, match="close_dte"):
+        engine.RunDeals(deals.rename_columns(["deal_id", "close_dte", *deals.column_names[2:]]))
+
+
 def test_run_result_is_an_arrow_result():
     org, assignments, quotas, credits, deals = _company(4, people=6, deals=40)
     r = run_period(plans=PLANS, assignments=assignments, credits=credits, period=Q1, quotas=quotas, deals=deals,
