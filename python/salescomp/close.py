@@ -287,14 +287,7 @@ class YearInputs:
         """The deal columns the runs and the accounting read (those of :data:`RUN_DEAL_COLUMNS`
         and ``demo_accounting.ACCOUNTING_DEAL_COLUMNS`` the deals have), in deal-row order
         (row = the credits' deal_row): one take of a few columns, not of the whole table."""
-        import pyarrow as pa
-
-        from .demo_accounting import ACCOUNTING_DEAL_COLUMNS
-
-        table = _table_of(self.company.deals)
-        read = {*RUN_DEAL_COLUMNS, *ACCOUNTING_DEAL_COLUMNS}
-        table = table.select([c for c in table.column_names if c in read])
-        return table.take(pa.array(self.deals.input_rows))
+        return _deal_rows(self.company.deals, self.deals)
 
     @cached_property
     def credit_table(self) -> Any:
@@ -356,7 +349,7 @@ class YearInputs:
             credits=run_credits.filter(pa.array(keep)),
             period={"start": first, "end": last, "quarter_start": first,
                     "year_start": self.calendar.year_first(fy)},
-            quotas=run_quotas, deals=_run_deal_columns(self), mbo=mbo,
+            quotas=run_quotas, deals=_run_deal_columns(self.deal_rows, self.deals, in_row_order=True), mbo=mbo,
         )
 
 
@@ -364,14 +357,27 @@ class YearInputs:
 RUN_DEAL_COLUMNS = ("close_date", "cancellation_date", "term_months", "product")
 
 
-def _run_deal_columns(inputs: YearInputs) -> Any:
+def _deal_rows(table: Any, deals: Any) -> Any:
+    """The deal columns a close reads (those of RUN_DEAL_COLUMNS and
+    ``demo_accounting.ACCOUNTING_DEAL_COLUMNS`` the table has) in deal-row order."""
+    import pyarrow as pa
+
+    from .demo_accounting import ACCOUNTING_DEAL_COLUMNS
+
+    table = _table_of(table)
+    read = {*RUN_DEAL_COLUMNS, *ACCOUNTING_DEAL_COLUMNS}
+    return table.select([c for c in table.column_names if c in read]).take(pa.array(deals.input_rows))
+
+
+def _run_deal_columns(table: Any, deals: Any, *, in_row_order: bool = False) -> Any:
     """The deal columns the run reads, as Arrow, in deal-row order (the order of the deal
-    ids; row = the credits' deal_row), with the user's ids for explanations."""
+    ids; row = the credits' deal_row), with the user's ids for explanations. ``table``: the
+    input deals, or with ``in_row_order`` already in deal-row order (YearInputs.deal_rows)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    d = inputs.deal_rows
-    run_deals = {"deal_id": inputs.deals._ids, "close_date": d.column("close_date")}
+    d = table if in_row_order else _deal_rows(table, deals)
+    run_deals = {"deal_id": deals._ids, "close_date": d.column("close_date")}
     if "cancellation_date" in d.column_names:
         run_deals["cancellation_date"] = d.column("cancellation_date")
     if "term_months" in d.column_names:
@@ -584,7 +590,8 @@ def _commission_runs(inputs: YearInputs, quarter: int, threads: int, step: Calla
     unknown = sorted({str(e["person"]) for e in company.mbo if e["person"] not in index})
     if unknown:  # never dropped: an achievement for nobody is a data error
         raise ValidationError(f"[SC-RUN-MBO-PERSON] mbo: person(s) not on the roster: {', '.join(unknown)}")
-    run_deals = RunDeals(_run_deal_columns(inputs))  # read once for every quarter's run
+    # Read once for every quarter's run.
+    run_deals = RunDeals(_run_deal_columns(inputs.deal_rows, inputs.deals, in_row_order=True))
     plan_list = list(inputs.plans.values())
     year_first = calendar.year_first(fy)
     runs: list[Any] = []
