@@ -241,9 +241,11 @@ DealTable read_run_deals(const arrow::ImportedTable& table) {
   for (std::size_t i = 0; i < n; ++i) d.id[i] = int64_t(i);
   if (const Column* ids = t.get("deal_id")) {
     d.id_text.reserve(n, 0);
+    // An integer's decimal text is always a valid id: only text is checked.
+    const bool text = ids->type.is_text_like();
     arrow::for_each_id(*ids, [&](int64_t row, std::optional<std::string_view> id) {
       if (!id) issues.add(row, ids->name, "", "a deal id is required (or leave the column out)");
-      if (const char* problem = id ? arrow::id_text_problem(*id) : nullptr)
+      if (const char* problem = id && text ? arrow::id_text_problem(*id) : nullptr)
         issues.add(row, ids->name, std::string(id->substr(0, 80)), problem);
       d.id_text.push_back(id.value_or(""));
     });
