@@ -1021,6 +1021,19 @@ class SortedIdIndex {
     }
     return lo < ids_.size() && ids_[lo] == id ? int64_t(lo) : -1;
   }
+  // find(), trying the few rows after `after` first: splits usually list their deals in id
+  // order, so the next deal is a short scan away, not a search over every id. (Ids are
+  // unique: an equal text is the row.)
+  int64_t find_after(std::string_view id, int64_t after) const {
+    constexpr std::size_t kNear = 32;
+    if (after >= 0 && id.substr(0, common_) == ids_[0].substr(0, common_)) {
+      const uint64_t w = ordered_prefix(id.substr(common_));
+      const std::size_t end = std::min(words_.size(), std::size_t(after) + 1 + kNear);
+      for (std::size_t k = std::size_t(after) + 1; k < end && words_[k] <= w; ++k)
+        if (words_[k] == w && ids_[k] == id) return int64_t(k);
+    }
+    return find(id);
+  }
 
  private:
   const StringColumn& ids_;
@@ -1062,7 +1075,7 @@ std::optional<SplitTable> read_splits_strict(const arrow::ImportedTable& splits,
     arrow::for_each_id(*deal, [&](int64_t row, std::optional<std::string_view> id) {
       if (!id) not_strict();
       if (previous_row < 0 || *id != previous) {
-        previous_row = index.find(*id);
+        previous_row = index.find_after(*id, previous_row);
         if (previous_row < 0) not_strict();
         previous = deals.id_text[std::size_t(previous_row)];
       }

@@ -441,4 +441,38 @@ TEST(DealArrow, SplitsByDealIdText) {
   EXPECT_EQ(one->share[0].raw(), 250'000'000'000);
 }
 
+// Splits find their deals by a short scan after the previous one (when they come in id
+// order) or by a search: the same rows for gaps inside and beyond the scan, backwards
+// steps and repeats; an id missing between two known ones is still not found.
+TEST(DealArrow, SplitsFindTheirDealsNearOrFarInAnyOrder) {
+  const Organisation org = org3();
+  DealTable deals;
+  for (int i = 0; i < 300; ++i) {
+    const std::string digits = std::to_string(1000000 + 7 * i);
+    deals.id_text.push_back("0065g0000" + digits);  // byte order = row order
+    deals.id.push_back(i);
+  }
+  const std::vector<int64_t> rows{0, 1, 3, 34, 66, 99, 199, 200, 200, 299, 5, 4, 150, 149, 0, 32, 65};
+  std::vector<std::string> ids, people;
+  for (int64_t r : rows) {
+    ids.emplace_back(deals.id_text[std::size_t(r)]);
+    people.emplace_back("ana");
+  }
+  arrow::ExportTable s;
+  s.add(arrow::ExportColumn::texts("deal_id", ids));
+  s.add(arrow::ExportColumn::texts("person", people));
+  s.add(arrow::ExportColumn::texts("share", std::vector<std::string>(rows.size(), "1")));
+  const auto splits = read_splits_strict(imported(std::move(s), "splits"), deals, org);
+  ASSERT_TRUE(splits.has_value());
+  EXPECT_EQ(splits->deal, rows);
+
+  // "...1000008" lies between rows 1 (1000007) and 2 (1000014): near the previous row, absent.
+  arrow::ExportTable missing;
+  missing.add(arrow::ExportColumn::texts(
+      "deal_id", std::vector<std::string>{std::string(deals.id_text[1]), "0065g00001000008"}));
+  missing.add(arrow::ExportColumn::texts("person", std::vector<std::string>{"ana", "ana"}));
+  missing.add(arrow::ExportColumn::texts("share", std::vector<std::string>{"1", "1"}));
+  EXPECT_FALSE(read_splits_strict(imported(std::move(missing), "splits"), deals, org).has_value());
+}
+
 }  // namespace
