@@ -6,12 +6,16 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <numeric>
+#include <optional>
+#include <salescomp/arrow/text_cells.hpp>
 #include <salescomp/core/business_calendar.hpp>
 #include <salescomp/core/fiscal_calendar.hpp>
 #include <salescomp/org/organisation.hpp>
 
+#include "arrow_interop.hpp"
 #include "convert.hpp"
 #include "table_convert.hpp"
 
@@ -126,6 +130,39 @@ std::shared_ptr<Organisation> make_org(const std::vector<std::string>& ids,
   return std::make_shared<Organisation>(std::move(roster), a);
 }
 
+// A table's text columns as strings (null cells as ""), read where they lie.
+std::vector<std::vector<std::string>> text_columns(py::handle table, const char* what,
+                                                   std::initializer_list<const char*> names) {
+  const arrow::ImportedTable t = import_arrow(table, what);
+  std::vector<std::vector<std::string>> out;
+  py::gil_scoped_release release;
+  for (const char* name : names) {
+    const arrow::Column* c = t.find(name);
+    if (c == nullptr || !c->type.is_text_like())
+      throw ValidationError("SC-ORG-SHAPE", Issue{std::nullopt, name, what, "a text column is needed"});
+    auto& v = out.emplace_back();
+    v.reserve(std::size_t(t.num_rows()));
+    arrow::for_each_text(*c, [&](int64_t, std::optional<std::string_view> text) {
+      v.emplace_back(text.value_or(std::string_view()));
+    });
+  }
+  return out;
+}
+
+// make_org with the people's (person_id, role, pay_currency), the assignments' (person_id,
+// field, value) and the leaves' (person_id) text given as Arrow tables: no Python string
+// per cell (a million people and their assignments are several million cells).
+std::shared_ptr<Organisation> org_from_arrow(py::handle people_text, const Column<int32_t>& start,
+                                             const Column<int32_t>& end, py::handle assignment_text,
+                                             const Column<int32_t>& from, const Column<int32_t>& to,
+                                             py::handle leave_text, const Column<int32_t>& first,
+                                             const Column<int32_t>& last) {
+  const auto p = text_columns(people_text, "people", {"person_id", "role", "pay_currency"});
+  const auto a = text_columns(assignment_text, "assignments", {"person_id", "field", "value"});
+  const auto l = text_columns(leave_text, "leaves", {"person_id"});
+  return make_org(p[0], p[1], start, end, p[2], a[0], a[1], a[2], from, to, l[0], first, last);
+}
+
 }  // namespace
 
 void bind_org(py::module_& m) {
@@ -228,6 +265,10 @@ void bind_org(py::module_& m) {
 
   py::class_<Organisation, std::shared_ptr<Organisation>>(m, "_Organisation")
       .def(py::init(&make_org))
+      .def_static("from_arrow", &org_from_arrow, py::arg("people_text"), py::arg("start"), py::arg("end"),
+                  py::arg("assignment_text"), py::arg("from_"), py::arg("to"), py::arg("leave_text"),
+                  py::arg("first"), py::arg("last"),
+                  "The same, the text columns read in C++ from three Arrow tables (utf8, nulls as '').")
       .def("__len__", &Organisation::size)
       .def_property_readonly("person_ids",
                              [](const Organisation& o) {

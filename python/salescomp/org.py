@@ -45,18 +45,19 @@ class Organisation:
             t.require(lv, ("person_id", "first", "last"), "leaves")
         k = len(lv["person_id"]) if lv else 0
         none = np.full(n, t.MISSING_DAY, dtype=np.int32)
-        self._core = _Organisation(
-            t.strings(p["person_id"]),
-            t.strings(p["role"]),
+
+        def text(columns: dict[str, Any], names: tuple[str, ...], rows: int) -> pa.Table:
+            # Read in C++ where they lie: no Python string per cell.
+            return pa.table({c: t.text_array(columns[c]) if rows else pa.array([], pa.string()) for c in names})
+
+        self._core = _Organisation.from_arrow(
+            text(p, ("person_id", "role", "pay_currency"), n),
             t.days(p["start_date"], "start_date"),
             t.days(p["end_date"], "end_date") if "end_date" in p else none,
-            t.strings(p["pay_currency"]),
-            t.strings(a["person_id"]) if m else [],
-            t.strings(a["field"]) if m else [],
-            t.strings(a["value"]) if m else [],
+            text(a, ("person_id", "field", "value"), m),
             t.days(a["from"], "from") if m else np.zeros(0, np.int32),
             t.days(a["to"], "to") if m and "to" in a else np.full(m, t.MISSING_DAY, np.int32),
-            t.strings(lv["person_id"]) if k else [],
+            text(lv, ("person_id",), k),
             t.days(lv["first"], "first") if k else np.zeros(0, np.int32),
             t.days(lv["last"], "last") if k else np.zeros(0, np.int32),
         )

@@ -300,12 +300,18 @@ def to_minor_units(
 
 def strings(col: Any) -> list[str]:
     """Text of each row; nulls become ''."""
+    return text_array(col).to_pylist()
+
+
+def text_array(col: Any) -> Any:
+    """The column as Arrow text (utf8 or large_utf8; other types cast), nulls as '': what
+    :func:`strings` lists, for C++ to read in place."""
     arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col)
     if pa.types.is_floating(arr.type):
         raise InputTypeError(f"expected text, got a {arr.type} column")
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.string())
-    return pc.fill_null(arr, "").to_pylist()
+    return pc.fill_null(arr, "")
 
 
 def decimal_text(col: Any, name: str) -> list[str]:

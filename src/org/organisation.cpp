@@ -32,9 +32,11 @@ Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roste
                                                 "every assignment column needs one value per row"});
   std::vector<Issue> issues;
   std::array<std::vector<EffectiveDatedMap::Entry>, kAssignmentFieldCount> entries;
+  std::optional<int32_t> person;
   for (std::size_t i = 0; i < n; ++i) {
     const int64_t row = int64_t(i);
-    const auto person = roster_.find(rows.person_id[i]);
+    // A person's rows usually come together: look the id up once per run of rows.
+    if (i == 0 || rows.person_id[i] != rows.person_id[i - 1]) person = roster_.find(rows.person_id[i]);
     if (!person) {
       issues.push_back(Issue{row, "person_id", rows.person_id[i], "unknown person"});
       continue;
@@ -71,8 +73,12 @@ Organisation::Organisation(Roster roster, const AssignmentColumns& rows) : roste
           issues.push_back(Issue{row, std::string(to_string(f)), "", "empty value (leave a gap instead)"});
           continue;
         }
-        auto [it, inserted] = codes_[fi].emplace(rows.value[i], int32_t(dictionaries_[fi].size()));
-        if (inserted) dictionaries_[fi].push_back(rows.value[i]);
+        // Looked up before inserting: emplace would build (and drop) a node per row.
+        auto it = codes_[fi].find(rows.value[i]);
+        if (it == codes_[fi].end()) {
+          it = codes_[fi].emplace(rows.value[i], int32_t(dictionaries_[fi].size())).first;
+          dictionaries_[fi].push_back(rows.value[i]);
+        }
         value = it->second;
       }
     }

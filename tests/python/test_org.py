@@ -122,3 +122,24 @@ def test_import_needs_only_numpy_until_a_table_api_is_used() -> None:
         "sc.FiscalCalendar(2); sc.Organisation; assert 'pyarrow' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_text_columns_of_any_arrow_layout_read_as_their_text() -> None:
+    # Chunked, large_utf8 and dictionary columns, integer ids: read in C++ as the text of each
+    # cell, the same organisation as from plain lists.
+    people = pa.table({
+        "person_id": pa.chunked_array([["cro", "m1"], ["m2", "ae"]], pa.large_string()),
+        "role": pa.array(PEOPLE["role"]).dictionary_encode(),
+        "start_date": PEOPLE["start_date"], "end_date": PEOPLE["end_date"],
+        "pay_currency": pa.chunked_array([["USD"], ["USD", "EUR", "USD"]]),
+    })
+    org = sc.Organisation(people, pa.table(ASSIGNMENTS))
+    plain = sc.Organisation(PEOPLE, ASSIGNMENTS)
+    assert org.person_ids == plain.person_ids
+    assert org.hierarchy("2026-03-15").equals(plain.hierarchy("2026-03-15"))
+    numbers = sc.Organisation({**PEOPLE, "person_id": [7, 10, 9, 100]})
+    assert sorted(numbers.person_ids) == ["10", "100", "7", "9"]
+    # A null id reads as '' and is refused by name, as a missing role is.
+    with pytest.raises(sc.ValidationError) as e:
+        sc.Organisation({**PEOPLE, "role": ["cro", None, "sales_manager", "ae"]})
+    assert [(i["row"], i["field"]) for i in e.value.issues] == [(1, "role")]

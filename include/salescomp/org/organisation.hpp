@@ -17,6 +17,7 @@
 
 #include "salescomp/core/date.hpp"
 #include "salescomp/core/error.hpp"
+#include "salescomp/detail/string_map.hpp"
 #include "salescomp/org/assignment_field.hpp"
 #include "salescomp/org/effective_dated.hpp"
 #include "salescomp/org/role.hpp"
@@ -111,7 +112,7 @@ class Organisation {
   void codes_in_name_order(std::size_t field, std::vector<EffectiveDatedMap::Entry>& entries);
 
   std::array<std::vector<std::string>, kAssignmentFieldCount> dictionaries_;
-  std::array<std::unordered_map<std::string, int32_t>, kAssignmentFieldCount> codes_;
+  std::array<detail::StringMap<int32_t>, kAssignmentFieldCount> codes_;
 };
 
 }  // namespace salescomp

@@ -13,6 +13,7 @@
 #include "salescomp/core/currency.hpp"
 #include "salescomp/core/date.hpp"
 #include "salescomp/core/error.hpp"
+#include "salescomp/detail/string_map.hpp"
 #include "salescomp/org/role.hpp"
 
 namespace salescomp {
@@ -82,7 +83,7 @@ class Roster {
 
   // Index of an external id, or nullopt.
   std::optional<int32_t> find(std::string_view person_id) const {
-    auto it = index_.find(std::string(person_id));
+    auto it = index_.find(person_id);
     if (it == index_.end() || it->second < 0) return std::nullopt;
     return it->second;
   }
@@ -164,7 +165,7 @@ class Roster {
   std::vector<std::optional<Date>> ends_;
   std::vector<Currency> currencies_;
   std::vector<std::vector<Leave>> leaves_;
-  std::unordered_map<std::string, int32_t> index_;
+  detail::StringMap<int32_t> index_;
 };
 
 }  // namespace salescomp
