@@ -122,7 +122,7 @@ void bind_quota(py::module_& m) {
       "_attainment",
       [](std::shared_ptr<CreditsHolder> credits, std::shared_ptr<QuotasHolder> quotas,
          const FiscalCalendar& cal, py::object person_kinds, py::object team_kinds,
-         const std::string& team_quota, py::object through) {
+         const std::string& team_quota, py::object through, int threads) {
         if (credits->deals->org != quotas->org)
           throw ValidationError(
               "SC-ATTAIN-ORG",
@@ -142,6 +142,7 @@ void bind_quota(py::module_& m) {
           throw ValidationError("SC-ATTAIN-SETTINGS", Issue{std::nullopt, "team_quota", team_quota,
                                                             "expected explicit or sum_of_members"});
         if (!through.is_none()) s.through = to_date(through, "through");
+        s.threads = threads;
         auto h = std::make_shared<AttainmentHolder>();
         h->org = quotas->org;
         h->measures = quotas->measures;
@@ -150,7 +151,7 @@ void bind_quota(py::module_& m) {
         return h;
       },
       py::arg("credits"), py::arg("quotas"), py::arg("calendar"), py::arg("person_kinds"),
-      py::arg("team_kinds"), py::arg("team_quota"), py::arg("through"));
+      py::arg("team_kinds"), py::arg("team_quota"), py::arg("through"), py::arg("threads") = 1);
 
   m.def(
       "_pacing",

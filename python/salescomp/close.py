@@ -510,7 +510,7 @@ def _close_quarter(
     plans_of = _plans_in_force(inputs, dict(zip(people["person_id"], people["pay_currency"])), q_last)
 
     step("attainment")
-    att_table, distribution = _attainment_of(inputs, quarter, min(q_last, company.as_of))
+    att_table, distribution = _attainment_of(inputs, quarter, min(q_last, company.as_of), threads)
     runs = _commission_runs(inputs, quarter, threads, step)
 
     step("statements")
@@ -535,7 +535,7 @@ def _close_quarter(
         result.attribution = attribute(company.touchpoints, company.outcomes, reporting_currency)
     if quarter < 4 and company.as_of > q_last:
         step("pacing")
-        result.pacing = _pacing_of(inputs, quarter)
+        result.pacing = _pacing_of(inputs, quarter, threads)
     return result
 
 
@@ -558,7 +558,7 @@ def _plans_in_force(inputs: YearInputs, pay_currency: dict[str, str], day: dt.da
     return plans_of
 
 
-def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date) -> tuple[Any, dict[str, Any]]:
+def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date, threads: int = 1) -> tuple[Any, dict[str, Any]]:
     """The year's attainment through ``through`` and the quarter's attainment distribution
     per "measure (currency)"."""
     import pyarrow as pa
@@ -566,7 +566,8 @@ def _attainment_of(inputs: YearInputs, quarter: int, through: dt.date) -> tuple[
 
     from . import attainment, attainment_distribution
 
-    att_table = attainment(inputs.credits, inputs.quotas, calendar=inputs.calendar, through=through).to_arrow()
+    att_table = attainment(inputs.credits, inputs.quotas, calendar=inputs.calendar, through=through,
+                           threads=threads).to_arrow()
     person_q = att_table.filter(pc.and_(pc.equal(att_table.column("number"), quarter),
                                         pc.equal(att_table.column("fiscal_year"), inputs.fiscal_year)))
     measure = person_q.column("measure").cast(pa.string())
@@ -630,14 +631,14 @@ def _accounting_of(inputs: YearInputs, runs: list[Any]) -> tuple[Any, Any]:
                             calendar.year_first(fy))
 
 
-def _pacing_of(inputs: YearInputs, quarter: int) -> Any:
+def _pacing_of(inputs: YearInputs, quarter: int, threads: int = 1) -> Any:
     """Pacing of the quarter after ``quarter`` as of the company's as-of date."""
     from . import attainment, pacing
 
     company, calendar = inputs.company, inputs.calendar
     _n_first, n_last = quarter_bounds(calendar, inputs.fiscal_year, quarter + 1)
     as_of = min(company.as_of, n_last)
-    att_now = attainment(inputs.credits, inputs.quotas, calendar=calendar, through=as_of)
+    att_now = attainment(inputs.credits, inputs.quotas, calendar=calendar, through=as_of, threads=threads)
     return pacing(att_now, as_of, opportunities=company.opportunities,
                   stage_probability=company.stage_probability, fx=inputs.fx).to_arrow()
 

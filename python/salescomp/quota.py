@@ -114,15 +114,17 @@ def attainment(
     team_kinds: Sequence[str] | None = None,
     team_quota: str = "sum_of_members",
     through: Any = None,
+    threads: int = 1,
 ) -> Attainment:
     """Credited vs quota per row; ``attained`` is decided exactly (credited >= quota).
 
     ``person_kinds``: credit kinds counted for people (default all); ``team_kinds``: for
     teams (default direct and revenue_split, depth 0). ``team_quota``: "explicit" or
-    "sum_of_members". ``through``: only credits dated on or before this day.
+    "sum_of_members". ``through``: only credits dated on or before this day. ``threads``: the
+    rows are credited on this many threads (the same table for any count).
     """
     core = _attainment(
-        credits._core, quotas._quotas, calendar, person_kinds, team_kinds, team_quota, through
+        credits._core, quotas._quotas, calendar, person_kinds, team_kinds, team_quota, through, threads
     )
     return Attainment(core, quotas.org)
 

@@ -1,9 +1,11 @@
 #include "salescomp/quota/attainment.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <limits>
 #include <map>
 #include <numeric>
+#include <thread>
 #include <tuple>
 
 #include "salescomp/core/error.hpp"
@@ -85,6 +87,32 @@ std::vector<std::vector<uint32_t>> team_credit_lists(const CreditTable& c, const
   for (std::size_t t = 0; t < teams; ++t) lists[t].reserve(size[t]);
   for (uint32_t i : by_date) lists[std::size_t(team[i])].push_back(credit[i]);
   return lists;
+}
+
+// Runs task(from, to, issues) over contiguous ranges of [0, n) on up to
+// `threads` threads; each range's issues are appended to `issues` in range
+// order and the first range's exception is rethrown: what one thread gives.
+template <class Task>
+void run_in_ranges(std::size_t n, int threads, Task& task, std::vector<Issue>& issues) {
+  const std::size_t parts =
+      std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(std::max(threads, 1)), n / 1024 + 1));
+  std::vector<std::vector<Issue>> found(parts);
+  std::vector<std::exception_ptr> errors(parts);
+  auto run = [&](std::size_t p) {
+    try {
+      task(n * p / parts, n * (p + 1) / parts, found[p]);
+    } catch (...) {
+      errors[p] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t p = 1; p < parts; ++p) pool.emplace_back(run, p);
+  run(0);
+  for (auto& t : pool) t.join();
+  for (std::size_t p = 0; p < parts; ++p) {
+    if (errors[p]) std::rethrow_exception(errors[p]);
+    issues.insert(issues.end(), found[p].begin(), found[p].end());
+  }
 }
 
 }  // namespace
@@ -181,73 +209,56 @@ AttainmentTable compute_attainment(const CreditTable& c, const EffectiveQuotaTab
   out.ytd_attainment.resize(n);
   out.credit_count.resize(n);
 
-  // Adds credit k to the row's total when its measure and kind count.
-  int128 sum = 0;
-  int32_t count = 0;
-  auto add = [&](std::size_t k, const AttainmentQuotaRow& r, uint16_t kinds) {
-    if (c.measure.empty() ? r.measure != 0 : c.measure[k] != r.measure) return;
-    if (!(kinds & credit_kind_bit(c.kind[k]))) return;
-    if (!(c.currency[k] == r.currency)) {
-      issues.push_back(Issue{int64_t(k), "currency", std::string(c.currency[k].code()),
-                             "credit of person '" + org.roster().id(c.person[k]) +
-                                 "' is not in the quota currency " + std::string(r.currency.code()) + " (" +
-                                 r.period.label() + ")"});
-      return;
+  // Credits rows [from, to): each row's credits in its period (a person's are contiguous
+  // and dated in order; a team's are its list), their sum and count. Currency mismatches go
+  // to `found`, in row order.
+  auto credit_rows = [&](std::size_t from, std::size_t to, std::vector<Issue>& found) {
+    int128 sum = 0;
+    int32_t count = 0;
+    // Adds credit k to the row's total when its measure and kind count.
+    auto add = [&](std::size_t k, const AttainmentQuotaRow& r, uint16_t kinds) {
+      if (c.measure.empty() ? r.measure != 0 : c.measure[k] != r.measure) return;
+      if (!(kinds & credit_kind_bit(c.kind[k]))) return;
+      if (!(c.currency[k] == r.currency)) {
+        found.push_back(Issue{int64_t(k), "currency", std::string(c.currency[k].code()),
+                              "credit of person '" + org.roster().id(c.person[k]) +
+                                  "' is not in the quota currency " + std::string(r.currency.code()) + " (" +
+                                  r.period.label() + ")"});
+        return;
+      }
+      sum += c.amount[k];
+      ++count;
+    };
+    for (std::size_t i = from; i < to; ++i) {
+      const AttainmentQuotaRow& r = rows[i];
+      const Date last = s.through && *s.through < r.period.last ? *s.through : r.period.last;
+      sum = 0;
+      count = 0;
+      if (r.kind == SubjectKind::Person) {
+        const auto first = c.date.begin() + std::ptrdiff_t(start[std::size_t(r.subject)]);
+        const auto end = c.date.begin() + std::ptrdiff_t(start[std::size_t(r.subject) + 1]);
+        const auto lo = std::lower_bound(first, end, r.period.first);
+        const auto hi = std::upper_bound(lo, end, last);
+        for (auto k = std::size_t(lo - c.date.begin()); k < std::size_t(hi - c.date.begin()); ++k)
+          add(k, r, s.person_kinds);
+      } else {
+        const auto& v = team_credits[std::size_t(r.subject)];
+        auto lo = std::lower_bound(v.begin(), v.end(), r.period.first,
+                                   [&](uint32_t k, Date d) { return c.date[k] < d; });
+        auto hi = std::upper_bound(lo, v.end(), last, [&](Date d, uint32_t k) { return d < c.date[k]; });
+        for (auto it = lo; it != hi; ++it) add(*it, r, 0xFFFF);
+      }
+      out.credited[i] = narrow_attainment(sum, "credited");
+      out.credit_count[i] = count;
+      out.subject_kind[i] = r.kind;
+      out.subject[i] = r.subject;
+      out.measure[i] = r.measure;
+      out.period[i] = r.period;
+      out.currency[i] = r.currency;
+      out.quota[i] = r.quota;
     }
-    sum += c.amount[k];
-    ++count;
   };
-
-  for (std::size_t i = 0; i < n; ++i) {
-    const AttainmentQuotaRow& r = rows[i];
-    Date last = r.period.last;
-    if (s.through && *s.through < last) last = *s.through;
-    sum = 0;
-    count = 0;
-    if (r.kind == SubjectKind::Person) {
-      const std::size_t b = start[std::size_t(r.subject)], e = start[std::size_t(r.subject) + 1];
-      auto date_at = [&](std::size_t k) { return c.date[k]; };
-      std::size_t lo = b, hi = e;
-      // first credit dated >= period.first
-      {
-        std::size_t L = b, R = e;
-        while (L < R) {
-          std::size_t m = (L + R) / 2;
-          if (date_at(m) < r.period.first)
-            L = m + 1;
-          else
-            R = m;
-        }
-        lo = L;
-      }
-      {
-        std::size_t L = lo, R = e;
-        while (L < R) {
-          std::size_t m = (L + R) / 2;
-          if (date_at(m) <= last)
-            L = m + 1;
-          else
-            R = m;
-        }
-        hi = L;
-      }
-      for (std::size_t k = lo; k < hi; ++k) add(k, r, s.person_kinds);
-    } else {
-      const auto& v = team_credits[std::size_t(r.subject)];
-      auto lo = std::lower_bound(v.begin(), v.end(), r.period.first,
-                                 [&](uint32_t k, Date d) { return c.date[k] < d; });
-      auto hi = std::upper_bound(lo, v.end(), last, [&](Date d, uint32_t k) { return d < c.date[k]; });
-      for (auto it = lo; it != hi; ++it) add(*it, r, 0xFFFF);
-    }
-    out.credited[i] = narrow_attainment(sum, "credited");
-    out.credit_count[i] = count;
-    out.subject_kind[i] = r.kind;
-    out.subject[i] = r.subject;
-    out.measure[i] = r.measure;
-    out.period[i] = r.period;
-    out.currency[i] = r.currency;
-    out.quota[i] = r.quota;
-  }
+  run_in_ranges(n, s.threads, credit_rows, issues);
   if (!issues.empty()) throw ValidationError("SC-ATTAIN-CURRENCY", std::move(issues));
 
   // Cumulative figures within (subject, measure, period kind, fiscal year / quarter).

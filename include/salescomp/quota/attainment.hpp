@@ -36,6 +36,7 @@ struct AttainmentSettings {
   uint16_t team_kinds = credit_kind_bit(CreditKind::Direct) | credit_kind_bit(CreditKind::RevenueSplit);
   TeamQuotaSource team_quota = TeamQuotaSource::SumOfMembers;
   std::optional<Date> through;  // count only credits dated on or before this day
+  int threads = 1;              // rows credited on this many threads; the same table for any count
 };
 
 struct AttainmentTable {

@@ -106,3 +106,36 @@ TEST(AttainmentProperties, TeamTotalsHoldWhenDatesAreTooSpreadToCount) {
   ASSERT_EQ(teams.size(), 12u);
   EXPECT_EQ(teams, members);
 }
+
+TEST(AttainmentProperties, AnyThreadCountGivesTheSameTableAndTheSameErrors) {
+  World w = world();
+  const AttainmentTable one = compute_attainment(w.credits, w.quotas, w.d.org, w.d.calendar);
+  ASSERT_GT(one.size(), 3u * 1024);  // rows for several ranges (at least 1,024 a range)
+  for (int threads : {2, 3, 8}) {
+    AttainmentSettings s;
+    s.threads = threads;
+    const AttainmentTable many = compute_attainment(w.credits, w.quotas, w.d.org, w.d.calendar, s);
+    EXPECT_EQ(many.credited, one.credited) << threads;
+    EXPECT_EQ(many.credit_count, one.credit_count) << threads;
+    EXPECT_EQ(many.subject, one.subject) << threads;
+    EXPECT_EQ(many.ytd_credited, one.ytd_credited) << threads;
+  }
+  // Credits in another currency than their quotas: the same issues, in the same order.
+  for (std::size_t k = 0; k < w.credits.size(); k += 997) w.credits.currency[k] = Currency::of("JPY");
+  auto issues = [&](int threads) {
+    AttainmentSettings s;
+    s.threads = threads;
+    try {
+      (void)compute_attainment(w.credits, w.quotas, w.d.org, w.d.calendar, s);
+    } catch (const ValidationError& e) {
+      std::vector<std::pair<int64_t, std::string>> out;
+      for (const Issue& i : e.issues()) out.emplace_back(i.row.value_or(-1), i.rule);
+      return out;
+    }
+    return std::vector<std::pair<int64_t, std::string>>{};
+  };
+  const auto expected = issues(1);
+  EXPECT_GT(expected.size(), 10u);
+  EXPECT_EQ(issues(2), expected);
+  EXPECT_EQ(issues(5), expected);
+}
