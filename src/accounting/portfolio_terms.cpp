@@ -244,7 +244,13 @@ PortfolioTerms portfolio_terms(const CreditTable& credits, const std::vector<int
   int scale = -1;
   for (const Currency& c : credits.currency) scale = std::max(scale, c.exponent());
   std::vector<Issue> issues;
+  constexpr std::size_t kAhead = 16;  // deal rows are random: fetch their terms early
   for (std::size_t k = 0; k < credits.size(); ++k) {
+    if (k + kAhead < credits.size()) {
+      const int64_t ahead = credits.deal[k + kAhead];
+      if (ahead >= 0 && uint64_t(ahead) < deal_terms.size())
+        __builtin_prefetch(&deal_terms[std::size_t(ahead)]);
+    }
     const int64_t minor = credits.amount[k];
     const int32_t person = credits.person[k];
     if (minor <= 0 || person < 0 || std::size_t(person) >= row_of_person.size() || row_of_person[person] < 0)
