@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <thread>
 
 namespace salescomp {
 
 namespace {
-
-// Rows per block of ordered rows (whole people, so a block may be larger).
-constexpr std::size_t kCreditOrderBlockRows = std::size_t(1) << 20;  // 40 MiB
 
 // Runs task(0..tasks-1) on up to `threads` threads, tasks handed out in
 // order; the first failing task's exception (in task order) is rethrown.
@@ -100,87 +98,111 @@ class PersonRowOrder {
 
 }  // namespace
 
-std::vector<CreditRow> OrderedCreditRows::to_vector() const {
-  std::vector<CreditRow> out;
-  out.reserve(size_);
-  for (std::size_t b = 0; b < blocks(); ++b) {
-    const auto rows = block(b);
-    out.insert(out.end(), rows.begin(), rows.end());
-  }
-  return out;
+void CreditRowChunks::grow(std::size_t group) {
+  constexpr std::size_t kChunkRows = detail::kHugePageBytes / sizeof(CreditRow);
+  // A worker's count of one person's rows is 32 bits: no worker may hold more rows.
+  if (size_ > std::size_t(UINT32_MAX) - kChunkRows)
+    throw std::length_error("more than 2^32 credits a worker");
+  Group& g = groups_[group];
+  Chunk c{std::unique_ptr<void, PageDelete>(detail::allocate_huge_page()), nullptr, nullptr};
+  // Each chunk starts at its own offset (a multiple of 192 bytes, 4 rows and
+  // 3 cache lines, up to 48 KiB): chunks all aligned alike would put every
+  // group's next row in the same few cache sets, and the groups' writes would
+  // evict each other's lines (this cost the workers twice their time).
+  const std::size_t colour = (group * 97 + g.chunks.size() * 31) % 256;
+  c.first = static_cast<CreditRow*>(c.page.get()) + 4 * colour;
+  c.limit = static_cast<CreditRow*>(c.page.get()) + kChunkRows;
+  g.next = c.first;
+  g.limit = c.limit;
+  g.chunks.push_back(std::move(c));
 }
 
 OrderedCreditRows order_credit_rows(std::vector<CreditRowChunks>& parts, std::size_t people, int threads) {
-  const std::size_t workers = parts.size();
-  // 1. How many rows each worker has for each person.
-  std::vector<std::vector<std::size_t>> cursor(workers, std::vector<std::size_t>(people, 0));
-  run_credit_tasks(workers, threads, [&](std::size_t w) {
-    auto& count = cursor[w];
-    for (const auto& chunk : parts[w].chunks())
-      for (const CreditRow& r : chunk) ++count[std::size_t(r.person)];
-  });
-
-  // 2. Where each person's rows start, and where each worker writes its
-  // share of them (after the shares of the workers before it: deal order).
-  std::vector<std::size_t> start(people + 1, 0);
-  for (std::size_t p = 0; p < people; ++p) {
-    std::size_t at = start[p];
-    for (std::size_t w = 0; w < workers; ++w) {
-      const std::size_t c = cursor[w][p];
-      cursor[w][p] = at;
-      at += c;
-    }
-    start[p + 1] = at;
-  }
-
-  // 3. Blocks of whole people, allocated uninitialised: a page of a block is
-  // only touched when rows land in it, while the workers' chunks are freed.
-  OrderedCreditRows out;
-  out.size_ = start[people];
-  std::vector<uint32_t> block_of(people, 0);
-  std::vector<std::size_t> first_person{0};
-  for (std::size_t p = 0; p < people; ++p) {
-    if (start[p + 1] - out.block_rows_.back() > kCreditOrderBlockRows && start[p] > out.block_rows_.back()) {
-      out.block_rows_.push_back(start[p]);
-      first_person.push_back(p);
-    }
-    block_of[p] = uint32_t(out.block_rows_.size() - 1);
-  }
-  out.block_rows_.push_back(out.size_);
-  first_person.push_back(people);
-  const std::size_t blocks = out.block_rows_.size() - 1;
-  out.blocks_.resize(blocks);
-  for (std::size_t b = 0; b < blocks; ++b) {
-    const std::size_t rows = out.block_rows_[b + 1] - out.block_rows_[b];
-    // Raw storage (CreditRow is an aggregate: its rows begin to live when
-    // assigned): `new CreditRow[rows]` would construct, so touch, every page
-    // of every block serially before the workers scatter into them.
-    out.blocks_[b].reset(static_cast<CreditRow*>(::operator new[](rows * sizeof(CreditRow))));
-    detail::advise_huge_pages(out.blocks_[b].get(), rows * sizeof(CreditRow));
-  }
-
-  // 4. Scatter: each worker writes its own rows (disjoint positions).
-  run_credit_tasks(workers, threads, [&](std::size_t w) {
-    auto& at = cursor[w];
-    for (auto& chunk : parts[w].chunks()) {
-      for (const CreditRow& r : chunk) {
-        const std::size_t p = std::size_t(r.person);
-        const std::size_t b = block_of[p];
-        out.blocks_[b][at[p]++ - out.block_rows_[b]] = r;
-      }
-      std::vector<CreditRow>().swap(chunk);
-    }
-  });
+  OrderedCreditRows out(std::move(parts), people, threads);
   parts.clear();
+  return out;
+}
 
-  // 5. Each person's rows by (date, deal key, rule, depth, via); stable, so
-  // ties keep the emission order.
-  run_credit_tasks(blocks, threads, [&](std::size_t b) {
-    CreditRow* rows = out.blocks_[b].get();
-    PersonRowOrder order;
-    for (std::size_t p = first_person[b]; p < first_person[b + 1]; ++p)
-      order(rows + (start[p] - out.block_rows_[b]), rows + (start[p + 1] - out.block_rows_[b]));
+OrderedCreditRows::OrderedCreditRows(std::vector<CreditRowChunks> parts, std::size_t people, int threads)
+    : parts_(std::move(parts)), people_(people), threads_(threads) {
+  if (parts_.empty() || people == 0) return;
+  const unsigned shift = parts_.front().group_shift();
+  for (const auto& part : parts_)
+    if (part.group_shift() != shift || part.groups() != parts_.front().groups())
+      throw std::invalid_argument("order_credit_rows: parts made for another number of people");
+  // A block per person group with rows: whole people, in person order.
+  std::size_t biggest = 0;
+  for (std::size_t g = 0; g < parts_.front().groups(); ++g) {
+    std::size_t rows = 0;
+    for (std::size_t p = g << shift; p < std::min(people, (g + 1) << shift); ++p)
+      for (const auto& part : parts_) rows += part.rows_of(p);
+    if (rows == 0) continue;
+    block_group_.push_back(g);
+    block_rows_.push_back(block_rows_.back() + rows);
+    biggest = std::max(biggest, rows);
+  }
+  size_ = unordered_ = block_rows_.back();
+  buffer_.reset(static_cast<CreditRow*>(::operator new[](biggest * sizeof(CreditRow))));
+  buffer_rows_ = biggest;
+  detail::advise_huge_pages(buffer_.get(), biggest * sizeof(CreditRow));
+}
+
+std::span<const CreditRow> OrderedCreditRows::order_block(std::size_t b) {
+  const std::size_t g = block_group_[b];
+  const unsigned shift = parts_.front().group_shift();
+  const std::size_t first = g << shift, last = std::min(people_, (g + 1) << shift);
+  const std::size_t workers = parts_.size();
+
+  // 1. Where each person's rows start in the block, and where each worker
+  // writes its share of them (after the shares of the workers before it:
+  // deal order).
+  std::vector<std::size_t> start(last - first + 1, 0);
+  std::vector<std::vector<std::size_t>> cursor(workers, std::vector<std::size_t>(last - first));
+  std::size_t at = 0;
+  for (std::size_t p = first; p < last; ++p) {
+    start[p - first] = at;
+    for (std::size_t w = 0; w < workers; ++w) {
+      cursor[w][p - first] = at;
+      at += parts_[w].rows_of(p);
+    }
+  }
+  start[last - first] = at;
+  CreditRow* rows = buffer_.get();
+
+  // 2. Scatter: each worker's rows of the group to their people (a few
+  // hundred destinations, so the writes stream), then free them.
+  run_credit_tasks(workers, threads_, [&](std::size_t w) {
+    auto& to = cursor[w];
+    parts_[w].for_each_chunk(g, [&](const CreditRow* chunk, std::size_t n) {
+      for (std::size_t k = 0; k < n; ++k) {
+        std::size_t& at = to[std::size_t(chunk[k].person) - first];
+        // Hundreds of destinations are too many for the hardware to prefetch.
+        __builtin_prefetch(rows + at + 8, 1);
+        rows[at++] = chunk[k];
+      }
+    });
+    parts_[w].free_group(g);
   });
+  unordered_ -= at;
+
+  // 3. Each person's rows by (date, deal key, rule, depth, via); stable, so
+  // ties keep the emission order. Slices of people, so threads share the work.
+  const std::size_t slices = std::min<std::size_t>(last - first, 16);
+  run_credit_tasks(slices, threads_, [&](std::size_t s) {
+    PersonRowOrder order;
+    const std::size_t p0 = (last - first) * s / slices, p1 = (last - first) * (s + 1) / slices;
+    for (std::size_t p = p0; p < p1; ++p) order(rows + start[p], rows + start[p + 1]);
+  });
+  return {rows, at};
+}
+
+std::vector<CreditRow> OrderedCreditRows::to_vector() {
+  std::vector<CreditRow> out;
+  out.reserve(size_);
+  for (std::size_t b = 0; b < blocks(); ++b) {
+    const auto rows = order_block(b);
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
   return out;
 }
 

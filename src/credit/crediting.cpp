@@ -52,33 +52,53 @@ class CreditPeriodLookup {
   std::vector<Date> end_;
 };
 
-// Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person).
+// Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person, row).
 struct CreditSplitIndex {
   std::vector<std::size_t> offsets;  // deals + 1
   std::vector<uint32_t> rows;
 };
 
-CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
+// Groups `rows` (split rows of deals < `deals`) by deal: a counting sort by
+// deal, then each deal's few rows sorted on their own (one sort of millions
+// of rows was a serial tenth of a 10M-deal run).
+CreditSplitIndex group_splits_by_deal(const SplitTable& s, std::size_t deals, std::vector<uint32_t> rows) {
   CreditSplitIndex ix;
   ix.offsets.assign(deals + 1, 0);
-  if (!s) return ix;
-  for (std::size_t r = 0; r < s->size(); ++r) ++ix.offsets[std::size_t(s->deal[r]) + 1];
+  for (uint32_t r : rows) ++ix.offsets[std::size_t(s.deal[r]) + 1];
   for (std::size_t d = 0; d < deals; ++d) ix.offsets[d + 1] += ix.offsets[d];
-  ix.rows.resize(s->size());
+  ix.rows.resize(rows.size());
   std::vector<std::size_t> fill(ix.offsets.begin(), ix.offsets.end() - 1);
-  for (std::size_t r = 0; r < s->size(); ++r) ix.rows[fill[std::size_t(s->deal[r])]++] = uint32_t(r);
-  for (std::size_t d = 0; d < deals; ++d)
-    std::sort(ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]),
-              ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]), [&](uint32_t a, uint32_t b) {
-                if (s->kind[a] != s->kind[b]) return s->kind[a] < s->kind[b];
-                return s->person[a] < s->person[b];
-              });
+  for (uint32_t r : rows) ix.rows[fill[std::size_t(s.deal[r])]++] = r;
+  const auto before = [&](uint32_t a, uint32_t b) {
+    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
+    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
+    return a < b;
+  };
+  for (std::size_t d = 0; d < deals; ++d) {
+    const auto first = ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]);
+    const auto last = ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]);
+    if (last - first > 1) std::sort(first, last, before);
+  }
   return ix;
+}
+
+CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
+  if (!s) return CreditSplitIndex{std::vector<std::size_t>(deals + 1, 0), {}};
+  std::vector<uint32_t> rows(s->size());
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = uint32_t(r);
+  return group_splits_by_deal(*s, deals, std::move(rows));
 }
 
 // Everyone ever assigned to each territory, for the territory rule.
 struct CreditTerritoryIndex {
   std::vector<std::vector<EffectiveDatedMap::Entry>> by_territory;
+};
+
+// A worker's output: its chunks, and where the current deal's rows went
+// (the roll-ups read the deal's base rows back; chunks never move).
+struct CreditSink {
+  CreditRowChunks& chunks;
+  std::vector<const CreditRow*> deal_rows;
 };
 
 class CreditingRun {
@@ -107,7 +127,9 @@ class CreditingRun {
   }
 
   void credit_range(std::size_t from, std::size_t to, CreditRowChunks& out) const {
-    for (std::size_t i = from; i < to; ++i) credit_one(i, out);
+    CreditSink sink{out, {}};
+    sink.deal_rows.reserve(64);
+    for (std::size_t i = from; i < to; ++i) credit_one(i, sink);
   }
 
   // The deal row of a row's deal key (rows are ordered by key).
@@ -181,18 +203,30 @@ class CreditingRun {
     return d_.close_date[i];
   }
 
-  void emit(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
-            int32_t rule, CreditKind kind, int16_t depth, int32_t via) const {
+  void emit(CreditSink& out, std::size_t i, int32_t person, int64_t source_amount, Date date, int32_t rule,
+            CreditKind kind, int16_t depth, int32_t via) const {
     const Currency dc = d_.currency[i];
     const Currency tc = target_currency(person, dc);
     emit_converted(out, i, person, source_amount, convert(i, source_amount, dc, tc, date), tc, date, rule,
                    kind, depth, via);
   }
-  void emit_converted(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount,
-                      int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
-                      int16_t depth, int32_t via) const {
-    out.push_back(CreditRow{amount, source_amount, deal_key(i), person, via, date, currency, int16_t(rule),
-                            kind, uint8_t(depth), d_.currency[i], d_.type[i]});
+  void emit_converted(CreditSink& out, std::size_t i, int32_t person, int64_t source_amount, int64_t amount,
+                      Currency currency, Date date, int32_t rule, CreditKind kind, int16_t depth,
+                      int32_t via) const {
+    CreditRow& row = out.chunks.emplace(person);
+    row.amount = amount;
+    row.source_amount = source_amount;
+    row.deal = deal_key(i);
+    row.person = person;
+    row.via = via;
+    row.date = date;
+    row.currency = currency;
+    row.rule = int16_t(rule);
+    row.kind = kind;
+    row.depth = uint8_t(depth);
+    row.source_currency = d_.currency[i];
+    row.deal_type = d_.type[i];
+    out.deal_rows.push_back(&row);
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
@@ -215,10 +249,10 @@ class CreditingRun {
     return share == Rate::from_int(1) ? minor : multiply_minor(minor, share, s_.rounding);
   }
 
-  void credit_one(std::size_t i, CreditRowChunks& out) const {
+  void credit_one(std::size_t i, CreditSink& out) const {
     const DealType type = d_.type[i];
     const int64_t amount = d_.amount[i];
-    const std::size_t base_begin = out.size();
+    out.deal_rows.clear();
     const std::size_t s0 = splits_.offsets[i], s1 = splits_.offsets[i + 1];
     const SplitTable* st = src_.splits;
     std::size_t revenue_end = s0;  // revenue rows come first (SplitKind::Revenue < Overlay)
@@ -278,14 +312,15 @@ class CreditingRun {
       }
     }
 
-    const std::size_t base_end = out.size();
+    const std::size_t base_end = out.deal_rows.size();
     int32_t chain[64];
     for (std::size_t ri = 0; ri < rules_.rules.size(); ++ri) {
       const CreditRule& r = rules_.rules[ri];
       if (r.kind != CreditKind::RollUp || !(r.deal_types & deal_type_bit(type))) continue;
-      for (std::size_t k = base_begin; k < base_end; ++k) {
-        if (!(r.rolls_up & credit_kind_bit(out[k].kind))) continue;
-        const CreditRow base = out[k];  // copy: `out` grows below
+      for (std::size_t k = 0; k < base_end; ++k) {
+        // Field by field, not a copy: the row's fields may still be on their way to memory.
+        const CreditRow& base = *out.deal_rows[k];
+        if (!(r.rolls_up & credit_kind_bit(base.kind))) continue;
         // The reporting line as of the credit date; a credit dated before the
         // person's start date (no line yet) follows the line they joined, so
         // the managers' roll-ups are never silently lost (docs/crediting-and-quota.md).
@@ -306,7 +341,7 @@ class CreditingRun {
     }
   }
 
-  void credit_revenue_split(CreditRowChunks& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
+  void credit_revenue_split(CreditSink& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
                             int32_t rule) const {
     const SplitTable* st = src_.splits;
     const std::size_t n = s1 - s0;
@@ -440,14 +475,15 @@ void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, co
   }
 }
 
-// The output columns from the ordered rows, block by block: each block is
-// freed once written, so rows and columns are never both whole in memory.
+// The output columns from the ordered rows, block by block: each block's
+// rows are freed as it is ordered, so rows and columns are never both whole
+// in memory.
 CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, const CreditingRun& run,
                            int threads) {
   CreditTable out;
   out.reserve(rows.size());
   for (std::size_t b = 0; b < rows.blocks(); ++b) {
-    const auto block = rows.block(b);
+    const auto block = rows.order_block(b);
     if (threads > 1 && block.size() > 4096) {
       std::thread other(write_lineage_columns, std::ref(out), block, std::cref(rules), std::cref(run));
       write_row_columns(out, block, run);
@@ -456,7 +492,6 @@ CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, 
       write_row_columns(out, block, run);
       write_lineage_columns(out, block, rules, run);
     }
-    rows.free_block(b);
   }
   return out;
 }
@@ -489,12 +524,8 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     }
     if (good) ok.push_back(uint32_t(r));
   }
-  std::sort(ok.begin(), ok.end(), [&](uint32_t a, uint32_t b) {
-    if (s.deal[a] != s.deal[b]) return s.deal[a] < s.deal[b];
-    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
-    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
-    return a < b;
-  });
+  // By (deal, kind, person, row).
+  ok = group_splits_by_deal(s, deals.size(), std::move(ok)).rows;
   for (std::size_t k = 0; k < ok.size();) {
     std::size_t e = k;
     detail::int128 sum = 0;
@@ -532,7 +563,8 @@ CreditTable credit_deals(const DealTable& deals, const Organisation& org, const 
   std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
                                               : std::size_t(settings.threads);
   threads = std::max<std::size_t>(1, std::min(threads, n / 10000 + 1));
-  std::vector<CreditRowChunks> parts(threads);
+  std::vector<CreditRowChunks> parts;
+  for (std::size_t t = 0; t < threads; ++t) parts.emplace_back(org.size());
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](std::size_t t) {
     try {
