@@ -67,8 +67,10 @@ CreditSplitIndex group_splits_by_deal(const SplitTable& s, std::size_t deals, st
   for (uint32_t r : rows) ++ix.offsets[std::size_t(s.deal[r]) + 1];
   for (std::size_t d = 0; d < deals; ++d) ix.offsets[d + 1] += ix.offsets[d];
   ix.rows.resize(rows.size());
-  std::vector<std::size_t> fill(ix.offsets.begin(), ix.offsets.end() - 1);
-  for (uint32_t r : rows) ix.rows[fill[std::size_t(s.deal[r])]++] = r;
+  // Each deal's start is its cursor; once filled it is the next deal's start.
+  for (uint32_t r : rows) ix.rows[ix.offsets[std::size_t(s.deal[r])]++] = r;
+  std::copy_backward(ix.offsets.begin(), ix.offsets.end() - 1, ix.offsets.end());
+  ix.offsets[0] = 0;
   const auto before = [&](uint32_t a, uint32_t b) {
     if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
     if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
@@ -82,11 +84,8 @@ CreditSplitIndex group_splits_by_deal(const SplitTable& s, std::size_t deals, st
   return ix;
 }
 
-CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
-  if (!s) return CreditSplitIndex{std::vector<std::size_t>(deals + 1, 0), {}};
-  std::vector<uint32_t> rows(s->size());
-  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = uint32_t(r);
-  return group_splits_by_deal(*s, deals, std::move(rows));
+CreditSplitIndex no_credit_splits(std::size_t deals) {
+  return CreditSplitIndex{std::vector<std::size_t>(deals + 1, 0), {}};
 }
 
 // Everyone ever assigned to each territory, for the territory rule.
@@ -103,15 +102,17 @@ struct CreditSink {
 
 class CreditingRun {
  public:
+  // `splits`: the sources' split rows by deal (checked_split_index).
   CreditingRun(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
-               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal)
+               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal,
+               CreditSplitIndex splits)
       : d_(deals),
         org_(org),
         rules_(rules),
         s_(settings),
         src_(src),
         periods_(cal, settings.period_kind, min_date(deals), max_date(deals)),
-        splits_(index_credit_splits(src.splits, deals.size())),
+        splits_(std::move(splits)),
         deal_key_(deal_keys(deals)) {
     for (const CreditRule& r : rules.rules) {
       if (r.kind == CreditKind::RevenueSplit) has_split_rule_ = true;
@@ -498,7 +499,12 @@ CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, 
 
 }  // namespace
 
-void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
+namespace {
+
+// Checks the split rows (validate_splits) and returns them by deal, each
+// deal's by (kind, person): the index crediting reads.
+CreditSplitIndex checked_split_index(const SplitTable& s, const DealTable& deals, std::size_t people,
+                                     const Roster* roster) {
   std::vector<Issue> issues;
   const std::size_t n = s.size();
   if (s.person.size() != n || s.share.size() != n || s.kind.size() != n)
@@ -524,8 +530,8 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     }
     if (good) ok.push_back(uint32_t(r));
   }
-  // By (deal, kind, person, row).
-  ok = group_splits_by_deal(s, deals.size(), std::move(ok)).rows;
+  CreditSplitIndex ix = group_splits_by_deal(s, deals.size(), std::move(ok));
+  ok = std::move(ix.rows);  // by (deal, kind, person, row)
   for (std::size_t k = 0; k < ok.size();) {
     std::size_t e = k;
     detail::int128 sum = 0;
@@ -549,15 +555,25 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     k = e;
   }
   if (!issues.empty()) throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+  ix.rows = std::move(ok);
+  return ix;
+}
+
+}  // namespace
+
+void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
+  (void)checked_split_index(s, deals, people, roster);
 }
 
 CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
                          const CreditingSettings& settings, const CreditingSources& sources) {
-  if (sources.splits) validate_splits(*sources.splits, deals, org.size(), &org.roster());
+  CreditSplitIndex splits = sources.splits
+                                ? checked_split_index(*sources.splits, deals, org.size(), &org.roster())
+                                : no_credit_splits(deals.size());
   validate_credit_rules(rules, settings, deals, org.size());
   const FiscalCalendar default_calendar;
   const FiscalCalendar& cal = sources.calendar ? *sources.calendar : default_calendar;
-  const CreditingRun run(deals, org, rules, settings, sources, cal);
+  const CreditingRun run(deals, org, rules, settings, sources, cal, std::move(splits));
 
   const std::size_t n = deals.size();
   std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
