@@ -434,8 +434,8 @@ void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& 
 // threads write side by side (each grows and fills only its own columns, so
 // no thread waits on another's zero-filling). Capacity is reserved: nothing
 // moves while the columns grow.
-void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditingRun& run) {
-  const std::size_t at = out.person.size(), n = at + rows.size();
+void write_row_columns(CreditTable& out, OrderedCreditBlock block, const CreditingRun& run) {
+  const std::size_t at = out.person.size(), n = at + block.order.size();
   out.person.resize(n);
   out.deal.resize(n);
   out.date.resize(n);
@@ -443,8 +443,8 @@ void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const 
   out.currency.resize(n);
   out.kind.resize(n);
   out.deal_type.resize(n);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const CreditRow& r = rows[k];
+  for (std::size_t k = 0; k < block.order.size(); ++k) {
+    const CreditRow& r = block.rows[block.order[k]];
     out.person[at + k] = r.person;
     out.deal[at + k] = int64_t(run.deal_row(r.deal));
     out.date[at + k] = r.date;
@@ -454,9 +454,9 @@ void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const 
     out.deal_type[at + k] = r.deal_type;
   }
 }
-void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditRuleSet& rules,
+void write_lineage_columns(CreditTable& out, OrderedCreditBlock block, const CreditRuleSet& rules,
                            const CreditingRun& run) {
-  const std::size_t at = out.rule.size(), n = at + rows.size();
+  const std::size_t at = out.rule.size(), n = at + block.order.size();
   out.rule.resize(n);
   out.depth.resize(n);
   out.period.resize(n);
@@ -464,8 +464,8 @@ void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, co
   out.via.resize(n);
   out.source_amount.resize(n);
   out.source_currency.resize(n);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const CreditRow& r = rows[k];
+  for (std::size_t k = 0; k < block.order.size(); ++k) {
+    const CreditRow& r = block.rows[block.order[k]];
     out.rule[at + k] = r.rule;
     out.depth[at + k] = int16_t(r.depth);
     out.period[at + k] = run.period_key(r.date);
@@ -485,7 +485,7 @@ CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, 
   out.reserve(rows.size());
   for (std::size_t b = 0; b < rows.blocks(); ++b) {
     const auto block = rows.order_block(b);
-    if (threads > 1 && block.size() > 4096) {
+    if (threads > 1 && block.order.size() > 4096) {
       std::thread other(write_lineage_columns, std::ref(out), block, std::cref(rules), std::cref(run));
       write_row_columns(out, block, run);
       other.join();

@@ -140,6 +140,12 @@ class CreditRowChunks {
   std::size_t size_ = 0;
 };
 
+// One block of ordered rows: the k-th is rows[order[k]].
+struct OrderedCreditBlock {
+  std::span<const CreditRow> rows;
+  std::span<const uint32_t> order;
+};
+
 // Credit rows in output order, one block (a person group's rows) at a time.
 // The workers' rows of a group are put in order when the block is asked for,
 // into a buffer reused for every block, and freed: the rows are never held
@@ -155,7 +161,7 @@ class OrderedCreditRows {
   std::size_t block_first_row(std::size_t b) const noexcept { return block_rows_[b]; }
   // Block b's rows in order (whole people, never empty), valid until the next
   // call; the workers' rows of the block are freed.
-  std::span<const CreditRow> order_block(std::size_t b);
+  OrderedCreditBlock order_block(std::size_t b);
   // Rows still held by the workers' chunks, not yet ordered.
   std::size_t unordered_rows() const noexcept { return unordered_; }
   // All rows, ordering every block (tests).
@@ -173,7 +179,7 @@ class OrderedCreditRows {
   std::size_t size_ = 0, unordered_ = 0;
   // Raw storage (CreditRow is an aggregate: its rows begin to live when assigned).
   std::unique_ptr<CreditRow[], RawRowsDelete> buffer_;
-  std::size_t buffer_rows_ = 0;
+  std::unique_ptr<uint32_t[]> order_;  // the block's order (OrderedCreditBlock)
 };
 
 // Orders the workers' rows (each worker's rows in deal order, the workers in

@@ -143,6 +143,32 @@ TEST(CreditRows, EveryWayOfOrderingAPersonAgreesWithAStableSort) {
   EXPECT_EQ(first_of_2[2].depth, 2);
 }
 
+TEST(CreditRows, TiesKeepEmissionOrderOnEveryPath) {
+  // Many rows with equal keys (told apart by amount, the emission index) on
+  // each path: the counting sort (person 0), the group sort (person 1), the
+  // full stable sort after deals out of key order (person 2) and after dates
+  // too spread out to count (person 3). Each must match a stable sort.
+  std::mt19937_64 rng(5);
+  std::vector<CreditRow> rows;
+  for (int i = 0; i < 200; ++i) {
+    const int64_t at = int64_t(rows.size());
+    rows.push_back(row(0, int32_t(rng() % 6), uint32_t(i / 8), 0, 0, -1, at));
+    rows.push_back(row(1, 7, uint32_t(i / 40), int16_t(rng() % 2), uint8_t(1 + rng() % 2), 3, at + 1));
+    rows.push_back(row(2, int32_t(rng() % 3), uint32_t(300 - i / 20), 0, 0, -1, at + 2));
+    rows.push_back(row(3, int32_t(rng() % 2) * 900000, uint32_t(i % 5), 0, 0, -1, at + 3));
+  }
+  std::vector<CreditRow> expected = rows;
+  std::stable_sort(expected.begin(), expected.end(), [](const CreditRow& x, const CreditRow& y) {
+    return x.person != y.person ? x.person < y.person : credit_row_before(x, y);
+  });
+  for (std::size_t workers : {1u, 2u}) {
+    const auto out = ordered(rows, 4, workers, 2);
+    ASSERT_EQ(out.size(), expected.size());
+    for (std::size_t k = 0; k < out.size(); ++k)
+      ASSERT_TRUE(same(out[k], expected[k])) << workers << " " << k;
+  }
+}
+
 TEST(CreditRows, BlocksHoldWholePeopleAndFreeTheWorkersRows) {
   // 3 people x 600,000 rows (more than one 43,690-row chunk a worker), and
   // 1,000 people of whom only every third has rows: blocks are never empty,
@@ -162,11 +188,16 @@ TEST(CreditRows, BlocksHoldWholePeopleAndFreeTheWorkersRows) {
     int32_t last_person = -1;
     for (std::size_t b = 0; b < out.blocks(); ++b) {
       EXPECT_EQ(out.block_first_row(b), seen);
-      const auto block = out.order_block(b);
-      ASSERT_FALSE(block.empty());
-      EXPECT_GT(block.front().person, last_person);  // a person is never in two blocks
-      last_person = block.back().person;
-      seen += block.size();
+      const OrderedCreditBlock block = out.order_block(b);
+      ASSERT_FALSE(block.order.empty());
+      ASSERT_EQ(block.order.size(), block.rows.size());
+      // The order is a permutation of the block's rows.
+      std::vector<uint32_t> sorted(block.order.begin(), block.order.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t k = 0; k < sorted.size(); ++k) ASSERT_EQ(sorted[k], k);
+      EXPECT_GT(block.rows[block.order.front()].person, last_person);  // a person is never in two blocks
+      last_person = block.rows[block.order.back()].person;
+      seen += block.order.size();
       EXPECT_EQ(out.block_first_row(b + 1), seen);
       EXPECT_EQ(out.unordered_rows(), rows.size() - seen);
     }
