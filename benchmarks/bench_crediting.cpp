@@ -3,7 +3,12 @@
 // USD) and 3-level roll-ups. Items = deals credited.
 #include <benchmark/benchmark.h>
 
+#include <ctime>
+
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -35,6 +40,54 @@ const SyntheticData& data(int64_t deals, int32_t people) {
   return *cached;
 }
 
+// A 64-bit digest of a column's bytes, to check that a change to the kernel
+// leaves every output byte as it was (SALESCOMP_BENCH_CHECKSUM=1).
+template <class T>
+uint64_t column_digest(const std::vector<T>& v, uint64_t h) {
+  const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+  const std::size_t bytes = v.size() * sizeof(T);
+  std::size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  for (; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001B3ull;
+  return (h ^ bytes) * 0x9E3779B97F4A7C15ull;
+}
+
+uint64_t table_digest(const CreditTable& c) {
+  uint64_t h = 0;
+  h = column_digest(c.person, h);
+  h = column_digest(c.deal, h);
+  h = column_digest(c.date, h);
+  h = column_digest(c.amount, h);
+  h = column_digest(c.currency, h);
+  h = column_digest(c.kind, h);
+  h = column_digest(c.deal_type, h);
+  h = column_digest(c.rule, h);
+  h = column_digest(c.depth, h);
+  h = column_digest(c.period, h);
+  h = column_digest(c.measure, h);
+  h = column_digest(c.via, h);
+  h = column_digest(c.source_amount, h);
+  return column_digest(c.source_currency, h);
+}
+
+// CPU seconds of every thread of the process so far: on a shared machine the
+// wall time of a run varies with the other jobs far more than its CPU time.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+bool checksum_wanted() {
+  const char* v = std::getenv("SALESCOMP_BENCH_CHECKSUM");
+  return v && std::string(v) == "1";
+}
+
 void BM_Crediting(benchmark::State& state) {
   const SyntheticData& d = data(state.range(0), int32_t(state.range(1)));
   CreditingSources src;
@@ -44,13 +97,28 @@ void BM_Crediting(benchmark::State& state) {
   CreditingSettings settings;
   settings.threads = int(state.range(2));
   std::size_t rows = 0;
+  uint64_t digest = 0;
+  double cpu = 0;
   for (auto _ : state) {
+    const double cpu_before = process_cpu_seconds();
     CreditTable c = credit_deals(d.deals, d.org, d.rules, settings, src);
+    cpu += process_cpu_seconds() - cpu_before;
     rows = c.size();
     benchmark::DoNotOptimize(c.amount.data());
+    if (checksum_wanted()) {
+      state.PauseTiming();
+      digest = table_digest(c);
+      state.ResumeTiming();
+    }
   }
+  if (checksum_wanted())
+    std::fprintf(stderr, "crediting %lld deals, %d threads: %zu credit rows, digest %016llx\n",
+                 static_cast<long long>(state.range(0)), int(state.range(2)), rows,
+                 static_cast<unsigned long long>(digest));
   state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
   state.counters["credit_rows"] = double(rows);
+  // All threads' CPU seconds of credit_deals, an iteration.
+  state.counters["process_cpu_s"] = cpu / double(state.iterations());
 }
 
 // The synthetic deals as the Arrow table a user hands over (what pyarrow reads

@@ -52,28 +52,40 @@ class CreditPeriodLookup {
   std::vector<Date> end_;
 };
 
-// Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person).
+// Split rows grouped by deal (CSR), each deal's rows sorted by (kind, person, row).
 struct CreditSplitIndex {
   std::vector<std::size_t> offsets;  // deals + 1
   std::vector<uint32_t> rows;
 };
 
-CreditSplitIndex index_credit_splits(const SplitTable* s, std::size_t deals) {
+// Groups `rows` (split rows of deals < `deals`) by deal: a counting sort by
+// deal, then each deal's few rows sorted on their own (one sort of millions
+// of rows was a serial tenth of a 10M-deal run).
+CreditSplitIndex group_splits_by_deal(const SplitTable& s, std::size_t deals, std::vector<uint32_t> rows) {
   CreditSplitIndex ix;
   ix.offsets.assign(deals + 1, 0);
-  if (!s) return ix;
-  for (std::size_t r = 0; r < s->size(); ++r) ++ix.offsets[std::size_t(s->deal[r]) + 1];
+  for (uint32_t r : rows) ++ix.offsets[std::size_t(s.deal[r]) + 1];
   for (std::size_t d = 0; d < deals; ++d) ix.offsets[d + 1] += ix.offsets[d];
-  ix.rows.resize(s->size());
-  std::vector<std::size_t> fill(ix.offsets.begin(), ix.offsets.end() - 1);
-  for (std::size_t r = 0; r < s->size(); ++r) ix.rows[fill[std::size_t(s->deal[r])]++] = uint32_t(r);
-  for (std::size_t d = 0; d < deals; ++d)
-    std::sort(ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]),
-              ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]), [&](uint32_t a, uint32_t b) {
-                if (s->kind[a] != s->kind[b]) return s->kind[a] < s->kind[b];
-                return s->person[a] < s->person[b];
-              });
+  ix.rows.resize(rows.size());
+  // Each deal's start is its cursor; once filled it is the next deal's start.
+  for (uint32_t r : rows) ix.rows[ix.offsets[std::size_t(s.deal[r])]++] = r;
+  std::copy_backward(ix.offsets.begin(), ix.offsets.end() - 1, ix.offsets.end());
+  ix.offsets[0] = 0;
+  const auto before = [&](uint32_t a, uint32_t b) {
+    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
+    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
+    return a < b;
+  };
+  for (std::size_t d = 0; d < deals; ++d) {
+    const auto first = ix.rows.begin() + std::ptrdiff_t(ix.offsets[d]);
+    const auto last = ix.rows.begin() + std::ptrdiff_t(ix.offsets[d + 1]);
+    if (last - first > 1) std::sort(first, last, before);
+  }
   return ix;
+}
+
+CreditSplitIndex no_credit_splits(std::size_t deals) {
+  return CreditSplitIndex{std::vector<std::size_t>(deals + 1, 0), {}};
 }
 
 // Everyone ever assigned to each territory, for the territory rule.
@@ -81,17 +93,26 @@ struct CreditTerritoryIndex {
   std::vector<std::vector<EffectiveDatedMap::Entry>> by_territory;
 };
 
+// A worker's output: its chunks, and where the current deal's rows went
+// (the roll-ups read the deal's base rows back; chunks never move).
+struct CreditSink {
+  CreditRowChunks& chunks;
+  std::vector<const CreditRow*> deal_rows;
+};
+
 class CreditingRun {
  public:
+  // `splits`: the sources' split rows by deal (checked_split_index).
   CreditingRun(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
-               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal)
+               const CreditingSettings& settings, const CreditingSources& src, const FiscalCalendar& cal,
+               CreditSplitIndex splits)
       : d_(deals),
         org_(org),
         rules_(rules),
         s_(settings),
         src_(src),
         periods_(cal, settings.period_kind, min_date(deals), max_date(deals)),
-        splits_(index_credit_splits(src.splits, deals.size())),
+        splits_(std::move(splits)),
         deal_key_(deal_keys(deals)) {
     for (const CreditRule& r : rules.rules) {
       if (r.kind == CreditKind::RevenueSplit) has_split_rule_ = true;
@@ -107,7 +128,9 @@ class CreditingRun {
   }
 
   void credit_range(std::size_t from, std::size_t to, CreditRowChunks& out) const {
-    for (std::size_t i = from; i < to; ++i) credit_one(i, out);
+    CreditSink sink{out, {}};
+    sink.deal_rows.reserve(64);
+    for (std::size_t i = from; i < to; ++i) credit_one(i, sink);
   }
 
   // The deal row of a row's deal key (rows are ordered by key).
@@ -181,18 +204,30 @@ class CreditingRun {
     return d_.close_date[i];
   }
 
-  void emit(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount, Date date,
-            int32_t rule, CreditKind kind, int16_t depth, int32_t via) const {
+  void emit(CreditSink& out, std::size_t i, int32_t person, int64_t source_amount, Date date, int32_t rule,
+            CreditKind kind, int16_t depth, int32_t via) const {
     const Currency dc = d_.currency[i];
     const Currency tc = target_currency(person, dc);
     emit_converted(out, i, person, source_amount, convert(i, source_amount, dc, tc, date), tc, date, rule,
                    kind, depth, via);
   }
-  void emit_converted(CreditRowChunks& out, std::size_t i, int32_t person, int64_t source_amount,
-                      int64_t amount, Currency currency, Date date, int32_t rule, CreditKind kind,
-                      int16_t depth, int32_t via) const {
-    out.push_back(CreditRow{amount, source_amount, deal_key(i), person, via, date, currency, int16_t(rule),
-                            kind, uint8_t(depth), d_.currency[i], d_.type[i]});
+  void emit_converted(CreditSink& out, std::size_t i, int32_t person, int64_t source_amount, int64_t amount,
+                      Currency currency, Date date, int32_t rule, CreditKind kind, int16_t depth,
+                      int32_t via) const {
+    CreditRow& row = out.chunks.emplace(person);
+    row.amount = amount;
+    row.source_amount = source_amount;
+    row.deal = deal_key(i);
+    row.person = person;
+    row.via = via;
+    row.date = date;
+    row.currency = currency;
+    row.rule = int16_t(rule);
+    row.kind = kind;
+    row.depth = uint8_t(depth);
+    row.source_currency = d_.currency[i];
+    row.deal_type = d_.type[i];
+    out.deal_rows.push_back(&row);
   }
 
   bool marketing_sourced(std::size_t i, SourcedDefinition def) const {
@@ -215,10 +250,10 @@ class CreditingRun {
     return share == Rate::from_int(1) ? minor : multiply_minor(minor, share, s_.rounding);
   }
 
-  void credit_one(std::size_t i, CreditRowChunks& out) const {
+  void credit_one(std::size_t i, CreditSink& out) const {
     const DealType type = d_.type[i];
     const int64_t amount = d_.amount[i];
-    const std::size_t base_begin = out.size();
+    out.deal_rows.clear();
     const std::size_t s0 = splits_.offsets[i], s1 = splits_.offsets[i + 1];
     const SplitTable* st = src_.splits;
     std::size_t revenue_end = s0;  // revenue rows come first (SplitKind::Revenue < Overlay)
@@ -278,14 +313,15 @@ class CreditingRun {
       }
     }
 
-    const std::size_t base_end = out.size();
+    const std::size_t base_end = out.deal_rows.size();
     int32_t chain[64];
     for (std::size_t ri = 0; ri < rules_.rules.size(); ++ri) {
       const CreditRule& r = rules_.rules[ri];
       if (r.kind != CreditKind::RollUp || !(r.deal_types & deal_type_bit(type))) continue;
-      for (std::size_t k = base_begin; k < base_end; ++k) {
-        if (!(r.rolls_up & credit_kind_bit(out[k].kind))) continue;
-        const CreditRow base = out[k];  // copy: `out` grows below
+      for (std::size_t k = 0; k < base_end; ++k) {
+        // Field by field, not a copy: the row's fields may still be on their way to memory.
+        const CreditRow& base = *out.deal_rows[k];
+        if (!(r.rolls_up & credit_kind_bit(base.kind))) continue;
         // The reporting line as of the credit date; a credit dated before the
         // person's start date (no line yet) follows the line they joined, so
         // the managers' roll-ups are never silently lost (docs/crediting-and-quota.md).
@@ -306,7 +342,7 @@ class CreditingRun {
     }
   }
 
-  void credit_revenue_split(CreditRowChunks& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
+  void credit_revenue_split(CreditSink& out, std::size_t i, std::size_t s0, std::size_t s1, Date date,
                             int32_t rule) const {
     const SplitTable* st = src_.splits;
     const std::size_t n = s1 - s0;
@@ -398,8 +434,8 @@ void validate_credit_rules(const CreditRuleSet& rules, const CreditingSettings& 
 // threads write side by side (each grows and fills only its own columns, so
 // no thread waits on another's zero-filling). Capacity is reserved: nothing
 // moves while the columns grow.
-void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditingRun& run) {
-  const std::size_t at = out.person.size(), n = at + rows.size();
+void write_row_columns(CreditTable& out, OrderedCreditBlock block, const CreditingRun& run) {
+  const std::size_t at = out.person.size(), n = at + block.order.size();
   out.person.resize(n);
   out.deal.resize(n);
   out.date.resize(n);
@@ -407,8 +443,8 @@ void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const 
   out.currency.resize(n);
   out.kind.resize(n);
   out.deal_type.resize(n);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const CreditRow& r = rows[k];
+  for (std::size_t k = 0; k < block.order.size(); ++k) {
+    const CreditRow& r = block.rows[block.order[k]];
     out.person[at + k] = r.person;
     out.deal[at + k] = int64_t(run.deal_row(r.deal));
     out.date[at + k] = r.date;
@@ -418,9 +454,9 @@ void write_row_columns(CreditTable& out, std::span<const CreditRow> rows, const 
     out.deal_type[at + k] = r.deal_type;
   }
 }
-void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, const CreditRuleSet& rules,
+void write_lineage_columns(CreditTable& out, OrderedCreditBlock block, const CreditRuleSet& rules,
                            const CreditingRun& run) {
-  const std::size_t at = out.rule.size(), n = at + rows.size();
+  const std::size_t at = out.rule.size(), n = at + block.order.size();
   out.rule.resize(n);
   out.depth.resize(n);
   out.period.resize(n);
@@ -428,8 +464,8 @@ void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, co
   out.via.resize(n);
   out.source_amount.resize(n);
   out.source_currency.resize(n);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const CreditRow& r = rows[k];
+  for (std::size_t k = 0; k < block.order.size(); ++k) {
+    const CreditRow& r = block.rows[block.order[k]];
     out.rule[at + k] = r.rule;
     out.depth[at + k] = int16_t(r.depth);
     out.period[at + k] = run.period_key(r.date);
@@ -440,15 +476,16 @@ void write_lineage_columns(CreditTable& out, std::span<const CreditRow> rows, co
   }
 }
 
-// The output columns from the ordered rows, block by block: each block is
-// freed once written, so rows and columns are never both whole in memory.
+// The output columns from the ordered rows, block by block: each block's
+// rows are freed as it is ordered, so rows and columns are never both whole
+// in memory.
 CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, const CreditingRun& run,
                            int threads) {
   CreditTable out;
   out.reserve(rows.size());
   for (std::size_t b = 0; b < rows.blocks(); ++b) {
-    const auto block = rows.block(b);
-    if (threads > 1 && block.size() > 4096) {
+    const auto block = rows.order_block(b);
+    if (threads > 1 && block.order.size() > 4096) {
       std::thread other(write_lineage_columns, std::ref(out), block, std::cref(rules), std::cref(run));
       write_row_columns(out, block, run);
       other.join();
@@ -456,37 +493,18 @@ CreditTable credit_columns(OrderedCreditRows& rows, const CreditRuleSet& rules, 
       write_row_columns(out, block, run);
       write_lineage_columns(out, block, rules, run);
     }
-    rows.free_block(b);
   }
   return out;
 }
 
-// Orders split rows by (deal, kind, person, row). Splits usually come deal by
-// deal: then only each deal's few rows are sorted (linear overall); otherwise
-// one full sort. Either way the same order (the row breaks every tie).
-void order_split_rows(const SplitTable& s, std::vector<uint32_t>& rows) {
-  const auto before = [&](uint32_t a, uint32_t b) {
-    if (s.deal[a] != s.deal[b]) return s.deal[a] < s.deal[b];
-    if (s.kind[a] != s.kind[b]) return s.kind[a] < s.kind[b];
-    if (s.person[a] != s.person[b]) return s.person[a] < s.person[b];
-    return a < b;
-  };
-  const auto by_deal = [&](uint32_t a, uint32_t b) { return s.deal[a] < s.deal[b]; };
-  if (!std::is_sorted(rows.begin(), rows.end(), by_deal)) {
-    std::sort(rows.begin(), rows.end(), before);
-    return;
-  }
-  for (auto a = rows.begin(); a != rows.end();) {
-    auto b = a + 1;
-    while (b != rows.end() && s.deal[*b] == s.deal[*a]) ++b;
-    if (b - a > 1) std::sort(a, b, before);
-    a = b;
-  }
-}
-
 }  // namespace
 
-void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
+namespace {
+
+// Checks the split rows (validate_splits) and returns them by deal, each
+// deal's by (kind, person): the index crediting reads.
+CreditSplitIndex checked_split_index(const SplitTable& s, const DealTable& deals, std::size_t people,
+                                     const Roster* roster) {
   std::vector<Issue> issues;
   const std::size_t n = s.size();
   if (s.person.size() != n || s.share.size() != n || s.kind.size() != n)
@@ -512,7 +530,8 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     }
     if (good) ok.push_back(uint32_t(r));
   }
-  order_split_rows(s, ok);
+  CreditSplitIndex ix = group_splits_by_deal(s, deals.size(), std::move(ok));
+  ok = std::move(ix.rows);  // by (deal, kind, person, row)
   for (std::size_t k = 0; k < ok.size();) {
     std::size_t e = k;
     detail::int128 sum = 0;
@@ -536,21 +555,32 @@ void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t pe
     k = e;
   }
   if (!issues.empty()) throw ValidationError("SC-SPLIT-INVALID", std::move(issues));
+  ix.rows = std::move(ok);
+  return ix;
+}
+
+}  // namespace
+
+void validate_splits(const SplitTable& s, const DealTable& deals, std::size_t people, const Roster* roster) {
+  (void)checked_split_index(s, deals, people, roster);
 }
 
 CreditTable credit_deals(const DealTable& deals, const Organisation& org, const CreditRuleSet& rules,
                          const CreditingSettings& settings, const CreditingSources& sources) {
-  if (sources.splits) validate_splits(*sources.splits, deals, org.size(), &org.roster());
+  CreditSplitIndex splits = sources.splits
+                                ? checked_split_index(*sources.splits, deals, org.size(), &org.roster())
+                                : no_credit_splits(deals.size());
   validate_credit_rules(rules, settings, deals, org.size());
   const FiscalCalendar default_calendar;
   const FiscalCalendar& cal = sources.calendar ? *sources.calendar : default_calendar;
-  const CreditingRun run(deals, org, rules, settings, sources, cal);
+  const CreditingRun run(deals, org, rules, settings, sources, cal, std::move(splits));
 
   const std::size_t n = deals.size();
   std::size_t threads = settings.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
                                               : std::size_t(settings.threads);
   threads = std::max<std::size_t>(1, std::min(threads, n / 10000 + 1));
-  std::vector<CreditRowChunks> parts(threads);
+  std::vector<CreditRowChunks> parts;
+  for (std::size_t t = 0; t < threads; ++t) parts.emplace_back(org.size());
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](std::size_t t) {
     try {

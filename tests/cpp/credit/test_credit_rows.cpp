@@ -21,15 +21,17 @@ CreditRow row(int32_t person, int32_t day, uint32_t deal, int16_t rule = 0, uint
 }
 
 // The rows split between `workers` workers in emission order.
-std::vector<CreditRowChunks> split(const std::vector<CreditRow>& rows, std::size_t workers) {
-  std::vector<CreditRowChunks> parts(workers);
+std::vector<CreditRowChunks> split(const std::vector<CreditRow>& rows, std::size_t people,
+                                   std::size_t workers) {
+  std::vector<CreditRowChunks> parts;
+  for (std::size_t w = 0; w < workers; ++w) parts.emplace_back(people);
   for (std::size_t i = 0; i < rows.size(); ++i) parts[i * workers / rows.size()].push_back(rows[i]);
   return parts;
 }
 
 std::vector<CreditRow> ordered(const std::vector<CreditRow>& rows, std::size_t people, std::size_t workers,
                                int threads) {
-  auto parts = split(rows, workers);
+  auto parts = split(rows, people, workers);
   return order_credit_rows(parts, people, threads).to_vector();
 }
 
@@ -141,32 +143,80 @@ TEST(CreditRows, EveryWayOfOrderingAPersonAgreesWithAStableSort) {
   EXPECT_EQ(first_of_2[2].depth, 2);
 }
 
-TEST(CreditRows, BlocksHoldWholePeopleAndCanBeFreed) {
-  // 3 people x 600,000 rows: more than one 1,048,576-row block, never a
-  // person cut between two blocks.
+TEST(CreditRows, TiesKeepEmissionOrderOnEveryPath) {
+  // Many rows with equal keys (told apart by amount, the emission index) on
+  // each path: the counting sort (person 0), the group sort (person 1), the
+  // full stable sort after deals out of key order (person 2) and after dates
+  // too spread out to count (person 3). Each must match a stable sort.
+  std::mt19937_64 rng(5);
   std::vector<CreditRow> rows;
-  for (int p = 0; p < 3; ++p)
-    for (int i = 0; i < 600000; ++i) rows.push_back(row(p, i % 7, uint32_t(i)));
-  auto parts = split(rows, 2);
-  OrderedCreditRows out = order_credit_rows(parts, 3, 2);
-  EXPECT_TRUE(parts.empty());
-  EXPECT_EQ(out.size(), 1800000u);
-  ASSERT_GE(out.blocks(), 2u);
-  std::size_t seen = 0;
-  for (std::size_t b = 0; b < out.blocks(); ++b) {
-    const auto block = out.block(b);
-    EXPECT_EQ(out.block_first_row(b), seen);
-    ASSERT_FALSE(block.empty());
-    if (b > 0) EXPECT_NE(block.front().person, out.block(b - 1).back().person);
-    seen += block.size();
+  for (int i = 0; i < 200; ++i) {
+    const int64_t at = int64_t(rows.size());
+    rows.push_back(row(0, int32_t(rng() % 6), uint32_t(i / 8), 0, 0, -1, at));
+    rows.push_back(row(1, 7, uint32_t(i / 40), int16_t(rng() % 2), uint8_t(1 + rng() % 2), 3, at + 1));
+    rows.push_back(row(2, int32_t(rng() % 3), uint32_t(300 - i / 20), 0, 0, -1, at + 2));
+    rows.push_back(row(3, int32_t(rng() % 2) * 900000, uint32_t(i % 5), 0, 0, -1, at + 3));
   }
-  EXPECT_EQ(seen, 1800000u);
-  out.free_block(0);
-  EXPECT_TRUE(out.block(0).data() == nullptr);
+  std::vector<CreditRow> expected = rows;
+  std::stable_sort(expected.begin(), expected.end(), [](const CreditRow& x, const CreditRow& y) {
+    return x.person != y.person ? x.person < y.person : credit_row_before(x, y);
+  });
+  for (std::size_t workers : {1u, 2u}) {
+    const auto out = ordered(rows, 4, workers, 2);
+    ASSERT_EQ(out.size(), expected.size());
+    for (std::size_t k = 0; k < out.size(); ++k)
+      ASSERT_TRUE(same(out[k], expected[k])) << workers << " " << k;
+  }
+}
+
+TEST(CreditRows, BlocksHoldWholePeopleAndFreeTheWorkersRows) {
+  // 3 people x 600,000 rows (more than one 43,690-row chunk a worker), and
+  // 1,000 people of whom only every third has rows: blocks are never empty,
+  // never cut a person, and ordering one frees the workers' rows of it.
+  for (const int people : {3, 1000}) {
+    std::vector<CreditRow> rows;
+    const int each = people == 3 ? 600000 : 900;
+    for (int p = 0; p < people; p += people == 3 ? 1 : 3)
+      for (int i = 0; i < each; ++i) rows.push_back(row(p, i % 7, uint32_t(i)));
+    auto parts = split(rows, std::size_t(people), 2);
+    OrderedCreditRows out = order_credit_rows(parts, std::size_t(people), 2);
+    EXPECT_TRUE(parts.empty());
+    EXPECT_EQ(out.size(), rows.size());
+    EXPECT_EQ(out.unordered_rows(), rows.size());
+    ASSERT_GE(out.blocks(), 2u);
+    std::size_t seen = 0;
+    int32_t last_person = -1;
+    for (std::size_t b = 0; b < out.blocks(); ++b) {
+      EXPECT_EQ(out.block_first_row(b), seen);
+      const OrderedCreditBlock block = out.order_block(b);
+      ASSERT_FALSE(block.order.empty());
+      ASSERT_EQ(block.order.size(), block.rows.size());
+      // The order is a permutation of the block's rows.
+      std::vector<uint32_t> sorted(block.order.begin(), block.order.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t k = 0; k < sorted.size(); ++k) ASSERT_EQ(sorted[k], k);
+      EXPECT_GT(block.rows[block.order.front()].person, last_person);  // a person is never in two blocks
+      last_person = block.rows[block.order.back()].person;
+      seen += block.order.size();
+      EXPECT_EQ(out.block_first_row(b + 1), seen);
+      EXPECT_EQ(out.unordered_rows(), rows.size() - seen);
+    }
+    EXPECT_EQ(seen, rows.size());
+  }
+}
+
+TEST(CreditRows, PeopleGroupsAreAtMostTheirLimit) {
+  for (std::size_t people : {0u, 1u, 255u, 256u, 257u, 100000u, 3000000u}) {
+    const unsigned shift = credit_person_group_shift(people);
+    const std::size_t groups = (people + (std::size_t(1) << shift) - 1) >> shift;
+    EXPECT_LE(groups, kCreditPersonGroups) << people;
+    if (shift > 0)
+      EXPECT_GT((people + (std::size_t(1) << (shift - 1)) - 1) >> (shift - 1), kCreditPersonGroups);
+  }
 }
 
 TEST(CreditRows, NoRowsNoPeople) {
-  std::vector<CreditRowChunks> parts(2);
+  std::vector<CreditRowChunks> parts(2);  // made for no one
   OrderedCreditRows out = order_credit_rows(parts, 0, 2);
   EXPECT_EQ(out.size(), 0u);
   EXPECT_TRUE(out.to_vector().empty());
